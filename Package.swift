@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Attest",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "attest", targets: ["attest"]),
+        .library(name: "EventLog", targets: ["EventLog"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C: the LMDB library, found through pkg-config.
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        // A safe Swift wrapper over LMDB: environments, scoped transactions, cursors.
+        .target(name: "LMDB", dependencies: ["CLMDB"]),
+        // RFC 9162 Merkle tree hashing, compact ranges and proofs.
+        .target(name: "Merkle", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The append-only, hash-chained event log (domain-agnostic).
+        .target(
+            name: "EventLog",
+            dependencies: [
+                "LMDB", "Merkle",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // The `attest` command-line tool.
+        .executableTarget(
+            name: "attest",
+            dependencies: [
+                "EventLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Throughput benchmarks: `swift run -c release attest-bench`.
+        .executableTarget(
+            name: "attest-bench",
+            dependencies: ["EventLog", "LMDB", "Merkle"],
+            path: "Tools/Benchmarks"
+        ),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
+        .testTarget(name: "MerkleTests", dependencies: ["Merkle"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "LMDB"]),
+        .testTarget(name: "AttestTests", dependencies: ["EventLog", "attest"]),
+    ]
+)

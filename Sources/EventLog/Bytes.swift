@@ -1,0 +1,44 @@
+import Foundation
+
+/// Big-endian fixed-width integers: keys that sort in numeric order under LMDB's byte comparison.
+enum BigEndian {
+    static func bytes(_ value: UInt64) -> [UInt8] {
+        withUnsafeBytes(of: value.bigEndian, Array.init)
+    }
+
+    static func bytes(_ value: Int64) -> [UInt8] {
+        bytes(UInt64(bitPattern: value))
+    }
+
+    /// Reads eight bytes at `offset`; `nil` when there are fewer.
+    static func uint64(_ bytes: some Collection<UInt8>, at offset: Int = 0) -> UInt64? {
+        let slice = bytes.dropFirst(offset).prefix(8)
+        guard slice.count == 8 else { return nil }
+        return slice.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}
+
+extension UUID {
+    /// The sixteen bytes of the UUID, in order.
+    var bytes: [UInt8] { withUnsafeBytes(of: uuid, Array.init) }
+
+    /// A UUID from exactly sixteen bytes.
+    init?(bytes: some Collection<UInt8>) {
+        let b = Array(bytes)
+        guard b.count == 16 else { return nil }
+        self.init(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                         b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+    }
+}
+
+extension Date {
+    /// Whole microseconds since 1970-01-01T00:00:00Z, the log's unit of time.
+    public var microsecondsSinceEpoch: Int64 {
+        Int64((timeIntervalSince1970 * 1_000_000).rounded())
+    }
+
+    /// The date `micros` microseconds after 1970-01-01T00:00:00Z.
+    public init(microsecondsSinceEpoch micros: Int64) {
+        self.init(timeIntervalSince1970: Double(micros) / 1_000_000)
+    }
+}

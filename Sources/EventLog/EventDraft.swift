@@ -1,0 +1,89 @@
+import Foundation
+
+/// The stored record: the protobuf envelope of `Schemas/attest/v1/record.proto`.
+public typealias Record = Attest_V1_Record
+/// Who recorded an event.
+public typealias Actor = Attest_V1_Actor
+
+/// An event to append: everything in the record except what the store assigns
+/// (sequence, stream version, recorded-at and the previous hash).
+public struct EventDraft: Sendable, Equatable {
+    /// The event's identity; appending the same id twice is idempotent.
+    public var id: UUID
+    public var streamID: String
+    public var eventType: String
+    public var schemaVersion: UInt32
+    /// When the event happened, as the caller says (kept to the microsecond).
+    public var occurredAt: Date
+    public var actor: Actor
+    public var correlationID: UUID?
+    public var causationID: UUID?
+    public var payload: Data
+    /// The stream's version before this event (0: the stream must not exist yet);
+    /// `nil` appends whatever the stream's version.
+    public var expectedVersion: UInt64?
+
+    public init(
+        id: UUID = UUID(), streamID: String, eventType: String, schemaVersion: UInt32 = 1,
+        occurredAt: Date, actor: Actor, correlationID: UUID? = nil, causationID: UUID? = nil,
+        payload: Data, expectedVersion: UInt64? = nil
+    ) {
+        self.id = id
+        self.streamID = streamID
+        self.eventType = eventType
+        self.schemaVersion = schemaVersion
+        self.occurredAt = occurredAt
+        self.actor = actor
+        self.correlationID = correlationID
+        self.causationID = causationID
+        self.payload = payload
+        self.expectedVersion = expectedVersion
+    }
+
+    /// Longest stream id accepted, in UTF-8 bytes (stream index keys must fit LMDB's key limit).
+    public static let maxStreamIDLength = 255
+
+    /// Why this draft cannot be stored, or `nil` when it can.
+    func problem() -> String? {
+        if streamID.isEmpty { return "stream is empty" }
+        if streamID.utf8.count > Self.maxStreamIDLength {
+            return "stream is longer than \(Self.maxStreamIDLength) bytes"
+        }
+        if streamID.utf8.contains(0) { return "stream contains a NUL character" }
+        if eventType.isEmpty { return "type is empty" }
+        if schemaVersion == 0 { return "schema version must be 1 or more" }
+        if actor.id.isEmpty { return "actor id is empty" }
+        return nil
+    }
+
+    /// Whether `record` holds this draft's content (what idempotent appends compare).
+    func matches(_ record: Record) -> Bool {
+        record.eventID == Data(id.bytes)
+            && record.streamID == streamID
+            && record.eventType == eventType
+            && record.schemaVersion == schemaVersion
+            && record.occurredAtMicros == occurredAt.microsecondsSinceEpoch
+            && record.actor == actor
+            && record.correlationID == Data(correlationID?.bytes ?? [])
+            && record.causationID == Data(causationID?.bytes ?? [])
+            && record.payload == payload
+    }
+}
+
+/// Where an appended event landed.
+public struct Appended: Sendable, Equatable {
+    public let sequence: UInt64
+    public let streamVersion: UInt64
+    /// True when the event id was already in the log with the same content: nothing was appended.
+    public let duplicate: Bool
+}
+
+/// The end of the log: its size, the last chain hash and the Merkle root.
+public struct Head: Sendable, Equatable {
+    /// The last sequence (the number of records).
+    public let sequence: UInt64
+    /// The chain hash of the last record (32 zero bytes for an empty log).
+    public let chainHash: [UInt8]
+    /// The RFC 9162 root of the Merkle tree over all records.
+    public let merkleRoot: [UInt8]
+}

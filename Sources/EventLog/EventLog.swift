@@ -1,0 +1,120 @@
+import Foundation
+import LMDB
+import Merkle
+
+/// The append-only, hash-chained log of one store directory.
+///
+/// The store is a plain LMDB environment with four named databases:
+/// - `log`: big-endian sequence → record bytes (appended with `MDB_APPEND`);
+/// - `streams`: stream id ‖ 0x00 ‖ big-endian stream version → big-endian sequence;
+/// - `event-ids`: event UUID (16 bytes) → big-endian sequence;
+/// - `meta`: the format, the head (sequence, chain hash, recorded-at) and the
+///   Merkle tree's right edge.
+/// Every append updates all four in one write transaction.
+public final class EventLog: Sendable {
+    /// The store format this code reads and writes.
+    public static let format = "attest-log/1"
+
+    /// The LMDB environment, for modules that keep their own databases beside the log.
+    public let environment: Environment
+    let log: Database
+    let streams: Database
+    let eventIDs: Database
+    let meta: Database
+
+    enum MetaKey {
+        static let format = Array("format".utf8)
+        static let head = Array("head".utf8)
+        static let merkleEdge = Array("merkle-edge".utf8)
+    }
+
+    /// Creates a new, empty store in directory `path` (created when missing).
+    public static func create(at path: String, options: EnvironmentOptions = .init()) throws -> EventLog {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: path + "/data.mdb") {
+            throw EventLogError.alreadyAStore(path: path)
+        }
+        let environment = try Environment(path: path, options: options)
+        let log = try EventLog(environment: environment, create: true)
+        try environment.write { txn in
+            try txn.put(log.meta, key: MetaKey.format, value: Array(format.utf8), flags: .noOverwrite)
+        }
+        return log
+    }
+
+    /// Opens the existing store in directory `path`.
+    public convenience init(openingAt path: String, options: EnvironmentOptions = .init()) throws {
+        guard FileManager.default.fileExists(atPath: path + "/data.mdb") else {
+            throw EventLogError.notAStore(path: path)
+        }
+        try self.init(environment: Environment(path: path, options: options), create: false)
+        let found = try environment.read { try $0.get(meta, key: MetaKey.format) }
+        guard let found else { throw EventLogError.notAStore(path: path) }
+        guard found == Array(Self.format.utf8) else {
+            throw EventLogError.unsupportedFormat(found: String(decoding: found, as: UTF8.self))
+        }
+    }
+
+    private init(environment: Environment, create: Bool) throws {
+        self.environment = environment
+        do {
+            log = try environment.openDatabase("log", create: create)
+            streams = try environment.openDatabase("streams", create: create)
+            eventIDs = try environment.openDatabase("event-ids", create: create)
+            meta = try environment.openDatabase("meta", create: create)
+        } catch LMDBError.notFound {
+            throw EventLogError.notAStore(path: environment.path)
+        }
+    }
+
+    /// The current head: size, last chain hash and Merkle root.
+    public func head() throws -> Head {
+        try environment.read { txn in
+            let state = try HeadState(txn, self)
+            return Head(sequence: state.sequence, chainHash: state.chainHash, merkleRoot: state.edge.root)
+        }
+    }
+}
+
+/// The head as stored in `meta`, read and written inside a transaction.
+struct HeadState {
+    var sequence: UInt64 = 0
+    var chainHash: [UInt8] = ChainHash.genesis
+    var recordedAtMicros: Int64 = 0
+    var edge = CompactRange()
+
+    init<T: ReadableTransaction & ~Copyable>(_ txn: borrowing T, _ log: EventLog) throws {
+        if let head = try txn.get(log.meta, key: EventLog.MetaKey.head) {
+            guard head.count == 48, let sequence = BigEndian.uint64(head),
+                  let recorded = BigEndian.uint64(head, at: 40)
+            else { throw EventLogError.corrupt(reason: "the head entry in meta has \(head.count) bytes, not 48") }
+            self.sequence = sequence
+            self.chainHash = Array(head[8..<40])
+            self.recordedAtMicros = Int64(bitPattern: recorded)
+        }
+        if let edge = try txn.get(log.meta, key: EventLog.MetaKey.merkleEdge) {
+            guard let range = CompactRange(encoded: edge), range.size == sequence else {
+                throw EventLogError.corrupt(reason: "the Merkle edge in meta does not match a log of \(sequence) records")
+            }
+            self.edge = range
+        }
+    }
+
+    func store(_ txn: borrowing WriteTransaction, _ log: EventLog) throws {
+        let head = BigEndian.bytes(sequence) + chainHash + BigEndian.bytes(recordedAtMicros)
+        try txn.put(log.meta, key: EventLog.MetaKey.head, value: head)
+        try txn.put(log.meta, key: EventLog.MetaKey.merkleEdge, value: edge.encoded)
+    }
+}
+
+/// The hash chain: each record's chain hash is its Merkle leaf hash,
+/// SHA-256(0x00 ‖ record bytes), and each record stores its predecessor's.
+public enum ChainHash {
+    /// The previous hash carried by the first record: 32 zero bytes.
+    public static let genesis = [UInt8](repeating: 0, count: 32)
+
+    /// The chain hash of a stored record.
+    public static func of(_ recordBytes: UnsafeRawBufferPointer) -> [UInt8] {
+        TreeHash.leaf(recordBytes)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import LMDB
+
+/// A record as read from the log, with its stored bytes and chain hash.
+public struct LoggedRecord: Sendable {
+    public let record: Record
+    /// The bytes exactly as stored (what the chain and the Merkle tree hash).
+    public let bytes: [UInt8]
+    /// The record's chain hash (its Merkle leaf hash).
+    public var chainHash: [UInt8] { bytes.withUnsafeBytes(ChainHash.of) }
+}
+
+extension EventLog {
+    /// Calls `body` with each record from `sequence` on, in order, in one consistent
+    /// snapshot; `body` returns false to stop early. Memory stays flat however long the log.
+    public func read(from sequence: UInt64 = 1, _ body: (LoggedRecord) throws -> Bool) throws {
+        try environment.read { txn in
+            try txn.withCursor(log) { cursor in
+                var entry = try cursor.seek(atLeast: BigEndian.bytes(sequence))
+                while let (_, value) = entry {
+                    let bytes = Array(value)
+                    guard try body(LoggedRecord(record: Record(serializedBytes: bytes), bytes: bytes)) else { return }
+                    entry = try cursor.next()
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with each record of stream `streamID`, in stream order.
+    public func read(stream streamID: String, _ body: (LoggedRecord) throws -> Bool) throws {
+        let prefix = Array(streamID.utf8) + [0]
+        try environment.read { txn in
+            try txn.withCursor(streams) { cursor in
+                var entry = try cursor.seek(atLeast: Self.streamKey(streamID, 1))
+                while let (key, value) = entry, key.starts(with: prefix), key.count == prefix.count + 8 {
+                    guard let sequence = BigEndian.uint64(value),
+                          let bytes = try txn.get(log, key: BigEndian.bytes(sequence))
+                    else { throw EventLogError.corrupt(reason: "stream \(streamID) indexes a missing record") }
+                    guard try body(LoggedRecord(record: Record(serializedBytes: bytes), bytes: bytes)) else { return }
+                    entry = try cursor.next()
+                }
+            }
+        }
+    }
+
+    /// The record at `sequence`, decoded, or `nil` beyond the head.
+    public func record(at sequence: UInt64) throws -> Record? {
+        try environment.read { try record(at: sequence, in: $0) }
+    }
+
+    func record<T: ReadableTransaction & ~Copyable>(at sequence: UInt64, in txn: borrowing T) throws -> Record? {
+        try txn.withValue(log, key: BigEndian.bytes(sequence)) { value in
+            try value.map { try Record(serializedBytes: Array($0)) }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import CLMDB
+import Foundation
+
+/// A position in a database, valid only inside `withCursor`.
+///
+/// Each move returns the entry it lands on, or `nil` past either end. The key and
+/// value bytes live in the memory map: copy what must outlive the transaction.
+public struct Cursor: ~Copyable {
+    let handle: OpaquePointer
+
+    /// An entry seen through a cursor.
+    public typealias Entry = (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)
+
+    public mutating func first() throws -> Entry? { try move(MDB_FIRST) }
+    public mutating func last() throws -> Entry? { try move(MDB_LAST) }
+    public mutating func next() throws -> Entry? { try move(MDB_NEXT) }
+    public mutating func previous() throws -> Entry? { try move(MDB_PREV) }
+
+    /// Moves to the first entry whose key is greater than or equal to `key`.
+    public mutating func seek(atLeast key: some ContiguousBytes) throws -> Entry? {
+        try key.withUnsafeBytes { keyBytes in
+            var k = MDB_val(keyBytes)
+            var v = MDB_val()
+            let rc = mdb_cursor_get(handle, &k, &v, MDB_SET_RANGE)
+            if rc == MDB_NOTFOUND { return nil }
+            try check(rc)
+            return (k.bytes, v.bytes)
+        }
+    }
+
+    private mutating func move(_ op: MDB_cursor_op) throws -> Entry? {
+        var k = MDB_val()
+        var v = MDB_val()
+        let rc = mdb_cursor_get(handle, &k, &v, op)
+        if rc == MDB_NOTFOUND { return nil }
+        try check(rc)
+        return (k.bytes, v.bytes)
+    }
+}

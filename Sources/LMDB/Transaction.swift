@@ -1,0 +1,101 @@
+import CLMDB
+import Foundation
+
+/// What every transaction can do: read. Write transactions read their own writes.
+///
+/// Transactions exist only inside `Environment.read` and `Environment.write`
+/// closures; bytes handed out by `withValue` and cursors are valid only there.
+public protocol ReadableTransaction: ~Copyable {
+    /// The raw `MDB_txn`, valid only inside the closure that received the transaction.
+    var unsafeHandle: OpaquePointer { get }
+}
+
+extension ReadableTransaction where Self: ~Copyable {
+    /// Calls `body` with the bytes stored under `key`, or `nil` when the key is absent.
+    /// The bytes live in the memory map and are valid only during `body`.
+    public func withValue<R>(
+        _ database: Database, key: some ContiguousBytes,
+        _ body: (UnsafeRawBufferPointer?) throws -> R
+    ) throws -> R {
+        try key.withUnsafeBytes { keyBytes in
+            var k = MDB_val(keyBytes)
+            var v = MDB_val()
+            let rc = mdb_get(unsafeHandle, database.dbi, &k, &v)
+            if rc == MDB_NOTFOUND { return try body(nil) }
+            try check(rc)
+            return try body(v.bytes)
+        }
+    }
+
+    /// A copy of the bytes stored under `key`, or `nil` when the key is absent.
+    public func get(_ database: Database, key: some ContiguousBytes) throws -> [UInt8]? {
+        try withValue(database, key: key) { $0.map { Array($0) } }
+    }
+
+    /// Calls `body` with a cursor over `database`; the cursor is closed when `body` returns.
+    public func withCursor<R>(_ database: Database, _ body: (inout Cursor) throws -> R) throws -> R {
+        var raw: OpaquePointer?
+        try check(mdb_cursor_open(unsafeHandle, database.dbi, &raw))
+        var cursor = Cursor(handle: raw!)
+        defer { mdb_cursor_close(raw) }
+        return try body(&cursor)
+    }
+
+    /// The number of entries in `database`.
+    public func count(_ database: Database) throws -> Int {
+        var stat = MDB_stat()
+        try check(mdb_stat(unsafeHandle, database.dbi, &stat))
+        return Int(stat.ms_entries)
+    }
+}
+
+/// A read-only snapshot of the environment.
+public struct ReadTransaction: ~Copyable, ReadableTransaction {
+    public let unsafeHandle: OpaquePointer
+}
+
+/// A read-write transaction: commits when its closure returns, aborts when it throws.
+public struct WriteTransaction: ~Copyable, ReadableTransaction {
+    public let unsafeHandle: OpaquePointer
+
+    /// Stores `value` under `key`.
+    public func put(
+        _ database: Database, key: some ContiguousBytes, value: some ContiguousBytes,
+        flags: PutFlags = []
+    ) throws {
+        try key.withUnsafeBytes { keyBytes in
+            try value.withUnsafeBytes { valueBytes in
+                var k = MDB_val(keyBytes)
+                var v = MDB_val(valueBytes)
+                try check(mdb_put(unsafeHandle, database.dbi, &k, &v, flags.rawValue))
+            }
+        }
+    }
+
+    /// Removes `key`; returns whether it was present.
+    @discardableResult
+    public func delete(_ database: Database, key: some ContiguousBytes) throws -> Bool {
+        try key.withUnsafeBytes { keyBytes in
+            var k = MDB_val(keyBytes)
+            let rc = mdb_del(unsafeHandle, database.dbi, &k, nil)
+            if rc == MDB_NOTFOUND { return false }
+            try check(rc)
+            return true
+        }
+    }
+
+    /// Removes every entry of `database`, keeping the database itself.
+    public func clear(_ database: Database) throws {
+        try check(mdb_drop(unsafeHandle, database.dbi, 0))
+    }
+}
+
+extension MDB_val {
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.init(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+    }
+
+    var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: mv_data, count: mv_size)
+    }
+}
