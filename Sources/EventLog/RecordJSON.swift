@@ -1,0 +1,31 @@
+import Foundation
+import Merkle
+
+extension LoggedRecord {
+    /// The record as one line of JSON: the envelope fields of an input line plus what
+    /// the store assigned (sequence, stream version, recorded-at, hashes).
+    public func jsonLine() throws -> String {
+        var object: [String: Any] = [
+            "sequence": record.sequence,
+            "id": UUID(bytes: record.eventID)?.uuidString.lowercased() ?? record.eventID.hexString,
+            "stream": record.streamID,
+            "streamVersion": record.streamVersion,
+            "type": record.eventType,
+            "schemaVersion": record.schemaVersion,
+            "recordedAt": Timestamp.format(Date(microsecondsSinceEpoch: record.recordedAtMicros)),
+            "occurredAt": Timestamp.format(Date(microsecondsSinceEpoch: record.occurredAtMicros)),
+            "actor": ["id": record.actor.id, "role": record.actor.role],
+            "previousHash": Array(record.previousHash).hex,
+            "hash": chainHash.hex,
+        ]
+        if let id = UUID(bytes: record.correlationID) { object["correlationId"] = id.uuidString.lowercased() }
+        if let id = UUID(bytes: record.causationID) { object["causationId"] = id.uuidString.lowercased() }
+        object["payload"] = (try? JSONSerialization.jsonObject(with: record.payload)) ?? record.payload.base64EncodedString()
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension Data {
+    var hexString: String { Array(self).hex }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import EventLog
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a new, empty store.",
+        discussion: """
+            Creates the directory when it does not exist. Refuses a directory that \
+            already holds a store.
+
+            Example:
+              attest init centre.store
+            """
+    )
+
+    @OptionGroup var location: StoreArgument
+
+    func run() throws {
+        _ = try EventLog.create(at: location.store)
+        print("created an empty store in \(location.store)")
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Merkle
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Recompute the hash chain and the Merkle root from the stored records.",
+        discussion: """
+            Reads every record in order and checks that each carries its predecessor's \
+            chain hash and that the recomputed head and Merkle root match the stored ones. \
+            Exits 0 when the log verifies, 1 when it does not, naming the first bad sequence.
+
+            Example:
+              attest verify centre.store --json
+            """
+    )
+
+    @OptionGroup var location: StoreArgument
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() throws {
+        let log = try EventLog(openingAt: location.store)
+        let progress = ProgressBar(label: "verifying")
+        do {
+            let report = try log.verify(progress: progress?.update)
+            progress?.finish()
+            if json {
+                print(#"{"chainHash":"\#(report.chainHash.hex)","merkleRoot":"\#(report.merkleRoot.hex)","records":\#(report.records),"verified":true}"#)
+            } else {
+                print("verified \(report.records) records")
+                print("chain hash   \(report.chainHash.hex)")
+                print("Merkle root  \(report.merkleRoot.hex)")
+            }
+        } catch let failure as VerificationFailure {
+            progress?.finish()
+            if json {
+                let object: [String: Any] = ["verified": false, "sequence": failure.sequence, "reason": failure.reason]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            }
+            FileHandle.standardError.write(Data("verification failed at sequence \(failure.sequence): \(failure.reason)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
