@@ -40,10 +40,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Throughput benchmarks: `swift run -c release attest-bench`.
+        // Benchmarks and load for crash tests: `swift run -c release attest-bench log`.
         .executableTarget(
             name: "attest-bench",
-            dependencies: ["EventLog", "LMDB", "Merkle"],
+            dependencies: [
+                "EventLog", "LMDB",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Tools/Benchmarks"
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),

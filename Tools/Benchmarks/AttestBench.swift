@@ -1,0 +1,16 @@
+import ArgumentParser
+
+@main
+struct AttestBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attest-bench",
+        abstract: "Measure Attest against raw LMDB, and drive load for crash and concurrency tests.",
+        discussion: """
+            Examples:
+              swift run -c release attest-bench log --events 1000000
+              swift run -c release attest-bench memory --events 10000000
+              attest-bench load centre.store --prefix writer-a --batches 500 --batch-size 100
+            """,
+        subcommands: [LogBenchmark.self, MemoryBenchmark.self, LoadCommand.self]
+    )
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Crypto
+import EventLog
+import Foundation
+import LMDB
+
+/// Append and verify throughput of the event log beside raw LMDB doing the least
+/// the same work needs: puts of the same record bytes, and cursor reads plus SHA-256.
+struct LogBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Measure append and verify throughput beside raw LMDB puts and reads."
+    )
+
+    @Option(help: "Events per run.")
+    var events = 1_000_000
+
+    @Option(help: "Events per batch (one write transaction each).")
+    var batchSize = 1_000
+
+    @Option(help: "Payload size in bytes.")
+    var payloadBytes = 300
+
+    @Option(help: "Runs; the figures are medians.")
+    var runs = 3
+
+    @Option(help: "Directory for the scratch stores (removed afterwards).")
+    var directory = NSTemporaryDirectory()
+
+    func run() throws {
+        let workload = Workload(payloadBytes: payloadBytes)
+        let batches = (0..<events / batchSize).map { workload.batch(stream: "stream-\($0)", count: batchSize) }
+        var figures: [String: [Double]] = [:]
+        for run in 1...runs {
+            let root = URL(fileURLWithPath: directory).appendingPathComponent("attest-bench-\(getpid())-\(run)").path
+            defer { try? FileManager.default.removeItem(atPath: root) }
+
+            let log = try EventLog.create(at: root + "/log")
+            figures["append", default: []].append(try measure(events) {
+                for batch in batches { try log.append(batch) }
+            })
+            let records = try storedRecords(log)
+            let raw = try RawStore(path: root + "/raw")
+            figures["raw put", default: []].append(try measure(events) { try raw.put(records, batchSize: batchSize) })
+            figures["verify", default: []].append(try measure(events) { _ = try log.verify() })
+            figures["raw read+hash", default: []].append(try measure(events) { try raw.readAndHash() })
+            print("run \(run): " + figures.keys.sorted().map { "\($0) \(Int(figures[$0]!.last!))/s" }.joined(separator: ", "))
+        }
+        let median = figures.mapValues { $0.sorted()[$0.count / 2] }
+        print("""
+
+            \(events) events, batches of \(batchSize), \(payloadBytes)-byte payloads, median of \(runs) runs (events/s)
+              raw LMDB put (MDB_APPEND)    \(Int(median["raw put"]!))
+              attest append                \(Int(median["append"]!))   \(percent(median["append"]!, of: median["raw put"]!)) of raw put (target 50%)
+              raw cursor read + SHA-256    \(Int(median["raw read+hash"]!))
+              attest verify                \(Int(median["verify"]!))   \(percent(median["verify"]!, of: median["raw read+hash"]!)) of raw read+hash (target 70%)
+            """)
+    }
+
+    private func storedRecords(_ log: EventLog) throws -> [[UInt8]] {
+        var records: [[UInt8]] = []
+        records.reserveCapacity(events)
+        try log.read { records.append($0.bytes); return true }
+        return records
+    }
+}
+
+/// Events per second of `body` over `count` events.
+func measure(_ count: Int, _ body: () throws -> Void) throws -> Double {
+    let elapsed = try ContinuousClock().measure(body)
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return Double(count) / seconds
+}
+
+func percent(_ value: Double, of base: Double) -> String {
+    String(format: "%.0f%%", value / base * 100)
+}
+
+/// One LMDB database with nothing but sequence keys and record values: the baseline.
+struct RawStore {
+    let environment: Environment
+    let database: Database
+
+    init(path: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        environment = try Environment(path: path)
+        database = try environment.openDatabase("log", create: true)
+    }
+
+    func put(_ records: [[UInt8]], batchSize: Int) throws {
+        var sequence: UInt64 = 0
+        for start in stride(from: 0, to: records.count, by: batchSize) {
+            try environment.write { txn in
+                for record in records[start..<min(start + batchSize, records.count)] {
+                    sequence += 1
+                    try txn.put(database, key: withUnsafeBytes(of: sequence.bigEndian, Array.init), value: record, flags: .append)
+                }
+            }
+        }
+    }
+
+    func readAndHash() throws {
+        try environment.read { txn in
+            try txn.withCursor(database) { cursor in
+                var entry = try cursor.first()
+                while let (_, value) = entry {
+                    _ = SHA256.hash(data: value)
+                    entry = try cursor.next()
+                }
+            }
+        }
+    }
+}
