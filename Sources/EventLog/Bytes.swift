@@ -19,6 +19,21 @@ enum BigEndian {
 }
 
 extension UUID {
+    /// A time-ordered UUID (RFC 9562 version 7): 48 bits of Unix milliseconds, then
+    /// random bits. Ids made one after another sort in order, so the event-id index
+    /// grows at its right edge instead of at random pages.
+    public static func timeOrdered(at date: Date = Date()) -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        let random = (generator.next() as UInt64, generator.next() as UInt64)
+        var b = withUnsafeBytes(of: (millis << 16).bigEndian, Array.init)
+            + withUnsafeBytes(of: random.0, Array.init)
+        b[6] = 0x70 | (b[6] & 0x0F)
+        b[7] = UInt8(truncatingIfNeeded: random.1)
+        b[8] = 0x80 | (b[8] & 0x3F)
+        return UUID(bytes: b)!
+    }
+
     /// The sixteen bytes of the UUID, in order.
     var bytes: [UInt8] { withUnsafeBytes(of: uuid, Array.init) }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Merkle
 
 /// The stored record: the protobuf envelope of `Schemas/attest/v1/record.proto`.
 public typealias Record = Attest_V1_Record
@@ -24,7 +25,7 @@ public struct EventDraft: Sendable, Equatable {
     public var expectedVersion: UInt64?
 
     public init(
-        id: UUID = UUID(), streamID: String, eventType: String, schemaVersion: UInt32 = 1,
+        id: UUID = .timeOrdered(), streamID: String, eventType: String, schemaVersion: UInt32 = 1,
         occurredAt: Date, actor: Actor, correlationID: UUID? = nil, causationID: UUID? = nil,
         payload: Data, expectedVersion: UInt64? = nil
     ) {
@@ -83,7 +84,7 @@ public struct Head: Sendable, Equatable {
     /// The last sequence (the number of records).
     public let sequence: UInt64
     /// The chain hash of the last record (32 zero bytes for an empty log).
-    public let chainHash: [UInt8]
+    public let chainHash: Hash
     /// The RFC 9162 root of the Merkle tree over all records.
-    public let merkleRoot: [UInt8]
+    public let merkleRoot: Hash
 }

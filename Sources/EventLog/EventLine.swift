@@ -39,7 +39,7 @@ public enum EventLine {
         actor.role = try optional(actorFields, "role", as: String.self, path: "actor.role") ?? ""
 
         return EventDraft(
-            id: try optionalUUID(fields, "id") ?? UUID(),
+            id: try optionalUUID(fields, "id") ?? .timeOrdered(),
             streamID: try value(fields, "stream", as: String.self),
             eventType: try value(fields, "type", as: String.self),
             schemaVersion: UInt32(try optionalCount(fields, "schemaVersion", in: 1...UInt64(UInt32.max)) ?? 1),

@@ -79,7 +79,7 @@ public final class EventLog: Sendable {
 /// The head as stored in `meta`, read and written inside a transaction.
 struct HeadState {
     var sequence: UInt64 = 0
-    var chainHash: [UInt8] = ChainHash.genesis
+    var chainHash = ChainHash.genesis
     var recordedAtMicros: Int64 = 0
     var edge = CompactRange()
 
@@ -89,7 +89,7 @@ struct HeadState {
                   let recorded = BigEndian.uint64(head, at: 40)
             else { throw EventLogError.corrupt(reason: "the head entry in meta has \(head.count) bytes, not 48") }
             self.sequence = sequence
-            self.chainHash = Array(head[8..<40])
+            self.chainHash = Hash(bytes: head[8..<40])!
             self.recordedAtMicros = Int64(bitPattern: recorded)
         }
         if let edge = try txn.get(log.meta, key: EventLog.MetaKey.merkleEdge) {
@@ -101,7 +101,7 @@ struct HeadState {
     }
 
     func store(_ txn: borrowing WriteTransaction, _ log: EventLog) throws {
-        let head = BigEndian.bytes(sequence) + chainHash + BigEndian.bytes(recordedAtMicros)
+        let head = BigEndian.bytes(sequence) + chainHash.bytes + BigEndian.bytes(recordedAtMicros)
         try txn.put(log.meta, key: EventLog.MetaKey.head, value: head)
         try txn.put(log.meta, key: EventLog.MetaKey.merkleEdge, value: edge.encoded)
     }
@@ -111,10 +111,10 @@ struct HeadState {
 /// SHA-256(0x00 ‖ record bytes), and each record stores its predecessor's.
 public enum ChainHash {
     /// The previous hash carried by the first record: 32 zero bytes.
-    public static let genesis = [UInt8](repeating: 0, count: 32)
+    public static let genesis = Hash.zero
 
     /// The chain hash of a stored record.
-    public static func of(_ recordBytes: UnsafeRawBufferPointer) -> [UInt8] {
+    public static func of(_ recordBytes: UnsafeRawBufferPointer) -> Hash {
         TreeHash.leaf(recordBytes)
     }
 }

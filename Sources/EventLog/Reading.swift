@@ -1,5 +1,6 @@
 import Foundation
 import LMDB
+import Merkle
 
 /// A record as read from the log, with its stored bytes and chain hash.
 public struct LoggedRecord: Sendable {
@@ -7,7 +8,7 @@ public struct LoggedRecord: Sendable {
     /// The bytes exactly as stored (what the chain and the Merkle tree hash).
     public let bytes: [UInt8]
     /// The record's chain hash (its Merkle leaf hash).
-    public var chainHash: [UInt8] { bytes.withUnsafeBytes(ChainHash.of) }
+    public var chainHash: Hash { bytes.withUnsafeBytes(ChainHash.of) }
 }
 
 extension EventLog {

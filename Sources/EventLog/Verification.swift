@@ -5,8 +5,8 @@ import Merkle
 public struct VerificationReport: Sendable, Equatable {
     /// The number of records checked (the head sequence).
     public let records: UInt64
-    public let chainHash: [UInt8]
-    public let merkleRoot: [UInt8]
+    public let chainHash: Hash
+    public let merkleRoot: Hash
 }
 
 /// The first place where the stored log is not what it claims to be.
@@ -41,6 +41,8 @@ extension EventLog {
                         throw VerificationFailure(
                             sequence: sequence, reason: "the record is missing (the next record is stored at \(stored))")
                     }
+                    // Hashing first brings the record into cache for the header walk.
+                    let hash = ChainHash.of(value)
                     guard let header = RecordHeader(value) else {
                         throw VerificationFailure(sequence: sequence, reason: "the record is not a well-formed protobuf message")
                     }
@@ -48,8 +50,7 @@ extension EventLog {
                         throw VerificationFailure(
                             sequence: sequence, reason: "the record says sequence \(header.sequence) but is stored at \(sequence)")
                     }
-                    let hash = ChainHash.of(value)
-                    guard header.previousHash.elementsEqual(previous) else {
+                    guard previous.matches(header.previousHash) else {
                         throw try brokenLink(at: sequence, hash: hash, cursor: &cursor, headHash: head.chainHash)
                     }
                     edge.append(hash)
@@ -82,11 +83,11 @@ extension EventLog {
     /// of the two was altered by checking whether the next link (or the head) still
     /// vouches for record `sequence`.
     private func brokenLink(
-        at sequence: UInt64, hash: [UInt8], cursor: inout Cursor, headHash: [UInt8]
+        at sequence: UInt64, hash: Hash, cursor: inout Cursor, headHash: Hash
     ) throws -> VerificationFailure {
         let vouched: Bool
         if let next = try cursor.next() {
-            vouched = RecordHeader(next.value)?.previousHash.elementsEqual(hash) ?? false
+            vouched = RecordHeader(next.value).map { hash.matches($0.previousHash) } ?? false
         } else {
             vouched = hash == headHash
         }

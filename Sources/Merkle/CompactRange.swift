@@ -39,7 +39,7 @@ public struct CompactRange: Equatable, Sendable {
     /// Stored form: the size as 8 big-endian bytes, then the 32-byte hashes in order.
     public var encoded: [UInt8] {
         var bytes = withUnsafeBytes(of: size.bigEndian, Array.init)
-        for hash in hashes { bytes += hash }
+        for hash in hashes { bytes += hash.bytes }
         return bytes
     }
 
@@ -48,7 +48,7 @@ public struct CompactRange: Equatable, Sendable {
         let bytes = Array(bytes)
         guard bytes.count >= 8, (bytes.count - 8) % 32 == 0 else { return nil }
         let size = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        let hashes = stride(from: 8, to: bytes.count, by: 32).map { Array(bytes[$0..<$0 + 32]) }
+        let hashes = stride(from: 8, to: bytes.count, by: 32).map { Hash(bytes: bytes[$0..<$0 + 32])! }
         guard hashes.count == size.nonzeroBitCount else { return nil }
         self.size = size
         self.hashes = hashes

@@ -159,15 +159,3 @@ public enum ProofError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
-
-extension Array where Element == UInt8 {
-    /// Lowercase hexadecimal.
-    public var hex: String {
-        var s = ""
-        s.reserveCapacity(count * 2)
-        for b in self {
-            s += String(b >> 4, radix: 16) + String(b & 0xF, radix: 16)
-        }
-        return s
-    }
-}

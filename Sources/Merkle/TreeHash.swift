@@ -1,8 +1,5 @@
 import Crypto
 
-/// A SHA-256 hash: a leaf, a node or a root of the tree.
-public typealias Hash = [UInt8]
-
 /// RFC 9162 §2.1.1 hashing: leaves and interior nodes are hashed with distinct
 /// one-byte prefixes, so a leaf can never be passed off as a node.
 public enum TreeHash {
@@ -12,14 +9,14 @@ public enum TreeHash {
     public static let nodePrefix: UInt8 = 0x01
 
     /// The root of the empty tree: SHA-256 of the empty string.
-    public static let emptyRoot: Hash = Array(SHA256.hash(data: [UInt8]()))
+    public static let emptyRoot = Hash(SHA256.hash(data: [UInt8]()))
 
     /// SHA-256(0x00 ‖ entry).
     public static func leaf(_ entry: UnsafeRawBufferPointer) -> Hash {
         var hasher = SHA256()
         withUnsafeBytes(of: leafPrefix) { hasher.update(bufferPointer: $0) }
         hasher.update(bufferPointer: entry)
-        return Array(hasher.finalize())
+        return Hash(hasher.finalize())
     }
 
     /// SHA-256(0x00 ‖ entry).
@@ -31,8 +28,8 @@ public enum TreeHash {
     public static func node(_ left: Hash, _ right: Hash) -> Hash {
         var hasher = SHA256()
         withUnsafeBytes(of: nodePrefix) { hasher.update(bufferPointer: $0) }
-        hasher.update(data: left)
-        hasher.update(data: right)
-        return Array(hasher.finalize())
+        left.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        right.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return Hash(hasher.finalize())
     }
 }
