@@ -50,9 +50,17 @@ let package = Package(
             ],
             path: "Tools/Benchmarks"
         ),
-        .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
+        // Temporary stores and sample events for the tests.
+        .target(name: "AttestTesting", dependencies: ["EventLog"]),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB", "AttestTesting"]),
         .testTarget(name: "MerkleTests", dependencies: ["Merkle"]),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "LMDB"]),
-        .testTarget(name: "AttestTests", dependencies: ["EventLog", "attest"]),
+        .testTarget(
+            name: "EventLogTests",
+            dependencies: [
+                "EventLog", "LMDB", "Merkle", "AttestTesting",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .testTarget(name: "AttestTests", dependencies: ["EventLog", "LMDB", "AttestTesting", "attest", "attest-bench"]),
     ]
 )

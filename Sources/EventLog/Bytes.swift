@@ -6,10 +6,6 @@ enum BigEndian {
         withUnsafeBytes(of: value.bigEndian, Array.init)
     }
 
-    static func bytes(_ value: Int64) -> [UInt8] {
-        bytes(UInt64(bitPattern: value))
-    }
-
     /// Reads eight bytes at `offset`; `nil` when there are fewer.
     static func uint64(_ bytes: some Collection<UInt8>, at offset: Int = 0) -> UInt64? {
         let slice = bytes.dropFirst(offset).prefix(8)

@@ -101,7 +101,7 @@ struct HeadState {
     }
 
     func store(_ txn: borrowing WriteTransaction, _ log: EventLog) throws {
-        let head = BigEndian.bytes(sequence) + chainHash.bytes + BigEndian.bytes(recordedAtMicros)
+        let head = BigEndian.bytes(sequence) + chainHash.bytes + BigEndian.bytes(UInt64(bitPattern: recordedAtMicros))
         try txn.put(log.meta, key: EventLog.MetaKey.head, value: head)
         try txn.put(log.meta, key: EventLog.MetaKey.merkleEdge, value: edge.encoded)
     }

@@ -82,6 +82,7 @@ public final class Environment: @unchecked Sendable {
     ///
     /// When the map is full the transaction is aborted, the map doubled and `body`
     /// run again from the start, so `body` must not have effects outside the transaction.
+    @discardableResult
     public func write<R>(_ body: (borrowing WriteTransaction) throws -> R) throws -> R {
         while true {
             do {
