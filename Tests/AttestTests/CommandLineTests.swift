@@ -1,0 +1,93 @@
+import AttestTesting
+import EventLog
+import Foundation
+import Testing
+
+/// The `attest` binary end to end: what a centre types and what it sees.
+@Suite struct CommandLineTests {
+    let attest = Command("attest")
+    let directory = TemporaryDirectory("cli")
+    var store: String { directory.child("centre.store") }
+
+    static let lines = [
+        #"{"id":"0190f5a2-0000-7000-8000-000000000001","stream":"learner-1","type":"note.added","actor":{"id":"admin-1","role":"centre_administrator"},"occurredAt":"2026-03-02T09:30:00Z","expectedVersion":0,"payload":{"text":"hello"}}"#,
+        #"{"stream":"learner-2","type":"note.added","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:31:00.250+01:00","correlationId":"0190f5a2-0000-7000-8000-0000000000aa","payload":{"n":[1,2]}}"#,
+    ]
+
+    @Test func initAppendLogHeadAndVerifyWorkTogether() throws {
+        #expect(try attest.run(["init", store]).status == 0)
+        let appended = try attest.run(["append", store, "-"], input: Self.lines.joined(separator: "\n") + "\n")
+        #expect(appended.status == 0)
+        #expect(appended.stdout == "line 1: sequence 1, learner-1 version 1\nline 2: sequence 2, learner-2 version 1\n")
+
+        let again = try attest.run(["append", store, "-"], input: Self.lines[0])
+        #expect(again.stdout == "line 1: sequence 1, learner-1 version 1 (already recorded)\n")
+
+        let log = try attest.run(["log", store, "--json"])
+        let records = log.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(records.count == 2)
+        #expect(records[0]["id"] as? String == "0190f5a2-0000-7000-8000-000000000001")
+        #expect(records[0]["previousHash"] as? String == String(repeating: "0", count: 64))
+        #expect(records[1]["previousHash"] as? String == records[0]["hash"] as? String)
+        #expect(records[1]["occurredAt"] as? String == "2026-03-02T08:31:00.250000Z")
+        #expect(records[1]["correlationId"] as? String == "0190f5a2-0000-7000-8000-0000000000aa")
+        #expect((records[1]["payload"] as? [String: Any])?["n"] as? [Int] == [1, 2])
+
+        let stream = try attest.run(["log", store, "--stream", "learner-2"])
+        #expect(stream.stdout.split(separator: "\n").count == 1)
+        #expect(stream.stdout.contains("learner-2@1\tnote.added\tadmin-1"))
+
+        let head = try JSONSerialization.jsonObject(with: Data(try attest.run(["head", store, "--json"]).stdout.utf8)) as! [String: Any]
+        #expect(head["sequence"] as? Int == 2)
+        #expect(head["chainHash"] as? String == records[1]["hash"] as? String)
+
+        let verified = try attest.run(["verify", store, "--json"])
+        #expect(verified.status == 0)
+        let report = try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as! [String: Any]
+        #expect(report["verified"] as? Bool == true)
+        #expect(report["records"] as? Int == 2)
+        #expect(report["merkleRoot"] as? String == head["merkleRoot"] as? String)
+    }
+
+    @Test(arguments: [
+        (#"{"stream":"s","type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z","payload":{},"colour":"red"}"#,
+         #"line 2: has an unknown field "colour"; nothing was appended"#),
+        (#"{"stream":"s","type":"t","actor":{"id":"a"},"occurredAt":"yesterday","payload":{}}"#,
+         #"line 2: "occurredAt" is not an RFC 3339 date-time such as 2026-03-02T09:30:00Z: yesterday; nothing was appended"#),
+        (#"{"stream":"s","type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z"}"#,
+         #"line 2: has no "payload"; nothing was appended"#),
+        (#"{"stream":"s","type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z","payload":{}"#,
+         "line 2: is not valid JSON; nothing was appended"),
+        (#"{"stream":"learner-1","type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z","payload":{},"expectedVersion":7}"#,
+         "line 2: stream learner-1 is at version 1, expected 7; nothing was appended"),
+        (#"{"id":"0190f5a2-0000-7000-8000-000000000001","stream":"s","type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z","payload":{}}"#,
+         "line 2: event id 0190f5a2-0000-7000-8000-000000000001 is already in the log at sequence 1 with different content; nothing was appended"),
+    ])
+    func aBadLineRefusesTheWholeBatchNamingTheLine(bad: String, message: String) throws {
+        try attest.run(["init", store])
+        try attest.run(["append", store, "-"], input: Self.lines[0])
+        let head = try attest.run(["head", store]).stdout
+        let refused = try attest.run(["append", store, "-"], input: Self.lines[1] + "\n" + bad + "\n")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains(message))
+        #expect(try attest.run(["head", store]).stdout == head)
+    }
+
+    @Test func everyCommandExplainsItselfWithAnExample() throws {
+        for command in ["init", "append", "log", "head", "verify"] {
+            let help = try attest.run([command, "--help"])
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("Example"), "attest \(command) --help has no example")
+        }
+    }
+
+    @Test func commandsOnAMissingStoreFailWithAClearMessage() throws {
+        let result = try attest.run(["verify", directory.child("absent")])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("is not an Attest store (create one with `attest init"))
+        try attest.run(["init", store])
+        let twice = try attest.run(["init", store])
+        #expect(twice.status != 0)
+        #expect(twice.stderr.contains("already holds an Attest store"))
+    }
+}
