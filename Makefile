@@ -1,0 +1,42 @@
+# Attest: set-up, demo, tests and benchmarks on Debian with Swift installed.
+#   make demo    install what is missing, build, and run a store end to end
+#   make test    install what is missing, build, and run every test
+
+SHELL := /bin/bash
+DEMO_STORE ?= demo-store
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ATTEST := .build/debug/attest
+
+.PHONY: deps build demo test check-generated bench
+
+# Debian packages: LMDB (library and its mdb_* tools) and protoc for the generated-code check.
+deps:
+	@missing=$$(for p in liblmdb-dev lmdb-utils protobuf-compiler pkg-config; do \
+		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing $$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build
+
+demo: build
+	rm -rf $(DEMO_STORE)
+	$(ATTEST) init $(DEMO_STORE)
+	$(ATTEST) append $(DEMO_STORE) docs/examples/first-events.ndjson
+	$(ATTEST) log $(DEMO_STORE)
+	$(ATTEST) head $(DEMO_STORE)
+	$(ATTEST) verify $(DEMO_STORE)
+	mdb_stat -a $(DEMO_STORE) | grep -A5 'Status of log'
+
+test: deps check-generated
+	swift build --build-tests
+	swift test
+
+# Fails when the committed Swift generated from Schemas/ is out of date.
+check-generated: deps
+	Tools/codegen/generate-protos.sh --check
+
+bench:
+	swift run -c release attest-bench log
