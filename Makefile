@@ -11,7 +11,7 @@ ATTEST := .build/debug/attest
 
 # Debian packages: LMDB (library and its mdb_* tools) and protoc for the generated-code check.
 deps:
-	@missing=$$(for p in liblmdb-dev lmdb-utils protobuf-compiler pkg-config; do \
+	@missing=$$(for p in liblmdb-dev lmdb-utils libssl-dev protobuf-compiler pkg-config; do \
 		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing $$missing"; \

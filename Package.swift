@@ -11,7 +11,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C: the LMDB library, found through pkg-config.
@@ -22,8 +21,14 @@ let package = Package(
         ),
         // A safe Swift wrapper over LMDB: environments, scoped transactions, cursors.
         .target(name: "LMDB", dependencies: ["CLMDB"]),
+        // C: SHA-256 from libcrypto, found through pkg-config.
+        .systemLibrary(
+            name: "CSHA256",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // RFC 9162 Merkle tree hashing, compact ranges and proofs.
-        .target(name: "Merkle", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Merkle", dependencies: ["CSHA256"]),
         // The append-only, hash-chained event log (domain-agnostic).
         .target(
             name: "EventLog",
@@ -44,8 +49,7 @@ let package = Package(
         .executableTarget(
             name: "attest-bench",
             dependencies: [
-                "EventLog", "LMDB",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "EventLog", "LMDB", "Merkle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/Benchmarks"

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// A SHA-256 hash (a leaf, a node or a root), held inline: hashing a log of millions
@@ -11,11 +10,10 @@ public struct Hash: Hashable, Sendable, CustomStringConvertible {
 
     private init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
 
-    init(_ digest: SHA256Digest) {
+    /// The hash that `write` stores into 32 bytes.
+    init(writing write: (UnsafeMutablePointer<UInt8>) -> Void) {
         self = .zero
-        withUnsafeMutableBytes(of: &words) { target in
-            digest.withUnsafeBytes { target.copyMemory(from: $0) }
-        }
+        withUnsafeMutableBytes(of: &words) { write($0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
     }
 
     /// The hash with these 32 bytes; `nil` for any other count.

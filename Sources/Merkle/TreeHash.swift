@@ -1,4 +1,4 @@
-import Crypto
+import CSHA256
 
 /// RFC 9162 §2.1.1 hashing: leaves and interior nodes are hashed with distinct
 /// one-byte prefixes, so a leaf can never be passed off as a node.
@@ -9,14 +9,11 @@ public enum TreeHash {
     public static let nodePrefix: UInt8 = 0x01
 
     /// The root of the empty tree: SHA-256 of the empty string.
-    public static let emptyRoot = Hash(SHA256.hash(data: [UInt8]()))
+    public static let emptyRoot = sha256(UnsafeRawBufferPointer(start: nil, count: 0))
 
     /// SHA-256(0x00 ‖ entry).
     public static func leaf(_ entry: UnsafeRawBufferPointer) -> Hash {
-        var hasher = SHA256()
-        withUnsafeBytes(of: leafPrefix) { hasher.update(bufferPointer: $0) }
-        hasher.update(bufferPointer: entry)
-        return Hash(hasher.finalize())
+        hash(prefix: leafPrefix, entry, UnsafeRawBufferPointer(start: nil, count: 0))
     }
 
     /// SHA-256(0x00 ‖ entry).
@@ -26,10 +23,21 @@ public enum TreeHash {
 
     /// SHA-256(0x01 ‖ left ‖ right).
     public static func node(_ left: Hash, _ right: Hash) -> Hash {
-        var hasher = SHA256()
-        withUnsafeBytes(of: nodePrefix) { hasher.update(bufferPointer: $0) }
-        left.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        right.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        return Hash(hasher.finalize())
+        left.withUnsafeBytes { l in right.withUnsafeBytes { r in hash(prefix: nodePrefix, l, r) } }
+    }
+
+    /// Plain SHA-256 of `bytes`.
+    public static func sha256(_ bytes: UnsafeRawBufferPointer) -> Hash {
+        Hash(writing: { out in attest_sha256(nil, 0, bytes.baseAddress, bytes.count, nil, 0, out) })
+    }
+
+    private static func hash(prefix: UInt8, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> Hash {
+        withUnsafeBytes(of: prefix) { p in
+            Hash(writing: { out in
+                attest_sha256(
+                    p.baseAddress?.assumingMemoryBound(to: UInt8.self), 1,
+                    first.baseAddress, first.count, second.baseAddress, second.count, out)
+            })
+        }
     }
 }

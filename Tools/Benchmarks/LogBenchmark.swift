@@ -1,8 +1,8 @@
 import ArgumentParser
-import Crypto
 import EventLog
 import Foundation
 import LMDB
+import Merkle
 
 /// Append and verify throughput of the event log beside raw LMDB doing the least
 /// the same work needs: puts of the same record bytes, and cursor reads plus SHA-256.
@@ -104,7 +104,7 @@ struct RawStore {
             try txn.withCursor(database) { cursor in
                 var entry = try cursor.first()
                 while let (_, value) = entry {
-                    _ = SHA256.hash(data: value)
+                    _ = TreeHash.sha256(value)
                     entry = try cursor.next()
                 }
             }
