@@ -37,6 +37,11 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // The domain's protobuf messages: specifications and event payloads (generated).
+        .target(
+            name: "Records",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         // The `attest` command-line tool.
         .executableTarget(
             name: "attest",
