@@ -32,9 +32,12 @@ struct MemoryBenchmark: ParsableCommand {
         print("store of \(events) events built; RssAnon \(residentAnonymousKiB()) KiB")
 
         var samples: [(UInt64, Int)] = []
+        var nextSample: UInt64 = 1_000_000
         let started = ContinuousClock.now
         let report = try log.verify { done, _ in
-            if done % 1_000_000 == 0 { samples.append((done, residentAnonymousKiB())) }
+            guard done >= nextSample else { return }
+            samples.append((done, residentAnonymousKiB()))
+            nextSample += 1_000_000
         }
         let elapsed = ContinuousClock.now - started
         for (done, kib) in samples { print("verified \(done): RssAnon \(kib) KiB") }
