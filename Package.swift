@@ -42,11 +42,19 @@ let package = Package(
             name: "Records",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        // Specifications, assessment events and the centre's rules.
+        .target(
+            name: "Assessment",
+            dependencies: [
+                "EventLog", "LMDB", "Merkle", "Records",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
         // The `attest` command-line tool.
         .executableTarget(
             name: "attest",
             dependencies: [
-                "EventLog",
+                "Assessment", "EventLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -8,10 +8,17 @@ extension EventLog {
     /// An event whose id is already in the log (or earlier in the batch) with the same
     /// content is not appended again; its original position is returned. The event-id
     /// index is written first, with `MDB_NOOVERWRITE`, so a new id costs one insert.
+    ///
+    /// `validate` is called, inside the write transaction, for each event about to be
+    /// appended (not for idempotent repeats), in batch order: it may read and write its
+    /// own databases through the transaction, and a throw refuses the whole batch.
     /// - Throws: `EventLogError.invalidEvent`, `.versionConflict` or `.idConflict`
-    ///   naming the event's index in the batch; nothing is appended.
+    ///   naming the event's index in the batch, or what `validate` threw; nothing is appended.
     @discardableResult
-    public func append(_ drafts: [EventDraft], now: () -> Date = Date.init) throws -> [Appended] {
+    public func append(
+        _ drafts: [EventDraft], now: () -> Date = Date.init,
+        validate: ((borrowing WriteTransaction, AppendingEvent) throws -> Void)? = nil
+    ) throws -> [Appended] {
         try environment.write { txn in
             var state = try HeadState(txn, self)
             let recordedAt = max(now().microsecondsSinceEpoch, state.recordedAtMicros)
@@ -37,6 +44,9 @@ extension EventLog {
                         index: index, stream: draft.streamID, expected: expected, actual: current)
                 }
                 let appended = Appended(sequence: state.sequence + 1, streamVersion: current + 1, duplicate: false)
+                try validate?(txn, AppendingEvent(
+                    index: index, draft: draft, sequence: appended.sequence,
+                    recordedAt: Date(microsecondsSinceEpoch: recordedAt)))
                 let bytes = encoder.encode(draft, at: appended, recordedAt: recordedAt, previous: state.chainHash)
                 try txn.put(log, key: sequenceKey, value: bytes, flags: .append)
                 try txn.put(streams, key: Self.streamKey(draft.streamID, appended.streamVersion),

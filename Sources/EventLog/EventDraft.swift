@@ -79,6 +79,17 @@ public struct Appended: Sendable, Equatable {
     public let duplicate: Bool
 }
 
+/// An event about to be appended, as a validator sees it.
+public struct AppendingEvent: Sendable {
+    /// Its position in the batch.
+    public let index: Int
+    public let draft: EventDraft
+    /// The sequence it will have.
+    public let sequence: UInt64
+    /// The store's clock for this batch.
+    public let recordedAt: Date
+}
+
 /// The end of the log: its size, the last chain hash and the Merkle root.
 public struct Head: Sendable, Equatable {
     /// The last sequence (the number of records).

@@ -16,7 +16,8 @@ public enum EventLine {
     ]
 
     /// Parses one line into a draft whose payload is the line's `payload` as compact JSON
-    /// (keys sorted). - Throws: `EventLineError` saying what is wrong.
+    /// (keys sorted) and whose stream is empty when the line names none.
+    /// - Throws: `EventLineError` saying what is wrong.
     public static func parse(_ line: some StringProtocol) throws -> EventDraft {
         let object: Any
         do {
@@ -40,7 +41,7 @@ public enum EventLine {
 
         return EventDraft(
             id: try optionalUUID(fields, "id") ?? .timeOrdered(),
-            streamID: try value(fields, "stream", as: String.self),
+            streamID: try optional(fields, "stream", as: String.self) ?? "",
             eventType: try value(fields, "type", as: String.self),
             schemaVersion: UInt32(try optionalCount(fields, "schemaVersion", in: 1...UInt64(UInt32.max)) ?? 1),
             occurredAt: try date(fields, "occurredAt"),

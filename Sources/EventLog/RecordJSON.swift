@@ -3,8 +3,9 @@ import Merkle
 
 extension LoggedRecord {
     /// The record as one line of JSON: the envelope fields of an input line plus what
-    /// the store assigned (sequence, stream version, recorded-at, hashes).
-    public func jsonLine() throws -> String {
+    /// the store assigned (sequence, stream version, recorded-at, hashes), with the
+    /// payload rendered by `payload` (a JSON value).
+    public func jsonLine(payload: (Record) throws -> Any) throws -> String {
         var object: [String: Any] = [
             "sequence": record.sequence,
             "id": UUID(bytes: record.eventID)?.uuidString.lowercased() ?? record.eventID.hexString,
@@ -20,7 +21,7 @@ extension LoggedRecord {
         ]
         if let id = UUID(bytes: record.correlationID) { object["correlationId"] = id.uuidString.lowercased() }
         if let id = UUID(bytes: record.causationID) { object["causationId"] = id.uuidString.lowercased() }
-        object["payload"] = (try? JSONSerialization.jsonObject(with: record.payload)) ?? record.payload.base64EncodedString()
+        object["payload"] = try payload(record)
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }

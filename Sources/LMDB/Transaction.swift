@@ -17,14 +17,7 @@ extension ReadableTransaction where Self: ~Copyable {
         _ database: Database, key: some ContiguousBytes,
         _ body: (UnsafeRawBufferPointer?) throws -> R
     ) throws -> R {
-        try key.withUnsafeBytes { keyBytes in
-            var k = MDB_val(keyBytes)
-            var v = MDB_val()
-            let rc = mdb_get(unsafeHandle, database.dbi, &k, &v)
-            if rc == MDB_NOTFOUND { return try body(nil) }
-            try check(rc)
-            return try body(v.bytes)
-        }
+        try value(in: unsafeHandle, database, key: key, body)
     }
 
     /// A copy of the bytes stored under `key`, or `nil` when the key is absent.
@@ -39,6 +32,14 @@ extension ReadableTransaction where Self: ~Copyable {
         var cursor = Cursor(handle: raw!)
         defer { mdb_cursor_close(raw) }
         return try body(&cursor)
+    }
+
+    /// Calls `body` with a reference to this transaction's reads, for code that keeps it
+    /// in an object; the reference stops working when `body` returns.
+    public func withReader<R>(_ body: (TransactionReader) throws -> R) rethrows -> R {
+        let reader = TransactionReader(handle: unsafeHandle)
+        defer { reader.handle = nil }
+        return try body(reader)
     }
 
     /// The number of entries in `database`.
@@ -87,6 +88,34 @@ public struct WriteTransaction: ~Copyable, ReadableTransaction {
     /// Removes every entry of `database`, keeping the database itself.
     public func clear(_ database: Database) throws {
         try check(mdb_drop(unsafeHandle, database.dbi, 0))
+    }
+}
+
+/// Reads through a transaction from inside an object; see `withReader`.
+public final class TransactionReader {
+    fileprivate var handle: OpaquePointer?
+
+    fileprivate init(handle: OpaquePointer) { self.handle = handle }
+
+    /// A copy of the bytes stored under `key`, or `nil` when the key is absent.
+    public func get(_ database: Database, key: some ContiguousBytes) throws -> [UInt8]? {
+        guard let handle else { preconditionFailure("a TransactionReader was used after its transaction") }
+        return try value(in: handle, database, key: key) { $0.map { Array($0) } }
+    }
+}
+
+/// `mdb_get`: calls `body` with the bytes under `key` (valid only during `body`), or `nil`.
+private func value<R>(
+    in txn: OpaquePointer, _ database: Database, key: some ContiguousBytes,
+    _ body: (UnsafeRawBufferPointer?) throws -> R
+) throws -> R {
+    try key.withUnsafeBytes { keyBytes in
+        var k = MDB_val(keyBytes)
+        var v = MDB_val()
+        let rc = mdb_get(txn, database.dbi, &k, &v)
+        if rc == MDB_NOTFOUND { return try body(nil) }
+        try check(rc)
+        return try body(v.bytes)
     }
 }
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import EventLog
+import Assessment
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +17,7 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var location: StoreArgument
 
     func run() throws {
-        _ = try EventLog.create(at: location.store)
+        _ = try CentreStore.create(at: location.store)
         print("created an empty store in \(location.store)")
     }
 }

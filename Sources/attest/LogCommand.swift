@@ -1,4 +1,5 @@
 import ArgumentParser
+import Assessment
 import EventLog
 import Foundation
 
@@ -12,7 +13,7 @@ struct LogCommand: ParsableCommand {
             payload and hashes.
 
             Example:
-              attest log centre.store --from 100 --stream learner-1 --json
+              attest log centre.store --from 100 --stream learner-1234567890 --json
             """
     )
 
@@ -32,7 +33,7 @@ struct LogCommand: ParsableCommand {
         let show: (LoggedRecord) throws -> Bool = { entry in
             guard entry.record.sequence >= from else { return true }
             if json {
-                print(try entry.jsonLine())
+                print(try entry.domainJSONLine())
             } else {
                 let r = entry.record
                 let recorded = Timestamp.format(Date(microsecondsSinceEpoch: r.recordedAtMicros))

@@ -22,7 +22,7 @@ fi
 # Each Swift module owns the .proto files it compiles: module:proto...
 targets=(
   "Sources/EventLog/Generated:attest/v1/record.proto"
-  "Sources/Records/Generated:attest/v1/specification.proto attest/v1/events.proto"
+  "Sources/Records/Generated:attest/v1/specification.proto attest/v1/events.proto attest/v1/state.proto"
 )
 
 out=$(mktemp -d)

@@ -1,0 +1,45 @@
+import Foundation
+
+/// A date without a time, written `YYYY-MM-DD`.
+struct CalendarDate: Comparable, CustomStringConvertible {
+    let year: Int, month: Int, day: Int
+
+    init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        var components = DateComponents(year: year, month: month, day: day)
+        components.calendar = Self.calendar
+        guard components.isValidDate else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// The UTC calendar date of `date`.
+    init(_ date: Date) {
+        let c = Self.calendar.dateComponents([.year, .month, .day], from: date)
+        year = c.year!
+        month = c.month!
+        day = c.day!
+    }
+
+    /// Whole years from this date (a birth date) to the UTC date of `date`.
+    func age(on date: Date) -> Int {
+        let today = CalendarDate(date)
+        let birthdayPassed = (today.month, today.day) >= (month, day)
+        return today.year - year - (birthdayPassed ? 0 : 1)
+    }
+
+    static func < (a: Self, b: Self) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    private static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+}

@@ -1,0 +1,107 @@
+import EventLog
+import Foundation
+import LMDB
+import Records
+
+/// A centre's store: the event log, with every event checked against the centre's
+/// rules in the transaction that appends it.
+///
+/// What the rules remember lives in the LMDB database `rules-state` beside the log and
+/// changes only in the same transactions as the log, so it never disagrees with it.
+public final class CentreStore: Sendable {
+    public let log: EventLog
+    let state: Database
+    let rules = CentreRules()
+
+    /// Creates a new, empty store in directory `path`.
+    public static func create(at path: String) throws -> CentreStore {
+        try CentreStore(log: EventLog.create(at: path))
+    }
+
+    /// Opens the store in directory `path`.
+    public convenience init(openingAt path: String) throws {
+        try self.init(log: EventLog(openingAt: path))
+    }
+
+    private init(log: EventLog) throws {
+        self.log = log
+        state = try log.environment.openDatabase("rules-state", create: true)
+    }
+
+    /// Calls `body` with what the rules remember, in one read-only snapshot.
+    func entities<R>(_ body: (Entities) throws -> R) throws -> R {
+        try log.environment.read { txn in
+            try txn.withReader { reader in
+                try body(Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: Array(key.utf8)) }))
+            }
+        }
+    }
+
+    /// Appends events atomically, each checked against the rules in order: all of them or none.
+    /// - Throws: `BatchRefusal` naming the event's index in the batch and the reason.
+    @discardableResult
+    public func append(_ events: [CentreEvent], now: () -> Date = Date.init) throws -> [Appended] {
+        do {
+            return try log.append(events.map(\.draft), now: now) { txn, appending in
+                let event = events[appending.index]
+                // The rules read through to this transaction; their writes are put back into it.
+                let entities = try txn.withReader { reader in
+                    let entities = OverlayEntityStore { key in try reader.get(self.state, key: Array(key.utf8)) }
+                    do {
+                        try self.rules.apply(
+                            event.event, by: event.draft.actor, occurredAt: event.draft.occurredAt,
+                            recordedAt: appending.recordedAt, to: entities)
+                    } catch let violation as RuleViolation {
+                        throw BatchRefusal(index: appending.index, reason: violation.description)
+                    }
+                    return entities
+                }
+                for (key, value) in entities.changes {
+                    try txn.put(self.state, key: Array(key.utf8), value: value)
+                }
+            }
+        } catch let error as EventLogError {
+            guard let index = error.batchIndex else { throw error }
+            throw BatchRefusal(index: index, reason: error.description)
+        }
+    }
+
+    /// Parses NDJSON lines and appends them as one batch. Blank lines are skipped.
+    /// - Throws: `LineRefusal` naming the line; nothing is appended.
+    @discardableResult
+    public func append(ndjson text: some StringProtocol, now: () -> Date = Date.init) throws -> [(line: Int, appended: Appended)] {
+        var events: [CentreEvent] = []
+        var lines: [Int] = []
+        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.allSatisfy(\.isWhitespace) {
+            do {
+                events.append(try CentreEvent(line: line))
+                lines.append(offset + 1)
+            } catch let error as EventInputError {
+                throw LineRefusal(line: offset + 1, reason: error.description)
+            }
+        }
+        guard !events.isEmpty else { throw LineRefusal(line: 0, reason: "the input holds no events") }
+        do {
+            return zip(lines, try append(events, now: now)).map { ($0, $1) }
+        } catch let refusal as BatchRefusal {
+            throw LineRefusal(line: lines[refusal.index], reason: refusal.reason)
+        }
+    }
+}
+
+/// A refused batch: the event at `index` broke a rule or could not be stored.
+public struct BatchRefusal: Error, CustomStringConvertible {
+    public let index: Int
+    public let reason: String
+    public var description: String { "event \(index + 1) of the batch: \(reason)" }
+}
+
+/// A refused input: line `line` is wrong, and nothing was appended.
+public struct LineRefusal: Error, CustomStringConvertible {
+    public let line: Int
+    public let reason: String
+    public var description: String {
+        line == 0 ? "\(reason); nothing was appended" : "line \(line): \(reason); nothing was appended"
+    }
+}

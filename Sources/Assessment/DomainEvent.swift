@@ -1,0 +1,131 @@
+import Foundation
+import Records
+import SwiftProtobuf
+
+/// A decoded assessment event: its type and its payload in the current schema.
+public enum DomainEvent: Sendable {
+    case specificationImported(Attest_V1_SpecificationImported)
+    case staffRegistered(Attest_V1_StaffRegistered)
+    case learnerRegistered(Attest_V1_LearnerRegistered)
+    case learnerWithdrawn(Attest_V1_LearnerWithdrawn)
+    case adjustmentRequested(Attest_V1_ReasonableAdjustmentRequested)
+    case adjustmentApproved(Attest_V1_ReasonableAdjustmentApproved)
+    case adjustmentRejected(Attest_V1_ReasonableAdjustmentRejected)
+    case evidenceSubmitted(Attest_V1_EvidenceSubmitted)
+    case evidenceAssessed(Attest_V1_EvidenceAssessed)
+    case evidenceWithdrawn(Attest_V1_EvidenceWithdrawn)
+    case assessmentSampled(Attest_V1_AssessmentSampled)
+    case decisionRevised(Attest_V1_DecisionRevised)
+    case standardisationRecorded(Attest_V1_StandardisationRecorded)
+    case rplCredited(Attest_V1_RplCredited)
+    case rplRevoked(Attest_V1_RplRevoked)
+
+    /// Decodes a payload of `type` from proto3 JSON, strictly: an unknown field is an error.
+    public init(type: EventType, json: Data) throws {
+        let message = try type.payloadType.init(jsonUTF8Bytes: json, options: .init())
+        self = Self.wrap(type, message)
+    }
+
+    /// Decodes a stored payload of `type` written with schema `version`.
+    public init(type: EventType, version: UInt32, binary: Data) throws {
+        guard version == type.currentVersion else {
+            throw PayloadError("\(type.rawValue) has no schema version \(version)")
+        }
+        self = Self.wrap(type, try type.payloadType.init(serializedBytes: binary, extensions: nil, partial: false, options: .init()))
+    }
+
+    private static func wrap(_ type: EventType, _ message: any SwiftProtobuf.Message) -> DomainEvent {
+        switch type {
+        case .specificationImported: .specificationImported(message as! Attest_V1_SpecificationImported)
+        case .staffRegistered: .staffRegistered(message as! Attest_V1_StaffRegistered)
+        case .learnerRegistered: .learnerRegistered(message as! Attest_V1_LearnerRegistered)
+        case .learnerWithdrawn: .learnerWithdrawn(message as! Attest_V1_LearnerWithdrawn)
+        case .adjustmentRequested: .adjustmentRequested(message as! Attest_V1_ReasonableAdjustmentRequested)
+        case .adjustmentApproved: .adjustmentApproved(message as! Attest_V1_ReasonableAdjustmentApproved)
+        case .adjustmentRejected: .adjustmentRejected(message as! Attest_V1_ReasonableAdjustmentRejected)
+        case .evidenceSubmitted: .evidenceSubmitted(message as! Attest_V1_EvidenceSubmitted)
+        case .evidenceAssessed: .evidenceAssessed(message as! Attest_V1_EvidenceAssessed)
+        case .evidenceWithdrawn: .evidenceWithdrawn(message as! Attest_V1_EvidenceWithdrawn)
+        case .assessmentSampled: .assessmentSampled(message as! Attest_V1_AssessmentSampled)
+        case .decisionRevised: .decisionRevised(message as! Attest_V1_DecisionRevised)
+        case .standardisationRecorded: .standardisationRecorded(message as! Attest_V1_StandardisationRecorded)
+        case .rplCredited: .rplCredited(message as! Attest_V1_RplCredited)
+        case .rplRevoked: .rplRevoked(message as! Attest_V1_RplRevoked)
+        }
+    }
+
+    public var type: EventType {
+        switch self {
+        case .specificationImported: .specificationImported
+        case .staffRegistered: .staffRegistered
+        case .learnerRegistered: .learnerRegistered
+        case .learnerWithdrawn: .learnerWithdrawn
+        case .adjustmentRequested: .adjustmentRequested
+        case .adjustmentApproved: .adjustmentApproved
+        case .adjustmentRejected: .adjustmentRejected
+        case .evidenceSubmitted: .evidenceSubmitted
+        case .evidenceAssessed: .evidenceAssessed
+        case .evidenceWithdrawn: .evidenceWithdrawn
+        case .assessmentSampled: .assessmentSampled
+        case .decisionRevised: .decisionRevised
+        case .standardisationRecorded: .standardisationRecorded
+        case .rplCredited: .rplCredited
+        case .rplRevoked: .rplRevoked
+        }
+    }
+
+    /// The payload message.
+    public var payload: any SwiftProtobuf.Message {
+        switch self {
+        case let .specificationImported(m): m
+        case let .staffRegistered(m): m
+        case let .learnerRegistered(m): m
+        case let .learnerWithdrawn(m): m
+        case let .adjustmentRequested(m): m
+        case let .adjustmentApproved(m): m
+        case let .adjustmentRejected(m): m
+        case let .evidenceSubmitted(m): m
+        case let .evidenceAssessed(m): m
+        case let .evidenceWithdrawn(m): m
+        case let .assessmentSampled(m): m
+        case let .decisionRevised(m): m
+        case let .standardisationRecorded(m): m
+        case let .rplCredited(m): m
+        case let .rplRevoked(m): m
+        }
+    }
+
+    /// The stream the event belongs to: the entity it creates or changes, named from
+    /// the payload alone, e.g. `learner-1234567890` or `assessment-as-17`.
+    public var streamID: String {
+        switch self {
+        case let .specificationImported(m): "specification-" + m.specification.id
+        case let .staffRegistered(m): "staff-" + m.staffID
+        case let .learnerRegistered(m): "learner-" + m.learnerID
+        case let .learnerWithdrawn(m): "learner-" + m.learnerID
+        case let .adjustmentRequested(m): "adjustment-" + m.adjustmentID
+        case let .adjustmentApproved(m): "adjustment-" + m.adjustmentID
+        case let .adjustmentRejected(m): "adjustment-" + m.adjustmentID
+        case let .evidenceSubmitted(m): "evidence-" + m.evidenceID
+        case let .evidenceAssessed(m): "assessment-" + m.assessmentID
+        case let .evidenceWithdrawn(m): "evidence-" + m.evidenceID
+        case let .assessmentSampled(m): "assessment-" + m.assessmentID
+        case let .decisionRevised(m): "assessment-" + m.assessmentID
+        case let .standardisationRecorded(m): "standardisation-" + m.activityID
+        case let .rplCredited(m): "rpl-" + m.rplID
+        case let .rplRevoked(m): "rpl-" + m.rplID
+        }
+    }
+
+    /// The payload's binary encoding, as stored.
+    public func binaryPayload() throws -> Data { try payload.serializedData() }
+
+    /// The payload as proto3 JSON (field names in lowerCamelCase, defaults omitted).
+    public func jsonPayload() throws -> String { try payload.jsonString() }
+}
+
+/// A payload that cannot be read.
+public struct PayloadError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

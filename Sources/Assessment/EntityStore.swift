@@ -1,0 +1,77 @@
+import Foundation
+import Records
+import SwiftProtobuf
+
+/// Where the rules keep what they remember between events, by key: `staff/ID`,
+/// `learner/ID`, `evidence/ID`, … Inside a store it is an LMDB database written in
+/// the append's transaction; in a replay it is memory.
+public protocol EntityStore: AnyObject {
+    func load(_ key: String) throws -> [UInt8]?
+    func save(_ key: String, _ value: [UInt8]) throws
+}
+
+/// An entity store in memory.
+public final class MemoryEntityStore: EntityStore {
+    private var values: [String: [UInt8]] = [:]
+
+    public init() {}
+
+    public func load(_ key: String) throws -> [UInt8]? { values[key] }
+    public func save(_ key: String, _ value: [UInt8]) throws { values[key] = value }
+}
+
+/// An entity store reading through to a base (the transaction) and collecting writes.
+final class OverlayEntityStore: EntityStore {
+    private let base: (String) throws -> [UInt8]?
+    private(set) var changes: [String: [UInt8]] = [:]
+
+    init(base: @escaping (String) throws -> [UInt8]?) { self.base = base }
+
+    func load(_ key: String) throws -> [UInt8]? {
+        if let changed = changes[key] { return changed }
+        return try base(key)
+    }
+
+    func save(_ key: String, _ value: [UInt8]) throws { changes[key] = value }
+}
+
+/// A read-only view of a snapshot.
+final class SnapshotEntityStore: EntityStore {
+    private let read: (String) throws -> [UInt8]?
+
+    init(read: @escaping (String) throws -> [UInt8]?) { self.read = read }
+
+    func load(_ key: String) throws -> [UInt8]? { try read(key) }
+    func save(_ key: String, _ value: [UInt8]) throws { preconditionFailure("a snapshot is read-only") }
+}
+
+/// Typed access to the entities the rules keep.
+struct Entities {
+    let store: any EntityStore
+
+    func get<M: SwiftProtobuf.Message>(_ kind: String, _ id: String, as type: M.Type = M.self) throws -> M? {
+        guard let bytes = try store.load(kind + "/" + id) else { return nil }
+        return try M(serializedBytes: bytes)
+    }
+
+    func set(_ kind: String, _ id: String, _ value: some SwiftProtobuf.Message) throws {
+        try store.save(kind + "/" + id, value.serializedBytes())
+    }
+
+    func staff(_ id: String) throws -> Attest_V1_StaffState? { try get("staff", id) }
+    func learner(_ id: String) throws -> Attest_V1_LearnerState? { try get("learner", id) }
+    func evidence(_ id: String) throws -> Attest_V1_EvidenceState? { try get("evidence", id) }
+    func assessment(_ id: String) throws -> Attest_V1_AssessmentState? { try get("assessment", id) }
+    func sample(_ id: String) throws -> Attest_V1_SampleState? { try get("sample", id) }
+    func adjustment(_ id: String) throws -> Attest_V1_AdjustmentState? { try get("adjustment", id) }
+    func rpl(_ id: String) throws -> Attest_V1_RplState? { try get("rpl", id) }
+    func specificationState(_ id: String) throws -> Attest_V1_SpecificationState? { try get("specification", id) }
+
+    /// Whether any staff member is registered yet.
+    func anyStaff() throws -> Bool { try store.load("staff-count") != nil }
+    func noteStaff() throws { try store.save("staff-count", [1]) }
+
+    func specification(_ id: String, version: UInt32) throws -> Attest_V1_Specification? {
+        try get("specification-version", "\(id)@\(version)")
+    }
+}

@@ -1,0 +1,76 @@
+import Records
+import SwiftProtobuf
+
+/// Every kind of event the centre records, with its payload message, current schema
+/// version and the roles allowed to record it.
+public enum EventType: String, CaseIterable, Sendable {
+    case specificationImported = "specification.imported"
+    case staffRegistered = "staff.registered"
+    case learnerRegistered = "learner.registered"
+    case learnerWithdrawn = "learner.withdrawn"
+    case adjustmentRequested = "reasonable_adjustment.requested"
+    case adjustmentApproved = "reasonable_adjustment.approved"
+    case adjustmentRejected = "reasonable_adjustment.rejected"
+    case evidenceSubmitted = "evidence.submitted"
+    case evidenceAssessed = "evidence.assessed"
+    case evidenceWithdrawn = "evidence.withdrawn"
+    case assessmentSampled = "assessment.sampled"
+    case decisionRevised = "decision.revised"
+    case standardisationRecorded = "standardisation.recorded"
+    case rplCredited = "rpl.credited"
+    case rplRevoked = "rpl.revoked"
+
+    /// The payload message of this type.
+    public var payloadType: any SwiftProtobuf.Message.Type {
+        switch self {
+        case .specificationImported: Attest_V1_SpecificationImported.self
+        case .staffRegistered: Attest_V1_StaffRegistered.self
+        case .learnerRegistered: Attest_V1_LearnerRegistered.self
+        case .learnerWithdrawn: Attest_V1_LearnerWithdrawn.self
+        case .adjustmentRequested: Attest_V1_ReasonableAdjustmentRequested.self
+        case .adjustmentApproved: Attest_V1_ReasonableAdjustmentApproved.self
+        case .adjustmentRejected: Attest_V1_ReasonableAdjustmentRejected.self
+        case .evidenceSubmitted: Attest_V1_EvidenceSubmitted.self
+        case .evidenceAssessed: Attest_V1_EvidenceAssessed.self
+        case .evidenceWithdrawn: Attest_V1_EvidenceWithdrawn.self
+        case .assessmentSampled: Attest_V1_AssessmentSampled.self
+        case .decisionRevised: Attest_V1_DecisionRevised.self
+        case .standardisationRecorded: Attest_V1_StandardisationRecorded.self
+        case .rplCredited: Attest_V1_RplCredited.self
+        case .rplRevoked: Attest_V1_RplRevoked.self
+        }
+    }
+
+    /// The schema version new events of this type are written with.
+    public var currentVersion: UInt32 { 1 }
+
+    /// Who may record this type of event.
+    public var allowedRoles: Set<Attest_V1_StaffRole> {
+        switch self {
+        case .specificationImported, .staffRegistered, .learnerRegistered, .learnerWithdrawn, .adjustmentRequested:
+            [.centreAdministrator]
+        case .adjustmentApproved, .adjustmentRejected:
+            [.awardingOrganisationOfficer]
+        case .evidenceSubmitted, .evidenceAssessed, .decisionRevised, .rplCredited, .rplRevoked:
+            [.assessor]
+        case .assessmentSampled, .standardisationRecorded:
+            [.internalQualityAssurer]
+        case .evidenceWithdrawn:
+            [.assessor, .internalQualityAssurer]
+        }
+    }
+}
+
+extension Attest_V1_StaffRole {
+    /// The role as the envelope's `actor.role` writes it, e.g. `internal_quality_assurer`.
+    public var envelopeName: String {
+        switch self {
+        case .assessor: "assessor"
+        case .internalQualityAssurer: "internal_quality_assurer"
+        case .externalQualityAssurer: "external_quality_assurer"
+        case .centreAdministrator: "centre_administrator"
+        case .awardingOrganisationOfficer: "awarding_organisation_officer"
+        case .unspecified, .UNRECOGNIZED: "unspecified"
+        }
+    }
+}
