@@ -68,13 +68,20 @@ let package = Package(
             path: "Tools/Benchmarks"
         ),
         // Temporary stores and sample events for the tests.
-        .target(name: "AttestTesting", dependencies: ["EventLog"]),
+        .target(name: "AttestTesting", dependencies: ["Assessment", "EventLog", "Records"]),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "AttestTesting"]),
         .testTarget(name: "MerkleTests", dependencies: ["Merkle"]),
         .testTarget(
             name: "EventLogTests",
             dependencies: [
                 "EventLog", "LMDB", "Merkle", "AttestTesting",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .testTarget(
+            name: "AssessmentTests",
+            dependencies: [
+                "Assessment", "AttestTesting", "EventLog", "Records",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),

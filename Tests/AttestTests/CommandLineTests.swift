@@ -10,18 +10,18 @@ import Testing
     var store: String { directory.child("centre.store") }
 
     static let lines = [
-        #"{"id":"0190f5a2-0000-7000-8000-000000000001","stream":"learner-1","type":"note.added","actor":{"id":"admin-1","role":"centre_administrator"},"occurredAt":"2026-03-02T09:30:00Z","expectedVersion":0,"payload":{"text":"hello"}}"#,
-        #"{"stream":"learner-2","type":"note.added","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:31:00.250+01:00","correlationId":"0190f5a2-0000-7000-8000-0000000000aa","payload":{"n":[1,2]}}"#,
+        #"{"id":"0190f5a2-0000-7000-8000-000000000001","stream":"staff-admin-1","type":"staff.registered","actor":{"id":"admin-1","role":"centre_administrator"},"occurredAt":"2026-03-02T09:30:00Z","expectedVersion":0,"payload":{"staffId":"admin-1","roles":["CENTRE_ADMINISTRATOR"]}}"#,
+        #"{"type":"staff.registered","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:31:00.250+01:00","correlationId":"0190f5a2-0000-7000-8000-0000000000aa","payload":{"staffId":"assessor-7","roles":["ASSESSOR"],"competentUnits":["A/506/2130","F/506/2131"],"status":"QUALIFIED"}}"#,
     ]
 
     @Test func initAppendLogHeadAndVerifyWorkTogether() throws {
         #expect(try attest.run(["init", store]).status == 0)
         let appended = try attest.run(["append", store, "-"], input: Self.lines.joined(separator: "\n") + "\n")
         #expect(appended.status == 0)
-        #expect(appended.stdout == "line 1: sequence 1, learner-1 version 1\nline 2: sequence 2, learner-2 version 1\n")
+        #expect(appended.stdout == "line 1: sequence 1\nline 2: sequence 2\n")
 
         let again = try attest.run(["append", store, "-"], input: Self.lines[0])
-        #expect(again.stdout == "line 1: sequence 1, learner-1 version 1 (already recorded)\n")
+        #expect(again.stdout == "line 1: sequence 1 (already recorded)\n")
 
         let log = try attest.run(["log", store, "--json"])
         let records = log.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
@@ -31,11 +31,12 @@ import Testing
         #expect(records[1]["previousHash"] as? String == records[0]["hash"] as? String)
         #expect(records[1]["occurredAt"] as? String == "2026-03-02T08:31:00.250000Z")
         #expect(records[1]["correlationId"] as? String == "0190f5a2-0000-7000-8000-0000000000aa")
-        #expect((records[1]["payload"] as? [String: Any])?["n"] as? [Int] == [1, 2])
+        #expect(records[1]["stream"] as? String == "staff-assessor-7")
+        #expect((records[1]["payload"] as? [String: Any])?["competentUnits"] as? [String] == ["A/506/2130", "F/506/2131"])
 
-        let stream = try attest.run(["log", store, "--stream", "learner-2"])
+        let stream = try attest.run(["log", store, "--stream", "staff-assessor-7"])
         #expect(stream.stdout.split(separator: "\n").count == 1)
-        #expect(stream.stdout.contains("learner-2@1\tnote.added\tadmin-1"))
+        #expect(stream.stdout.contains("staff-assessor-7@1\tstaff.registered\tadmin-1"))
 
         let head = try JSONSerialization.jsonObject(with: Data(try attest.run(["head", store, "--json"]).stdout.utf8)) as! [String: Any]
         #expect(head["sequence"] as? Int == 2)
@@ -50,18 +51,24 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"stream":"s","type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z","payload":{},"colour":"red"}"#,
+        (#"{"type":"learner.withdrawn","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:30:00Z","payload":{},"colour":"red"}"#,
          #"line 2: has an unknown field "colour"; nothing was appended"#),
-        (#"{"stream":"s","type":"t","actor":{"id":"a"},"occurredAt":"yesterday","payload":{}}"#,
+        (#"{"type":"learner.withdrawn","actor":{"id":"admin-1"},"occurredAt":"yesterday","payload":{}}"#,
          #"line 2: "occurredAt" is not an RFC 3339 date-time such as 2026-03-02T09:30:00Z: yesterday; nothing was appended"#),
-        (#"{"stream":"s","type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z"}"#,
+        (#"{"type":"learner.withdrawn","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:30:00Z"}"#,
          #"line 2: has no "payload"; nothing was appended"#),
-        (#"{"stream":"s","type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z","payload":{}"#,
+        (#"{"type":"learner.withdrawn","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:30:00Z","payload":{}"#,
          "line 2: is not valid JSON; nothing was appended"),
-        (#"{"stream":"learner-1","type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z","payload":{},"expectedVersion":7}"#,
-         "line 2: stream learner-1 is at version 1, expected 7; nothing was appended"),
-        (#"{"id":"0190f5a2-0000-7000-8000-000000000001","stream":"s","type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z","payload":{}}"#,
+        (#"{"type":"note.added","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:30:00Z","payload":{}}"#,
+         #"line 2: unknown event type "note.added"; nothing was appended"#),
+        (#"{"type":"learner.withdrawn","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:30:00Z","payload":{"learnerId":"1","colour":"red"}}"#,
+         #"line 2: payload of learner.withdrawn: unknown field "colour"; nothing was appended"#),
+        (#"{"type":"staff.registered","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:30:00Z","payload":{"staffId":"admin-1","roles":["CENTRE_ADMINISTRATOR"]},"expectedVersion":7}"#,
+         "line 2: stream staff-admin-1 is at version 1, expected 7; nothing was appended"),
+        (#"{"id":"0190f5a2-0000-7000-8000-000000000001","type":"staff.registered","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:30:00Z","payload":{"staffId":"admin-2","roles":["CENTRE_ADMINISTRATOR"]}}"#,
          "line 2: event id 0190f5a2-0000-7000-8000-000000000001 is already in the log at sequence 1 with different content; nothing was appended"),
+        (#"{"type":"learner.withdrawn","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:30:00Z","payload":{"learnerId":"1234567890","reason":"moved"}}"#,
+         "line 2: rule learner-registered: learner 1234567890 is not registered; nothing was appended"),
     ])
     func aBadLineRefusesTheWholeBatchNamingTheLine(bad: String, message: String) throws {
         try attest.run(["init", store])
@@ -74,8 +81,8 @@ import Testing
     }
 
     @Test func everyCommandExplainsItselfWithAnExample() throws {
-        for command in ["init", "append", "log", "head", "verify"] {
-            let help = try attest.run([command, "--help"])
+        for command in ["init", "append", "log", "head", "verify", "spec import"] {
+            let help = try attest.run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("Example"), "attest \(command) --help has no example")
         }
