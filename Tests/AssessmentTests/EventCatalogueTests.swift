@@ -1,0 +1,80 @@
+import AttestTesting
+import Assessment
+import EventLog
+import Foundation
+import Testing
+
+/// docs/events.md: its examples are a valid centre and every event type round-trips.
+@Suite struct EventCatalogueTests {
+    /// The NDJSON lines of docs/events.md, in story order (their ids count up).
+    static let examples: [String] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/events.md")
+        let text = try! String(contentsOf: url, encoding: .utf8)
+        var lines: [String] = []
+        var inBlock = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "```ndjson" { inBlock = true } else if line == "```" { inBlock = false } else if inBlock { lines.append(String(line)) }
+        }
+        return lines.sorted { id(of: $0) < id(of: $1) }
+    }()
+
+    static func id(of line: String) -> String { (object(line)["id"] as? String) ?? "" }
+
+    static func object(_ text: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+
+    @Test func everyEventTypeHasAnExample() {
+        let documented = Set(Self.examples.compactMap { Self.object($0)["type"] as? String })
+        #expect(documented == Set(EventType.allCases.map(\.rawValue)))
+    }
+
+    @Test func theExamplesAppendAndRoundTripUnchanged() throws {
+        let directory = TemporaryDirectory("catalogue")
+        let store = try CentreStore.create(at: directory.child("store"))
+        try store.append(ndjson: Self.examples[0])
+        _ = try store.importSpecification(json: BundledQualificationJSON.text, actor: "admin-1")
+        try store.append(ndjson: Self.examples.dropFirst().joined(separator: "\n"))
+        #expect(try store.log.head().sequence == UInt64(Self.examples.count + 1))
+
+        var stored: [String: [String: Any]] = [:]
+        try store.log.read { entry in
+            let object = Self.object(try entry.domainJSONLine())
+            stored[object["id"] as! String] = object
+            return true
+        }
+        for line in Self.examples {
+            let input = Self.object(line)
+            let record = try #require(stored[input["id"] as! String])
+            #expect(record["type"] as? String == input["type"] as? String)
+            #expect(record["occurredAt"] as? String == input["occurredAt"] as? String)
+            #expect((record["actor"] as? [String: String])?["id"] == (input["actor"] as? [String: String])?["id"])
+            #expect(NSDictionary(dictionary: record["payload"] as! [String: Any]).isEqual(to: input["payload"] as! [String: Any]),
+                    "payload of \(input["id"]!) changed")
+        }
+    }
+
+    @Test func aLineOfAnUnknownTypeOrWithAnUnknownPayloadFieldIsRefusedByLine() throws {
+        let directory = TemporaryDirectory("catalogue")
+        let store = try CentreStore.create(at: directory.child("store"))
+        let unknownField = Self.examples[0].replacingOccurrences(of: #""roles""#, with: #""colour":"red","roles""#)
+        #expect(throws: LineRefusal.self) { try store.append(ndjson: "\n" + unknownField) }
+        do { try store.append(ndjson: "\n" + unknownField) } catch let refusal as LineRefusal {
+            #expect(refusal.description == #"line 2: payload of staff.registered: unknown field "colour"; nothing was appended"#)
+        }
+        let unknownType = Self.examples[0].replacingOccurrences(of: "staff.registered", with: "staff.hired")
+        do { try store.append(ndjson: unknownType) } catch let refusal as LineRefusal {
+            #expect(refusal.description == #"line 1: unknown event type "staff.hired"; nothing was appended"#)
+        }
+        #expect(try store.log.head().sequence == 0)
+    }
+}
+
+/// The shipped 603/4767/3 file, as `attest spec import` reads it.
+enum BundledQualificationJSON {
+    static let text = try! String(
+        contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Schemas/qualifications/603-4767-3.json"),
+        encoding: .utf8)
+}
