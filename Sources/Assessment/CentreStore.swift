@@ -70,23 +70,48 @@ public final class CentreStore: Sendable {
     /// - Throws: `LineRefusal` naming the line; nothing is appended.
     @discardableResult
     public func append(ndjson text: some StringProtocol, now: () -> Date = Date.init) throws -> [(line: Int, appended: Appended)] {
+        var results: [(line: Int, appended: Appended)] = []
+        try append(lines: text.split(separator: "\n", omittingEmptySubsequences: false), now: now) { results.append(($0, $1)) }
+        return results
+    }
+
+    /// Parses NDJSON lines and appends them in batches of `batchSize` events, each batch
+    /// atomic; by default the whole input is one batch. `appended` hears of each event
+    /// once its batch is committed, with its line number.
+    /// - Throws: `LineRefusal` naming the line: its batch is not appended (nor anything
+    ///   after it); batches before it stay appended and were reported.
+    public func append(
+        lines: some Sequence<some StringProtocol>, batchSize: Int = .max, now: () -> Date = Date.init,
+        appended: (Int, Appended) -> Void
+    ) throws {
         var events: [CentreEvent] = []
-        var lines: [Int] = []
-        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-        where !line.allSatisfy(\.isWhitespace) {
+        var numbers: [Int] = []
+        var committed = 0
+        func flush() throws {
+            guard !events.isEmpty else { return }
+            do {
+                for (number, result) in zip(numbers, try append(events, now: now)) { appended(number, result) }
+            } catch let refusal as BatchRefusal {
+                throw LineRefusal(line: numbers[refusal.index], reason: refusal.reason, appendedBefore: committed)
+            }
+            committed += events.count
+            events.removeAll(keepingCapacity: true)
+            numbers.removeAll(keepingCapacity: true)
+        }
+        var number = 0
+        for line in lines {
+            number += 1
+            guard !line.allSatisfy(\.isWhitespace) else { continue }
             do {
                 events.append(try CentreEvent(line: line))
-                lines.append(offset + 1)
+                numbers.append(number)
             } catch let error as EventInputError {
-                throw LineRefusal(line: offset + 1, reason: error.description)
+                throw LineRefusal(line: number, reason: error.description, appendedBefore: committed)
             }
+            if events.count >= batchSize { try flush() }
         }
-        guard !events.isEmpty else { throw LineRefusal(line: 0, reason: "the input holds no events") }
-        do {
-            return zip(lines, try append(events, now: now)).map { ($0, $1) }
-        } catch let refusal as BatchRefusal {
-            throw LineRefusal(line: lines[refusal.index], reason: refusal.reason)
-        }
+        if committed == 0 && events.isEmpty { throw LineRefusal(line: 0, reason: "the input holds no events", appendedBefore: 0) }
+        try flush()
     }
 }
 
@@ -97,11 +122,16 @@ public struct BatchRefusal: Error, CustomStringConvertible {
     public var description: String { "event \(index + 1) of the batch: \(reason)" }
 }
 
-/// A refused input: line `line` is wrong, and nothing was appended.
+/// A refused input: line `line` is wrong; its batch and everything after it was not appended.
 public struct LineRefusal: Error, CustomStringConvertible {
     public let line: Int
     public let reason: String
+    /// Events appended by earlier batches of the same input, before the refusal.
+    public let appendedBefore: Int
+
     public var description: String {
-        line == 0 ? "\(reason); nothing was appended" : "line \(line): \(reason); nothing was appended"
+        let place = line == 0 ? "" : "line \(line): "
+        let kept = appendedBefore == 0 ? "nothing was appended" : "its batch and the rest were not appended (\(appendedBefore) events of earlier batches were)"
+        return place + reason + "; " + kept
     }
 }

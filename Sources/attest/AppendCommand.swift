@@ -26,32 +26,32 @@ struct AppendCommand: ParsableCommand {
     @Argument(help: "The NDJSON file to read, or - for standard input.")
     var input: String = "-"
 
+    @Option(help: "Commit every N events, each batch all or none (default: the whole input is one batch).")
+    var batchSize: Int?
+
+    @Flag(help: "Print only a count, not a line per event.")
+    var quiet = false
+
+    func validate() throws {
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be 1 or more") }
+    }
+
     func run() throws {
         let store = try CentreStore(openingAt: location.store)
+        let lines = try LineReader(path: input)
+        var count = 0
+        var output = BufferedOutput()
         do {
-            for (line, appended) in try store.append(ndjson: try readInput(input)) {
-                let note = appended.duplicate ? " (already recorded)" : ""
-                print("line \(line): sequence \(appended.sequence)\(note)")
+            try store.append(lines: lines, batchSize: batchSize ?? .max) { line, appended in
+                count += 1
+                guard !quiet else { return }
+                output.write("line \(line): sequence \(appended.sequence)\(appended.duplicate ? " (already recorded)" : "")")
             }
+            output.flush()
         } catch let refusal as LineRefusal {
+            output.flush()
             throw CommandFailure(refusal.description)
         }
+        if quiet { print("appended \(count) events") }
     }
-}
-
-/// The text of `path`, or of standard input for `-`.
-func readInput(_ path: String) throws -> String {
-    let data = path == "-"
-        ? FileHandle.standardInput.readDataToEndOfFile()
-        : try Data(contentsOf: URL(fileURLWithPath: path))
-    guard let text = String(data: data, encoding: .utf8) else {
-        throw CommandFailure("\(path == "-" ? "standard input" : path) is not UTF-8 text")
-    }
-    return text
-}
-
-/// A failure to report on standard error, with a non-zero exit.
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -80,6 +80,19 @@ import Testing
         #expect(try attest.run(["head", store]).stdout == head)
     }
 
+    @Test func batchesCommitInTurnAndARefusalNamesWhatWasKept() throws {
+        try attest.run(["init", store])
+        let third = #"{"type":"learner.withdrawn","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:30:00Z","payload":{"learnerId":"9","reason":"x"}}"#
+        let result = try attest.run(["append", store, "-", "--batch-size", "2"], input: (Self.lines + [third]).joined(separator: "\n"))
+        #expect(result.status != 0)
+        #expect(result.stdout == "line 1: sequence 1\nline 2: sequence 2\n")
+        #expect(result.stderr.contains(
+            "line 3: rule learner-registered: learner 9 is not registered; its batch and the rest were not appended (2 events of earlier batches were)"))
+        let quiet = try attest.run(["append", store, "-", "--quiet"], input: Self.lines.joined(separator: "\n"))
+        #expect(quiet.stdout == "appended 2 events\n")
+        #expect(try attest.run(["append", store, "-", "--batch-size", "0"], input: "").stderr.contains("--batch-size must be 1 or more"))
+    }
+
     @Test func everyCommandExplainsItselfWithAnExample() throws {
         for command in ["init", "append", "log", "head", "verify", "spec import"] {
             let help = try attest.run(command.split(separator: " ").map(String.init) + ["--help"])
