@@ -50,11 +50,16 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // A deterministic, realistic centre as NDJSON: `attest generate`, tests and benchmarks.
+        .target(
+            name: "Simulation",
+            dependencies: ["EventLog", "Records", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         // The `attest` command-line tool.
         .executableTarget(
             name: "attest",
             dependencies: [
-                "Assessment", "EventLog",
+                "Assessment", "EventLog", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
