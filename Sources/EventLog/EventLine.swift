@@ -7,7 +7,8 @@ import Foundation
 ///  "occurredAt":"2026-03-02T09:30:00Z","expectedVersion":0,"payload":{"text":"hello"}}
 /// ```
 /// Parsing is strict: an unknown field, a missing field or a value of the wrong
-/// type is refused, naming the field.
+/// type is refused, naming the field. The payload is kept as the bytes it was written
+/// as, for the payload's own decoder.
 public enum EventLine {
     /// The fields a line may carry.
     public static let fields: Set<String> = [
@@ -15,77 +16,70 @@ public enum EventLine {
         "correlationId", "causationId", "payload",
     ]
 
-    /// Parses one line into a draft whose payload is the line's `payload` as compact JSON
-    /// (keys sorted) and whose stream is empty when the line names none.
+    /// Parses one line into a draft whose payload is the bytes of the line's `payload`
+    /// object, as written, and whose stream is empty when the line names none.
     /// - Throws: `EventLineError` saying what is wrong.
     public static func parse(_ line: some StringProtocol) throws -> EventDraft {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed])
-        } catch {
-            throw EventLineError("is not valid JSON")
-        }
-        guard let fields = object as? [String: Any] else { throw EventLineError("is not a JSON object") }
-        if let unknown = fields.keys.filter({ !Self.fields.contains($0) }).sorted().first {
-            throw EventLineError("has an unknown field \"\(unknown)\"")
+        let bytes = Array(line.utf8)
+        var fields: [String: ArraySlice<UInt8>] = [:]
+        for (key, range) in try JSONObjectScanner.members(of: bytes) {
+            guard Self.fields.contains(key) else { throw EventLineError("has an unknown field \"\(key)\"") }
+            if !isNull(bytes[range]) { fields[key] = bytes[range] }
         }
         guard let payload = fields["payload"] else { throw EventLineError("has no \"payload\"") }
-        guard payload is [String: Any] else { throw EventLineError("\"payload\" is not a JSON object") }
-        let actorFields = try value(fields, "actor", as: [String: Any].self)
-        if let unknown = actorFields.keys.filter({ $0 != "id" && $0 != "role" }).sorted().first {
-            throw EventLineError("has an unknown field \"actor.\(unknown)\"")
+        guard payload.first == UInt8(ascii: "{") else { throw EventLineError("\"payload\" is not a JSON object") }
+        guard let actorBytes = fields["actor"] else { throw EventLineError("has no \"actor\"") }
+        guard actorBytes.first == UInt8(ascii: "{") else { throw EventLineError("\"actor\" is not an object") }
+        let actorArray = Array(actorBytes)
+        var actorFields: [String: ArraySlice<UInt8>] = [:]
+        for (key, range) in try JSONObjectScanner.members(of: actorArray) {
+            guard key == "id" || key == "role" else { throw EventLineError("has an unknown field \"actor.\(key)\"") }
+            if !isNull(actorArray[range]) { actorFields[key] = actorArray[range] }
         }
         var actor = Actor()
-        actor.id = try value(actorFields, "id", as: String.self, path: "actor.id")
-        actor.role = try optional(actorFields, "role", as: String.self, path: "actor.role") ?? ""
+        actor.id = try string(actorFields, "id", path: "actor.id") ?? { throw EventLineError("has no \"actor.id\"") }()
+        actor.role = try string(actorFields, "role", path: "actor.role") ?? ""
 
         return EventDraft(
-            id: try optionalUUID(fields, "id") ?? .timeOrdered(),
-            streamID: try optional(fields, "stream", as: String.self) ?? "",
-            eventType: try value(fields, "type", as: String.self),
-            schemaVersion: UInt32(try optionalCount(fields, "schemaVersion", in: 1...UInt64(UInt32.max)) ?? 1),
+            id: try uuid(fields, "id") ?? .timeOrdered(),
+            streamID: try string(fields, "stream") ?? "",
+            eventType: try string(fields, "type") ?? { throw EventLineError("has no \"type\"") }(),
+            schemaVersion: UInt32(try count(fields, "schemaVersion", in: 1...UInt64(UInt32.max)) ?? 1),
             occurredAt: try date(fields, "occurredAt"),
             actor: actor,
-            correlationID: try optionalUUID(fields, "correlationId"),
-            causationID: try optionalUUID(fields, "causationId"),
-            payload: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes]),
-            expectedVersion: try optionalCount(fields, "expectedVersion", in: 0...UInt64(Int64.max))
+            correlationID: try uuid(fields, "correlationId"),
+            causationID: try uuid(fields, "causationId"),
+            payload: Data(payload),
+            expectedVersion: try count(fields, "expectedVersion", in: 0...UInt64(Int64.max))
         )
     }
 
-    private static func optional<T>(_ fields: [String: Any], _ key: String, as: T.Type, path: String? = nil) throws -> T? {
-        guard let raw = fields[key], !(raw is NSNull) else { return nil }
-        guard let value = raw as? T, !(T.self == String.self && raw is NSNumber) else {
-            throw EventLineError("\"\(path ?? key)\" is not \(T.self == String.self ? "a string" : "an object")")
+    private static func isNull(_ value: ArraySlice<UInt8>) -> Bool { value.elementsEqual("null".utf8) }
+
+    private static func string(_ fields: [String: ArraySlice<UInt8>], _ key: String, path: String? = nil) throws -> String? {
+        guard let value = fields[key] else { return nil }
+        guard value.count >= 2, value.first == UInt8(ascii: "\""),
+              let text = JSONObjectScanner.decodeString(value.dropFirst().dropLast())
+        else { throw EventLineError("\"\(path ?? key)\" is not a string") }
+        return text
+    }
+
+    private static func count(_ fields: [String: ArraySlice<UInt8>], _ key: String, in range: ClosedRange<UInt64>) throws -> UInt64? {
+        guard let value = fields[key] else { return nil }
+        guard let number = UInt64(String(decoding: value, as: UTF8.self)), range.contains(number) else {
+            throw EventLineError("\"\(key)\" is not a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
-        return value
+        return number
     }
 
-    private static func value<T>(_ fields: [String: Any], _ key: String, as type: T.Type, path: String? = nil) throws -> T {
-        guard let value = try optional(fields, key, as: type, path: path) else {
-            throw EventLineError("has no \"\(path ?? key)\"")
-        }
-        return value
-    }
-
-    private static func optionalCount(_ fields: [String: Any], _ key: String, in range: ClosedRange<UInt64>) throws -> UInt64? {
-        guard let raw = fields[key], !(raw is NSNull) else { return nil }
-        // JSON true and false arrive as NSNumbers of type "c".
-        guard let number = raw as? NSNumber, String(cString: number.objCType) != "c",
-              number.doubleValue.rounded() == number.doubleValue,
-              number.doubleValue >= Double(range.lowerBound), number.doubleValue <= Double(range.upperBound)
-        else { throw EventLineError("\"\(key)\" is not a whole number from \(range.lowerBound) to \(range.upperBound)") }
-        return number.uint64Value
-    }
-
-    private static func optionalUUID(_ fields: [String: Any], _ key: String) throws -> UUID? {
-        guard let text = try optional(fields, key, as: String.self) else { return nil }
+    private static func uuid(_ fields: [String: ArraySlice<UInt8>], _ key: String) throws -> UUID? {
+        guard let text = try string(fields, key) else { return nil }
         guard let uuid = UUID(uuidString: text) else { throw EventLineError("\"\(key)\" is not a UUID: \(text)") }
         return uuid
     }
 
-    private static func date(_ fields: [String: Any], _ key: String) throws -> Date {
-        let text = try value(fields, key, as: String.self)
+    private static func date(_ fields: [String: ArraySlice<UInt8>], _ key: String) throws -> Date {
+        guard let text = try string(fields, key) else { throw EventLineError("has no \"\(key)\"") }
         guard let date = Timestamp.parse(text) else {
             throw EventLineError("\"\(key)\" is not an RFC 3339 date-time such as 2026-03-02T09:30:00Z: \(text)")
         }
