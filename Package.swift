@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "attest-bench",
             dependencies: [
-                "EventLog", "LMDB", "Merkle",
+                "Assessment", "EventLog", "LMDB", "Merkle", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/Benchmarks"
@@ -90,6 +90,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Assessment", "AttestTesting"]),
         .testTarget(name: "AttestTests", dependencies: ["EventLog", "LMDB", "AttestTesting", "attest", "attest-bench"]),
     ]
 )

@@ -279,7 +279,7 @@ struct RuleContext {
             throw RuleViolation("witness-named", "evidence \(m.evidenceID) is witness testimony but names no witness")
         }
         let artefact = m.artefact
-        if artefact.sha256.count != 64 || !artefact.sha256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) {
+        if artefact.sha256.utf8.count != 64 || !artefact.sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) {
             throw RuleViolation("well-formed", "artefact sha256 of evidence \(m.evidenceID) is not 64 lowercase hexadecimal digits")
         }
         if artefact.mediaType.isEmpty || artefact.sizeBytes == 0 {

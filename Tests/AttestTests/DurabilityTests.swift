@@ -141,3 +141,25 @@ final class Committed: @unchecked Sendable {
         return streams
     }
 }
+
+/// The generated 10,000-learner centre through the command line.
+@Suite struct GeneratedCentreTests {
+    let attest = Command("attest")
+    let directory = TemporaryDirectory("generated")
+
+    @Test func tenThousandLearnersAppendWithNoRefusalAndVerify() throws {
+        let store = directory.child("centre.store")
+        let file = directory.child("centre.ndjson")
+        let generated = try attest.run(["generate", "--learners", "10000", "--seed", "1"])
+        #expect(generated.status == 0)
+        try generated.stdout.write(toFile: file, atomically: false, encoding: .utf8)
+        let lines = generated.stdout.split(separator: "\n").count
+        try attest.run(["init", store])
+        let appended = try attest.run(["append", store, file, "--batch-size", "1000", "--quiet"])
+        #expect(appended.status == 0, "\(appended.stderr)")
+        #expect(appended.stdout == "appended \(lines) events\n")
+        let verified = try attest.run(["verify", store, "--json"])
+        #expect(verified.status == 0)
+        #expect(verified.stdout.contains(#""records":\#(lines)"#))
+    }
+}

@@ -8,9 +8,10 @@ struct AttestBench: ParsableCommand {
         discussion: """
             Examples:
               swift run -c release attest-bench log --events 1000000
+              swift run -c release attest-bench domain --learners 2000
               swift run -c release attest-bench memory --events 10000000
               attest-bench load centre.store --prefix writer-a --batches 500 --batch-size 100
             """,
-        subcommands: [LogBenchmark.self, MemoryBenchmark.self, LoadCommand.self]
+        subcommands: [LogBenchmark.self, DomainBenchmark.self, MemoryBenchmark.self, LoadCommand.self]
     )
 }
