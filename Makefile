@@ -21,11 +21,14 @@ deps:
 build: deps
 	swift build
 
+# A generated centre of 200 learners, appended through the rules and verified.
 demo: build
 	rm -rf $(DEMO_STORE)
 	$(ATTEST) init $(DEMO_STORE)
-	$(ATTEST) append $(DEMO_STORE) docs/examples/first-events.ndjson
-	$(ATTEST) log $(DEMO_STORE)
+	$(ATTEST) generate --learners 200 --seed 1 | $(ATTEST) append $(DEMO_STORE) - --batch-size 1000 --quiet
+	$(ATTEST) spec import $(DEMO_STORE) Schemas/qualifications/603-4767-3.json --actor admin-1
+	$(ATTEST) log $(DEMO_STORE) --stream learner-1000000007
+	$(ATTEST) log $(DEMO_STORE) --stream assessment-AS-1000000007-2 --json
 	$(ATTEST) head $(DEMO_STORE)
 	$(ATTEST) verify $(DEMO_STORE)
 	mdb_stat -a $(DEMO_STORE) | grep -A5 'Status of log'
@@ -40,3 +43,4 @@ check-generated: deps
 
 bench:
 	swift run -c release attest-bench log
+	swift run -c release attest-bench domain

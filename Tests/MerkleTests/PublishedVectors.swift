@@ -1,16 +1,31 @@
-/// RFC 6962 test vectors as published by the transparency-dev project:
-/// leaves and roots from `testonly/constants.go` (LeafInputs, RootHashes), inclusion and
-/// consistency proofs from `proof/verify_test.go` (inclusionProofs, consistencyProofs)
-/// of github.com/transparency-dev/merkle. The published inclusion table numbers leaves
-/// from 1; here `leafIndex` counts from 0 (published leaf − 1).
+/// Test vectors published with RFC 6962 reference implementations.
+/// Source: transparency-dev/merkle, `testonly/constants.go` (LeafInputs, RootHashes, EmptyRootHash)
+/// and `proof/verify_test.go` (the `leaves`, `roots`, `inclusionProofs` and `consistencyProofs`
+/// tables, before they moved into `testdata/inclusion/N/happy-path.json` and
+/// `testdata/consistency/N/happy-path.json`, which hold the same values in base64).
+/// The same tables appear in google/certificate-transparency `cpp/merkletree/merkle_tree_test.cc`
+/// (kInputs, kSHA256Roots, kSHA256Paths, kSHA256Proofs) and google/certificate-transparency-go
+/// `merkletree/merkle_verifier_test.go`; the copies agree.
+///
+/// Leaf indices: the Go and C++ tables number leaves from 1 (their tests pass `leaf - 1` to the
+/// verifier and look the input up as `inputs[leaf - 1]`); the JSON testdata numbers them from 0.
+/// Here `leafIndex` is 0-based, as in the JSON testdata. The published table's `{0, 0, nil}`
+/// entry, marked "an invalid path" and skipped by the published tests, is left out.
 enum PublishedVectors {
     /// The eight leaf inputs (hex), in order.
-    static let leaves = [
-        "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f",
+    static let leaves: [String] = [
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f",
     ]
 
-    /// Root of the tree of the first n leaves, for n = 1...8 (index 0 is n = 1).
-    static let roots = [
+    /// Expected root hash (hex) of the tree of the first `n` leaves, for n = 1...8 (index 0 is n = 1).
+    static let roots: [String] = [
         "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
         "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
         "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
@@ -21,12 +36,14 @@ enum PublishedVectors {
         "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
     ]
 
-    /// The root of the empty tree.
+    /// The root of the empty tree (SHA-256 of the empty string).
     static let emptyRoot = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-    struct Inclusion { let leafIndex: UInt64; let treeSize: UInt64; let proof: [String] }
+    /// An inclusion proof; `leafIndex` is 0-based.
+    struct Inclusion: Sendable { let leafIndex: UInt64; let treeSize: UInt64; let proof: [String] }
 
-    static let inclusionProofs = [
+    /// Published (1-based) leaf 1 of 1, 1 of 8, 6 of 8, 3 of 3, 2 of 5.
+    static let inclusionProofs: [Inclusion] = [
         Inclusion(leafIndex: 0, treeSize: 1, proof: []),
         Inclusion(leafIndex: 0, treeSize: 8, proof: [
             "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
@@ -48,9 +65,10 @@ enum PublishedVectors {
         ]),
     ]
 
-    struct Consistency { let size1: UInt64; let size2: UInt64; let proof: [String] }
+    /// A consistency proof between the trees of the first `size1` and `size2` leaves.
+    struct Consistency: Sendable { let size1: UInt64; let size2: UInt64; let proof: [String] }
 
-    static let consistencyProofs = [
+    static let consistencyProofs: [Consistency] = [
         Consistency(size1: 1, size2: 1, proof: []),
         Consistency(size1: 1, size2: 8, proof: [
             "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
