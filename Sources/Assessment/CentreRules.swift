@@ -83,6 +83,14 @@ struct RuleContext {
         }
     }
 
+    /// Refuses an event dated before `earlier` (microseconds), which `what` describes.
+    func checkOrder(_ subject: String, after earlier: Int64, _ what: String) throws {
+        guard micros < earlier else { return }
+        throw RuleViolation(
+            "time-order",
+            "\(subject) at \(Timestamp.format(occurredAt)) is before \(what) (\(Timestamp.format(Date(microsecondsSinceEpoch: earlier))))")
+    }
+
     func staffMember(_ id: String, as role: Attest_V1_StaffRole, for purpose: String) throws -> Attest_V1_StaffState {
         guard let staff = try entities.staff(id) else {
             throw RuleViolation("registered-staff", "\(purpose) \(id) is not registered staff")
@@ -182,11 +190,7 @@ struct RuleContext {
             throw RuleViolation("learner-registered", "learner \(id) is not registered")
         }
         if learner.withdrawn { throw RuleViolation("learner-withdrawn", "learner \(id) has withdrawn") }
-        if micros < learner.registeredAtMicros {
-            throw RuleViolation(
-                "time-order",
-                "\(Timestamp.format(occurredAt)) is before learner \(id) was registered (\(Timestamp.format(Date(microsecondsSinceEpoch: learner.registeredAtMicros))))")
-        }
+        try checkOrder("the event", after: learner.registeredAtMicros, "learner \(id) was registered")
         return learner
     }
 
@@ -341,11 +345,7 @@ struct RuleContext {
         let learner = try activeLearner(evidence.submission.learnerID)
         try checkJudge(of: evidence)
         try checkDecisions(m.decisions, against: evidence)
-        if micros < evidence.occurredAtMicros {
-            throw RuleViolation(
-                "time-order",
-                "assessment at \(Timestamp.format(occurredAt)) is before evidence \(m.evidenceID) was submitted (\(Timestamp.format(Date(microsecondsSinceEpoch: evidence.occurredAtMicros))))")
-        }
+        try checkOrder("assessment", after: evidence.occurredAtMicros, "evidence \(m.evidenceID) was submitted")
         if let pending = try learner.pendingAdjustments.first(where: { try applies(entities.adjustment($0)?.request.units ?? [], to: unit) }) {
             throw RuleViolation(
                 "adjustment-decided-first",
@@ -405,11 +405,7 @@ struct RuleContext {
         if m.outcome == .disagreed, m.rationale.isEmpty || m.requiredAction.isEmpty {
             throw RuleViolation("disagreement-explained", "a disagreed sample needs a rationale and a required action")
         }
-        if micros < assessment.decidedAtMicros {
-            throw RuleViolation(
-                "time-order",
-                "sample at \(Timestamp.format(occurredAt)) is before assessment \(m.assessmentID) was decided (\(Timestamp.format(Date(microsecondsSinceEpoch: assessment.decidedAtMicros))))")
-        }
+        try checkOrder("sample", after: assessment.decidedAtMicros, "assessment \(m.assessmentID) was decided")
         var state = Attest_V1_SampleState()
         state.assessmentID = m.assessmentID
         state.outcome = m.outcome
@@ -432,9 +428,7 @@ struct RuleContext {
         try checkJudge(of: evidence)
         try checkDecisions(m.decisions, against: evidence)
         if m.rationale.isEmpty { throw RuleViolation("well-formed", "a revision needs a rationale") }
-        if micros < sample.sampledAtMicros {
-            throw RuleViolation("time-order", "revision at \(Timestamp.format(occurredAt)) is before sample \(m.sampleID)")
-        }
+        try checkOrder("revision", after: sample.sampledAtMicros, "sample \(m.sampleID) was recorded")
         sample.revised = true
         try entities.set("sample", m.sampleID, sample)
     }

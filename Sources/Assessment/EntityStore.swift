@@ -3,21 +3,11 @@ import Records
 import SwiftProtobuf
 
 /// Where the rules keep what they remember between events, by key: `staff/ID`,
-/// `learner/ID`, `evidence/ID`, … Inside a store it is an LMDB database written in
-/// the append's transaction; in a replay it is memory.
+/// `learner/ID`, `evidence/ID`, … Inside a store it is the LMDB database `rules-state`,
+/// written in the append's transaction.
 public protocol EntityStore: AnyObject {
     func load(_ key: String) throws -> [UInt8]?
     func save(_ key: String, _ value: [UInt8]) throws
-}
-
-/// An entity store in memory.
-public final class MemoryEntityStore: EntityStore {
-    private var values: [String: [UInt8]] = [:]
-
-    public init() {}
-
-    public func load(_ key: String) throws -> [UInt8]? { values[key] }
-    public func save(_ key: String, _ value: [UInt8]) throws { values[key] = value }
 }
 
 /// An entity store reading through to a base (the transaction) and collecting writes.
@@ -68,8 +58,8 @@ struct Entities {
     func specificationState(_ id: String) throws -> Attest_V1_SpecificationState? { try get("specification", id) }
 
     /// Whether any staff member is registered yet.
-    func anyStaff() throws -> Bool { try store.load("staff-count") != nil }
-    func noteStaff() throws { try store.save("staff-count", [1]) }
+    func anyStaff() throws -> Bool { try store.load("has-staff") != nil }
+    func noteStaff() throws { try store.save("has-staff", [1]) }
 
     func specification(_ id: String, version: UInt32) throws -> Attest_V1_Specification? {
         try get("specification-version", "\(id)@\(version)")

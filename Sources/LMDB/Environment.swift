@@ -154,11 +154,6 @@ public final class Environment: @unchecked Sendable {
     public func sync() throws {
         try check(mdb_env_sync(handle, 1))
     }
-
-    /// Copies the environment to directory `path`, compacting it (`mdb_copy -c`).
-    public func copy(to path: String) throws {
-        try check(mdb_env_copy2(handle, path, UInt32(MDB_CP_COMPACT)))
-    }
 }
 
 /// A minimal POSIX read-write lock.
