@@ -1,7 +1,8 @@
 import EventLog
 import Foundation
 
-/// Synthetic events of a fixed payload size, for benchmarks and load.
+/// Synthetic records of a fixed payload size, appended straight to the log (no rules):
+/// they measure and load the log layer only and are not domain events.
 struct Workload {
     let payloadBytes: Int
     private let started = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
@@ -13,7 +14,7 @@ struct Workload {
         actor.role = "assessor"
         return (0..<count).map { i in
             EventDraft(
-                streamID: stream, eventType: "evidence.assessed",
+                streamID: stream, eventType: "benchmark.synthetic",
                 occurredAt: started.addingTimeInterval(Double(i)), actor: actor,
                 payload: payload(seed: i), expectedVersion: version + UInt64(i))
         }
