@@ -50,6 +50,11 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // Reports kept from the log: learner transcripts.
+        .target(
+            name: "Projections",
+            dependencies: ["Assessment", "EventLog", "Records", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         // A deterministic, realistic centre as NDJSON: `attest generate`, tests and benchmarks.
         .target(
             name: "Simulation",
@@ -59,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "attest",
             dependencies: [
-                "Assessment", "EventLog", "Simulation",
+                "Assessment", "EventLog", "Projections", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -90,6 +95,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Assessment", "AttestTesting"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Assessment", "AttestTesting"]),
         .testTarget(name: "AttestTests", dependencies: ["EventLog", "LMDB", "AttestTesting", "attest", "attest-bench"]),
     ]

@@ -10,7 +10,7 @@ public final class CentreRules: Sendable {
     /// How far past the store's clock an event may be dated.
     public static let futureTolerance: TimeInterval = 5 * 60
 
-    private let specifications = SpecificationCache()
+    let specifications = SpecificationCache()
 
     public init() {}
 
@@ -134,10 +134,7 @@ struct RuleContext {
     }
 
     func specification(_ id: String, version: UInt32) throws -> CompiledSpecification? {
-        guard let digest = try entities.store.load("specification-digest/\(id)@\(version)") else { return nil }
-        return try specifications.specification(digest: Data(digest)) {
-            try entities.specification(id, version: version)
-        }
+        try specifications.specification(id, version: version, in: entities)
     }
 
     func registerStaff(_ m: Attest_V1_StaffRegistered) throws {

@@ -12,20 +12,25 @@ public final class CentreStore: Sendable {
     public let log: EventLog
     let state: Database
     let rules = CentreRules()
+    /// The projections kept inline, with their databases.
+    let projections: [(projection: any Projection, database: Database)]
 
-    /// Creates a new, empty store in directory `path`.
-    public static func create(at path: String) throws -> CentreStore {
-        try CentreStore(log: EventLog.create(at: path))
+    /// Creates a new, empty store in directory `path`, keeping `projections`.
+    public static func create(at path: String, projections: [any Projection] = []) throws -> CentreStore {
+        try CentreStore(log: EventLog.create(at: path), projections: projections)
     }
 
-    /// Opens the store in directory `path`.
-    public convenience init(openingAt path: String) throws {
-        try self.init(log: EventLog(openingAt: path))
+    /// Opens the store in directory `path`, keeping `projections`; a projection the store
+    /// does not hold yet, or holds at another version, is rebuilt from the log first.
+    public convenience init(openingAt path: String, projections: [any Projection] = []) throws {
+        try self.init(log: EventLog(openingAt: path), projections: projections)
     }
 
-    private init(log: EventLog) throws {
+    private init(log: EventLog, projections: [any Projection]) throws {
         self.log = log
         state = try log.environment.openDatabase("rules-state", create: true)
+        self.projections = try projections.map { ($0, try log.environment.openDatabase($0.name, create: true)) }
+        try catchUpProjections()
     }
 
     /// Calls `body` with what the rules remember, in one read-only snapshot.
@@ -59,6 +64,9 @@ public final class CentreStore: Sendable {
                 for (key, value) in entities.changes {
                     try txn.put(self.state, key: Array(key.utf8), value: value)
                 }
+                try self.project(
+                    event.event, actor: event.draft.actor.id, occurredAt: event.draft.occurredAt,
+                    sequence: appending.sequence, in: txn)
             }
         } catch let error as EventLogError {
             guard let index = error.batchIndex else { throw error }

@@ -7,7 +7,13 @@ final class SpecificationCache: @unchecked Sendable {
     private var compiled: [Data: CompiledSpecification] = [:]
     private let lock = NSLock()
 
-    func specification(digest: Data, load: () throws -> Attest_V1_Specification?) rethrows -> CompiledSpecification? {
+    /// Specification `id` at `version` as `entities` hold it; `nil` when not imported.
+    func specification(_ id: String, version: UInt32, in entities: Entities) throws -> CompiledSpecification? {
+        guard let digest = try entities.store.load("specification-digest/\(id)@\(version)") else { return nil }
+        return try specification(digest: Data(digest)) { try entities.specification(id, version: version) }
+    }
+
+    private func specification(digest: Data, load: () throws -> Attest_V1_Specification?) rethrows -> CompiledSpecification? {
         lock.lock()
         defer { lock.unlock() }
         if let hit = compiled[digest] { return hit }

@@ -16,8 +16,9 @@ extension TestCentre {
     /// - T/506/2126 assessed under approved reasonable adjustment RA1;
     /// - K/503/0421 assessed, its decision sampled and disagreed by i1, then revised;
     /// - a summative sample by i2, agreed, on the A/506/2130 decision.
-    /// Evidence is recorded by a2; ids are `E-<unit>` and `AS-<unit>`.
-    public func recordFullQualification() throws {
+    /// Evidence is recorded by a2; ids are `E-<unit>` and `AS-<unit>`. With `revising`
+    /// false, the disagreed K/503/0421 decision is left unrevised.
+    public func recordFullQualification(revising: Bool = true) throws {
         try record(.adjustmentRequested(.with {
             $0.adjustmentID = "RA1"; $0.learnerID = "L1"; $0.arrangement = "extra time for written work"
             $0.units = ["T/506/2126"]
@@ -35,11 +36,11 @@ extension TestCentre {
         }
         try record(.assessmentSampled(Self.sample("S1", of: "AS-K/503/0421", outcome: .disagreed)), by: "i1")
         let k = specification.units.first { $0.number == "K/503/0421" }!.learningOutcomes.flatMap { $0.criteria.map(\.number) }
-        try record(.decisionRevised(.with {
+        if revising { try record(.decisionRevised(.with {
             $0.assessmentID = "AS-K/503/0421"; $0.sampleID = "S1"
             $0.decisions = k.map { c in .with { $0.criterion = c; $0.outcome = .met } }
             $0.rationale = "Re-observed with the IQA's points addressed; all criteria met."
-        }), by: "a1")
+        }), by: "a1") }
         try record(.assessmentSampled(Self.sample("S2", of: "AS-A/506/2130", stage: .summative)), by: "i2")
     }
 }

@@ -14,9 +14,9 @@ public final class TestCentre {
 
     public var path: String { directory.child("store") }
 
-    /// An empty store.
-    public init() throws {
-        store = try CentreStore.create(at: directory.child("store"))
+    /// An empty store keeping `projections`.
+    public init(projections: [any Projection] = []) throws {
+        store = try CentreStore.create(at: directory.child("store"), projections: projections)
     }
 
     /// Records `event` by `actor` at the clock (or `at`); the clock moves on an hour.
@@ -44,8 +44,8 @@ public final class TestCentre {
     /// Registers the staff every test needs and learner `L1` on 603/4767/3:
     /// `admin`; assessors `a1` (every unit) and `a2` (group A units only); IQAs `i1` and
     /// `i2`; `d1`, both assessor and IQA (every unit); awarding-organisation officer `o1`.
-    public static func standard() throws -> TestCentre {
-        let centre = try TestCentre()
+    public static func standard(projections: [any Projection] = []) throws -> TestCentre {
+        let centre = try TestCentre(projections: projections)
         let all = centre.specification.units.map(\.number)
         try centre.record(.staffRegistered(.with { $0.staffID = "admin"; $0.roles = [.centreAdministrator] }), by: "admin")
         try centre.record(.specificationImported(.with { $0.version = 1; $0.specification = centre.specification }), by: "admin")

@@ -37,7 +37,7 @@ struct AppendCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try CentreStore(openingAt: location.store)
+        let store = try openStore(location.store)
         let lines = try LineReader(path: input)
         var count = 0
         var output = BufferedOutput()

@@ -17,7 +17,7 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var location: StoreArgument
 
     func run() throws {
-        _ = try CentreStore.create(at: location.store)
+        _ = try CentreStore.create(at: location.store, projections: CentreStore.reports)
         print("created an empty store in \(location.store)")
     }
 }

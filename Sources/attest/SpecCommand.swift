@@ -34,7 +34,7 @@ struct SpecImportCommand: ParsableCommand {
     var actor: String
 
     func run() throws {
-        let store = try CentreStore(openingAt: location.store)
+        let store = try openStore(location.store)
         let json = try readInput(file)
         do {
             switch try store.importSpecification(json: json, actor: actor) {

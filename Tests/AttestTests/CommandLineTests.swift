@@ -93,8 +93,28 @@ import Testing
         #expect(try attest.run(["append", store, "-", "--batch-size", "0"], input: "").stderr.contains("--batch-size must be 1 or more"))
     }
 
+    @Test func aTranscriptShowsAsATableAndAsJSON() throws {
+        try attest.run(["init", store])
+        let generated = try attest.run(["generate", "--learners", "12", "--seed", "2"])
+        #expect(try attest.run(["append", store, "-", "--quiet"], input: generated.stdout).status == 0)
+        let table = try attest.run(["transcript", store, "1000000003"])
+        #expect(table.status == 0)
+        #expect(table.stdout.hasPrefix("Learner 1000000003: 603/4767/3 version 1, "))
+        #expect(table.stdout.contains("A/506/2130   A      5        "))
+        let json = try attest.run(["transcript", store, "1000000003", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        #expect(Set(object.keys) == Set<String>([
+            "learner", "qualification", "specificationVersion", "status", "rulesOfCombinationMet", "achievedAt",
+            "credits", "units", "adjustments", "samples",
+        ]).subtracting(object["achievedAt"] == nil ? ["achievedAt"] : []))
+        #expect((object["units"] as? [Any])?.count == 23)
+        let unknown = try attest.run(["transcript", store, "42"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("learner 42 is not registered"))
+    }
+
     @Test func everyCommandExplainsItselfWithAnExample() throws {
-        for command in ["init", "append", "log", "head", "verify", "spec import"] {
+        for command in ["init", "append", "log", "head", "verify", "spec import", "generate", "transcript"] {
             let help = try attest.run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("Example"), "attest \(command) --help has no example")

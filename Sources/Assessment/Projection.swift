@@ -1,0 +1,28 @@
+import EventLog
+import Foundation
+
+/// A report kept up to date in the same transaction as the append that feeds it, so it
+/// is never behind or ahead of the log it is read with.
+///
+/// A projection owns one LMDB database (named `name`) and sees each appended event
+/// after the rules have accepted it.
+public protocol Projection: Sendable {
+    /// The database's name, e.g. `transcripts`.
+    var name: String { get }
+    /// Changes whenever what the projection keeps changes shape or meaning; a stored
+    /// projection of another version is rebuilt from the log.
+    var version: UInt32 { get }
+
+    /// Records the effect of `event` in `state`.
+    func apply(_ event: ProjectedEvent, to state: any EntityStore) throws
+}
+
+/// An accepted event as a projection sees it.
+public struct ProjectedEvent {
+    public let event: DomainEvent
+    public let sequence: UInt64
+    public let actor: String
+    public let occurredAt: Date
+    /// The compiled specification of `id` at `version`, as the log holds it now.
+    public let specification: (_ id: String, _ version: UInt32) throws -> CompiledSpecification?
+}

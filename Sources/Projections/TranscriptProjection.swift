@@ -1,0 +1,171 @@
+import Assessment
+import EventLog
+import Foundation
+import Records
+import SwiftProtobuf
+
+/// Keeps, for each learner, the facts their transcript is computed from: evidence,
+/// decisions (as revised), RPL, adjustments and samples, and when the rules of
+/// combination were first met.
+public struct TranscriptProjection: Projection {
+    public let name = "transcripts"
+    public let version: UInt32 = 1
+
+    public init() {}
+
+    public func apply(_ projected: ProjectedEvent, to state: any EntityStore) throws {
+        let records = LearnerRecords(store: state)
+        let at = projected.occurredAt.microsecondsSinceEpoch
+        switch projected.event {
+        case let .learnerRegistered(m):
+            try records.save(.with {
+                $0.learnerID = m.learnerID; $0.qualification = m.qualification; $0.specificationVersion = m.specificationVersion
+            })
+            return
+        case let .learnerWithdrawn(m):
+            try records.change(m.learnerID) { $0.withdrawn = true }
+        case let .adjustmentRequested(m):
+            try records.own("adjustment", m.adjustmentID, by: m.learnerID)
+            try records.change(m.learnerID) { record in
+                record.adjustments.append(.with { $0.adjustmentID = m.adjustmentID; $0.arrangement = m.arrangement; $0.units = m.units })
+            }
+        case let .adjustmentApproved(m):
+            try records.change(owner: "adjustment", m.adjustmentID) { record in
+                record.adjustments.mutate(where: { $0.adjustmentID == m.adjustmentID }) { $0.decision = 1 }
+            }
+        case let .adjustmentRejected(m):
+            try records.change(owner: "adjustment", m.adjustmentID) { record in
+                record.adjustments.mutate(where: { $0.adjustmentID == m.adjustmentID }) { $0.decision = 2 }
+            }
+        case let .evidenceSubmitted(m):
+            try records.own("evidence", m.evidenceID, by: m.learnerID)
+            try records.change(m.learnerID) { record in
+                record.evidence.append(.with { $0.evidenceID = m.evidenceID; $0.unit = m.unit; $0.method = m.method })
+            }
+        case let .evidenceWithdrawn(m):
+            try records.change(owner: "evidence", m.evidenceID) { record in
+                record.evidence.mutate(where: { $0.evidenceID == m.evidenceID }) { $0.withdrawn = true }
+            }
+        case let .evidenceAssessed(m):
+            let learner = try records.owner("evidence", m.evidenceID)
+            try records.own("assessment", m.assessmentID, by: learner)
+            try records.change(learner) { record in
+                record.decisions.append(.with {
+                    $0.assessmentID = m.assessmentID; $0.evidenceID = m.evidenceID; $0.assessor = projected.actor
+                    $0.decidedAtMicros = at; $0.decisions = m.decisions
+                })
+            }
+        case let .assessmentSampled(m):
+            try records.change(owner: "assessment", m.assessmentID) { record in
+                record.samples.append(.with {
+                    $0.sampleID = m.sampleID; $0.assessmentID = m.assessmentID; $0.stage = m.stage; $0.outcome = m.outcome
+                    $0.iqa = projected.actor; $0.sampledAtMicros = at
+                })
+                if m.outcome == .disagreed {
+                    record.decisions.mutate(where: { $0.assessmentID == m.assessmentID }) { $0.awaitingRevision = true }
+                }
+            }
+        case let .decisionRevised(m):
+            try records.change(owner: "assessment", m.assessmentID) { record in
+                record.decisions.mutate(where: { $0.assessmentID == m.assessmentID }) { decision in
+                    decision.decisions = m.decisions
+                    decision.awaitingRevision = false
+                    decision.decidedAtMicros = at
+                    decision.assessor = projected.actor
+                }
+            }
+        case let .rplCredited(m):
+            try records.own("rpl", m.rplID, by: m.learnerID)
+            try records.change(m.learnerID) { record in
+                record.rpl.append(.with {
+                    $0.rplID = m.rplID; $0.unit = m.unit; $0.basis = m.basis; $0.criteria = m.criteria
+                    $0.assessor = projected.actor; $0.creditedAtMicros = at
+                })
+            }
+        case let .rplRevoked(m):
+            try records.change(owner: "rpl", m.rplID) { record in
+                record.rpl.mutate(where: { $0.rplID == m.rplID }) { $0.revoked = true }
+            }
+        case .specificationImported, .staffRegistered, .standardisationRecorded:
+            return
+        }
+        try records.noteAchievement(of: projected, at: at)
+    }
+}
+
+/// The learner records in a projection's store, with an index from evidence,
+/// assessment, adjustment and RPL ids to their learner.
+struct LearnerRecords {
+    let store: any EntityStore
+
+    func record(_ learner: String) throws -> Attest_V1_LearnerRecord? {
+        try store.load("learner/" + learner).map { try Attest_V1_LearnerRecord(serializedBytes: $0) }
+    }
+
+    func save(_ record: Attest_V1_LearnerRecord) throws {
+        try store.save("learner/" + record.learnerID, record.serializedBytes())
+    }
+
+    func change(_ learner: String, _ body: (inout Attest_V1_LearnerRecord) -> Void) throws {
+        guard var record = try record(learner) else { throw ProjectionError("learner \(learner) has no record") }
+        body(&record)
+        try save(record)
+    }
+
+    func own(_ kind: String, _ id: String, by learner: String) throws {
+        try store.save("owner/\(kind)/\(id)", Array(learner.utf8))
+    }
+
+    func owner(_ kind: String, _ id: String) throws -> String {
+        guard let learner = try store.load("owner/\(kind)/\(id)") else { throw ProjectionError("\(kind) \(id) has no learner") }
+        return String(decoding: learner, as: UTF8.self)
+    }
+
+    func change(owner kind: String, _ id: String, _ body: (inout Attest_V1_LearnerRecord) -> Void) throws {
+        try change(try owner(kind, id), body)
+    }
+
+    /// The learner the event concerns, for the events that concern one.
+    func learner(of event: DomainEvent) throws -> String? {
+        switch event {
+        case let .learnerRegistered(m): m.learnerID
+        case let .learnerWithdrawn(m): m.learnerID
+        case let .adjustmentRequested(m): m.learnerID
+        case let .adjustmentApproved(m): try owner("adjustment", m.adjustmentID)
+        case let .adjustmentRejected(m): try owner("adjustment", m.adjustmentID)
+        case let .evidenceSubmitted(m): m.learnerID
+        case let .evidenceWithdrawn(m): try owner("evidence", m.evidenceID)
+        case let .evidenceAssessed(m): try owner("evidence", m.evidenceID)
+        case let .assessmentSampled(m): try owner("assessment", m.assessmentID)
+        case let .decisionRevised(m): try owner("assessment", m.assessmentID)
+        case let .rplCredited(m): m.learnerID
+        case let .rplRevoked(m): try owner("rpl", m.rplID)
+        case .specificationImported, .staffRegistered, .standardisationRecorded: nil
+        }
+    }
+
+    /// Dates the first time the learner's record meets the rules of combination.
+    func noteAchievement(of projected: ProjectedEvent, at micros: Int64) throws {
+        guard let learner = try learner(of: projected.event), var record = try record(learner),
+              record.achievedAtMicros == 0,
+              let specification = try projected.specification(record.qualification, record.specificationVersion)
+        else { return }
+        if Transcript(record: record, specification: specification).rulesOfCombinationMet {
+            record.achievedAtMicros = micros
+            try save(record)
+        }
+    }
+}
+
+/// A projection met an event it cannot place: the log and the rules disagree.
+struct ProjectionError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Array {
+    /// Changes the elements that match.
+    mutating func mutate(where matches: (Element) -> Bool, _ body: (inout Element) -> Void) {
+        for index in indices where matches(self[index]) { body(&self[index]) }
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Assessment
+import Foundation
+import Projections
+
+struct TranscriptCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transcript",
+        abstract: "Show a learner's progress against their qualification.",
+        discussion: """
+            Every unit of the learner's specification version with its group, credits and \\
+            status, each criterion's status and how it was met, credits beside what the \\
+            rules of combination require, adjustments in force and IQA samples. A decision \\
+            disagreed at sampling does not count until it is revised; withdrawn evidence \\
+            and revoked RPL do not count. --json gives the figures named in docs/reports.md.
+
+            Example:
+              attest transcript centre.store 1000000007 --json
+            """
+    )
+
+    @OptionGroup var location: StoreArgument
+
+    @Argument(help: "The learner's id (ULN).")
+    var learner: String
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        guard let transcript = try openStore(location.store).transcript(of: learner) else {
+            throw CommandFailure("learner \(learner) is not registered in \(location.store)")
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(transcript), as: UTF8.self))
+        } else {
+            print(TranscriptTable(transcript).text)
+        }
+    }
+}
+
+/// A transcript as a readable table.
+struct TranscriptTable {
+    let transcript: Transcript
+
+    init(_ transcript: Transcript) { self.transcript = transcript }
+
+    var text: String {
+        let t = transcript
+        let c = t.credits
+        var lines = [
+            "Learner \(t.learner): \(t.qualification) version \(t.specificationVersion), \(t.status.replacingOccurrences(of: "_", with: " "))",
+            "Credits \(c.total) of \(c.required.total) (mandatory \(c.mandatory) of \(c.required.mandatory), optional \(c.optional) of \(c.required.optional)); "
+                + (t.rulesOfCombinationMet ? "rules of combination met" : "rules of combination not met")
+                + (t.achievedAt.map { ", first met \($0)" } ?? ""),
+            "",
+            "UNIT         GROUP  CREDITS  STATUS           CRITERIA MET",
+        ]
+        for unit in t.units {
+            let met = unit.criteria.filter { $0.status == "met" }.count
+            lines.append(
+                unit.unit.padding(13) + unit.group.padding(7) + String(unit.credits).padding(9)
+                    + unit.status.replacingOccurrences(of: "_", with: " ").padding(17) + "\(met)/\(unit.criteria.count)")
+        }
+        if !t.adjustments.isEmpty {
+            lines += ["", "Adjustments in force:"] + t.adjustments.map { "  \($0.id): \($0.arrangement)" }
+        }
+        if !t.samples.isEmpty {
+            lines += ["", "IQA samples:"] + t.samples.map { "  \($0.id) of \($0.assessment): \($0.stage), \($0.outcome), by \($0.iqa) at \($0.sampledAt)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,76 @@
+import AttestTesting
+import Assessment
+import Projections
+import Testing
+
+@Suite struct TranscriptTests {
+    func centre() throws -> TestCentre { try TestCentre.standard(projections: CentreStore.reports) }
+
+    @Test func theScenarioLearnerMeetsTheRulesOfCombinationFigureByFigure() throws {
+        let centre = try centre()
+        try centre.recordFullQualification()
+        let transcript = try #require(try centre.store.transcript(of: "L1"))
+        #expect(transcript.qualification == "603/4767/3")
+        #expect(transcript.specificationVersion == 1)
+        #expect(transcript.status == "achieved")
+        #expect(transcript.rulesOfCombinationMet)
+        let credits = transcript.credits
+        #expect([credits.total, credits.mandatory, credits.optional] == [27, 14, 13])
+        #expect([credits.required.total, credits.required.mandatory, credits.required.optional] == [27, 14, 13])
+        let units = Dictionary(uniqueKeysWithValues: transcript.units.map { ($0.unit, $0) })
+        #expect(units.count == 23)
+        #expect(units["D/506/2119"]?.status == "achieved_by_rpl")
+        #expect(units["D/506/2119"]?.criteria.allSatisfy { $0.metBy == "rpl" } == true)
+        for (unit, credits) in TestCentre.scenarioUnits where unit != "D/506/2119" {
+            #expect(units[unit]?.status == "achieved", "unit \(unit)")
+            #expect(units[unit]?.credits == credits)
+        }
+        #expect(units["A/506/2130"]?.group == "A")
+        #expect(units["K/503/0421"]?.group == "B")
+        #expect(units["Y/506/2135"]?.status == "not_started")
+        let first = try #require(units["A/506/2130"]?.criteria.first)
+        #expect(first.status == "met" && first.metBy == "assessment" && first.assessor == "a1")
+        #expect(first.evidence.map(\.id) == ["E-A/506/2130"])
+        #expect(first.evidence.map(\.method) == ["work_product"])
+        #expect(transcript.adjustments.map(\.id) == ["RA1"])
+        #expect(transcript.samples.map(\.outcome) == ["disagreed", "agreed"])
+        #expect(transcript.achievedAt != nil)
+    }
+
+    @Test func aDisagreedDecisionDoesNotCountUntilRevised() throws {
+        let centre = try centre()
+        try centre.recordFullQualification(revising: false)
+        let transcript = try #require(try centre.store.transcript(of: "L1"))
+        let k = try #require(transcript.units.first { $0.unit == "K/503/0421" })
+        #expect(k.status == "not_started")
+        #expect(k.criteria.allSatisfy { $0.status == "not_assessed" })
+        #expect(transcript.credits.total == 20)
+        #expect(!transcript.rulesOfCombinationMet)
+        #expect(transcript.status == "in_progress")
+        // The rules were first met when K/503/0421 was assessed, before the sample disagreed.
+        #expect(transcript.achievedAt != nil)
+    }
+
+    @Test func withdrawnEvidenceAndRevokedRPLStopCounting() throws {
+        let centre = try centre()
+        try centre.recordFullQualification()
+        try centre.record(.rplRevoked(.with { $0.rplID = "RPL1"; $0.reason = "certificate not authentic" }), by: "a1")
+        try centre.record(.evidenceWithdrawn(.with { $0.evidenceID = "E-F/506/2131"; $0.reason = "malpractice" }), by: "i1")
+        let transcript = try #require(try centre.store.transcript(of: "L1"))
+        let units = Dictionary(uniqueKeysWithValues: transcript.units.map { ($0.unit, $0) })
+        #expect(units["D/506/2119"]?.status == "not_started")
+        #expect(units["F/506/2131"]?.status == "not_started")
+        #expect(transcript.credits.total == 22)
+        #expect(!transcript.rulesOfCombinationMet)
+        #expect(transcript.achievedAt != nil, "the date the rules were first met stays")
+    }
+
+    @Test func aProjectionMissingFromAStoreIsBuiltFromItsLogOnOpen() throws {
+        let centre = try TestCentre.standard()
+        try centre.recordFullQualification()
+        let reopened = try CentreStore(openingAt: centre.path, projections: CentreStore.reports)
+        let transcript = try #require(try reopened.transcript(of: "L1"))
+        #expect(transcript.rulesOfCombinationMet)
+        #expect(try reopened.transcript(of: "nobody") == nil)
+    }
+}
