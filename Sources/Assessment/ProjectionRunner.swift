@@ -32,21 +32,12 @@ extension CentreStore {
         }
     }
 
-    /// Calls `body` with projection `name`'s state and the specifications, read in one
-    /// snapshot, so what `body` reads is consistent with the log at one sequence.
-    public func read<R>(
-        projection name: String,
-        _ body: (_ state: any EntityStore, _ specification: (String, UInt32) throws -> CompiledSpecification?) throws -> R
-    ) throws -> R {
-        guard let database = projections.first(where: { $0.projection.name == name })?.database else {
-            throw PayloadError("this store keeps no projection \(name)")
-        }
-        return try log.environment.read { txn in
+    /// Calls `body` with the projections' state and the specifications, read in one
+    /// snapshot, so everything `body` reads is consistent with the log at one sequence.
+    public func readProjections<R>(_ body: (ProjectionSnapshot) throws -> R) throws -> R {
+        try log.environment.read { txn in
             try txn.withReader { reader in
-                let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: Array(key.utf8)) })
-                return try body(SnapshotEntityStore { key in try reader.get(database, key: Array(key.utf8)) }) { id, version in
-                    try self.rules.specifications.specification(id, version: version, in: rulesState)
-                }
+                try body(ProjectionSnapshot(store: self, reader: reader))
             }
         }
     }
@@ -90,6 +81,41 @@ extension CentreStore {
             }
             next = last.sequence + 1
         }
+    }
+}
+
+/// The projections of a store as one read snapshot sees them.
+public struct ProjectionSnapshot {
+    let store: CentreStore
+    let reader: TransactionReader
+
+    /// Projection `name`'s state.
+    public func state(of name: String) throws -> any EntityStore {
+        let database = try self.database(name)
+        return SnapshotEntityStore { key in try reader.get(database, key: Array(key.utf8)) }
+    }
+
+    /// The entries of projection `name` whose keys start with `prefix`, in key order.
+    public func entries(of name: String, prefix: String) throws -> [(key: String, value: [UInt8])] {
+        try reader.entries(try database(name), prefix: Array(prefix.utf8)).map { (String(decoding: $0.key, as: UTF8.self), $0.value) }
+    }
+
+    /// Specification `id` at `version`, compiled.
+    public func specification(_ id: String, version: UInt32) throws -> CompiledSpecification? {
+        let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(store.state, key: Array(key.utf8)) })
+        return try store.rules.specifications.specification(id, version: version, in: rulesState)
+    }
+
+    /// The sequence the snapshot's log ends at.
+    public var sequence: UInt64 {
+        get throws { try store.log.headSequence(reader) }
+    }
+
+    private func database(_ name: String) throws -> Database {
+        guard let database = store.projections.first(where: { $0.projection.name == name })?.database else {
+            throw PayloadError("this store keeps no projection \(name)")
+        }
+        return database
     }
 }
 

@@ -17,8 +17,9 @@ extension TestCentre {
     /// - K/503/0421 assessed, its decision sampled and disagreed by i1, then revised;
     /// - a summative sample by i2, agreed, on the A/506/2130 decision.
     /// Evidence is recorded by a2; ids are `E-<unit>` and `AS-<unit>`. With `revising`
-    /// false, the disagreed K/503/0421 decision is left unrevised.
-    public func recordFullQualification(revising: Bool = true) throws {
+    /// false, the disagreed K/503/0421 decision is left unrevised; with `summative` false,
+    /// there is no summative sample.
+    public func recordFullQualification(revising: Bool = true, summative: Bool = true) throws {
         try record(.adjustmentRequested(.with {
             $0.adjustmentID = "RA1"; $0.learnerID = "L1"; $0.arrangement = "extra time for written work"
             $0.units = ["T/506/2126"]
@@ -41,6 +42,6 @@ extension TestCentre {
             $0.decisions = k.map { c in .with { $0.criterion = c; $0.outcome = .met } }
             $0.rationale = "Re-observed with the IQA's points addressed; all criteria met."
         }), by: "a1") }
-        try record(.assessmentSampled(Self.sample("S2", of: "AS-A/506/2130", stage: .summative)), by: "i2")
+        if summative { try record(.assessmentSampled(Self.sample("S2", of: "AS-A/506/2130", stage: .summative)), by: "i2") }
     }
 }

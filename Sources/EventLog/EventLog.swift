@@ -67,6 +67,11 @@ public final class EventLog: Sendable {
         }
     }
 
+    /// The last sequence as the transaction behind `reader` sees it.
+    public func headSequence(_ reader: TransactionReader) throws -> UInt64 {
+        try reader.get(meta, key: MetaKey.head).flatMap { BigEndian.uint64($0) } ?? 0
+    }
+
     /// The current head: size, last chain hash and Merkle root.
     public func head() throws -> Head {
         try environment.read { txn in

@@ -104,6 +104,24 @@ public final class TransactionReader {
     }
 }
 
+extension TransactionReader {
+    /// Copies of the entries of `database` whose keys start with `prefix`, in key order.
+    public func entries(_ database: Database, prefix: [UInt8]) throws -> [(key: [UInt8], value: [UInt8])] {
+        guard let handle else { preconditionFailure("a TransactionReader was used after its transaction") }
+        var raw: OpaquePointer?
+        try check(mdb_cursor_open(handle, database.dbi, &raw))
+        var cursor = Cursor(handle: raw!)
+        defer { mdb_cursor_close(raw) }
+        var entries: [(key: [UInt8], value: [UInt8])] = []
+        var entry = try cursor.seek(atLeast: prefix)
+        while let (key, value) = entry, key.starts(with: prefix) {
+            entries.append((Array(key), Array(value)))
+            entry = try cursor.next()
+        }
+        return entries
+    }
+}
+
 /// `mdb_get`: calls `body` with the bytes under `key` (valid only during `body`), or `nil`.
 private func value<R>(
     in txn: OpaquePointer, _ database: Database, key: some ContiguousBytes,

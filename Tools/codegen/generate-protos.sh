@@ -23,7 +23,7 @@ fi
 # Each Swift module owns the .proto files it compiles: module:proto...
 targets=(
   "Sources/EventLog/Generated:attest/v1/record.proto"
-  "Sources/Records/Generated:attest/v1/specification.proto attest/v1/events.proto attest/v1/state.proto attest/v1/transcript.proto"
+  "Sources/Records/Generated:attest/v1/specification.proto attest/v1/events.proto attest/v1/state.proto attest/v1/transcript.proto attest/v1/audit.proto"
 )
 
 out=$(mktemp -d)

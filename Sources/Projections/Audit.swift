@@ -1,0 +1,113 @@
+import Assessment
+import EventLog
+import Foundation
+import Records
+
+/// The centre's standardisation audit: who assessed what, what was sampled and agreed,
+/// and the gaps an external quality assurer looks for. Encoded as JSON with the names
+/// documented in docs/reports.md.
+public struct Audit: Codable, Equatable, Sendable {
+    public var assessors: [Assessor]
+    public var iqas: [IQA]
+    public var units: [Tally]
+    public var methods: [MethodTally]
+    public var gaps: Gaps
+
+    public struct Assessor: Codable, Equatable, Sendable {
+        public var id: String
+        public var decisions: Int
+        public var learners: Int
+        public var units: [String]
+        public var methods: [String]
+        public var sampled: Int
+        public var sampleRate: Double
+        public var agreed: Int
+        public var disagreed: Int
+        public var lastStandardisation: String?
+    }
+
+    public struct IQA: Codable, Equatable, Sendable {
+        public var id: String
+        public var samples: Int
+        public var interim: Int
+        public var summative: Int
+        public var standardisationsLed: Int
+    }
+
+    public struct Tally: Codable, Equatable, Sendable {
+        public var unit: String
+        public var decisions: Int
+        public var sampled: Int
+    }
+
+    public struct MethodTally: Codable, Equatable, Sendable {
+        public var method: String
+        public var decisions: Int
+        public var sampled: Int
+    }
+
+    public struct Gaps: Codable, Equatable, Sendable {
+        public var assessorsNeverSampled: [String]
+        public var unitsNeverSampled: [String]
+        public var methodsNeverSampled: [String]
+        /// Assessors with no standardisation in the `months` before the audit's date.
+        public var assessorsNotStandardised: [String]
+        public var learnersAchievedWithoutSummativeSample: [String]
+    }
+}
+
+extension CentreStore {
+    /// The projections Attest keeps.
+    public static let reports: [any Projection] = [TranscriptProjection(), AuditProjection()]
+
+    /// The audit as the store holds it now; `months` sets how recent standardisation must
+    /// be, counted back from `date`.
+    public func audit(months: Int = 12, on date: Date = Date()) throws -> Audit {
+        try readProjections { try Audit(snapshot: $0, months: months, on: date) }
+    }
+}
+
+extension Audit {
+    init(snapshot: ProjectionSnapshot, months: Int, on date: Date) throws {
+        let audit = AuditProjection().name
+        let assessors = try snapshot.entries(of: audit, prefix: "assessor/").map { try Attest_V1_AssessorActivity(serializedBytes: $0.value) }
+        let iqas = try snapshot.entries(of: audit, prefix: "iqa/").map { try Attest_V1_IqaActivity(serializedBytes: $0.value) }
+        let units = try snapshot.entries(of: audit, prefix: "unit/").map { try Attest_V1_Tally(serializedBytes: $0.value) }
+        let methods = try snapshot.entries(of: audit, prefix: "method/").map { try Attest_V1_Tally(serializedBytes: $0.value) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let cutoff = (calendar.date(byAdding: .month, value: -months, to: date) ?? date).microsecondsSinceEpoch
+
+        var withoutSummative: [String] = []
+        for (_, value) in try snapshot.entries(of: TranscriptProjection().name, prefix: "learner/") {
+            let record = try Attest_V1_LearnerRecord(serializedBytes: value)
+            guard !record.samples.contains(where: { $0.stage == .summative }),
+                  let specification = try snapshot.specification(record.qualification, version: record.specificationVersion),
+                  Transcript(record: record, specification: specification).rulesOfCombinationMet
+            else { continue }
+            withoutSummative.append(record.learnerID)
+        }
+
+        self.init(
+            assessors: assessors.map {
+                Assessor(
+                    id: $0.staffID, decisions: Int($0.decisions), learners: $0.learners.count, units: $0.units.sorted(),
+                    methods: $0.methods.sorted(), sampled: Int($0.sampled),
+                    sampleRate: $0.decisions == 0 ? 0 : (Double($0.sampled) / Double($0.decisions) * 1000).rounded() / 1000,
+                    agreed: Int($0.agreed), disagreed: Int($0.disagreed),
+                    lastStandardisation: $0.lastStandardisationMicros == 0 ? nil : Transcript.date($0.lastStandardisationMicros))
+            },
+            iqas: iqas.map {
+                IQA(id: $0.staffID, samples: Int($0.samples), interim: Int($0.interim), summative: Int($0.summative),
+                    standardisationsLed: Int($0.standardisationsLed))
+            },
+            units: units.map { Tally(unit: $0.name, decisions: Int($0.decisions), sampled: Int($0.sampled)) },
+            methods: methods.map { MethodTally(method: $0.name, decisions: Int($0.decisions), sampled: Int($0.sampled)) },
+            gaps: Gaps(
+                assessorsNeverSampled: assessors.filter { $0.decisions > 0 && $0.sampled == 0 }.map(\.staffID),
+                unitsNeverSampled: units.filter { $0.decisions > 0 && $0.sampled == 0 }.map(\.name),
+                methodsNeverSampled: methods.filter { $0.decisions > 0 && $0.sampled == 0 }.map(\.name),
+                assessorsNotStandardised: assessors.filter { $0.lastStandardisationMicros < cutoff }.map(\.staffID),
+                learnersAchievedWithoutSummativeSample: withoutSummative))
+    }
+}
