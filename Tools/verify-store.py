@@ -4,7 +4,7 @@
 Usage: python3 Tools/verify-store.py STORE [--json]
 
 Follows docs/format.md only: reads the `log` and `meta` databases through
-`mdb_dump` (default hex "bytevalue" output; the -p "print" form is read too),
+`mdb_dump` (its default hex "bytevalue" output: one line of hex per key or value),
 walks the records in key order, checks that record n has key n and field 1
 (sequence) n, that its field 13 (previous_hash) is the chain hash of record n-1
 (32 zero bytes for n = 1), recomputes every chain hash SHA-256(0x00 || record)
@@ -29,19 +29,21 @@ class Bad(Exception):
         self.sequence, self.reason = sequence, reason
 
 def dump(store, db):
-    """Yields (key, value) byte pairs of named database `db`, in key order."""
+    """The (key, value) byte pairs of named database `db`, in key order."""
     run = subprocess.run(["mdb_dump", "-s", db, store], capture_output=True, text=True)
     if run.returncode != 0:
         fail_read(store, db, run.stderr)
-    printable, data, items = False, False, []
+    data, items = False, []
     for line in run.stdout.splitlines():
         if not data:
-            printable |= line.strip() == "format=print"
+            if line.startswith("format=") and line.strip() != "format=bytevalue":
+                fail_read(store, db, f"mdb_dump wrote {line.strip()}, not the hex bytevalue form")
             data = line.strip() == "HEADER=END"
         elif line.strip() == "DATA=END":
             data = False
         elif line.startswith(" "):
-            items.append(unprint(line[1:]) if printable else bytes.fromhex(line[1:].strip()))
+            try: items.append(bytes.fromhex(line[1:].strip()))
+            except ValueError: fail_read(store, db, f"not hex: {line[:40]}")
     if len(items) % 2:
         fail_read(store, db, "odd number of data lines")
     return list(zip(items[0::2], items[1::2]))
@@ -49,15 +51,6 @@ def dump(store, db):
 def fail_read(store, db, why):
     print(f"cannot read database {db} of {store}: {why.strip()}", file=sys.stderr)
     sys.exit(2)
-
-def unprint(text):
-    out, i = bytearray(), 0
-    while i < len(text):
-        if text[i] == "\\":
-            if text[i + 1] == "\\": out.append(0x5C); i += 2
-            else: out.append(int(text[i + 1:i + 3], 16)); i += 3
-        else: out += text[i].encode("latin-1"); i += 1
-    return bytes(out)
 
 def header(record):
     """Walks the protobuf wire format: (field 1 varint, field 13 bytes), or None if malformed."""

@@ -15,7 +15,7 @@ struct TranscriptCommand: ParsableCommand {
             and revoked RPL do not count. --json gives the figures named in docs/reports.md.
 
             Example:
-              attest transcript centre.store 1000000007 --json
+              attest transcript centre.store 1000000007 --json --html 1000000007.html
             """
     )
 
@@ -27,9 +27,15 @@ struct TranscriptCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Option(help: "Also write a self-contained, printable HTML transcript to this file.")
+    var html: String?
+
     func run() throws {
         guard let transcript = try openStore(location.store).transcript(of: learner) else {
             throw CommandFailure("learner \(learner) is not registered in \(location.store)")
+        }
+        if let html {
+            try TranscriptPage(transcript: transcript).html.write(toFile: html, atomically: true, encoding: .utf8)
         }
         if json {
             let encoder = JSONEncoder()
@@ -61,8 +67,8 @@ struct TranscriptTable {
         for unit in t.units {
             let met = unit.criteria.filter { $0.status == "met" }.count
             lines.append(
-                unit.unit.padding(13) + unit.group.padding(7) + String(unit.credits).padding(9)
-                    + unit.status.replacingOccurrences(of: "_", with: " ").padding(17) + "\(met)/\(unit.criteria.count)")
+                unit.unit.column(13) + unit.group.column(7) + String(unit.credits).column(9)
+                    + unit.status.replacingOccurrences(of: "_", with: " ").column(17) + "\(met)/\(unit.criteria.count)")
         }
         if !t.adjustments.isEmpty {
             lines += ["", "Adjustments in force:"] + t.adjustments.map { "  \($0.id): \($0.arrangement)" }
@@ -71,11 +77,5 @@ struct TranscriptTable {
             lines += ["", "IQA samples:"] + t.samples.map { "  \($0.id) of \($0.assessment): \($0.stage), \($0.outcome), by \($0.iqa) at \($0.sampledAt)" }
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-extension String {
-    fileprivate func padding(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }

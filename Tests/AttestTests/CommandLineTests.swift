@@ -113,8 +113,28 @@ import Testing
         #expect(unknown.stderr.contains("learner 42 is not registered"))
     }
 
+    @Test func theAuditShowsAsATableJSONAndAPrintablePage() throws {
+        try attest.run(["init", store])
+        let generated = try attest.run(["generate", "--learners", "12", "--seed", "2"])
+        #expect(try attest.run(["append", store, "-", "--quiet"], input: generated.stdout).status == 0)
+        let page = directory.child("audit.html")
+        let table = try attest.run(["audit", store, "--html", page])
+        #expect(table.status == 0)
+        #expect(table.stdout.hasPrefix("ASSESSOR "))
+        #expect(table.stdout.contains("learners achieved without a summative sample: "))
+        let json = try JSONSerialization.jsonObject(with: Data(try attest.run(["audit", store, "--json"]).stdout.utf8)) as! [String: Any]
+        #expect(Set(json.keys) == ["assessors", "iqas", "units", "methods", "gaps"])
+        let assessor = try #require((json["assessors"] as? [[String: Any]])?.first)
+        #expect(Set(assessor.keys).isSuperset(of: ["id", "decisions", "sampled", "sampleRate", "agreed", "disagreed"]))
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains("<svg"))
+        #expect(html.contains("Sample rates by assessor") && html.contains("Sample rates by unit"))
+        #expect(!html.contains("<script"))
+    }
+
     @Test func everyCommandExplainsItselfWithAnExample() throws {
-        for command in ["init", "append", "log", "head", "verify", "spec import", "generate", "transcript"] {
+        for command in ["init", "append", "log", "head", "verify", "spec import", "generate", "transcript", "audit"] {
             let help = try attest.run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("Example"), "attest \(command) --help has no example")

@@ -1,0 +1,89 @@
+import Foundation
+
+/// The audit as a printable page, with a chart of sample rates by assessor and by unit.
+public struct AuditPage {
+    public let audit: Audit
+    public let months: Int
+
+    public init(audit: Audit, months: Int) {
+        self.audit = audit
+        self.months = months
+    }
+
+    public var html: String {
+        var page = HTMLPage(title: "Standardisation audit")
+        page.heading("Sample rates by assessor")
+        page.barChart(audit.assessors.map { ($0.id, $0.sampleRate) })
+        page.heading("Sample rates by unit")
+        page.barChart(audit.units.map { ($0.unit, $0.decisions == 0 ? 0 : Double($0.sampled) / Double($0.decisions)) })
+        page.heading("Assessors")
+        page.table(
+            ["Assessor", "Decisions", "Learners", "Sampled", "Rate", "Agreed", "Disagreed", "Last standardisation"],
+            audit.assessors.map {
+                [$0.id, "\($0.decisions)", "\($0.learners)", "\($0.sampled)", String(format: "%.1f%%", $0.sampleRate * 100),
+                 "\($0.agreed)", "\($0.disagreed)", $0.lastStandardisation ?? "never"]
+            })
+        page.heading("Internal quality assurers")
+        page.table(
+            ["IQA", "Samples", "Interim", "Summative", "Standardisations led"],
+            audit.iqas.map { [$0.id, "\($0.samples)", "\($0.interim)", "\($0.summative)", "\($0.standardisationsLed)"] })
+        page.heading("Units")
+        page.table(["Unit", "Decisions", "Sampled"], audit.units.map { [$0.unit, "\($0.decisions)", "\($0.sampled)"] })
+        page.heading("Methods")
+        page.table(["Method", "Decisions", "Sampled"], audit.methods.map { [$0.method, "\($0.decisions)", "\($0.sampled)"] })
+        page.heading("Gaps")
+        let gaps = audit.gaps
+        page.table(["Gap", "Who or what"], [
+            ["Assessors never sampled", gaps.assessorsNeverSampled.joined(separator: ", ")],
+            ["Units never sampled", gaps.unitsNeverSampled.joined(separator: ", ")],
+            ["Methods never sampled", gaps.methodsNeverSampled.joined(separator: ", ")],
+            ["Assessors not standardised in \(months) months", gaps.assessorsNotStandardised.joined(separator: ", ")],
+            ["Learners achieved without a summative sample", gaps.learnersAchievedWithoutSummativeSample.joined(separator: ", ")],
+        ])
+        return page.html
+    }
+}
+
+/// A learner's transcript as a printable page.
+public struct TranscriptPage {
+    public let transcript: Transcript
+
+    public init(transcript: Transcript) { self.transcript = transcript }
+
+    public var html: String {
+        let t = transcript
+        var page = HTMLPage(title: "Transcript: learner \(t.learner)")
+        page.paragraph("\(t.qualification) version \(t.specificationVersion): \(t.status.replacingOccurrences(of: "_", with: " "))"
+            + (t.rulesOfCombinationMet ? "; rules of combination met" : "; rules of combination not met")
+            + (t.achievedAt.map { ", first met \($0)" } ?? ""))
+        page.table(["Credits", "Achieved", "Required"], [
+            ["Total", "\(t.credits.total)", "\(t.credits.required.total)"],
+            ["Mandatory", "\(t.credits.mandatory)", "\(t.credits.required.mandatory)"],
+            ["Optional", "\(t.credits.optional)", "\(t.credits.required.optional)"],
+        ])
+        page.heading("Units")
+        page.table(["Unit", "Group", "Credits", "Status", "Criteria met"], t.units.map {
+            [$0.unit, $0.group, "\($0.credits)", $0.status.replacingOccurrences(of: "_", with: " "),
+             "\($0.criteria.filter { $0.status == "met" }.count) of \($0.criteria.count)"]
+        })
+        for unit in t.units where unit.status != "not_started" {
+            page.heading("Unit \(unit.unit)")
+            page.table(["Criterion", "Status", "Met by", "Evidence", "Assessor", "Decided"], unit.criteria.map {
+                [$0.id, $0.status.replacingOccurrences(of: "_", with: " "), $0.metBy ?? "",
+                 $0.evidence.map { "\($0.id) (\($0.method.replacingOccurrences(of: "_", with: " ")))" }.joined(separator: ", "),
+                 $0.assessor ?? "", $0.decidedAt ?? ""]
+            })
+        }
+        if !t.adjustments.isEmpty {
+            page.heading("Reasonable adjustments in force")
+            page.table(["Adjustment", "Arrangement", "Units"], t.adjustments.map { [$0.id, $0.arrangement, $0.units.isEmpty ? "all" : $0.units.joined(separator: ", ")] })
+        }
+        if !t.samples.isEmpty {
+            page.heading("IQA samples")
+            page.table(["Sample", "Assessment", "Stage", "Outcome", "IQA", "Sampled"], t.samples.map {
+                [$0.id, $0.assessment, $0.stage, $0.outcome, $0.iqa, $0.sampledAt]
+            })
+        }
+        return page.html
+    }
+}

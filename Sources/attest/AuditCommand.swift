@@ -1,0 +1,92 @@
+import ArgumentParser
+import Assessment
+import Foundation
+import Projections
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Show the centre's standardisation audit.",
+        discussion: """
+            Per assessor: decisions, learners, units and methods, decisions sampled, the \\
+            sample rate, agreements and disagreements, and the last standardisation \\
+            attended. Per IQA: samples (interim and summative) and standardisation led. Per \\
+            unit and method: decisions and samples. Then the gaps: assessors, units and \\
+            methods never sampled, assessors not standardised in the last --months, and \\
+            learners who achieved without a summative sample.
+
+            Example:
+              attest audit centre.store --months 12 --html audit.html
+            """
+    )
+
+    @OptionGroup var location: StoreArgument
+
+    @Option(help: "How recent an assessor's last standardisation must be, in months.")
+    var months = 12
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    @Option(help: "Also write a self-contained, printable HTML report to this file.")
+    var html: String?
+
+    func run() throws {
+        let audit = try openStore(location.store).audit(months: months)
+        if let html {
+            try AuditPage(audit: audit, months: months).html.write(toFile: html, atomically: true, encoding: .utf8)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(audit), as: UTF8.self))
+        } else {
+            print(AuditTable(audit: audit, months: months).text)
+        }
+    }
+}
+
+/// The audit as readable text.
+struct AuditTable {
+    let audit: Audit
+    let months: Int
+
+    var text: String {
+        var lines = ["ASSESSOR              DECISIONS  LEARNERS  SAMPLED  RATE    AGREED  DISAGREED  LAST STANDARDISATION"]
+        for a in audit.assessors {
+            lines.append(
+                a.id.column(22) + String(a.decisions).column(11) + String(a.learners).column(10) + String(a.sampled).column(9)
+                    + String(format: "%.1f%%", a.sampleRate * 100).column(8) + String(a.agreed).column(8)
+                    + String(a.disagreed).column(11) + (a.lastStandardisation ?? "never"))
+        }
+        lines += ["", "IQA                   SAMPLES  INTERIM  SUMMATIVE  STANDARDISATIONS LED"]
+        for i in audit.iqas {
+            lines.append(i.id.column(22) + String(i.samples).column(9) + String(i.interim).column(9) + String(i.summative).column(11) + String(i.standardisationsLed))
+        }
+        lines += ["", "UNIT                  DECISIONS  SAMPLED"]
+        lines += audit.units.map { $0.unit.column(22) + String($0.decisions).column(11) + String($0.sampled) }
+        lines += ["", "METHOD                DECISIONS  SAMPLED"]
+        lines += audit.methods.map { $0.method.column(22) + String($0.decisions).column(11) + String($0.sampled) }
+        let gaps = audit.gaps
+        lines += [
+            "", "Gaps",
+            "  assessors never sampled: " + gaps.assessorsNeverSampled.listed,
+            "  units never sampled: " + gaps.unitsNeverSampled.listed,
+            "  methods never sampled: " + gaps.methodsNeverSampled.listed,
+            "  assessors not standardised in \(months) months: " + gaps.assessorsNotStandardised.listed,
+            "  learners achieved without a summative sample: " + gaps.learnersAchievedWithoutSummativeSample.listed,
+        ]
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// Left-aligned in `width` characters, with at least one space after.
+    func column(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}
+
+extension [String] {
+    var listed: String { isEmpty ? "none" : joined(separator: ", ") }
+}
