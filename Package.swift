@@ -95,7 +95,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Assessment", "AttestTesting"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Assessment", "AttestTesting", "Simulation"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Assessment", "AttestTesting"]),
         .testTarget(name: "AttestTests", dependencies: ["EventLog", "LMDB", "AttestTesting", "attest", "attest-bench"]),
     ]

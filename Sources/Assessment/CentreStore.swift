@@ -13,24 +13,34 @@ public final class CentreStore: Sendable {
     let state: Database
     let rules = CentreRules()
     /// The projections kept inline, with their databases.
-    let projections: [(projection: any Projection, database: Database)]
+    let projections: [ProjectionSlots]
+    /// Which database serves each projection, and the code version that built it.
+    let registry: Database
 
     /// Creates a new, empty store in directory `path`, keeping `projections`.
     public static func create(at path: String, projections: [any Projection] = []) throws -> CentreStore {
-        try CentreStore(log: EventLog.create(at: path), projections: projections)
+        let store = try CentreStore(log: EventLog.create(at: path), projections: projections)
+        try store.registerNewProjections()
+        return store
     }
 
-    /// Opens the store in directory `path`, keeping `projections`; a projection the store
-    /// does not hold yet, or holds at another version, is rebuilt from the log first.
+    /// Opens the store in directory `path`, keeping `projections`. A projection the store
+    /// holds at another version (or not at all) is not served, nor kept up to date, until
+    /// `rebuild` rebuilds it.
     public convenience init(openingAt path: String, projections: [any Projection] = []) throws {
         try self.init(log: EventLog(openingAt: path), projections: projections)
     }
 
     private init(log: EventLog, projections: [any Projection]) throws {
         self.log = log
-        state = try log.environment.openDatabase("rules-state", create: true)
-        self.projections = try projections.map { ($0, try log.environment.openDatabase($0.name, create: true)) }
-        try catchUpProjections()
+        let environment = log.environment
+        state = try environment.openDatabase("rules-state", create: true)
+        registry = try environment.openDatabase("projections", create: true)
+        self.projections = try projections.map { projection in
+            ProjectionSlots(projection: projection, databases: try ["a", "b"].map {
+                try environment.openDatabase("\(projection.name).\($0)", create: true)
+            })
+        }
     }
 
     /// Calls `body` with what the rules remember, in one read-only snapshot.

@@ -3,17 +3,78 @@ import Foundation
 import LMDB
 import Records
 
+/// A projection and its two databases, `NAME.a` and `NAME.b`: one serves reports while a
+/// rebuild fills the other, and the registry says which is which.
+struct ProjectionSlots {
+    let projection: any Projection
+    let databases: [Database]
+}
+
+/// Where a projection stands in a store.
+public enum ProjectionStatus: Equatable, Sendable {
+    /// Built by this version of its code and up to date with the log.
+    case current
+    /// Built by another version of its code (`nil`: never built): it needs `attest rebuild`.
+    case stale(storedVersion: UInt32?, codeVersion: UInt32)
+}
+
+/// A report that cannot be served until it is rebuilt.
+public struct StaleProjection: Error, CustomStringConvertible {
+    public let name: String
+    public let status: ProjectionStatus
+
+    public var description: String {
+        guard case let .stale(stored, code) = status else { return "the \(name) report is current" }
+        let built = stored.map { "was built by version \($0) of its code" } ?? "has never been built in this store"
+        return "the \(name) report \(built) and this is version \(code): run `attest rebuild STORE \(name)` to rebuild it from the log (or pass --rebuild)"
+    }
+}
+
 extension CentreStore {
     static let checkpointKey = "projection/checkpoint"
-    static let versionKey = "projection/version"
 
-    /// Applies an accepted event to `targets` (every projection by default), inside the
-    /// append's transaction, and moves their checkpoints to `sequence`.
-    func project(
+    /// The slot serving `projection`'s reports and the code version that built it, as `reader` sees them.
+    func registration(of projection: any Projection, _ reader: TransactionReader) throws -> (slot: Int, version: UInt32)? {
+        guard let value = try reader.get(registry, key: Array(projection.name.utf8)), value.count == 5 else { return nil }
+        return (Int(value[0]), UInt32(BigEndianCount.value([0, 0, 0, 0] + value[1...]) ?? 0))
+    }
+
+    /// Records that `slot` serves `projection`, built by this version of its code.
+    func register(_ projection: any Projection, slot: Int, in txn: borrowing WriteTransaction) throws {
+        let version = BigEndianCount.bytes(UInt64(projection.version)).suffix(4)
+        try txn.put(registry, key: Array(projection.name.utf8), value: [UInt8(slot)] + version)
+    }
+
+    /// The status of each projection this store keeps.
+    public func projectionStatus() throws -> [(name: String, status: ProjectionStatus)] {
+        try log.environment.read { txn in
+            try txn.withReader { reader in
+                try projections.map { slots in
+                    let registered = try registration(of: slots.projection, reader)
+                    let code = slots.projection.version
+                    return (slots.projection.name, registered?.version == code ? .current : .stale(storedVersion: registered?.version, codeVersion: code))
+                }
+            }
+        }
+    }
+
+    /// Applies an accepted event to every current projection inside the append's
+    /// transaction (a stale one waits for its rebuild), and moves their checkpoints.
+    func project(_ event: DomainEvent, actor: String, occurredAt: Date, sequence: UInt64, in txn: borrowing WriteTransaction) throws {
+        let targets = try txn.withReader { reader in
+            try projections.compactMap { slots -> (any Projection, Database)? in
+                guard let registered = try registration(of: slots.projection, reader), registered.version == slots.projection.version
+                else { return nil }
+                return (slots.projection, slots.databases[registered.slot])
+            }
+        }
+        try project(event, actor: actor, occurredAt: occurredAt, sequence: sequence, in: txn, into: targets)
+    }
+
+    private func project(
         _ event: DomainEvent, actor: String, occurredAt: Date, sequence: UInt64, in txn: borrowing WriteTransaction,
-        targets: [(projection: any Projection, database: Database)]? = nil
+        into targets: [(any Projection, Database)]
     ) throws {
-        let targets = targets ?? projections
         guard !targets.isEmpty else { return }
         let changes = try txn.withReader { reader in
             let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: Array(key.utf8)) })
@@ -42,44 +103,63 @@ extension CentreStore {
         }
     }
 
-    /// Brings every projection to the head of the log: a projection stored at another
-    /// version is cleared and rebuilt; one behind the log replays what it missed.
-    func catchUpProjections() throws {
-        for (projection, database) in projections {
-            let (stored, checkpoint) = try log.environment.read { txn in
-                (try txn.get(database, key: Array(Self.versionKey.utf8)).flatMap(BigEndianCount.value),
-                 try txn.get(database, key: Array(Self.checkpointKey.utf8)).flatMap(BigEndianCount.value) ?? 0)
+    /// Rebuilds projections from the log into their spare databases, a thousand records
+    /// a transaction, then swaps each in with one transaction. Readers, in this process or
+    /// another, see the old report until the swap; a rebuild that fails or is killed
+    /// leaves it in place. Appends may go on meanwhile: the swap catches up with them.
+    ///
+    /// - Parameters:
+    ///   - names: the projections to rebuild; all when empty.
+    ///   - progress: called now and then with (records replayed, records in the log).
+    public func rebuild(_ names: [String] = [], progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+        let chosen = projections.filter { names.isEmpty || names.contains($0.projection.name) }
+        if let unknown = names.first(where: { name in !projections.contains { $0.projection.name == name } }) {
+            throw PayloadError("this store keeps no projection \(unknown); it keeps \(projections.map(\.projection.name).joined(separator: ", "))")
+        }
+        for slots in chosen {
+            let serving = try log.environment.read { txn in try txn.withReader { try registration(of: slots.projection, $0)?.slot } }
+            let spare = serving == 0 ? 1 : 0
+            let target = [(slots.projection, slots.databases[spare])]
+            try log.environment.write { try $0.clear(slots.databases[spare]) }
+            let total = try log.head().sequence
+            var next: UInt64 = 1
+            while true {
+                let batch = try log.environment.read { txn in try records(from: next, limit: 1_000, in: txn) }
+                guard let last = batch.last else { break }
+                try log.environment.write { txn in try replay(batch, in: txn, into: target) }
+                next = last.sequence + 1
+                progress?(last.sequence, max(total, last.sequence))
             }
-            let head = try log.head().sequence
-            let current = stored == UInt64(projection.version)
-            guard !current || checkpoint < head else { continue }
             try log.environment.write { txn in
-                if !current { try txn.clear(database) }
-                try txn.put(database, key: Array(Self.versionKey.utf8), value: BigEndianCount.bytes(UInt64(projection.version)))
+                // Writers wait for this transaction: what they appended since is replayed here.
+                try replay(records(from: next, limit: .max, in: txn), in: txn, into: target)
+                try register(slots.projection, slot: spare, in: txn)
             }
-            try replay(into: (projection, database), from: current ? checkpoint + 1 : 1)
         }
     }
 
-    /// Replays the log from `sequence` into one projection, a thousand records a transaction.
-    private func replay(into target: (projection: any Projection, database: Database), from sequence: UInt64) throws {
-        var next = sequence
-        while true {
-            var batch: [Record] = []
-            try log.read(from: next) { batch.append($0.record); return batch.count < 1_000 }
-            guard let last = batch.last else { return }
-            try log.environment.write { txn in
-                for record in batch {
-                    guard let type = EventType(rawValue: record.eventType) else {
-                        throw PayloadError("sequence \(record.sequence) has an unknown event type \(record.eventType)")
-                    }
-                    try project(
-                        DomainEvent(type: type, version: record.schemaVersion, binary: record.payload),
-                        actor: record.actor.id, occurredAt: Date(microsecondsSinceEpoch: record.occurredAtMicros),
-                        sequence: record.sequence, in: txn, targets: [target])
-                }
+    /// Marks every projection current and empty: for a new store, whose log is empty.
+    func registerNewProjections() throws {
+        try log.environment.write { txn in
+            for slots in projections { try register(slots.projection, slot: 0, in: txn) }
+        }
+    }
+
+    private func records<T: ReadableTransaction & ~Copyable>(from sequence: UInt64, limit: Int, in txn: borrowing T) throws -> [Record] {
+        var records: [Record] = []
+        try log.read(from: sequence, in: txn) { records.append($0.record); return records.count < limit }
+        return records
+    }
+
+    private func replay(_ records: [Record], in txn: borrowing WriteTransaction, into targets: [(any Projection, Database)]) throws {
+        for record in records {
+            guard let type = EventType(rawValue: record.eventType) else {
+                throw PayloadError("sequence \(record.sequence) has an unknown event type \(record.eventType)")
             }
-            next = last.sequence + 1
+            try project(
+                DomainEvent(type: type, version: record.schemaVersion, binary: record.payload),
+                actor: record.actor.id, occurredAt: Date(microsecondsSinceEpoch: record.occurredAtMicros),
+                sequence: record.sequence, in: txn, into: targets)
         }
     }
 }
@@ -89,7 +169,7 @@ public struct ProjectionSnapshot {
     let store: CentreStore
     let reader: TransactionReader
 
-    /// Projection `name`'s state.
+    /// Projection `name`'s state. - Throws: `StaleProjection` when it needs a rebuild.
     public func state(of name: String) throws -> any EntityStore {
         let database = try self.database(name)
         return SnapshotEntityStore { key in try reader.get(database, key: Array(key.utf8)) }
@@ -106,16 +186,15 @@ public struct ProjectionSnapshot {
         return try store.rules.specifications.specification(id, version: version, in: rulesState)
     }
 
-    /// The sequence the snapshot's log ends at.
-    public var sequence: UInt64 {
-        get throws { try store.log.headSequence(reader) }
-    }
-
     private func database(_ name: String) throws -> Database {
-        guard let database = store.projections.first(where: { $0.projection.name == name })?.database else {
+        guard let slots = store.projections.first(where: { $0.projection.name == name }) else {
             throw PayloadError("this store keeps no projection \(name)")
         }
-        return database
+        let registered = try store.registration(of: slots.projection, reader)
+        guard let registered, registered.version == slots.projection.version else {
+            throw StaleProjection(name: name, status: .stale(storedVersion: registered?.version, codeVersion: slots.projection.version))
+        }
+        return slots.databases[registered.slot]
     }
 }
 

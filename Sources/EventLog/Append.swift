@@ -58,8 +58,10 @@ extension EventLog {
                 versions[draft.streamID] = appended.streamVersion
                 results.append(appended)
             }
-            state.recordedAtMicros = recordedAt
-            try state.store(txn, self)
+            if results.contains(where: { !$0.duplicate }) {
+                state.recordedAtMicros = recordedAt
+                try state.store(txn, self)
+            }
             return results
         }
     }

@@ -24,7 +24,7 @@ extension UUID {
         let random = (generator.next() as UInt64, generator.next() as UInt64)
         var b = withUnsafeBytes(of: (millis << 16).bigEndian, Array.init)
             + withUnsafeBytes(of: random.0, Array.init)
-        b[6] = 0x70 | (b[6] & 0x0F)
+        b[6] = 0x70 | UInt8(truncatingIfNeeded: random.1 >> 8) & 0x0F
         b[7] = UInt8(truncatingIfNeeded: random.1)
         b[8] = 0x80 | (b[8] & 0x3F)
         return UUID(bytes: b)!

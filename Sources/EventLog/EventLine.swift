@@ -3,8 +3,8 @@ import Foundation
 /// One line of NDJSON input: an event envelope with a JSON payload.
 ///
 /// ```json
-/// {"id":"5f0c…","stream":"learner-1","type":"note.added","actor":{"id":"admin-1","role":"centre_administrator"},
-///  "occurredAt":"2026-03-02T09:30:00Z","expectedVersion":0,"payload":{"text":"hello"}}
+/// {"id":"5f0c…","type":"learner.withdrawn","actor":{"id":"admin-1","role":"centre_administrator"},
+///  "occurredAt":"2026-03-02T09:30:00Z","payload":{"learnerId":"1234567890","reason":"moved away"}}
 /// ```
 /// Parsing is strict: an unknown field, a missing field or a value of the wrong
 /// type is refused, naming the field. The payload is kept as the bytes it was written

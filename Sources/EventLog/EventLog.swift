@@ -67,11 +67,6 @@ public final class EventLog: Sendable {
         }
     }
 
-    /// The last sequence as the transaction behind `reader` sees it.
-    public func headSequence(_ reader: TransactionReader) throws -> UInt64 {
-        try reader.get(meta, key: MetaKey.head).flatMap { BigEndian.uint64($0) } ?? 0
-    }
-
     /// The current head: size, last chain hash and Merkle root.
     public func head() throws -> Head {
         try environment.read { txn in
@@ -97,12 +92,11 @@ struct HeadState {
             self.chainHash = Hash(bytes: head[8..<40])!
             self.recordedAtMicros = Int64(bitPattern: recorded)
         }
-        if let edge = try txn.get(log.meta, key: EventLog.MetaKey.merkleEdge) {
-            guard let range = CompactRange(encoded: edge), range.size == sequence else {
-                throw EventLogError.corrupt(reason: "the Merkle edge in meta does not match a log of \(sequence) records")
-            }
-            self.edge = range
+        let edge = try txn.get(log.meta, key: EventLog.MetaKey.merkleEdge)
+        guard let range = edge.map({ CompactRange(encoded: $0) }) ?? CompactRange(), range.size == sequence else {
+            throw EventLogError.corrupt(reason: "the Merkle edge in meta does not match a log of \(sequence) records")
         }
+        self.edge = range
     }
 
     func store(_ txn: borrowing WriteTransaction, _ log: EventLog) throws {

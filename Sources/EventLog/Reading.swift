@@ -15,14 +15,19 @@ extension EventLog {
     /// Calls `body` with each record from `sequence` on, in order, in one consistent
     /// snapshot; `body` returns false to stop early. Memory stays flat however long the log.
     public func read(from sequence: UInt64 = 1, _ body: (LoggedRecord) throws -> Bool) throws {
-        try environment.read { txn in
-            try txn.withCursor(log) { cursor in
-                var entry = try cursor.seek(atLeast: BigEndian.bytes(sequence))
-                while let (_, value) = entry {
-                    let bytes = Array(value)
-                    guard try body(LoggedRecord(record: Record(serializedBytes: bytes), bytes: bytes)) else { return }
-                    entry = try cursor.next()
-                }
+        try environment.read { txn in try read(from: sequence, in: txn, body) }
+    }
+
+    /// Calls `body` with each record from `sequence` on, as transaction `txn` sees the log.
+    public func read<T: ReadableTransaction & ~Copyable>(
+        from sequence: UInt64, in txn: borrowing T, _ body: (LoggedRecord) throws -> Bool
+    ) throws {
+        try txn.withCursor(log) { cursor in
+            var entry = try cursor.seek(atLeast: BigEndian.bytes(sequence))
+            while let (_, value) = entry {
+                let bytes = Array(value)
+                guard try body(LoggedRecord(record: Record(serializedBytes: bytes), bytes: bytes)) else { return }
+                entry = try cursor.next()
             }
         }
     }

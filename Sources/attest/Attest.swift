@@ -16,7 +16,7 @@ struct Attest: ParsableCommand {
               attest verify centre.store
             """,
         subcommands: [
-            InitCommand.self, SpecCommand.self, AppendCommand.self, GenerateCommand.self, TranscriptCommand.self, AuditCommand.self, LogCommand.self, HeadCommand.self, VerifyCommand.self,
+            InitCommand.self, SpecCommand.self, AppendCommand.self, GenerateCommand.self, TranscriptCommand.self, AuditCommand.self, RebuildCommand.self, LogCommand.self, HeadCommand.self, VerifyCommand.self,
         ]
     )
 }

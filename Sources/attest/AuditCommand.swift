@@ -31,8 +31,11 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Also write a self-contained, printable HTML report to this file.")
     var html: String?
 
+    @OptionGroup var rebuild: RebuildOption
+
     func run() throws {
-        let audit = try openStore(location.store).audit(months: months)
+        let store = try openStore(location.store)
+        let audit = try rebuild.read(store) { try store.audit(months: months) }
         if let html {
             try AuditPage(audit: audit, months: months).html.write(toFile: html, atomically: true, encoding: .utf8)
         }

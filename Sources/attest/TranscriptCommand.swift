@@ -30,8 +30,11 @@ struct TranscriptCommand: ParsableCommand {
     @Option(help: "Also write a self-contained, printable HTML transcript to this file.")
     var html: String?
 
+    @OptionGroup var rebuild: RebuildOption
+
     func run() throws {
-        guard let transcript = try openStore(location.store).transcript(of: learner) else {
+        let store = try openStore(location.store)
+        guard let transcript = try rebuild.read(store, { try store.transcript(of: learner) }) else {
             throw CommandFailure("learner \(learner) is not registered in \(location.store)")
         }
         if let html {

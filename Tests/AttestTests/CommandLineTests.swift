@@ -1,6 +1,7 @@
 import AttestTesting
 import EventLog
 import Foundation
+import LMDB
 import Testing
 
 /// The `attest` binary end to end: what a centre types and what it sees.
@@ -133,8 +134,43 @@ import Testing
         #expect(!html.contains("<script"))
     }
 
+    @Test func anIndependentVerifierWrittenFromTheFormatPageAgrees() throws {
+        try attest.run(["init", store])
+        let generated = try attest.run(["generate", "--learners", "6", "--seed", "4"])
+        #expect(try attest.run(["append", store, "-", "--quiet"], input: generated.stdout).status == 0)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Tools/verify-store.py").path
+        let independent = try Command(absolute: "/usr/bin/env").run(["python3", script, store, "--json"])
+        #expect(independent.status == 0, "\(independent.stderr)")
+        let theirs = try JSONSerialization.jsonObject(with: Data(independent.stdout.utf8)) as! [String: Any]
+        let ours = try JSONSerialization.jsonObject(with: Data(try attest.run(["head", store, "--json"]).stdout.utf8)) as! [String: Any]
+        #expect(theirs["merkleRoot"] as? String == ours["merkleRoot"] as? String)
+        #expect(theirs["chainHash"] as? String == ours["chainHash"] as? String)
+        #expect(theirs["records"] as? Int == ours["sequence"] as? Int)
+    }
+
+    @Test func aStaleReportIsRefusedUntilRebuilt() throws {
+        try attest.run(["init", store])
+        let generated = try attest.run(["generate", "--learners", "4", "--seed", "4"])
+        #expect(try attest.run(["append", store, "-", "--quiet"], input: generated.stdout).status == 0)
+        let before = try attest.run(["transcript", store, "1000000001", "--json"]).stdout
+        // Forget the registration of both reports, as a store from before they existed would.
+        let environment = try Environment(path: store)
+        let registry = try environment.openDatabase("projections")
+        try environment.write { try $0.clear(registry) }
+        let refused = try attest.run(["transcript", store, "1000000001"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("the transcripts report has never been built in this store and this is version 1: run `attest rebuild STORE transcripts`"))
+        #expect(try attest.run(["transcript", store, "1000000001", "--json", "--rebuild"]).stdout == before)
+        #expect(try attest.run(["audit", store]).status != 0)
+        let rebuilt = try attest.run(["rebuild", store])
+        #expect(rebuilt.status == 0)
+        #expect(rebuilt.stdout.hasPrefix("rebuilt all reports from"))
+        #expect(try attest.run(["audit", store]).status == 0)
+    }
+
     @Test func everyCommandExplainsItselfWithAnExample() throws {
-        for command in ["init", "append", "log", "head", "verify", "spec import", "generate", "transcript", "audit"] {
+        for command in ["init", "append", "log", "head", "verify", "spec import", "generate", "transcript", "audit", "rebuild"] {
             let help = try attest.run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("Example"), "attest \(command) --help has no example")

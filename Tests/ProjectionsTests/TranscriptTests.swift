@@ -65,12 +65,22 @@ import Testing
         #expect(transcript.achievedAt != nil, "the date the rules were first met stays")
     }
 
-    @Test func aProjectionMissingFromAStoreIsBuiltFromItsLogOnOpen() throws {
+    @Test func aReportTheStoreDoesNotHoldIsRefusedUntilRebuilt() throws {
         let centre = try TestCentre.standard()
         try centre.recordFullQualification()
         let reopened = try CentreStore(openingAt: centre.path, projections: CentreStore.reports)
-        let transcript = try #require(try reopened.transcript(of: "L1"))
-        #expect(transcript.rulesOfCombinationMet)
+        #expect(try reopened.projectionStatus().map(\.status) == [
+            .stale(storedVersion: nil, codeVersion: 1), .stale(storedVersion: nil, codeVersion: 1),
+        ])
+        do {
+            _ = try reopened.transcript(of: "L1")
+            Issue.record("a stale report was served")
+        } catch let stale as StaleProjection {
+            #expect(stale.description == "the transcripts report has never been built in this store and this is version 1: run `attest rebuild STORE transcripts` to rebuild it from the log (or pass --rebuild)")
+        }
+        try reopened.rebuild()
+        #expect(try reopened.projectionStatus().map(\.status) == [.current, .current])
+        #expect(try #require(try reopened.transcript(of: "L1")).rulesOfCombinationMet)
         #expect(try reopened.transcript(of: "nobody") == nil)
     }
 }

@@ -10,9 +10,9 @@
 
 /// The stored record: the envelope around every event in the log.
 ///
-/// Records are stored in LMDB as the proto3 binary encoding of this message,
-/// written by swift-protobuf (fields in field-number order, default values
-/// omitted). The stored bytes are what the hash chain and the Merkle tree hash;
+/// Records are stored in LMDB as the proto3 binary encoding of this message
+/// (fields in field-number order, default values omitted, the actor always
+/// written), byte for byte what swift-protobuf writes. The stored bytes are what the hash chain and the Merkle tree hash;
 /// docs/format.md gives the byte-level details.
 
 #if canImport(FoundationEssentials)
