@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Records
 import SwiftProtobuf
@@ -32,6 +33,14 @@ public enum DomainEvent: Sendable {
             throw PayloadError("\(type.rawValue) has no schema version \(version)")
         }
         self = Self.wrap(type, try type.payloadType.init(serializedBytes: binary, extensions: nil, partial: false, options: .init()))
+    }
+
+    /// Decodes the payload of a stored record.
+    public init(record: Record) throws {
+        guard let type = EventType(rawValue: record.eventType) else {
+            throw PayloadError("sequence \(record.sequence) has an unknown event type \(record.eventType)")
+        }
+        try self.init(type: type, version: record.schemaVersion, binary: record.payload)
     }
 
     private static func wrap(_ type: EventType, _ message: any SwiftProtobuf.Message) -> DomainEvent {

@@ -10,6 +10,19 @@ public protocol EntityStore: AnyObject {
     func save(_ key: String, _ value: [UInt8]) throws
 }
 
+/// An entity store in memory, for replays that must not touch the stored reports.
+final class MemoryEntityStore: EntityStore {
+    private(set) var values: [String: [UInt8]] = [:]
+
+    func load(_ key: String) throws -> [UInt8]? { values[key] }
+    func save(_ key: String, _ value: [UInt8]) throws { values[key] = value }
+
+    /// The entries whose keys start with `prefix`, in key order.
+    func entries(prefix: String) -> [(key: String, value: [UInt8])] {
+        values.filter { $0.key.hasPrefix(prefix) }.sorted { Array($0.key.utf8).lexicographicallyPrecedes($1.key.utf8) }.map { ($0.key, $0.value) }
+    }
+}
+
 /// An entity store reading through to a base (the transaction) and collecting writes.
 final class OverlayEntityStore: EntityStore {
     private let base: (String) throws -> [UInt8]?

@@ -153,48 +153,58 @@ extension CentreStore {
 
     private func replay(_ records: [Record], in txn: borrowing WriteTransaction, into targets: [(any Projection, Database)]) throws {
         for record in records {
-            guard let type = EventType(rawValue: record.eventType) else {
-                throw PayloadError("sequence \(record.sequence) has an unknown event type \(record.eventType)")
-            }
             try project(
-                DomainEvent(type: type, version: record.schemaVersion, binary: record.payload),
+                DomainEvent(record: record),
                 actor: record.actor.id, occurredAt: Date(microsecondsSinceEpoch: record.occurredAtMicros),
                 sequence: record.sequence, in: txn, into: targets)
         }
     }
 }
 
-/// The projections of a store as one read snapshot sees them.
+/// The projections of a store at one point of its log: as one read snapshot sees them,
+/// or as a replay up to an earlier point left them.
 public struct ProjectionSnapshot {
-    let store: CentreStore
-    let reader: TransactionReader
+    let stateOf: (String) throws -> any EntityStore
+    let entriesOf: (String, String) throws -> [(key: String, value: [UInt8])]
+    let specificationOf: (String, UInt32) throws -> CompiledSpecification?
 
     /// Projection `name`'s state. - Throws: `StaleProjection` when it needs a rebuild.
-    public func state(of name: String) throws -> any EntityStore {
-        let database = try self.database(name)
-        return SnapshotEntityStore { key in try reader.get(database, key: Array(key.utf8)) }
-    }
+    public func state(of name: String) throws -> any EntityStore { try stateOf(name) }
 
     /// The entries of projection `name` whose keys start with `prefix`, in key order.
     public func entries(of name: String, prefix: String) throws -> [(key: String, value: [UInt8])] {
-        try reader.entries(try database(name), prefix: Array(prefix.utf8)).map { (String(decoding: $0.key, as: UTF8.self), $0.value) }
+        try entriesOf(name, prefix)
     }
 
     /// Specification `id` at `version`, compiled.
     public func specification(_ id: String, version: UInt32) throws -> CompiledSpecification? {
-        let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(store.state, key: Array(key.utf8)) })
-        return try store.rules.specifications.specification(id, version: version, in: rulesState)
+        try specificationOf(id, version)
     }
+}
 
-    private func database(_ name: String) throws -> Database {
-        guard let slots = store.projections.first(where: { $0.projection.name == name }) else {
-            throw PayloadError("this store keeps no projection \(name)")
+extension ProjectionSnapshot {
+    /// The store's projections as `reader`'s transaction sees them.
+    init(store: CentreStore, reader: TransactionReader) {
+        func database(_ name: String) throws -> Database {
+            guard let slots = store.projections.first(where: { $0.projection.name == name }) else {
+                throw PayloadError("this store keeps no projection \(name)")
+            }
+            let registered = try store.registration(of: slots.projection, reader)
+            guard let registered, registered.version == slots.projection.version else {
+                throw StaleProjection(name: name, status: .stale(storedVersion: registered?.version, codeVersion: slots.projection.version))
+            }
+            return slots.databases[registered.slot]
         }
-        let registered = try store.registration(of: slots.projection, reader)
-        guard let registered, registered.version == slots.projection.version else {
-            throw StaleProjection(name: name, status: .stale(storedVersion: registered?.version, codeVersion: slots.projection.version))
-        }
-        return slots.databases[registered.slot]
+        let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(store.state, key: Array(key.utf8)) })
+        self.init(
+            stateOf: { name in
+                let database = try database(name)
+                return SnapshotEntityStore { key in try reader.get(database, key: Array(key.utf8)) }
+            },
+            entriesOf: { name, prefix in
+                try reader.entries(try database(name), prefix: Array(prefix.utf8)).map { (String(decoding: $0.key, as: UTF8.self), $0.value) }
+            },
+            specificationOf: { id, version in try store.rules.specifications.specification(id, version: version, in: rulesState) })
     }
 }
 

@@ -60,10 +60,10 @@ extension CentreStore {
     /// The projections Attest keeps.
     public static let reports: [any Projection] = [TranscriptProjection(), AuditProjection()]
 
-    /// The audit as the store holds it now; `months` sets how recent standardisation must
-    /// be, counted back from `date`.
-    public func audit(months: Int = 12, on date: Date = Date()) throws -> Audit {
-        try readProjections { try Audit(snapshot: $0, months: months, on: date) }
+    /// The audit as the store holds it now (or at `point`, replayed); `months` sets how
+    /// recent standardisation must be, counted back from `date`.
+    public func audit(months: Int = 12, on date: Date = Date(), asOf point: AsOf? = nil) throws -> Audit {
+        try read(asOf: point) { try Audit(snapshot: $0, months: months, on: date) }
     }
 }
 

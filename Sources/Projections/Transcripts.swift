@@ -1,13 +1,31 @@
 import Assessment
+import Records
 
 extension CentreStore {
-    /// Learner `learner`'s transcript as the store holds it now, or `nil` for an unknown learner.
-    public func transcript(of learner: String) throws -> Transcript? {
-        try readProjections { snapshot in
+    /// Learner `learner`'s transcript as the store holds it now (or at `point`, replayed),
+    /// or `nil` for an unknown learner.
+    public func transcript(of learner: String, asOf point: AsOf? = nil) throws -> Transcript? {
+        try read(asOf: point) { snapshot in
             guard let record = try LearnerRecords(store: snapshot.state(of: TranscriptProjection().name)).record(learner),
                   let compiled = try snapshot.specification(record.qualification, version: record.specificationVersion)
             else { return nil }
             return Transcript(record: record, specification: compiled)
         }
+    }
+
+    /// Every learner's transcript, in learner order, from one snapshot (or one replay to `point`).
+    public func transcripts(asOf point: AsOf? = nil) throws -> [Transcript] {
+        try read(asOf: point) { snapshot in
+            try snapshot.entries(of: TranscriptProjection().name, prefix: "learner/").compactMap { entry in
+                let record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
+                return try snapshot.specification(record.qualification, version: record.specificationVersion)
+                    .map { Transcript(record: record, specification: $0) }
+            }
+        }
+    }
+
+    /// Reads the stored projections, or replays them to `point`.
+    func read<R>(asOf point: AsOf?, _ body: (ProjectionSnapshot) throws -> R) throws -> R {
+        if let point { try readProjections(asOf: point, body) } else { try readProjections(body) }
     }
 }

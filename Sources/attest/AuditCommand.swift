@@ -17,6 +17,7 @@ struct AuditCommand: ParsableCommand {
 
             Example:
               attest audit centre.store --months 12 --html audit.html
+              attest audit centre.store --as-of 2025-03-01 --json
             """
     )
 
@@ -32,10 +33,13 @@ struct AuditCommand: ParsableCommand {
     var html: String?
 
     @OptionGroup var rebuild: RebuildOption
+    @OptionGroup var asOf: AsOfOption
 
     func run() throws {
         let store = try openStore(location.store)
-        let audit = try rebuild.read(store) { try store.audit(months: months) }
+        var date = Date()
+        if case let .date(point) = asOf.point { date = point }
+        let audit = try rebuild.read(store) { try store.audit(months: months, on: date, asOf: asOf.point) }
         if let html {
             try AuditPage(audit: audit, months: months).html.write(toFile: html, atomically: true, encoding: .utf8)
         }

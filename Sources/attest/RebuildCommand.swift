@@ -49,3 +49,15 @@ struct RebuildOption: ParsableArguments {
         }
     }
 }
+
+/// `--as-of SEQUENCE|DATE`: a report as it stood at that point of the log.
+struct AsOfOption: ParsableArguments {
+    @Option(
+        name: .customLong("as-of"),
+        help: "Show the report as it stood after this sequence, or at this date (2025-03-01 or RFC 3339), by replaying the log.",
+        transform: { text in
+            guard let point = AsOf(text) else { throw ValidationError("--as-of takes a sequence or a date such as 2025-03-01: \(text)") }
+            return point
+        })
+    var point: AsOf?
+}

@@ -16,6 +16,7 @@ struct TranscriptCommand: ParsableCommand {
 
             Example:
               attest transcript centre.store 1000000007 --json --html 1000000007.html
+              attest transcript centre.store 1000000007 --as-of 2025-03-01
             """
     )
 
@@ -31,10 +32,11 @@ struct TranscriptCommand: ParsableCommand {
     var html: String?
 
     @OptionGroup var rebuild: RebuildOption
+    @OptionGroup var asOf: AsOfOption
 
     func run() throws {
         let store = try openStore(location.store)
-        guard let transcript = try rebuild.read(store, { try store.transcript(of: learner) }) else {
+        guard let transcript = try rebuild.read(store, { try store.transcript(of: learner, asOf: asOf.point) }) else {
             throw CommandFailure("learner \(learner) is not registered in \(location.store)")
         }
         if let html {
