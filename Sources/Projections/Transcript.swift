@@ -84,29 +84,36 @@ extension Transcript {
             !decision.awaitingRevision && evidence[decision.evidenceID].map { !$0.withdrawn } == true
         }
         let standingRPL = record.rpl.filter { !$0.revoked }
+        // Each counting decision, filed under "unit criterion" once, in the order made.
+        var judgements: [String: [(decision: Attest_V1_DecisionEntry, met: Bool)]] = [:]
+        for decision in counting {
+            guard let unit = evidence[decision.evidenceID]?.unit else { continue }
+            for outcome in decision.decisions {
+                judgements[unit + " " + outcome.criterion, default: []].append((decision, outcome.outcome == .met))
+            }
+        }
         var units: [UnitProgress] = []
         for unit in specification.units {
             let group = specification.groups.first { $0.units.contains(unit.number) }?.code ?? ""
             let transfer = standingRPL.first { $0.unit == unit.number && $0.basis == .creditTransfer }
-            let decisions = counting.filter { evidence[$0.evidenceID]?.unit == unit.number }
             let criteria = unit.learningOutcomes.flatMap(\.criteria).map { criterion -> CriterionProgress in
                 if let rpl = transfer ?? standingRPL.first(where: { $0.unit == unit.number && $0.criteria.contains(criterion.number) }) {
                     return CriterionProgress(
                         id: criterion.number, status: "met", metBy: "rpl", evidence: [], assessor: rpl.assessor,
                         decidedAt: Self.date(rpl.creditedAtMicros))
                 }
-                let judged = decisions.filter { $0.decisions.contains { $0.criterion == criterion.number } }
-                let met = judged.filter { $0.decisions.contains { $0.criterion == criterion.number && $0.outcome == .met } }
+                let judged = judgements[unit.number + " " + criterion.number] ?? []
+                let met = judged.filter(\.met).map(\.decision)
                 if let first = met.first {
                     return CriterionProgress(
                         id: criterion.number, status: "met", metBy: "assessment",
                         evidence: met.map { EvidenceUsed(id: $0.evidenceID, method: Self.name(evidence[$0.evidenceID]!.method)) },
                         assessor: first.assessor, decidedAt: Self.date(first.decidedAtMicros))
                 }
-                if let last = judged.last {
+                if let last = judged.last?.decision {
                     return CriterionProgress(
                         id: criterion.number, status: "not_yet_met", metBy: nil,
-                        evidence: judged.map { EvidenceUsed(id: $0.evidenceID, method: Self.name(evidence[$0.evidenceID]!.method)) },
+                        evidence: judged.map { EvidenceUsed(id: $0.decision.evidenceID, method: Self.name(evidence[$0.decision.evidenceID]!.method)) },
                         assessor: last.assessor, decidedAt: Self.date(last.decidedAtMicros))
                 }
                 return CriterionProgress(id: criterion.number, status: "not_assessed", metBy: nil, evidence: [], assessor: nil, decidedAt: nil)

@@ -89,7 +89,11 @@ public struct TranscriptProjection: Projection {
         case .specificationImported, .staffRegistered, .standardisationRecorded:
             return
         }
-        try records.noteAchievement(of: projected, at: at)
+        // Only a decision or a credit can newly meet the rules of combination.
+        switch projected.event {
+        case .evidenceAssessed, .decisionRevised, .rplCredited: try records.noteAchievement(of: projected, at: at)
+        default: break
+        }
     }
 }
 
