@@ -79,49 +79,35 @@ extension Transcript {
     /// The transcript of `record` against `specification`.
     init(record: Attest_V1_LearnerRecord, specification compiled: CompiledSpecification) {
         let specification = compiled.specification
-        let evidence = Dictionary(record.evidence.map { ($0.evidenceID, $0) }, uniquingKeysWith: { a, _ in a })
-        let counting = record.decisions.filter { decision in
-            !decision.awaitingRevision && evidence[decision.evidenceID].map { !$0.withdrawn } == true
-        }
-        let standingRPL = record.rpl.filter { !$0.revoked }
-        // Each counting decision, filed under "unit criterion" once, in the order made.
-        var judgements: [String: [(decision: Attest_V1_DecisionEntry, met: Bool)]] = [:]
-        for decision in counting {
-            guard let unit = evidence[decision.evidenceID]?.unit else { continue }
-            for outcome in decision.decisions {
-                judgements[unit + " " + outcome.criterion, default: []].append((decision, outcome.outcome == .met))
-            }
-        }
+        let standing = Standing(record)
         var units: [UnitProgress] = []
         for unit in specification.units {
             let group = specification.groups.first { $0.units.contains(unit.number) }?.code ?? ""
-            let transfer = standingRPL.first { $0.unit == unit.number && $0.basis == .creditTransfer }
             let criteria = unit.learningOutcomes.flatMap(\.criteria).map { criterion -> CriterionProgress in
-                if let rpl = transfer ?? standingRPL.first(where: { $0.unit == unit.number && $0.criteria.contains(criterion.number) }) {
+                if let rpl = standing.credit(unit.number, criterion.number) {
                     return CriterionProgress(
                         id: criterion.number, status: "met", metBy: "rpl", evidence: [], assessor: rpl.assessor,
                         decidedAt: Self.date(rpl.creditedAtMicros))
                 }
-                let judged = judgements[unit.number + " " + criterion.number] ?? []
+                let judged = standing.judgements[unit.number + " " + criterion.number] ?? []
                 let met = judged.filter(\.met).map(\.decision)
                 if let first = met.first {
                     return CriterionProgress(
                         id: criterion.number, status: "met", metBy: "assessment",
-                        evidence: met.map { EvidenceUsed(id: $0.evidenceID, method: Self.name(evidence[$0.evidenceID]!.method)) },
-                        assessor: first.assessor, decidedAt: Self.date(first.decidedAtMicros))
+                        evidence: met.map { standing.evidenceUsed($0) }, assessor: first.assessor, decidedAt: Self.date(first.decidedAtMicros))
                 }
                 if let last = judged.last?.decision {
                     return CriterionProgress(
                         id: criterion.number, status: "not_yet_met", metBy: nil,
-                        evidence: judged.map { EvidenceUsed(id: $0.decision.evidenceID, method: Self.name(evidence[$0.decision.evidenceID]!.method)) },
-                        assessor: last.assessor, decidedAt: Self.date(last.decidedAtMicros))
+                        evidence: judged.map { standing.evidenceUsed($0.decision) }, assessor: last.assessor,
+                        decidedAt: Self.date(last.decidedAtMicros))
                 }
                 return CriterionProgress(id: criterion.number, status: "not_assessed", metBy: nil, evidence: [], assessor: nil, decidedAt: nil)
             }
             let status: String
-            if transfer != nil {
+            if standing.transfers[unit.number] != nil {
                 status = "achieved_by_rpl"
-            } else if !criteria.isEmpty, criteria.allSatisfy({ $0.status == "met" }) {
+            } else if standing.isAchieved(unit) {
                 status = "achieved"
             } else if criteria.contains(where: { $0.status != "not_assessed" }) {
                 status = "in_progress"
@@ -130,31 +116,17 @@ extension Transcript {
             }
             units.append(UnitProgress(unit: unit.number, group: group, credits: Int(unit.credits), status: status, criteria: criteria))
         }
-
-        let mandatoryGroups = Set(specification.groups.filter(\.mandatory).map(\.code))
-        let achieved = units.filter { $0.status == "achieved" || $0.status == "achieved_by_rpl" }
-        let mandatoryCredits = achieved.filter { mandatoryGroups.contains($0.group) }.map(\.credits).reduce(0, +)
-        let total = achieved.map(\.credits).reduce(0, +)
-        let rules = specification.rulesOfCombination
-        let minimums = rules.groupMinimums
-        let required = Required(
-            total: Int(rules.totalCredits),
-            mandatory: minimums.filter { mandatoryGroups.contains($0.group) }.map { Int($0.minimumCredits) }.reduce(0, +),
-            optional: minimums.filter { !mandatoryGroups.contains($0.group) }.map { Int($0.minimumCredits) }.reduce(0, +))
-        let groupsMet = minimums.allSatisfy { minimum in
-            achieved.filter { $0.group == minimum.group }.map(\.credits).reduce(0, +) >= Int(minimum.minimumCredits)
-        }
-        let achievedUnits = Set(achieved.map(\.unit))
-        let met = rules.totalCredits > 0 && total >= Int(rules.totalCredits) && groupsMet
-            && rules.mandatoryUnits.allSatisfy(achievedUnits.contains)
+        let combination = Combination(achieved: standing.achievedUnits(of: specification), specification: specification)
 
         self.init(
             learner: record.learnerID, qualification: record.qualification,
             specificationVersion: record.specificationVersion,
-            status: record.withdrawn ? "withdrawn" : met ? "achieved" : "in_progress",
-            rulesOfCombinationMet: met,
+            status: record.withdrawn ? "withdrawn" : combination.met ? "achieved" : "in_progress",
+            rulesOfCombinationMet: combination.met,
             achievedAt: record.achievedAtMicros == 0 ? nil : Self.date(record.achievedAtMicros),
-            credits: Credits(total: total, mandatory: mandatoryCredits, optional: total - mandatoryCredits, required: required),
+            credits: Credits(
+                total: combination.total, mandatory: combination.mandatory, optional: combination.total - combination.mandatory,
+                required: Required(total: combination.requiredTotal, mandatory: combination.requiredMandatory, optional: combination.requiredOptional)),
             units: units,
             adjustments: record.adjustments.filter { $0.decision == 1 }.map {
                 Adjustment(id: $0.adjustmentID, arrangement: $0.arrangement, units: $0.units)
@@ -168,19 +140,19 @@ extension Transcript {
 
     static func date(_ micros: Int64) -> String { Timestamp.format(Date(microsecondsSinceEpoch: micros)) }
 
-    /// `OBSERVATION` → `observation`.
+    /// `WITNESS_TESTIMONY` → `witness_testimony`.
     static func name(_ method: Attest_V1_EvidenceMethod) -> String {
-        String(describing: method).snakeCased
-    }
-}
-
-extension String {
-    /// `witnessTestimony` → `witness_testimony`.
-    var snakeCased: String {
-        var out = ""
-        for character in self {
-            if character.isUppercase { out += "_" + character.lowercased() } else { out.append(character) }
+        switch method {
+        case .observation: "observation"
+        case .witnessTestimony: "witness_testimony"
+        case .expertWitnessTestimony: "expert_witness_testimony"
+        case .workProduct: "work_product"
+        case .professionalDiscussion: "professional_discussion"
+        case .questioning: "questioning"
+        case .simulation: "simulation"
+        case .writtenOrOnlineTest: "written_or_online_test"
+        case .reflectiveAccount: "reflective_account"
+        case .unspecified, .UNRECOGNIZED: "unspecified"
         }
-        return out
     }
 }

@@ -154,7 +154,8 @@ struct LearnerRecords {
               record.achievedAtMicros == 0,
               let specification = try projected.specification(record.qualification, record.specificationVersion)
         else { return }
-        if Transcript(record: record, specification: specification).rulesOfCombinationMet {
+        let achieved = Standing(record).achievedUnits(of: specification.specification)
+        if Combination(achieved: achieved, specification: specification.specification).met {
             record.achievedAtMicros = micros
             try save(record)
         }
