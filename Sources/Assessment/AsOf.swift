@@ -47,7 +47,7 @@ extension CentreStore {
             let projected = ProjectedEvent(
                 event: event, sequence: record.sequence, actor: record.actor.id, occurredAt: occurredAt,
                 specification: { id, version in try rules.specifications.specification(id, version: version, in: Entities(store: rulesState)) })
-            for (slots, state) in zip(projections, states) { try slots.projection.apply(projected, to: state) }
+            for (slots, state) in zip(projections, states) { try slots.projection.apply([projected], to: state) }
             return true
         }
         func state(_ name: String) throws -> MemoryEntityStore {

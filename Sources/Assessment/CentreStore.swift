@@ -56,8 +56,10 @@ public final class CentreStore: Sendable {
     /// - Throws: `BatchRefusal` naming the event's index in the batch and the reason.
     @discardableResult
     public func append(_ events: [CentreEvent], now: () -> Date = Date.init) throws -> [Appended] {
+        // By batch index: a transaction retried after the map grew records each event once.
+        var accepted: [Int: AcceptedEvent] = [:]
         do {
-            return try log.append(events.map(\.draft), now: now) { txn, appending in
+            return try log.append(events.map(\.draft), now: now, validate: { txn, appending in
                 let event = events[appending.index]
                 // The rules read through to this transaction; their writes are put back into it.
                 let entities = try txn.withReader { reader in
@@ -74,10 +76,11 @@ public final class CentreStore: Sendable {
                 for (key, value) in entities.changes {
                     try txn.put(self.state, key: Array(key.utf8), value: value)
                 }
-                try self.project(
-                    event.event, actor: event.draft.actor.id, occurredAt: event.draft.occurredAt,
-                    sequence: appending.sequence, in: txn)
-            }
+                accepted[appending.index] = AcceptedEvent(
+                    event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAt: event.draft.occurredAt)
+            }, complete: { txn in
+                try self.project(accepted.sorted { $0.key < $1.key }.map(\.value), in: txn)
+            })
         } catch let error as EventLogError {
             guard let index = error.batchIndex else { throw error }
             throw BatchRefusal(index: index, reason: error.description)

@@ -4,8 +4,8 @@ import Foundation
 /// A report kept up to date in the same transaction as the append that feeds it, so it
 /// is never behind or ahead of the log it is read with.
 ///
-/// A projection owns one LMDB database (named `name`) and sees each appended event
-/// after the rules have accepted it.
+/// A projection owns its LMDB databases (`NAME.a` and `NAME.b`) and sees the events of
+/// each appended batch, in order, after the rules have accepted them.
 public protocol Projection: Sendable {
     /// The database's name, e.g. `transcripts`.
     var name: String { get }
@@ -13,8 +13,8 @@ public protocol Projection: Sendable {
     /// projection of another version is rebuilt from the log.
     var version: UInt32 { get }
 
-    /// Records the effect of `event` in `state`.
-    func apply(_ event: ProjectedEvent, to state: any EntityStore) throws
+    /// Records the effect of `events`, in order, in `state`.
+    func apply(_ events: [ProjectedEvent], to state: any EntityStore) throws
 }
 
 /// An accepted event as a projection sees it.

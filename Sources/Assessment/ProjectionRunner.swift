@@ -58,9 +58,9 @@ extension CentreStore {
         }
     }
 
-    /// Applies an accepted event to every current projection inside the append's
-    /// transaction (a stale one waits for its rebuild), and moves their checkpoints.
-    func project(_ event: DomainEvent, actor: String, occurredAt: Date, sequence: UInt64, in txn: borrowing WriteTransaction) throws {
+    /// Applies a batch of accepted events to every current projection inside the
+    /// append's transaction (a stale one waits for its rebuild), and moves their checkpoints.
+    func project(_ events: [AcceptedEvent], in txn: borrowing WriteTransaction) throws {
         let targets = try txn.withReader { reader in
             try projections.compactMap { slots -> (any Projection, Database)? in
                 guard let registered = try registration(of: slots.projection, reader), registered.version == slots.projection.version
@@ -68,23 +68,21 @@ extension CentreStore {
                 return (slots.projection, slots.databases[registered.slot])
             }
         }
-        try project(event, actor: actor, occurredAt: occurredAt, sequence: sequence, in: txn, into: targets)
+        try project(events, in: txn, into: targets)
     }
 
-    private func project(
-        _ event: DomainEvent, actor: String, occurredAt: Date, sequence: UInt64, in txn: borrowing WriteTransaction,
-        into targets: [(any Projection, Database)]
-    ) throws {
-        guard !targets.isEmpty else { return }
+    private func project(_ events: [AcceptedEvent], in txn: borrowing WriteTransaction, into targets: [(any Projection, Database)]) throws {
+        guard !targets.isEmpty, let last = events.last else { return }
         let changes = try txn.withReader { reader in
             let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: Array(key.utf8)) })
-            let projected = ProjectedEvent(
-                event: event, sequence: sequence, actor: actor, occurredAt: occurredAt,
-                specification: { id, version in try self.rules.specifications.specification(id, version: version, in: rulesState) })
+            let specification: (String, UInt32) throws -> CompiledSpecification? = { id, version in
+                try self.rules.specifications.specification(id, version: version, in: rulesState)
+            }
+            let projected = events.map { $0.projected(specification) }
             return try targets.map { projection, database in
                 let overlay = OverlayEntityStore { key in try reader.get(database, key: Array(key.utf8)) }
                 try projection.apply(projected, to: overlay)
-                try overlay.save(Self.checkpointKey, BigEndianCount.bytes(sequence))
+                try overlay.save(Self.checkpointKey, BigEndianCount.bytes(last.sequence))
                 return overlay.changes
             }
         }
@@ -152,12 +150,33 @@ extension CentreStore {
     }
 
     private func replay(_ records: [Record], in txn: borrowing WriteTransaction, into targets: [(any Projection, Database)]) throws {
-        for record in records {
-            try project(
-                DomainEvent(record: record),
-                actor: record.actor.id, occurredAt: Date(microsecondsSinceEpoch: record.occurredAtMicros),
-                sequence: record.sequence, in: txn, into: targets)
-        }
+        try project(records.map(AcceptedEvent.init), in: txn, into: targets)
+    }
+}
+
+/// An event the rules accepted, waiting for the projections.
+struct AcceptedEvent {
+    let event: DomainEvent
+    let sequence: UInt64
+    let actor: String
+    let occurredAt: Date
+
+    init(event: DomainEvent, sequence: UInt64, actor: String, occurredAt: Date) {
+        self.event = event
+        self.sequence = sequence
+        self.actor = actor
+        self.occurredAt = occurredAt
+    }
+
+    /// A stored record's event.
+    init(record: Record) throws {
+        try self.init(
+            event: DomainEvent(record: record), sequence: record.sequence, actor: record.actor.id,
+            occurredAt: Date(microsecondsSinceEpoch: record.occurredAtMicros))
+    }
+
+    func projected(_ specification: @escaping (String, UInt32) throws -> CompiledSpecification?) -> ProjectedEvent {
+        ProjectedEvent(event: event, sequence: sequence, actor: actor, occurredAt: occurredAt, specification: specification)
     }
 }
 

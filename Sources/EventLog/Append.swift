@@ -10,14 +10,16 @@ extension EventLog {
     /// index is written first, with `MDB_NOOVERWRITE`, so a new id costs one insert.
     ///
     /// `validate` is called, inside the write transaction, for each event about to be
-    /// appended (not for idempotent repeats), in batch order: it may read and write its
-    /// own databases through the transaction, and a throw refuses the whole batch.
+    /// appended (not for idempotent repeats), in batch order, and `complete` once after
+    /// the last: both may read and write their own databases through the transaction,
+    /// and a throw refuses the whole batch.
     /// - Throws: `EventLogError.invalidEvent`, `.versionConflict` or `.idConflict`
     ///   naming the event's index in the batch, or what `validate` threw; nothing is appended.
     @discardableResult
     public func append(
         _ drafts: [EventDraft], now: () -> Date = Date.init,
-        validate: ((borrowing WriteTransaction, AppendingEvent) throws -> Void)? = nil
+        validate: ((borrowing WriteTransaction, AppendingEvent) throws -> Void)? = nil,
+        complete: ((borrowing WriteTransaction) throws -> Void)? = nil
     ) throws -> [Appended] {
         try environment.write { txn in
             var state = try HeadState(txn, self)
@@ -58,6 +60,7 @@ extension EventLog {
                 versions[draft.streamID] = appended.streamVersion
                 results.append(appended)
             }
+            try complete?(txn)
             if results.contains(where: { !$0.duplicate }) {
                 state.recordedAtMicros = recordedAt
                 try state.store(txn, self)

@@ -12,8 +12,11 @@ public struct AuditProjection: Projection {
 
     public init() {}
 
-    public func apply(_ projected: ProjectedEvent, to state: any EntityStore) throws {
-        let audit = AuditState(store: state)
+    public func apply(_ events: [ProjectedEvent], to state: any EntityStore) throws {
+        for event in events { try apply(event, to: AuditState(store: state)) }
+    }
+
+    private func apply(_ projected: ProjectedEvent, to audit: AuditState) throws {
         let at = projected.occurredAt.microsecondsSinceEpoch
         switch projected.event {
         case let .staffRegistered(m):

@@ -13,8 +13,13 @@ public struct TranscriptProjection: Projection {
 
     public init() {}
 
-    public func apply(_ projected: ProjectedEvent, to state: any EntityStore) throws {
+    public func apply(_ events: [ProjectedEvent], to state: any EntityStore) throws {
         let records = LearnerRecords(store: state)
+        for event in events { try apply(event, to: records) }
+        try records.flush()
+    }
+
+    private func apply(_ projected: ProjectedEvent, to records: LearnerRecords) throws {
         let at = projected.occurredAt.microsecondsSinceEpoch
         switch projected.event {
         case let .learnerRegistered(m):
@@ -98,16 +103,33 @@ public struct TranscriptProjection: Projection {
 }
 
 /// The learner records in a projection's store, with an index from evidence,
-/// assessment, adjustment and RPL ids to their learner.
-struct LearnerRecords {
+/// assessment, adjustment and RPL ids to their learner. Records read are kept decoded
+/// until `flush` writes the changed ones back: once per batch, not once per event.
+final class LearnerRecords {
     let store: any EntityStore
+    private var cache: [String: Attest_V1_LearnerRecord] = [:]
+    private var changed: Set<String> = []
+
+    init(store: any EntityStore) { self.store = store }
 
     func record(_ learner: String) throws -> Attest_V1_LearnerRecord? {
-        try store.load("learner/" + learner).map { try Attest_V1_LearnerRecord(serializedBytes: $0) }
+        if let cached = cache[learner] { return cached }
+        let record = try store.load("learner/" + learner).map { try Attest_V1_LearnerRecord(serializedBytes: $0) }
+        cache[learner] = record
+        return record
     }
 
     func save(_ record: Attest_V1_LearnerRecord) throws {
-        try store.save("learner/" + record.learnerID, record.serializedBytes())
+        cache[record.learnerID] = record
+        changed.insert(record.learnerID)
+    }
+
+    /// Writes the records changed since the last flush.
+    func flush() throws {
+        for learner in changed {
+            try store.save("learner/" + learner, cache[learner]!.serializedBytes())
+        }
+        changed.removeAll()
     }
 
     func change(_ learner: String, _ body: (inout Attest_V1_LearnerRecord) -> Void) throws {
