@@ -32,6 +32,7 @@ public final class CentreRules: Sendable {
         case let .staffRegistered(m): try context.registerStaff(m)
         case let .learnerRegistered(m): try context.registerLearner(m)
         case let .learnerWithdrawn(m): try context.withdrawLearner(m)
+        case let .certificateClaimed(m): try context.claimCertificate(m)
         case let .adjustmentRequested(m): try context.requestAdjustment(m)
         case let .adjustmentApproved(m): try context.decideAdjustment(m.adjustmentID, approved: true)
         case let .adjustmentRejected(m): try context.decideAdjustment(m.adjustmentID, approved: false)
@@ -194,6 +195,17 @@ struct RuleContext {
     func withdrawLearner(_ m: Attest_V1_LearnerWithdrawn) throws {
         var learner = try activeLearner(m.learnerID)
         learner.withdrawn = true
+        try entities.set("learner", m.learnerID, learner)
+    }
+
+    /// The rules note the claim; whether it is earned is checked against the learner's
+    /// transcript by the transcript projection, in the same transaction.
+    func claimCertificate(_ m: Attest_V1_CertificateClaimed) throws {
+        var learner = try activeLearner(m.learnerID)
+        if learner.certificated {
+            throw RuleViolation("certificate-once", "a certificate is already claimed for learner \(m.learnerID)")
+        }
+        learner.certificated = true
         try entities.set("learner", m.learnerID, learner)
     }
 

@@ -79,7 +79,13 @@ public final class CentreStore: Sendable {
                 accepted[appending.index] = AcceptedEvent(
                     event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAt: event.draft.occurredAt)
             }, complete: { txn in
-                try self.project(accepted.sorted { $0.key < $1.key }.map(\.value), in: txn)
+                let batch = accepted.sorted { $0.key < $1.key }
+                do {
+                    try self.project(batch.map(\.value), in: txn)
+                } catch let refusal as ProjectionRefusal {
+                    let index = batch.first { $0.value.sequence == refusal.sequence }?.key ?? 0
+                    throw BatchRefusal(index: index, reason: refusal.violation.description)
+                }
             })
         } catch let error as EventLogError {
             guard let index = error.batchIndex else { throw error }

@@ -9,6 +9,7 @@ public enum DomainEvent: Sendable {
     case staffRegistered(Attest_V1_StaffRegistered)
     case learnerRegistered(Attest_V1_LearnerRegistered)
     case learnerWithdrawn(Attest_V1_LearnerWithdrawn)
+    case certificateClaimed(Attest_V1_CertificateClaimed)
     case adjustmentRequested(Attest_V1_ReasonableAdjustmentRequested)
     case adjustmentApproved(Attest_V1_ReasonableAdjustmentApproved)
     case adjustmentRejected(Attest_V1_ReasonableAdjustmentRejected)
@@ -49,6 +50,7 @@ public enum DomainEvent: Sendable {
         case .staffRegistered: .staffRegistered(message as! Attest_V1_StaffRegistered)
         case .learnerRegistered: .learnerRegistered(message as! Attest_V1_LearnerRegistered)
         case .learnerWithdrawn: .learnerWithdrawn(message as! Attest_V1_LearnerWithdrawn)
+        case .certificateClaimed: .certificateClaimed(message as! Attest_V1_CertificateClaimed)
         case .adjustmentRequested: .adjustmentRequested(message as! Attest_V1_ReasonableAdjustmentRequested)
         case .adjustmentApproved: .adjustmentApproved(message as! Attest_V1_ReasonableAdjustmentApproved)
         case .adjustmentRejected: .adjustmentRejected(message as! Attest_V1_ReasonableAdjustmentRejected)
@@ -69,6 +71,7 @@ public enum DomainEvent: Sendable {
         case .staffRegistered: .staffRegistered
         case .learnerRegistered: .learnerRegistered
         case .learnerWithdrawn: .learnerWithdrawn
+        case .certificateClaimed: .certificateClaimed
         case .adjustmentRequested: .adjustmentRequested
         case .adjustmentApproved: .adjustmentApproved
         case .adjustmentRejected: .adjustmentRejected
@@ -90,6 +93,7 @@ public enum DomainEvent: Sendable {
         case let .staffRegistered(m): m
         case let .learnerRegistered(m): m
         case let .learnerWithdrawn(m): m
+        case let .certificateClaimed(m): m
         case let .adjustmentRequested(m): m
         case let .adjustmentApproved(m): m
         case let .adjustmentRejected(m): m
@@ -112,6 +116,7 @@ public enum DomainEvent: Sendable {
         case let .staffRegistered(m): "staff-" + m.staffID
         case let .learnerRegistered(m): "learner-" + m.learnerID
         case let .learnerWithdrawn(m): "learner-" + m.learnerID
+        case let .certificateClaimed(m): "learner-" + m.learnerID
         case let .adjustmentRequested(m): "adjustment-" + m.adjustmentID
         case let .adjustmentApproved(m): "adjustment-" + m.adjustmentID
         case let .adjustmentRejected(m): "adjustment-" + m.adjustmentID

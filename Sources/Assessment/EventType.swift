@@ -8,6 +8,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case staffRegistered = "staff.registered"
     case learnerRegistered = "learner.registered"
     case learnerWithdrawn = "learner.withdrawn"
+    case certificateClaimed = "certificate.claimed"
     case adjustmentRequested = "reasonable_adjustment.requested"
     case adjustmentApproved = "reasonable_adjustment.approved"
     case adjustmentRejected = "reasonable_adjustment.rejected"
@@ -27,6 +28,7 @@ public enum EventType: String, CaseIterable, Sendable {
         case .staffRegistered: Attest_V1_StaffRegistered.self
         case .learnerRegistered: Attest_V1_LearnerRegistered.self
         case .learnerWithdrawn: Attest_V1_LearnerWithdrawn.self
+        case .certificateClaimed: Attest_V1_CertificateClaimed.self
         case .adjustmentRequested: Attest_V1_ReasonableAdjustmentRequested.self
         case .adjustmentApproved: Attest_V1_ReasonableAdjustmentApproved.self
         case .adjustmentRejected: Attest_V1_ReasonableAdjustmentRejected.self
@@ -47,7 +49,8 @@ public enum EventType: String, CaseIterable, Sendable {
     /// Who may record this type of event.
     public var allowedRoles: Set<Attest_V1_StaffRole> {
         switch self {
-        case .specificationImported, .staffRegistered, .learnerRegistered, .learnerWithdrawn, .adjustmentRequested:
+        case .specificationImported, .staffRegistered, .learnerRegistered, .learnerWithdrawn, .adjustmentRequested,
+             .certificateClaimed:
             [.centreAdministrator]
         case .adjustmentApproved, .adjustmentRejected:
             [.awardingOrganisationOfficer]

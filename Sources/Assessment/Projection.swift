@@ -26,3 +26,10 @@ public struct ProjectedEvent {
     /// The compiled specification of `id` at `version`, as the log holds it now.
     public let specification: (_ id: String, _ version: UInt32) throws -> CompiledSpecification?
 }
+
+extension ProjectedEvent {
+    /// The error a projection throws when this event breaks a rule it checks: the batch is refused.
+    public func refusal(_ rule: String, _ detail: String) -> ProjectionRefusal {
+        ProjectionRefusal(sequence: sequence, violation: RuleViolation(rule, detail))
+    }
+}

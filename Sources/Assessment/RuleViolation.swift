@@ -4,10 +4,21 @@ public struct RuleViolation: Error, Equatable, CustomStringConvertible {
     public let rule: String
     public let detail: String
 
-    init(_ rule: String, _ detail: String) {
+    public init(_ rule: String, _ detail: String) {
         self.rule = rule
         self.detail = detail
     }
 
     public var description: String { "rule \(rule): \(detail)" }
+}
+
+/// A rule a projection checks (one that needs its report), broken by the event at `sequence`.
+public struct ProjectionRefusal: Error {
+    public let sequence: UInt64
+    public let violation: RuleViolation
+
+    public init(sequence: UInt64, violation: RuleViolation) {
+        self.sequence = sequence
+        self.violation = violation
+    }
 }

@@ -10,7 +10,7 @@ public struct Transcript: Codable, Equatable, Sendable {
     public var learner: String
     public var qualification: String
     public var specificationVersion: UInt32
-    /// `in_progress`, `achieved` or `withdrawn`.
+    /// `in_progress`, `achieved`, `withdrawn` or `certificated`.
     public var status: String
     public var rulesOfCombinationMet: Bool
     /// When the rules of combination were first met (RFC 3339), or `nil`.
@@ -121,7 +121,8 @@ extension Transcript {
         self.init(
             learner: record.learnerID, qualification: record.qualification,
             specificationVersion: record.specificationVersion,
-            status: record.withdrawn ? "withdrawn" : combination.met ? "achieved" : "in_progress",
+            status: record.certificatedAtMicros != 0 ? "certificated"
+                : record.withdrawn ? "withdrawn" : combination.met ? "achieved" : "in_progress",
             rulesOfCombinationMet: combination.met,
             achievedAt: record.achievedAtMicros == 0 ? nil : Self.date(record.achievedAtMicros),
             credits: Credits(

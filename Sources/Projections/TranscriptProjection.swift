@@ -29,6 +29,9 @@ public struct TranscriptProjection: Projection {
             return
         case let .learnerWithdrawn(m):
             try records.change(m.learnerID) { $0.withdrawn = true }
+        case let .certificateClaimed(m):
+            try records.claimCertificate(for: m.learnerID, by: projected, at: at)
+            return
         case let .adjustmentRequested(m):
             try records.own("adjustment", m.adjustmentID, by: m.learnerID)
             try records.change(m.learnerID) { record in
@@ -156,6 +159,7 @@ final class LearnerRecords {
         switch event {
         case let .learnerRegistered(m): m.learnerID
         case let .learnerWithdrawn(m): m.learnerID
+        case let .certificateClaimed(m): m.learnerID
         case let .adjustmentRequested(m): m.learnerID
         case let .adjustmentApproved(m): try owner("adjustment", m.adjustmentID)
         case let .adjustmentRejected(m): try owner("adjustment", m.adjustmentID)
@@ -168,6 +172,26 @@ final class LearnerRecords {
         case let .rplRevoked(m): try owner("rpl", m.rplID)
         case .specificationImported, .staffRegistered, .standardisationRecorded: nil
         }
+    }
+
+    /// Records a certificate claim, refusing it unless the learner meets the rules of
+    /// combination and a summative sample of their decisions was agreed.
+    func claimCertificate(for learner: String, by projected: ProjectedEvent, at micros: Int64) throws {
+        guard var record = try record(learner),
+              let specification = try projected.specification(record.qualification, record.specificationVersion)
+        else { throw ProjectionError("learner \(learner) has no record") }
+        let combination = Combination(
+            achieved: Standing(record).achievedUnits(of: specification.specification), specification: specification.specification)
+        guard combination.met else {
+            throw projected.refusal(
+                "certificate-earned",
+                "learner \(learner) does not meet the rules of combination of \(record.qualification) (\(combination.total) of \(combination.requiredTotal) credits, \(combination.mandatory) of \(combination.requiredMandatory) mandatory)")
+        }
+        guard record.samples.contains(where: { $0.stage == .summative && $0.outcome == .agreed }) else {
+            throw projected.refusal("certificate-earned", "no summative sample of learner \(learner)'s decisions was agreed")
+        }
+        record.certificatedAtMicros = micros
+        try save(record)
     }
 
     /// Dates the first time the learner's record meets the rules of combination.

@@ -11,8 +11,8 @@ import Records
 /// an optional unit by credit transfer and 3% criteria by prior learning, 5% request a
 /// reasonable adjustment (most approved); 10% of first decisions leave a criterion not
 /// yet met; a quarter of decisions are sampled at interim, a tenth of those disagreed
-/// and revised; most completers get an agreed summative sample; 1% of evidence is
-/// withdrawn for malpractice and resubmitted.
+/// and revised; most completers get an agreed summative sample and most of those a
+/// certificate claim; 1% of evidence is withdrawn for malpractice and resubmitted.
 public struct CentreGenerator {
     public let learners: Int
     public let seed: UInt64

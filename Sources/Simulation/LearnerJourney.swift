@@ -97,6 +97,11 @@ struct LearnerJourney {
             try writer.write("assessment.sampled", Attest_V1_AssessmentSampled.with {
                 $0.sampleID = next("SM"); $0.assessmentID = last.id; $0.stage = .summative; $0.outcome = .agreed
             }, by: sampler, as: "internal_quality_assurer", at: now)
+            if random.chance(0.8) {
+                wait(hours: 72, &random)
+                try writer.write("certificate.claimed", Attest_V1_CertificateClaimed.with { $0.learnerID = id },
+                                 by: admin, as: "centre_administrator", at: now)
+            }
         }
         if withdraws {
             wait(hours: 72, &random)

@@ -51,6 +51,26 @@ import Testing
         #expect(transcript.achievedAt != nil)
     }
 
+    @Test func aCertificateIsClaimedOnlyWhenEarned() throws {
+        let unrevised = try centre()
+        try unrevised.recordFullQualification(revising: false)
+        #expect(unrevised.refusal(.certificateClaimed(.with { $0.learnerID = "L1" }), by: "admin")
+            == "rule certificate-earned: learner L1 does not meet the rules of combination of 603/4767/3 (20 of 27 credits, 14 of 14 mandatory)")
+
+        let unsampled = try centre()
+        try unsampled.recordFullQualification(summative: false)
+        #expect(unsampled.refusal(.certificateClaimed(.with { $0.learnerID = "L1" }), by: "admin")
+            == "rule certificate-earned: no summative sample of learner L1's decisions was agreed")
+        #expect(try unsampled.store.transcript(of: "L1")?.status == "achieved")
+
+        let earned = try centre()
+        try earned.recordFullQualification()
+        #expect(earned.refusal(.certificateClaimed(.with { $0.learnerID = "L1" }), by: "admin") == nil)
+        #expect(try earned.store.transcript(of: "L1")?.status == "certificated")
+        #expect(earned.refusal(.certificateClaimed(.with { $0.learnerID = "L1" }), by: "admin")
+            == "rule certificate-once: a certificate is already claimed for learner L1")
+    }
+
     @Test func withdrawnEvidenceAndRevokedRPLStopCounting() throws {
         let centre = try centre()
         try centre.recordFullQualification()

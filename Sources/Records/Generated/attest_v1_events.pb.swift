@@ -426,6 +426,21 @@ public nonisolated struct Attest_V1_LearnerWithdrawn: Sendable {
   public init() {}
 }
 
+/// certificate.claimed v1: the centre claims the learner's certificate from the
+/// awarding organisation. Refused unless the learner's transcript meets the rules of
+/// combination and at least one summative sample of their decisions was agreed.
+public nonisolated struct Attest_V1_CertificateClaimed: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var learnerID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// reasonable_adjustment.requested v1
 public nonisolated struct Attest_V1_ReasonableAdjustmentRequested: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -892,6 +907,36 @@ nonisolated extension Attest_V1_LearnerWithdrawn: SwiftProtobuf.Message, SwiftPr
   public static func ==(lhs: Attest_V1_LearnerWithdrawn, rhs: Attest_V1_LearnerWithdrawn) -> Bool {
     if lhs.learnerID != rhs.learnerID {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Attest_V1_CertificateClaimed: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CertificateClaimed"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.learnerID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.learnerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.learnerID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_CertificateClaimed, rhs: Attest_V1_CertificateClaimed) -> Bool {
+    if lhs.learnerID != rhs.learnerID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

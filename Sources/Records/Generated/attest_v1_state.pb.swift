@@ -93,6 +93,8 @@ public nonisolated struct Attest_V1_LearnerState: Sendable {
 
   public var creditedCriteria: [String] = []
 
+  public var certificated: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -297,7 +299,7 @@ nonisolated extension Attest_V1_SpecificationState: SwiftProtobuf.Message, Swift
 
 nonisolated extension Attest_V1_LearnerState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LearnerState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}registration\0\u{3}registered_at_micros\0\u{1}withdrawn\0\u{3}pending_adjustments\0\u{3}approved_adjustments\0\u{3}credited_units\0\u{3}credited_criteria\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}registration\0\u{3}registered_at_micros\0\u{1}withdrawn\0\u{3}pending_adjustments\0\u{3}approved_adjustments\0\u{3}credited_units\0\u{3}credited_criteria\0\u{1}certificated\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -312,6 +314,7 @@ nonisolated extension Attest_V1_LearnerState: SwiftProtobuf.Message, SwiftProtob
       case 5: try { try decoder.decodeRepeatedMessageField(value: &self.approvedAdjustments) }()
       case 6: try { try decoder.decodeRepeatedStringField(value: &self.creditedUnits) }()
       case 7: try { try decoder.decodeRepeatedStringField(value: &self.creditedCriteria) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self.certificated) }()
       default: break
       }
     }
@@ -343,6 +346,9 @@ nonisolated extension Attest_V1_LearnerState: SwiftProtobuf.Message, SwiftProtob
     if !self.creditedCriteria.isEmpty {
       try visitor.visitRepeatedStringField(value: self.creditedCriteria, fieldNumber: 7)
     }
+    if self.certificated != false {
+      try visitor.visitSingularBoolField(value: self.certificated, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -354,6 +360,7 @@ nonisolated extension Attest_V1_LearnerState: SwiftProtobuf.Message, SwiftProtob
     if lhs.approvedAdjustments != rhs.approvedAdjustments {return false}
     if lhs.creditedUnits != rhs.creditedUnits {return false}
     if lhs.creditedCriteria != rhs.creditedCriteria {return false}
+    if lhs.certificated != rhs.certificated {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -50,6 +50,9 @@ public nonisolated struct Attest_V1_LearnerRecord: Sendable {
 
   public var samples: [Attest_V1_SampleEntry] = []
 
+  /// When the certificate was claimed, µs since the epoch; 0 until then.
+  public var certificatedAtMicros: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -168,7 +171,7 @@ fileprivate nonisolated let _protobuf_package = "attest.v1"
 
 nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LearnerRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{1}withdrawn\0\u{3}achieved_at_micros\0\u{1}evidence\0\u{1}decisions\0\u{1}rpl\0\u{1}adjustments\0\u{1}samples\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{1}withdrawn\0\u{3}achieved_at_micros\0\u{1}evidence\0\u{1}decisions\0\u{1}rpl\0\u{1}adjustments\0\u{1}samples\0\u{3}certificated_at_micros\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -186,6 +189,7 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
       case 8: try { try decoder.decodeRepeatedMessageField(value: &self.rpl) }()
       case 9: try { try decoder.decodeRepeatedMessageField(value: &self.adjustments) }()
       case 10: try { try decoder.decodeRepeatedMessageField(value: &self.samples) }()
+      case 11: try { try decoder.decodeSingularInt64Field(value: &self.certificatedAtMicros) }()
       default: break
       }
     }
@@ -222,6 +226,9 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
     if !self.samples.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.samples, fieldNumber: 10)
     }
+    if self.certificatedAtMicros != 0 {
+      try visitor.visitSingularInt64Field(value: self.certificatedAtMicros, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -236,6 +243,7 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
     if lhs.rpl != rhs.rpl {return false}
     if lhs.adjustments != rhs.adjustments {return false}
     if lhs.samples != rhs.samples {return false}
+    if lhs.certificatedAtMicros != rhs.certificatedAtMicros {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
