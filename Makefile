@@ -27,8 +27,9 @@ demo: build
 	$(ATTEST) init $(DEMO_STORE)
 	$(ATTEST) generate --learners 200 --seed 1 | $(ATTEST) append $(DEMO_STORE) - --batch-size 1000 --quiet
 	$(ATTEST) spec import $(DEMO_STORE) Schemas/qualifications/603-4767-3.json --actor admin-1
-	$(ATTEST) log $(DEMO_STORE) --stream learner-1000000007
 	$(ATTEST) log $(DEMO_STORE) --stream assessment-AS-1000000007-2 --json
+	$(ATTEST) transcript $(DEMO_STORE) 1000000007 --html $(DEMO_STORE)/transcript-1000000007.html
+	$(ATTEST) audit $(DEMO_STORE) --html $(DEMO_STORE)/audit.html | tail -n 7
 	$(ATTEST) head $(DEMO_STORE)
 	$(ATTEST) verify $(DEMO_STORE)
 	mdb_stat -a $(DEMO_STORE) | grep -A5 'Status of log'
@@ -44,3 +45,4 @@ check-generated: deps
 bench:
 	swift run -c release attest-bench log
 	swift run -c release attest-bench domain
+	swift run -c release attest-bench reports

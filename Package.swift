@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "attest-bench",
             dependencies: [
-                "Assessment", "EventLog", "LMDB", "Merkle", "Simulation",
+                "Assessment", "EventLog", "LMDB", "Merkle", "Projections", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/Benchmarks"

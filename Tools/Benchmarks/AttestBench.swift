@@ -9,9 +9,10 @@ struct AttestBench: ParsableCommand {
             Examples:
               swift run -c release attest-bench log --events 1000000
               swift run -c release attest-bench domain --learners 2000
+              swift run -c release attest-bench reports --learners 10000
               swift run -c release attest-bench memory --events 10000000
               attest-bench load centre.store --prefix writer-a --batches 500 --batch-size 100
             """,
-        subcommands: [LogBenchmark.self, DomainBenchmark.self, MemoryBenchmark.self, LoadCommand.self]
+        subcommands: [LogBenchmark.self, DomainBenchmark.self, ReportsBenchmark.self, MemoryBenchmark.self, LoadCommand.self]
     )
 }

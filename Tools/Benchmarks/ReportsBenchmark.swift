@@ -1,0 +1,68 @@
+import ArgumentParser
+import Assessment
+import EventLog
+import Foundation
+import Projections
+import Simulation
+
+/// Reports on a generated centre: a full rebuild beside reading and decoding the same
+/// records, transcript read latency, and the checks that the rebuilt and replayed (as-of)
+/// reports equal the ones kept inline and those of a store holding only part of the log.
+struct ReportsBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reports",
+        abstract: "Measure rebuilds and transcript reads on a generated centre, and check them."
+    )
+
+    @Option(help: "Learners in the generated centre.")
+    var learners = 10_000
+
+    @Option(help: "Transcript reads to time.")
+    var reads = 10_000
+
+    @Option(help: "Directory for the scratch stores (removed afterwards).")
+    var directory = NSTemporaryDirectory()
+
+    func run() throws {
+        let root = URL(fileURLWithPath: directory).appendingPathComponent("attest-reports-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var lines: [String] = []
+        try CentreGenerator(learners: learners, seed: 1, specification: Qualifications.customerServiceLevel2).generate { lines.append($0) }
+        let store = try CentreStore.create(at: root + "/centre", projections: CentreStore.reports)
+        try store.append(lines: lines, batchSize: 1_000) { _, _ in }
+        let events = lines.count
+        print("\(learners) learners, \(events) events appended with reports kept inline")
+
+        let inline = (try store.transcripts(), try store.audit(on: Self.auditDate))
+        let decode = try measure(events) {
+            try store.log.read { entry in _ = try DomainEvent(record: entry.record); return true }
+        }
+        let rebuild = try measure(events) { try store.rebuild() }
+        let rebuilt = (try store.transcripts(), try store.audit(on: Self.auditDate))
+        print("rebuild                            \(Int(rebuild)) events/s")
+        print("raw read and decode of the records  \(Int(decode)) events/s   rebuild is \(percent(rebuild, of: decode)) of it (target 50%)")
+        print("rebuilt reports equal the inline ones: \(rebuilt == inline)")
+
+        var latencies: [Double] = []
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<reads {
+            let learner = String(1_000_000_000 + Int.random(in: 0..<learners, using: &random))
+            let started = ContinuousClock.now
+            _ = try store.transcript(of: learner)
+            let elapsed = ContinuousClock.now - started
+            latencies.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+        }
+        latencies.sort()
+        print(String(format: "transcript read: median %.0f µs, p99 %.0f µs (%d reads)", latencies[reads / 2], latencies[reads * 99 / 100], reads))
+
+        let cut = events / 2
+        let part = try CentreStore.create(at: root + "/part", projections: CentreStore.reports)
+        try part.append(lines: lines.prefix(cut), batchSize: 1_000) { _, _ in }
+        let replayed = (try store.transcripts(asOf: .sequence(UInt64(cut))), try store.audit(on: Self.auditDate, asOf: .sequence(UInt64(cut))))
+        let fresh = (try part.transcripts(), try part.audit(on: Self.auditDate))
+        print("as-of \(cut) equals a store holding only the first \(cut) events: \(replayed == fresh)")
+        guard rebuilt == inline, replayed == fresh else { throw ExitCode.failure }
+    }
+
+    static let auditDate = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01
+}
