@@ -49,12 +49,13 @@ extension EventLog {
                 try validate?(txn, AppendingEvent(
                     index: index, draft: draft, sequence: appended.sequence,
                     recordedAt: Date(microsecondsSinceEpoch: recordedAt)))
-                let bytes = encoder.encode(draft, at: appended, recordedAt: recordedAt, previous: state.chainHash)
-                try txn.put(log, key: sequenceKey, value: bytes, flags: .append)
+                state.chainHash = try encoder.encode(draft, at: appended, recordedAt: recordedAt, previous: state.chainHash) { bytes in
+                    try txn.put(log, key: sequenceKey, value: bytes, flags: .append)
+                    return ChainHash.of(bytes)
+                }
                 try txn.put(streams, key: Self.streamKey(draft.streamID, appended.streamVersion),
                             value: sequenceKey, flags: .noOverwrite)
 
-                state.chainHash = bytes.withUnsafeBytes(ChainHash.of)
                 state.edge.append(state.chainHash)
                 state.sequence = appended.sequence
                 versions[draft.streamID] = appended.streamVersion

@@ -11,13 +11,15 @@ struct RecordEncoder {
 
     init() { buffer.reserveCapacity(1024) }
 
-    /// Encodes `draft` at `position` and returns the bytes (valid until the next call).
-    mutating func encode(
-        _ draft: EventDraft, at position: Appended, recordedAt: Int64, previous: Hash
-    ) -> [UInt8] {
+    /// Encodes `draft` at `position` and calls `body` with the bytes, which are valid
+    /// only during the call (the buffer is reused, never copied).
+    mutating func encode<R>(
+        _ draft: EventDraft, at position: Appended, recordedAt: Int64, previous: Hash,
+        _ body: (UnsafeRawBufferPointer) throws -> R
+    ) rethrows -> R {
         buffer.removeAll(keepingCapacity: true)
         varintField(1, position.sequence)
-        bytesField(2, draft.id.bytes)
+        uuidField(2, draft.id)
         stringField(3, draft.streamID)
         varintField(4, position.streamVersion)
         stringField(5, draft.eventType)
@@ -31,11 +33,11 @@ struct RecordEncoder {
         varint(UInt64(actorLength))
         stringField(1, draft.actor.id)
         stringField(2, draft.actor.role)
-        if let correlation = draft.correlationID { bytesField(10, correlation.bytes) }
-        if let causation = draft.causationID { bytesField(11, causation.bytes) }
-        bytesField(12, draft.payload)
+        if let correlation = draft.correlationID { uuidField(10, correlation) }
+        if let causation = draft.causationID { uuidField(11, causation) }
+        draft.payload.withUnsafeBytes { bytesField(12, $0) }
         previous.withUnsafeBytes { bytesField(13, $0) }
-        return buffer
+        return try buffer.withUnsafeBytes(body)
     }
 
     /// Size of a length-delimited field with a one-byte tag, or 0 when empty (omitted).
@@ -66,14 +68,19 @@ struct RecordEncoder {
         varint(value)
     }
 
-    private mutating func bytesField(_ field: UInt64, _ value: some Collection<UInt8>) {
+    private mutating func bytesField(_ field: UInt64, _ value: UnsafeRawBufferPointer) {
         guard !value.isEmpty else { return }
         tag(field, wireType: 2)
         varint(UInt64(value.count))
         buffer.append(contentsOf: value)
     }
 
+    private mutating func uuidField(_ field: UInt64, _ value: UUID) {
+        withUnsafeBytes(of: value.uuid) { bytesField(field, $0) }
+    }
+
     private mutating func stringField(_ field: UInt64, _ value: String) {
-        bytesField(field, value.utf8)
+        var value = value
+        value.withUTF8 { bytesField(field, UnsafeRawBufferPointer($0)) }
     }
 }

@@ -174,6 +174,18 @@ final class LearnerRecords {
         }
     }
 
+    /// The unit a decision or credit concerns.
+    private func unit(of event: DomainEvent, in record: Attest_V1_LearnerRecord) -> String? {
+        let evidence: String?
+        switch event {
+        case let .evidenceAssessed(m): evidence = m.evidenceID
+        case let .decisionRevised(m): evidence = record.decisions.first { $0.assessmentID == m.assessmentID }?.evidenceID
+        case let .rplCredited(m): return m.unit
+        default: return nil
+        }
+        return record.evidence.first { $0.evidenceID == evidence }?.unit
+    }
+
     /// Records a certificate claim, refusing it unless the learner meets the rules of
     /// combination and a summative sample of their decisions was agreed.
     func claimCertificate(for learner: String, by projected: ProjectedEvent, at micros: Int64) throws {
@@ -194,11 +206,15 @@ final class LearnerRecords {
         try save(record)
     }
 
-    /// Dates the first time the learner's record meets the rules of combination.
+    /// Dates the first time the learner's record meets the rules of combination. Only a
+    /// unit the event completes can tip the balance, so the whole record is weighed only then.
     func noteAchievement(of projected: ProjectedEvent, at micros: Int64) throws {
         guard let learner = try learner(of: projected.event), var record = try record(learner),
               record.achievedAtMicros == 0,
-              let specification = try projected.specification(record.qualification, record.specificationVersion)
+              let specification = try projected.specification(record.qualification, record.specificationVersion),
+              let unitNumber = unit(of: projected.event, in: record),
+              let unit = specification.specification.units.first(where: { $0.number == unitNumber }),
+              Standing(record, only: unitNumber).isAchieved(unit)
         else { return }
         let achieved = Standing(record).achievedUnits(of: specification.specification)
         if Combination(achieved: achieved, specification: specification.specification).met {

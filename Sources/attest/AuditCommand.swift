@@ -44,9 +44,7 @@ struct AuditCommand: ParsableCommand {
             try AuditPage(audit: audit, months: months).html.write(toFile: html, atomically: true, encoding: .utf8)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(audit), as: UTF8.self))
+            try printJSON(audit)
         } else {
             print(AuditTable(audit: audit, months: months).text)
         }

@@ -43,9 +43,7 @@ struct TranscriptCommand: ParsableCommand {
             try TranscriptPage(transcript: transcript).html.write(toFile: html, atomically: true, encoding: .utf8)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(transcript), as: UTF8.self))
+            try printJSON(transcript)
         } else {
             print(TranscriptTable(transcript).text)
         }

@@ -24,7 +24,7 @@ import Testing
         let previous = Hash(bytes: (0..<32).map { _ in UInt8(truncatingIfNeeded: generator.next()) })!
 
         var encoder = RecordEncoder()
-        let direct = encoder.encode(draft, at: position, recordedAt: recordedAt, previous: previous)
+        let direct = encoder.encode(draft, at: position, recordedAt: recordedAt, previous: previous) { Array($0) }
 
         var record = Record()
         record.sequence = position.sequence

@@ -16,3 +16,10 @@ struct BufferedOutput {
         buffer.removeAll(keepingCapacity: true)
     }
 }
+
+/// Prints `value` as one line of JSON with sorted keys.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
