@@ -12,10 +12,8 @@ struct Standing {
     /// Standing prior-learning credit by "unit criterion".
     let priorLearning: [String: Attest_V1_RplEntry]
 
-    /// What counts in `record`; only for `unit` when one is given.
-    init(_ record: Attest_V1_LearnerRecord, only unit: String? = nil) {
-        let submitted = unit.map { unit in record.evidence.filter { $0.unit == unit } } ?? record.evidence
-        let evidence = Dictionary(submitted.map { ($0.evidenceID, $0) }, uniquingKeysWith: { a, _ in a })
+    init(_ record: Attest_V1_LearnerRecord) {
+        let evidence = Dictionary(record.evidence.map { ($0.evidenceID, $0) }, uniquingKeysWith: { a, _ in a })
         var judgements: [String: [(Attest_V1_DecisionEntry, Bool)]] = [:]
         for decision in record.decisions where !decision.awaitingRevision {
             guard let submitted = evidence[decision.evidenceID], !submitted.withdrawn else { continue }
@@ -25,7 +23,7 @@ struct Standing {
         }
         var transfers: [String: Attest_V1_RplEntry] = [:]
         var priorLearning: [String: Attest_V1_RplEntry] = [:]
-        for rpl in record.rpl where !rpl.revoked && (unit == nil || rpl.unit == unit) {
+        for rpl in record.rpl where !rpl.revoked {
             if rpl.basis == .creditTransfer { transfers[rpl.unit] = rpl }
             for criterion in rpl.criteria { priorLearning[rpl.unit + " " + criterion] = rpl }
         }

@@ -174,6 +174,22 @@ final class LearnerRecords {
         }
     }
 
+    /// Whether `record` achieves `unit` (with `criteria`): the cheap, one-unit form of
+    /// `Standing`, run after every decision.
+    static func achieves(_ unit: String, criteria: Set<String>, in record: Attest_V1_LearnerRecord) -> Bool {
+        var met = Set<String>()
+        for rpl in record.rpl where !rpl.revoked && rpl.unit == unit {
+            if rpl.basis == .creditTransfer { return true }
+            met.formUnion(rpl.criteria)
+        }
+        var evidence = Set<String>()
+        for entry in record.evidence where entry.unit == unit && !entry.withdrawn { evidence.insert(entry.evidenceID) }
+        for decision in record.decisions where !decision.awaitingRevision && evidence.contains(decision.evidenceID) {
+            for outcome in decision.decisions where outcome.outcome == .met { met.insert(outcome.criterion) }
+        }
+        return !criteria.isEmpty && met.isSuperset(of: criteria)
+    }
+
     /// The unit a decision or credit concerns.
     private func unit(of event: DomainEvent, in record: Attest_V1_LearnerRecord) -> String? {
         let evidence: String?
@@ -212,9 +228,9 @@ final class LearnerRecords {
         guard let learner = try learner(of: projected.event), var record = try record(learner),
               record.achievedAtMicros == 0,
               let specification = try projected.specification(record.qualification, record.specificationVersion),
-              let unitNumber = unit(of: projected.event, in: record),
-              let unit = specification.specification.units.first(where: { $0.number == unitNumber }),
-              Standing(record, only: unitNumber).isAchieved(unit)
+              let unit = unit(of: projected.event, in: record),
+              let criteria = specification.criteria[unit],
+              Self.achieves(unit, criteria: criteria, in: record)
         else { return }
         let achieved = Standing(record).achievedUnits(of: specification.specification)
         if Combination(achieved: achieved, specification: specification.specification).met {
