@@ -72,15 +72,26 @@ public struct Command {
         public let process: Process
         fileprivate let output: LineBuffer
 
+        /// Whether the child still runs: `Process.isRunning` alone can stay true after the
+        /// child is gone, so a child missing from the process table counts as exited.
+        public var isAlive: Bool {
+            process.isRunning && !(Foundation.kill(process.processIdentifier, 0) != 0 && errno == ESRCH)
+        }
+
         /// Sends SIGKILL: the child gets no chance to clean up.
         public func kill() { Foundation.kill(process.processIdentifier, SIGKILL) }
 
         /// Waits for the exit and for every line the child wrote to be delivered.
+        ///
+        /// Polls instead of `waitUntilExit`, which can miss the exit of a child killed
+        /// moments after it started; a child gone from the process table counts as
+        /// exited. Returns the exit status, or `SIGKILL` for a child that was killed.
         @discardableResult
-        public func wait() -> Int32 {
-            process.waitUntilExit()
-            output.waitForEnd()
-            return process.terminationStatus
+        public func wait(timeout: TimeInterval = 300) -> Int32 {
+            let deadline = Date() + timeout
+            while isAlive && Date() < deadline { usleep(10_000) }
+            output.waitForEnd(until: deadline)
+            return process.isRunning ? SIGKILL : process.terminationStatus
         }
     }
 }
@@ -114,9 +125,8 @@ final class LineBuffer: @unchecked Sendable {
 
     func finish() { ended.signal() }
 
-    func waitForEnd() {
-        ended.wait()
-        ended.signal()
+    func waitForEnd(until deadline: Date) {
+        if ended.wait(timeout: .now() + max(0, deadline.timeIntervalSinceNow)) == .success { ended.signal() }
     }
 
     func add(_ data: Data) {
