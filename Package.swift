@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "EventLogTests",
             dependencies: [
-                "EventLog", "LMDB", "Merkle", "AttestTesting",
+                "EventLog", "LMDB", "Merkle", "AttestTesting", "Simulation",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
@@ -95,7 +95,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Assessment", "AttestTesting", "Simulation"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Assessment", "AttestTesting", "Records", "Simulation"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Assessment", "AttestTesting"]),
         .testTarget(name: "AttestTests", dependencies: ["EventLog", "LMDB", "AttestTesting", "attest", "attest-bench"]),
     ]

@@ -35,7 +35,8 @@ extension CentreStore {
     /// stored reports are not touched.
     public func readProjections<R>(asOf point: AsOf, _ body: (ProjectionSnapshot) throws -> R) throws -> R {
         let rulesState = MemoryEntityStore()
-        let states = projections.map { _ in MemoryEntityStore() }
+        let stores = projections.map { _ in MemoryEntityStore() }
+        let states = stores.map { ProjectionState(base: $0) }
         let rules = CentreRules()
         try log.read { entry in
             let record = entry.record
@@ -50,11 +51,12 @@ extension CentreStore {
             for (slots, state) in zip(projections, states) { try slots.projection.apply([projected], to: state) }
             return true
         }
+        for state in states { try state.flush() }
         func state(_ name: String) throws -> MemoryEntityStore {
             guard let index = projections.firstIndex(where: { $0.projection.name == name }) else {
                 throw PayloadError("this store keeps no projection \(name)")
             }
-            return states[index]
+            return stores[index]
         }
         return try body(ProjectionSnapshot(
             stateOf: { try state($0) },

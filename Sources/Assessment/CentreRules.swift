@@ -218,7 +218,7 @@ struct RuleContext {
     }
 
     /// The unit's criteria in the learner's specification version.
-    func criteria(of unit: String, for learner: Attest_V1_LearnerState) throws -> Set<String> {
+    func criteria(of unit: String, for learner: Attest_V1_LearnerState) throws -> [String: Int] {
         guard let criteria = try learnerSpecification(learner).criteria[unit] else {
             let r = learner.registration
             throw RuleViolation(
@@ -230,7 +230,7 @@ struct RuleContext {
 
     func checkCriteria(_ claimed: [String], in unit: String, for learner: Attest_V1_LearnerState) throws {
         let known = try criteria(of: unit, for: learner)
-        if let unknown = claimed.first(where: { !known.contains($0) }) {
+        if let unknown = claimed.first(where: { known[$0] == nil }) {
             throw RuleViolation("specification-criteria", "criterion \(unknown) is not in unit \(unit)")
         }
         if Set(claimed).count != claimed.count {

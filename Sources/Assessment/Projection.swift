@@ -14,7 +14,7 @@ public protocol Projection: Sendable {
     var version: UInt32 { get }
 
     /// Records the effect of `events`, in order, in `state`.
-    func apply(_ events: [ProjectedEvent], to state: any EntityStore) throws
+    func apply(_ events: [ProjectedEvent], to state: ProjectionState) throws
 }
 
 /// An accepted event as a projection sees it.

@@ -10,6 +10,14 @@ struct ProjectionSlots {
     let databases: [Database]
 }
 
+/// A projection being fed events: its code, the database it writes and its state. One
+/// thread at a time uses it.
+struct ProjectionTarget: @unchecked Sendable {
+    let projection: any Projection
+    let database: Database
+    let state = ProjectionState(base: MemoryEntityStore())
+}
+
 /// Where a projection stands in a store.
 public enum ProjectionStatus: Equatable, Sendable {
     /// Built by this version of its code and up to date with the log.
@@ -36,12 +44,12 @@ extension CentreStore {
     /// The slot serving `projection`'s reports and the code version that built it, as `reader` sees them.
     func registration(of projection: any Projection, _ reader: TransactionReader) throws -> (slot: Int, version: UInt32)? {
         guard let value = try reader.get(registry, key: Array(projection.name.utf8)), value.count == 5 else { return nil }
-        return (Int(value[0]), UInt32(BigEndianCount.value([0, 0, 0, 0] + value[1...]) ?? 0))
+        return (Int(value[0]), UInt32(BigEndian.uint64([0, 0, 0, 0] + value[1...]) ?? 0))
     }
 
     /// Records that `slot` serves `projection`, built by this version of its code.
     func register(_ projection: any Projection, slot: Int, in txn: borrowing WriteTransaction) throws {
-        let version = BigEndianCount.bytes(UInt64(projection.version)).suffix(4)
+        let version = BigEndian.bytes(UInt64(projection.version)).suffix(4)
         try txn.put(registry, key: Array(projection.name.utf8), value: [UInt8(slot)] + version)
     }
 
@@ -61,33 +69,41 @@ extension CentreStore {
     /// Applies a batch of accepted events to every current projection inside the
     /// append's transaction (a stale one waits for its rebuild), and moves their checkpoints.
     func project(_ events: [AcceptedEvent], in txn: borrowing WriteTransaction) throws {
+        guard !events.isEmpty else { return }
         let targets = try txn.withReader { reader in
-            try projections.compactMap { slots -> (any Projection, Database)? in
+            try projections.compactMap { slots -> ProjectionTarget? in
                 guard let registered = try registration(of: slots.projection, reader), registered.version == slots.projection.version
                 else { return nil }
-                return (slots.projection, slots.databases[registered.slot])
+                return ProjectionTarget(projection: slots.projection, database: slots.databases[registered.slot])
             }
         }
-        try project(events, in: txn, into: targets)
+        let changes = try txn.withReader { reader in try self.changes(applying: events, to: targets, keeping: 0, through: reader) }
+        try write(changes, of: targets, in: txn)
     }
 
-    private func project(_ events: [AcceptedEvent], in txn: borrowing WriteTransaction, into targets: [(any Projection, Database)]) throws {
-        guard !targets.isEmpty, let last = events.last else { return }
-        let changes = try txn.withReader { reader in
-            let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: Array(key.utf8)) })
-            let specification: (String, UInt32) throws -> CompiledSpecification? = { id, version in
-                try self.rules.specifications.specification(id, version: version, in: rulesState)
-            }
-            let projected = events.map { $0.projected(specification) }
-            return try targets.map { projection, database in
-                let overlay = OverlayEntityStore { key in try reader.get(database, key: Array(key.utf8)) }
-                try projection.apply(projected, to: overlay)
-                try overlay.save(Self.checkpointKey, BigEndianCount.bytes(last.sequence))
-                return overlay.changes
-            }
+    /// Applies `events` to each target, reading through `reader`, and returns what it
+    /// writes: the messages its state keeps beyond `keeping`, and its checkpoint.
+    private func changes(
+        applying events: [AcceptedEvent], to targets: [ProjectionTarget], keeping: Int, through reader: TransactionReader
+    ) throws -> [[String: [UInt8]]] {
+        let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: Array(key.utf8)) })
+        let specification: (String, UInt32) throws -> CompiledSpecification? = { id, version in
+            try self.rules.specifications.specification(id, version: version, in: rulesState)
         }
-        for ((_, database), entries) in zip(targets, changes) {
-            for (key, value) in entries { try txn.put(database, key: Array(key.utf8), value: value) }
+        let projected = events.map { $0.projected(specification) }
+        return try targets.map { target in
+            let overlay = OverlayEntityStore { key in try reader.get(target.database, key: Array(key.utf8)) }
+            target.state.base = overlay
+            try target.projection.apply(projected, to: target.state)
+            if target.state.keptCount > keeping { try target.state.flush() }
+            if let last = events.last { try overlay.save(Self.checkpointKey, BigEndian.bytes(last.sequence)) }
+            return overlay.changes
+        }
+    }
+
+    private func write(_ changes: [[String: [UInt8]]], of targets: [ProjectionTarget], in txn: borrowing WriteTransaction) throws {
+        for (target, entries) in zip(targets, changes) {
+            for (key, value) in entries { try txn.put(target.database, key: Array(key.utf8), value: value) }
         }
     }
 
@@ -101,10 +117,24 @@ extension CentreStore {
         }
     }
 
-    /// Rebuilds projections from the log into their spare databases, a thousand records
-    /// a transaction, then swaps each in with one transaction. Readers, in this process or
-    /// another, see the old report until the swap; a rebuild that fails or is killed
-    /// leaves it in place. Appends may go on meanwhile: the swap catches up with them.
+    /// Records replayed in one write transaction of a rebuild: enough to keep commits rare,
+    /// few enough that appends waiting on the rebuild wait briefly.
+    static let rebuildBatch = 20_000
+
+    /// Messages a rebuild keeps decoded between batches, per projection: enough to hold
+    /// every learner's record of a large centre, a bounded memory however long the log.
+    static let rebuildKeep = 50_000
+
+    /// Rebuilds projections from the log into their spare databases, then swaps each in
+    /// with one transaction. Readers, in this process or another, see the old report until
+    /// the swap; a rebuild that fails or is killed leaves it in place. Appends may go on
+    /// meanwhile: the swap catches up with them.
+    ///
+    /// The log is read and decoded on a thread of its own, `rebuildBatch` records at a
+    /// time. Each batch is applied outside any write transaction, each projection on a
+    /// thread of its own reading what earlier batches committed, and the changes are then
+    /// written in a short one (which LMDB may retry after growing the map). Messages stay decoded between batches, up to
+    /// `rebuildKeep` per projection, and are written when that is passed and at the end.
     ///
     /// - Parameters:
     ///   - names: the projections to rebuild; all when empty.
@@ -114,25 +144,39 @@ extension CentreStore {
         if let unknown = names.first(where: { name in !projections.contains { $0.projection.name == name } }) {
             throw PayloadError("this store keeps no projection \(unknown); it keeps \(projections.map(\.projection.name).joined(separator: ", "))")
         }
-        for slots in chosen {
-            let serving = try log.environment.read { txn in try txn.withReader { try registration(of: slots.projection, $0)?.slot } }
-            let spare = serving == 0 ? 1 : 0
-            let target = [(slots.projection, slots.databases[spare])]
-            try log.environment.write { try $0.clear(slots.databases[spare]) }
-            let total = try log.head().sequence
-            var next: UInt64 = 1
-            while true {
-                let batch = try log.environment.read { txn in try records(from: next, limit: 1_000, in: txn) }
-                guard let last = batch.last else { break }
-                try log.environment.write { txn in try replay(batch, in: txn, into: target) }
-                next = last.sequence + 1
-                progress?(last.sequence, max(total, last.sequence))
+        let spares = try log.environment.read { txn in
+            try txn.withReader { reader in
+                try chosen.map { slots in (slots: slots, spare: try registration(of: slots.projection, reader)?.slot == 0 ? 1 : 0) }
             }
-            try log.environment.write { txn in
-                // Writers wait for this transaction: what they appended since is replayed here.
-                try replay(records(from: next, limit: .max, in: txn), in: txn, into: target)
-                try register(slots.projection, slot: spare, in: txn)
+        }
+        let targets = spares.map { ProjectionTarget(projection: $0.slots.projection, database: $0.slots.databases[$0.spare]) }
+        guard !targets.isEmpty else { return }
+        try log.environment.write { txn in
+            for target in targets { try txn.clear(target.database) }
+        }
+        func apply(_ events: [AcceptedEvent], keeping: Int) throws {
+            // Each projection on a thread of its own, in a read transaction of its own.
+            let changes = try inParallel(targets) { target in
+                try self.log.environment.read { txn in
+                    try txn.withReader { reader in try self.changes(applying: events, to: [target], keeping: keeping, through: reader)[0] }
+                }
             }
+            try log.environment.write { txn in try write(changes, of: targets, in: txn) }
+        }
+        let total = try log.head().sequence
+        let reading = RebuildReading(store: self)
+        try pipeline(produce: reading.nextBatch) { batch in
+            try apply(batch, keeping: Self.rebuildKeep)
+            if let last = batch.last { progress?(last.sequence, max(total, last.sequence)) }
+        }
+        try apply([], keeping: 0)
+        try log.environment.write { txn in
+            // Writers wait for this transaction: what they appended since is replayed here.
+            let events = try records(from: reading.next, limit: .max, in: txn).map(AcceptedEvent.init)
+            let fresh = targets.map { ProjectionTarget(projection: $0.projection, database: $0.database) }
+            let changes = try txn.withReader { reader in try self.changes(applying: events, to: fresh, keeping: 0, through: reader) }
+            try write(changes, of: fresh, in: txn)
+            for (slots, spare) in spares { try register(slots.projection, slot: spare, in: txn) }
         }
     }
 
@@ -143,19 +187,32 @@ extension CentreStore {
         }
     }
 
-    private func records<T: ReadableTransaction & ~Copyable>(from sequence: UInt64, limit: Int, in txn: borrowing T) throws -> [Record] {
+    fileprivate func records<T: ReadableTransaction & ~Copyable>(from sequence: UInt64, limit: Int, in txn: borrowing T) throws -> [Record] {
         var records: [Record] = []
         try log.read(from: sequence, in: txn) { records.append($0.record); return records.count < limit }
         return records
     }
+}
 
-    private func replay(_ records: [Record], in txn: borrowing WriteTransaction, into targets: [(any Projection, Database)]) throws {
-        try project(records.map(AcceptedEvent.init), in: txn, into: targets)
+/// Reads the log for a rebuild, `rebuildBatch` records at a time, each batch in a read
+/// transaction of its own, decoded.
+private final class RebuildReading: @unchecked Sendable {
+    let store: CentreStore
+    /// The first sequence not yet read.
+    private(set) var next: UInt64 = 1
+
+    init(store: CentreStore) { self.store = store }
+
+    @Sendable func nextBatch() throws -> [AcceptedEvent]? {
+        let records = try store.log.environment.read { txn in try store.records(from: next, limit: CentreStore.rebuildBatch, in: txn) }
+        guard let last = records.last else { return nil }
+        next = last.sequence + 1
+        return try records.map(AcceptedEvent.init)
     }
 }
 
 /// An event the rules accepted, waiting for the projections.
-struct AcceptedEvent {
+struct AcceptedEvent: Sendable {
     let event: DomainEvent
     let sequence: UInt64
     let actor: String
@@ -224,13 +281,5 @@ extension ProjectionSnapshot {
                 try reader.entries(try database(name), prefix: Array(prefix.utf8)).map { (String(decoding: $0.key, as: UTF8.self), $0.value) }
             },
             specificationOf: { id, version in try store.rules.specifications.specification(id, version: version, in: rulesState) })
-    }
-}
-
-/// Counts stored as 8 big-endian bytes.
-enum BigEndianCount {
-    static func bytes(_ value: UInt64) -> [UInt8] { withUnsafeBytes(of: value.bigEndian, Array.init) }
-    static func value(_ bytes: [UInt8]) -> UInt64? {
-        bytes.count == 8 ? bytes.reduce(0) { $0 << 8 | UInt64($1) } : nil
     }
 }

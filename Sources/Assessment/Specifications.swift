@@ -5,18 +5,22 @@ import Records
 /// A specification indexed for the rules: units by number, criteria by unit.
 public struct CompiledSpecification: Sendable {
     public let specification: Attest_V1_Specification
-    /// Unit number → the set of its criterion numbers.
-    public let criteria: [String: Set<String>]
+    /// Unit number → its criterion numbers, each with its position in the unit (in the
+    /// specification's order, from 0).
+    public let criteria: [String: [String: Int]]
 
     public init(_ specification: Attest_V1_Specification) {
         self.specification = specification
-        var criteria: [String: Set<String>] = [:]
+        func positions(_ criteria: [Attest_V1_Criterion]) -> [String: Int] {
+            Dictionary(criteria.enumerated().map { ($1.number, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        var criteria: [String: [String: Int]] = [:]
         for unit in specification.units {
-            criteria[unit.number] = Set(unit.learningOutcomes.flatMap { $0.criteria.map(\.number) })
+            criteria[unit.number] = positions(unit.learningOutcomes.flatMap(\.criteria))
         }
         if specification.kind == .occupationalStandard {
             // A standard is assessed as one "unit" named by its id: performance criteria and knowledge items.
-            criteria[specification.id] = Set((specification.performanceCriteria + specification.knowledge).map(\.number))
+            criteria[specification.id] = positions(specification.performanceCriteria + specification.knowledge)
         }
         self.criteria = criteria
     }

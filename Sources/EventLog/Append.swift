@@ -7,7 +7,9 @@ extension EventLog {
     ///
     /// An event whose id is already in the log (or earlier in the batch) with the same
     /// content is not appended again; its original position is returned. The event-id
-    /// index is written first, with `MDB_NOOVERWRITE`, so a new id costs one insert.
+    /// index is written first, with `MDB_NOOVERWRITE`, so a new id costs one insert. Index
+    /// keys that sort last (store-made, time-ordered ids; a stream that sorts last) are
+    /// appended, which keeps the index pages full and skips the search.
     ///
     /// `validate` is called, inside the write transaction, for each event about to be
     /// appended (not for idempotent repeats), in batch order, and `complete` once after
@@ -35,7 +37,7 @@ extension EventLog {
                 }
                 let sequenceKey = BigEndian.bytes(state.sequence + 1)
                 do {
-                    try txn.put(eventIDs, key: draft.id.bytes, value: sequenceKey, flags: .noOverwrite)
+                    try Self.insert(eventIDs, key: draft.id.bytes, value: sequenceKey, in: txn)
                 } catch LMDBError.keyExists {
                     results.append(try original(of: draft, in: txn, index: index))
                     continue
@@ -53,8 +55,7 @@ extension EventLog {
                     try txn.put(log, key: sequenceKey, value: bytes, flags: .append)
                     return ChainHash.of(bytes)
                 }
-                try txn.put(streams, key: Self.streamKey(draft.streamID, appended.streamVersion),
-                            value: sequenceKey, flags: .noOverwrite)
+                try Self.insert(streams, key: Self.streamKey(draft.streamID, appended.streamVersion), value: sequenceKey, in: txn)
 
                 state.edge.append(state.chainHash)
                 state.sequence = appended.sequence
@@ -67,6 +68,16 @@ extension EventLog {
                 try state.store(txn, self)
             }
             return results
+        }
+    }
+
+    /// Puts a new entry, as an append when its key sorts after every other.
+    /// - Throws: `LMDBError.keyExists` when `key` is already there.
+    private static func insert(_ database: Database, key: [UInt8], value: [UInt8], in txn: borrowing WriteTransaction) throws {
+        do {
+            try txn.put(database, key: key, value: value, flags: [.append, .noOverwrite])
+        } catch LMDBError.keyExists {
+            try txn.put(database, key: key, value: value, flags: .noOverwrite)
         }
     }
 

@@ -1,13 +1,13 @@
 import Foundation
 
 /// Big-endian fixed-width integers: keys that sort in numeric order under LMDB's byte comparison.
-enum BigEndian {
-    static func bytes(_ value: UInt64) -> [UInt8] {
+public enum BigEndian {
+    public static func bytes(_ value: UInt64) -> [UInt8] {
         withUnsafeBytes(of: value.bigEndian, Array.init)
     }
 
     /// Reads eight bytes at `offset`; `nil` when there are fewer.
-    static func uint64(_ bytes: some Collection<UInt8>, at offset: Int = 0) -> UInt64? {
+    public static func uint64(_ bytes: some Collection<UInt8>, at offset: Int = 0) -> UInt64? {
         let slice = bytes.dropFirst(offset).prefix(8)
         guard slice.count == 8 else { return nil }
         return slice.reduce(0) { $0 << 8 | UInt64($1) }

@@ -8,12 +8,13 @@ import SwiftProtobuf
 /// the decisions made and sampled, and who attended standardisation when.
 public struct AuditProjection: Projection {
     public let name = "audit"
-    public let version: UInt32 = 1
+    public let version: UInt32 = 2
 
     public init() {}
 
-    public func apply(_ events: [ProjectedEvent], to state: any EntityStore) throws {
-        for event in events { try apply(event, to: AuditState(store: state)) }
+    public func apply(_ events: [ProjectedEvent], to state: ProjectionState) throws {
+        let audit = AuditState(state: state)
+        for event in events { try apply(event, to: audit) }
     }
 
     private func apply(_ projected: ProjectedEvent, to audit: AuditState) throws {
@@ -23,32 +24,33 @@ public struct AuditProjection: Projection {
             if m.roles.contains(.assessor) { try audit.assessor(m.staffID) { _ in } }
             if m.roles.contains(.internalQualityAssurer) { try audit.iqa(m.staffID) { _ in } }
         case let .evidenceSubmitted(m):
-            try audit.set("evidence", m.evidenceID, Attest_V1_EvidenceFacts.with {
+            try audit.record("evidence", m.evidenceID, Attest_V1_EvidenceFacts.with {
                 $0.unit = m.unit; $0.method = m.method; $0.learnerID = m.learnerID
             })
         case let .evidenceAssessed(m):
-            guard let evidence: Attest_V1_EvidenceFacts = try audit.get("evidence", m.evidenceID) else { return }
+            guard let evidence: Attest_V1_EvidenceFacts = try audit.fact("evidence", m.evidenceID) else { return }
             let method = Transcript.name(evidence.method)
-            try audit.set("decision", m.assessmentID, Attest_V1_DecisionFacts.with {
+            try audit.record("decision", m.assessmentID, Attest_V1_DecisionFacts.with {
                 $0.assessor = projected.actor; $0.unit = evidence.unit; $0.method = evidence.method
             })
+            let newLearner = try audit.markAssessed(evidence.learnerID, by: projected.actor)
             try audit.assessor(projected.actor) { activity in
                 activity.decisions += 1
-                activity.learners.insertOnce(evidence.learnerID)
+                if newLearner { activity.learners += 1 }
                 activity.units.insertOnce(evidence.unit)
                 activity.methods.insertOnce(method)
             }
             try audit.tally("unit", evidence.unit) { $0.decisions += 1 }
             try audit.tally("method", method) { $0.decisions += 1 }
         case let .assessmentSampled(m):
-            guard var decision: Attest_V1_DecisionFacts = try audit.get("decision", m.assessmentID) else { return }
+            guard var decision: Attest_V1_DecisionFacts = try audit.fact("decision", m.assessmentID) else { return }
             try audit.iqa(projected.actor) { activity in
                 activity.samples += 1
                 if m.stage == .summative { activity.summative += 1 } else { activity.interim += 1 }
             }
             let firstSample = !decision.sampled
             decision.sampled = true
-            try audit.set("decision", m.assessmentID, decision)
+            try audit.record("decision", m.assessmentID, decision)
             try audit.assessor(decision.assessor) { activity in
                 if firstSample { activity.sampled += 1 }
                 if m.outcome == .agreed { activity.agreed += 1 } else { activity.disagreed += 1 }
@@ -59,7 +61,7 @@ public struct AuditProjection: Projection {
             }
         case let .standardisationRecorded(m):
             try audit.iqa(m.ledBy) { $0.standardisationsLed += 1 }
-            for participant in Set(m.participants + [m.ledBy]) where try audit.get("assessor", participant, as: Attest_V1_AssessorActivity.self) != nil {
+            for participant in Set(m.participants + [m.ledBy]) where try audit.isAssessor(participant) {
                 try audit.assessor(participant) { $0.lastStandardisationMicros = max($0.lastStandardisationMicros, at) }
             }
         default:
@@ -70,32 +72,49 @@ public struct AuditProjection: Projection {
 
 /// The audit projection's entries, by kind and id.
 struct AuditState {
-    let store: any EntityStore
+    let state: ProjectionState
 
-    func get<M: SwiftProtobuf.Message>(_ kind: String, _ id: String, as type: M.Type = M.self) throws -> M? {
-        try store.load("\(kind)/\(id)").map { try M(serializedBytes: $0) }
+    /// A fact about one piece of evidence or one decision: written once or twice, read
+    /// seldom, so not kept decoded.
+    func fact<M: SwiftProtobuf.Message>(_ kind: String, _ id: String, as type: M.Type = M.self) throws -> M? {
+        try state.load(kind + "/" + id).map { try M(serializedBytes: $0) }
     }
 
-    func set(_ kind: String, _ id: String, _ value: some SwiftProtobuf.Message) throws {
-        try store.save("\(kind)/\(id)", value.serializedBytes())
+    func record(_ kind: String, _ id: String, _ value: some SwiftProtobuf.Message) throws {
+        try state.save(kind + "/" + id, value.serializedBytes())
+    }
+
+    /// Whether `id` is registered as an assessor.
+    func isAssessor(_ id: String) throws -> Bool {
+        try state.messages(Attest_V1_AssessorActivity.self).get("assessor/" + id) != nil
+    }
+
+    /// Notes that `assessor` judged evidence of `learner`; true the first time.
+    func markAssessed(_ learner: String, by assessor: String) throws -> Bool {
+        let key = "assessed/" + assessor + "/" + learner
+        guard try state.load(key) == nil else { return false }
+        try state.save(key, [1])
+        return true
     }
 
     func assessor(_ id: String, _ change: (inout Attest_V1_AssessorActivity) -> Void) throws {
-        var activity = try get("assessor", id) ?? Attest_V1_AssessorActivity.with { $0.staffID = id }
-        change(&activity)
-        try set("assessor", id, activity)
+        try self.change("assessor/" + id, change, initial: .with { $0.staffID = id })
     }
 
     func iqa(_ id: String, _ change: (inout Attest_V1_IqaActivity) -> Void) throws {
-        var activity = try get("iqa", id) ?? Attest_V1_IqaActivity.with { $0.staffID = id }
-        change(&activity)
-        try set("iqa", id, activity)
+        try self.change("iqa/" + id, change, initial: .with { $0.staffID = id })
     }
 
     func tally(_ kind: String, _ name: String, _ change: (inout Attest_V1_Tally) -> Void) throws {
-        var tally = try get(kind, name) ?? Attest_V1_Tally.with { $0.name = name }
-        change(&tally)
-        try set(kind, name, tally)
+        try self.change(kind + "/" + name, change, initial: .with { $0.name = name })
+    }
+
+    private func change<M: SwiftProtobuf.Message>(_ key: String, _ body: (inout M) -> Void, initial: @autoclosure () -> M) throws {
+        let kept = state.messages(M.self)
+        guard try !kept.update(key, body) else { return }
+        var message = initial()
+        body(&message)
+        kept.set(key, message)
     }
 }
 

@@ -1,8 +1,58 @@
+import Assessment
+import Foundation
 import Records
 
-/// What counts towards a learner's qualification: decisions in force on evidence that
-/// stands, and RPL credit that stands. Shared by the transcript and the check, after
-/// each decision, of whether the rules of combination are met.
+extension Attest_V1_LearnerRecord {
+    /// Works `met` out afresh: decisions in force on evidence that stands, and RPL credit
+    /// that stands. For a change that can undo a decision or a credit.
+    mutating func recomputeMet(in specification: CompiledSpecification) {
+        met = [:]
+        for rpl in rpl where !rpl.revoked { markMet(rpl, in: specification) }
+        var unitOf: [String: String] = [:]
+        for entry in evidence where !entry.withdrawn { unitOf[entry.evidenceID] = entry.unit }
+        for decision in decisions where !decision.awaitingRevision {
+            if let unit = unitOf[decision.evidenceID] { markMet(decision, unit: unit, in: specification) }
+        }
+    }
+
+    /// Adds the criteria of `unit` that `decision` meets.
+    mutating func markMet(_ decision: Attest_V1_DecisionEntry, unit: String, in specification: CompiledSpecification) {
+        markMet(decision.decisions.lazy.filter { $0.outcome == .met }.map(\.criterion), of: unit, in: specification)
+    }
+
+    /// Adds the criteria an RPL credit meets: a credit transfer meets all of its unit's.
+    mutating func markMet(_ rpl: Attest_V1_RplEntry, in specification: CompiledSpecification) {
+        if rpl.basis == .creditTransfer {
+            markMet(specification.criteria[rpl.unit]?.keys.map { $0 } ?? [], of: rpl.unit, in: specification)
+        } else {
+            markMet(rpl.criteria, of: rpl.unit, in: specification)
+        }
+    }
+
+    private mutating func markMet(_ criteria: some Sequence<String>, of unit: String, in specification: CompiledSpecification) {
+        guard let positions = specification.criteria[unit] else { return }
+        var mask = [UInt8](met[unit] ?? Data(count: (positions.count + 7) / 8))
+        for criterion in criteria {
+            if let position = positions[criterion] { mask[position / 8] |= 1 << (position % 8) }
+        }
+        met[unit] = Data(mask)
+    }
+
+    /// Whether every criterion of `unit` is met.
+    func achieves(_ unit: String, in specification: CompiledSpecification) -> Bool {
+        guard let count = specification.criteria[unit]?.count, count > 0, let mask = met[unit].map([UInt8].init), mask.count * 8 >= count
+        else { return false }
+        return (0..<count).allSatisfy { mask[$0 / 8] & (1 << ($0 % 8)) != 0 }
+    }
+
+    /// The units of `specification` achieved.
+    func achievedUnits(of specification: CompiledSpecification) -> Set<String> {
+        Set(specification.specification.units.map(\.number).filter { achieves($0, in: specification) })
+    }
+}
+
+/// What counts towards a learner's qualification, with the decisions and credits behind
+/// each criterion, for the transcript.
 struct Standing {
     let evidence: [String: Attest_V1_EvidenceEntry]
     /// Counting decisions filed under "unit criterion", in the order made, with whether each met it.
@@ -38,23 +88,47 @@ struct Standing {
         transfers[unit] ?? priorLearning[unit + " " + criterion]
     }
 
-    func isMet(_ unit: String, _ criterion: String) -> Bool {
-        credit(unit, criterion) != nil || judgements[unit + " " + criterion]?.contains(where: \.met) == true
-    }
-
-    /// Every criterion met, or the whole unit credited.
-    func isAchieved(_ unit: Attest_V1_Unit) -> Bool {
-        if transfers[unit.number] != nil { return true }
-        let criteria = unit.learningOutcomes.flatMap(\.criteria)
-        return !criteria.isEmpty && criteria.allSatisfy { isMet(unit.number, $0.number) }
-    }
-
-    func achievedUnits(of specification: Attest_V1_Specification) -> Set<String> {
-        Set(specification.units.filter(isAchieved).map(\.number))
-    }
-
     func evidenceUsed(_ decision: Attest_V1_DecisionEntry) -> Transcript.EvidenceUsed {
         Transcript.EvidenceUsed(id: decision.evidenceID, method: Transcript.name(evidence[decision.evidenceID]?.method ?? .unspecified))
+    }
+}
+
+/// A specification's rules of combination, indexed to weigh sets of achieved units.
+struct CombinationRules {
+    private let credits: [String: Int]
+    private let groupOf: [String: String]
+    private let mandatoryGroups: Set<String>
+    private let groupMinimums: [(group: String, credits: Int)]
+    private let mandatoryUnits: [String]
+    private let requiredTotal: Int
+
+    init(_ specification: Attest_V1_Specification) {
+        let rules = specification.rulesOfCombination
+        credits = Dictionary(specification.units.map { ($0.number, Int($0.credits)) }, uniquingKeysWith: { first, _ in first })
+        groupOf = Dictionary(specification.groups.flatMap { group in group.units.map { ($0, group.code) } }, uniquingKeysWith: { first, _ in first })
+        mandatoryGroups = Set(specification.groups.filter(\.mandatory).map(\.code))
+        groupMinimums = rules.groupMinimums.map { ($0.group, Int($0.minimumCredits)) }
+        mandatoryUnits = rules.mandatoryUnits
+        requiredTotal = Int(rules.totalCredits)
+    }
+
+    /// The credits of `achieved` against the rules.
+    func weigh(_ achieved: Set<String>) -> Combination {
+        var total = 0
+        var byGroup: [String: Int] = [:]
+        for unit in achieved {
+            guard let value = credits[unit] else { continue }
+            total += value
+            if let group = groupOf[unit] { byGroup[group, default: 0] += value }
+        }
+        let mandatory = byGroup.filter { mandatoryGroups.contains($0.key) }.values.reduce(0, +)
+        let required = groupMinimums.filter { mandatoryGroups.contains($0.group) }.reduce(0) { $0 + $1.credits }
+        return Combination(
+            total: total, mandatory: mandatory, requiredTotal: requiredTotal, requiredMandatory: required,
+            requiredOptional: groupMinimums.reduce(0) { $0 + $1.credits } - required,
+            met: requiredTotal > 0 && total >= requiredTotal
+                && groupMinimums.allSatisfy { byGroup[$0.group, default: 0] >= $0.credits }
+                && mandatoryUnits.allSatisfy(achieved.contains))
     }
 }
 
@@ -66,21 +140,4 @@ struct Combination {
     let requiredMandatory: Int
     let requiredOptional: Int
     let met: Bool
-
-    init(achieved: Set<String>, specification: Attest_V1_Specification) {
-        let mandatoryGroups = Set(specification.groups.filter(\.mandatory).map(\.code))
-        let groupOf = Dictionary(specification.groups.flatMap { group in group.units.map { ($0, group.code) } }, uniquingKeysWith: { a, _ in a })
-        let credited = specification.units.filter { achieved.contains($0.number) }
-        func credits(_ units: some Sequence<Attest_V1_Unit>) -> Int { units.reduce(0) { $0 + Int($1.credits) } }
-        let rules = specification.rulesOfCombination
-        total = credits(credited)
-        mandatory = credits(credited.filter { groupOf[$0.number].map(mandatoryGroups.contains) == true })
-        requiredMandatory = rules.groupMinimums.filter { mandatoryGroups.contains($0.group) }.reduce(0) { $0 + Int($1.minimumCredits) }
-        requiredOptional = rules.groupMinimums.filter { !mandatoryGroups.contains($0.group) }.reduce(0) { $0 + Int($1.minimumCredits) }
-        requiredTotal = Int(rules.totalCredits)
-        let groupsMet = rules.groupMinimums.allSatisfy { minimum in
-            credits(credited.filter { groupOf[$0.number] == minimum.group }) >= Int(minimum.minimumCredits)
-        }
-        met = rules.totalCredits > 0 && total >= requiredTotal && groupsMet && rules.mandatoryUnits.allSatisfy(achieved.contains)
-    }
 }

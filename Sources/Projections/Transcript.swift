@@ -107,7 +107,7 @@ extension Transcript {
             let status: String
             if standing.transfers[unit.number] != nil {
                 status = "achieved_by_rpl"
-            } else if standing.isAchieved(unit) {
+            } else if record.achieves(unit.number, in: compiled) {
                 status = "achieved"
             } else if criteria.contains(where: { $0.status != "not_assessed" }) {
                 status = "in_progress"
@@ -116,7 +116,7 @@ extension Transcript {
             }
             units.append(UnitProgress(unit: unit.number, group: group, credits: Int(unit.credits), status: status, criteria: criteria))
         }
-        let combination = Combination(achieved: standing.achievedUnits(of: specification), specification: specification)
+        let combination = CombinationRules(specification).weigh(record.achievedUnits(of: compiled))
 
         self.init(
             learner: record.learnerID, qualification: record.qualification,

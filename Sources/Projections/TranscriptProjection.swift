@@ -9,14 +9,13 @@ import SwiftProtobuf
 /// combination were first met.
 public struct TranscriptProjection: Projection {
     public let name = "transcripts"
-    public let version: UInt32 = 1
+    public let version: UInt32 = 2
 
     public init() {}
 
-    public func apply(_ events: [ProjectedEvent], to state: any EntityStore) throws {
-        let records = LearnerRecords(store: state)
+    public func apply(_ events: [ProjectedEvent], to state: ProjectionState) throws {
+        let records = LearnerRecords(state: state)
         for event in events { try apply(event, to: records) }
-        try records.flush()
     }
 
     private func apply(_ projected: ProjectedEvent, to records: LearnerRecords) throws {
@@ -51,20 +50,24 @@ public struct TranscriptProjection: Projection {
                 record.evidence.append(.with { $0.evidenceID = m.evidenceID; $0.unit = m.unit; $0.method = m.method })
             }
         case let .evidenceWithdrawn(m):
-            try records.change(owner: "evidence", m.evidenceID) { record in
+            try records.change(owner: "evidence", m.evidenceID, reweighing: projected) { record in
                 record.evidence.mutate(where: { $0.evidenceID == m.evidenceID }) { $0.withdrawn = true }
             }
         case let .evidenceAssessed(m):
             let learner = try records.owner("evidence", m.evidenceID)
             try records.own("assessment", m.assessmentID, by: learner)
             try records.change(learner) { record in
-                record.decisions.append(.with {
+                let decision = Attest_V1_DecisionEntry.with {
                     $0.assessmentID = m.assessmentID; $0.evidenceID = m.evidenceID; $0.assessor = projected.actor
                     $0.decidedAtMicros = at; $0.decisions = m.decisions
-                })
+                }
+                record.decisions.append(decision)
+                if let evidence = record.evidence.first(where: { $0.evidenceID == m.evidenceID }), !evidence.withdrawn {
+                    record.markMet(decision, unit: evidence.unit, in: try records.specification(of: record, for: projected).compiled)
+                }
             }
         case let .assessmentSampled(m):
-            try records.change(owner: "assessment", m.assessmentID) { record in
+            try records.change(owner: "assessment", m.assessmentID, reweighing: m.outcome == .disagreed ? projected : nil) { record in
                 record.samples.append(.with {
                     $0.sampleID = m.sampleID; $0.assessmentID = m.assessmentID; $0.stage = m.stage; $0.outcome = m.outcome
                     $0.iqa = projected.actor; $0.sampledAtMicros = at
@@ -74,7 +77,7 @@ public struct TranscriptProjection: Projection {
                 }
             }
         case let .decisionRevised(m):
-            try records.change(owner: "assessment", m.assessmentID) { record in
+            try records.change(owner: "assessment", m.assessmentID, reweighing: projected) { record in
                 record.decisions.mutate(where: { $0.assessmentID == m.assessmentID }) { decision in
                     decision.decisions = m.decisions
                     decision.awaitingRevision = false
@@ -85,13 +88,15 @@ public struct TranscriptProjection: Projection {
         case let .rplCredited(m):
             try records.own("rpl", m.rplID, by: m.learnerID)
             try records.change(m.learnerID) { record in
-                record.rpl.append(.with {
+                let credit = Attest_V1_RplEntry.with {
                     $0.rplID = m.rplID; $0.unit = m.unit; $0.basis = m.basis; $0.criteria = m.criteria
                     $0.assessor = projected.actor; $0.creditedAtMicros = at
-                })
+                }
+                record.rpl.append(credit)
+                record.markMet(credit, in: try records.specification(of: record, for: projected).compiled)
             }
         case let .rplRevoked(m):
-            try records.change(owner: "rpl", m.rplID) { record in
+            try records.change(owner: "rpl", m.rplID, reweighing: projected) { record in
                 record.rpl.mutate(where: { $0.rplID == m.rplID }) { $0.revoked = true }
             }
         case .specificationImported, .staffRegistered, .standardisationRecorded:
@@ -106,52 +111,60 @@ public struct TranscriptProjection: Projection {
 }
 
 /// The learner records in a projection's store, with an index from evidence,
-/// assessment, adjustment and RPL ids to their learner. Records read are kept decoded
-/// until `flush` writes the changed ones back: once per batch, not once per event.
+/// assessment, adjustment and RPL ids to their learner.
 final class LearnerRecords {
-    let store: any EntityStore
-    private var cache: [String: Attest_V1_LearnerRecord] = [:]
-    private var changed: Set<String> = []
+    let state: ProjectionState
+    private let records: KeptMessages<Attest_V1_LearnerRecord>
+    private var specifications: [String: (compiled: CompiledSpecification, rules: CombinationRules)] = [:]
 
-    init(store: any EntityStore) { self.store = store }
-
-    func record(_ learner: String) throws -> Attest_V1_LearnerRecord? {
-        if let cached = cache[learner] { return cached }
-        let record = try store.load("learner/" + learner).map { try Attest_V1_LearnerRecord(serializedBytes: $0) }
-        cache[learner] = record
-        return record
+    init(state: ProjectionState) {
+        self.state = state
+        records = state.messages(Attest_V1_LearnerRecord.self)
     }
 
-    func save(_ record: Attest_V1_LearnerRecord) throws {
-        cache[record.learnerID] = record
-        changed.insert(record.learnerID)
-    }
+    /// Where the learner's record is kept.
+    static func key(_ learner: String) -> String { "learner/" + learner }
 
-    /// Writes the records changed since the last flush.
-    func flush() throws {
-        for learner in changed {
-            try store.save("learner/" + learner, cache[learner]!.serializedBytes())
+    func record(_ learner: String) throws -> Attest_V1_LearnerRecord? { try records.get(Self.key(learner)) }
+
+    func save(_ record: Attest_V1_LearnerRecord) throws { records.set(Self.key(record.learnerID), record) }
+
+    /// The specification version the learner is registered on, with its rules of combination.
+    func specification(of record: Attest_V1_LearnerRecord, for projected: ProjectedEvent) throws -> (compiled: CompiledSpecification, rules: CombinationRules) {
+        let key = "\(record.qualification)@\(record.specificationVersion)"
+        if let known = specifications[key] { return known }
+        guard let compiled = try projected.specification(record.qualification, record.specificationVersion) else {
+            throw ProjectionError("specification \(key) of learner \(record.learnerID) is missing")
         }
-        changed.removeAll()
+        specifications[key] = (compiled, CombinationRules(compiled.specification))
+        return specifications[key]!
     }
 
-    func change(_ learner: String, _ body: (inout Attest_V1_LearnerRecord) -> Void) throws {
-        guard var record = try record(learner) else { throw ProjectionError("learner \(learner) has no record") }
-        body(&record)
-        try save(record)
+    /// Changes the learner's record; with `projected`, then works out afresh which
+    /// criteria it meets, for a change that can undo a decision or a credit.
+    func change(
+        _ learner: String, reweighing projected: ProjectedEvent? = nil, _ body: (inout Attest_V1_LearnerRecord) throws -> Void
+    ) throws {
+        let changed = try records.update(Self.key(learner)) { record in
+            try body(&record)
+            if let projected { record.recomputeMet(in: try specification(of: record, for: projected).compiled) }
+        }
+        guard changed else { throw ProjectionError("learner \(learner) has no record") }
     }
 
     func own(_ kind: String, _ id: String, by learner: String) throws {
-        try store.save("owner/\(kind)/\(id)", Array(learner.utf8))
+        try state.save("owner/" + kind + "/" + id, Array(learner.utf8))
     }
 
     func owner(_ kind: String, _ id: String) throws -> String {
-        guard let learner = try store.load("owner/\(kind)/\(id)") else { throw ProjectionError("\(kind) \(id) has no learner") }
+        guard let learner = try state.load("owner/" + kind + "/" + id) else { throw ProjectionError("\(kind) \(id) has no learner") }
         return String(decoding: learner, as: UTF8.self)
     }
 
-    func change(owner kind: String, _ id: String, _ body: (inout Attest_V1_LearnerRecord) -> Void) throws {
-        try change(try owner(kind, id), body)
+    func change(
+        owner kind: String, _ id: String, reweighing projected: ProjectedEvent? = nil, _ body: (inout Attest_V1_LearnerRecord) throws -> Void
+    ) throws {
+        try change(try owner(kind, id), reweighing: projected, body)
     }
 
     /// The learner the event concerns, for the events that concern one.
@@ -174,22 +187,6 @@ final class LearnerRecords {
         }
     }
 
-    /// Whether `record` achieves `unit` (with `criteria`): the cheap, one-unit form of
-    /// `Standing`, run after every decision.
-    static func achieves(_ unit: String, criteria: Set<String>, in record: Attest_V1_LearnerRecord) -> Bool {
-        var met = Set<String>()
-        for rpl in record.rpl where !rpl.revoked && rpl.unit == unit {
-            if rpl.basis == .creditTransfer { return true }
-            met.formUnion(rpl.criteria)
-        }
-        var evidence = Set<String>()
-        for entry in record.evidence where entry.unit == unit && !entry.withdrawn { evidence.insert(entry.evidenceID) }
-        for decision in record.decisions where !decision.awaitingRevision && evidence.contains(decision.evidenceID) {
-            for outcome in decision.decisions where outcome.outcome == .met { met.insert(outcome.criterion) }
-        }
-        return !criteria.isEmpty && met.isSuperset(of: criteria)
-    }
-
     /// The unit a decision or credit concerns.
     private func unit(of event: DomainEvent, in record: Attest_V1_LearnerRecord) -> String? {
         let evidence: String?
@@ -205,11 +202,9 @@ final class LearnerRecords {
     /// Records a certificate claim, refusing it unless the learner meets the rules of
     /// combination and a summative sample of their decisions was agreed.
     func claimCertificate(for learner: String, by projected: ProjectedEvent, at micros: Int64) throws {
-        guard var record = try record(learner),
-              let specification = try projected.specification(record.qualification, record.specificationVersion)
-        else { throw ProjectionError("learner \(learner) has no record") }
-        let combination = Combination(
-            achieved: Standing(record).achievedUnits(of: specification.specification), specification: specification.specification)
+        guard var record = try record(learner) else { throw ProjectionError("learner \(learner) has no record") }
+        let registered = try specification(of: record, for: projected)
+        let combination = registered.rules.weigh(record.achievedUnits(of: registered.compiled))
         guard combination.met else {
             throw projected.refusal(
                 "certificate-earned",
@@ -227,16 +222,13 @@ final class LearnerRecords {
     func noteAchievement(of projected: ProjectedEvent, at micros: Int64) throws {
         guard let learner = try learner(of: projected.event), var record = try record(learner),
               record.achievedAtMicros == 0,
-              let specification = try projected.specification(record.qualification, record.specificationVersion),
-              let unit = unit(of: projected.event, in: record),
-              let criteria = specification.criteria[unit],
-              Self.achieves(unit, criteria: criteria, in: record)
+              let unit = unit(of: projected.event, in: record)
         else { return }
-        let achieved = Standing(record).achievedUnits(of: specification.specification)
-        if Combination(achieved: achieved, specification: specification.specification).met {
-            record.achievedAtMicros = micros
-            try save(record)
-        }
+        let registered = try specification(of: record, for: projected)
+        guard record.achieves(unit, in: registered.compiled), registered.rules.weigh(record.achievedUnits(of: registered.compiled)).met
+        else { return }
+        record.achievedAtMicros = micros
+        try save(record)
     }
 }
 

@@ -6,9 +6,9 @@ extension CentreStore {
     /// or `nil` for an unknown learner.
     public func transcript(of learner: String, asOf point: AsOf? = nil) throws -> Transcript? {
         try read(asOf: point) { snapshot in
-            guard let record = try LearnerRecords(store: snapshot.state(of: TranscriptProjection().name)).record(learner),
-                  let compiled = try snapshot.specification(record.qualification, version: record.specificationVersion)
-            else { return nil }
+            guard let bytes = try snapshot.state(of: TranscriptProjection().name).load(LearnerRecords.key(learner)) else { return nil }
+            let record = try Attest_V1_LearnerRecord(serializedBytes: bytes)
+            guard let compiled = try snapshot.specification(record.qualification, version: record.specificationVersion) else { return nil }
             return Transcript(record: record, specification: compiled)
         }
     }

@@ -1,6 +1,7 @@
 import AttestTesting
 import Foundation
 import Merkle
+import Simulation
 import SwiftProtobuf
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
     /// The direct encoder must write exactly what swift-protobuf writes for the same record.
     @Test(arguments: 0..<40)
     func encodesExactlyAsSwiftProtobuf(seed: Int) throws {
-        var generator = SplitMix(seed: UInt64(seed))
+        var generator = SeededRandom(seed: UInt64(seed))
         var draft = SampleEvents.note("stream-\(generator.next() % 1000)", payloadBytes: Int(generator.next() % 400))
         draft.schemaVersion = UInt32(1 + generator.next() % 300)
         draft.occurredAt = Date(microsecondsSinceEpoch: Int64(bitPattern: generator.next()) % 4_000_000_000_000_000)
@@ -42,18 +43,5 @@ import Testing
         record.previousHash = Data(previous.bytes)
         #expect(direct == (try record.serializedBytes() as [UInt8]))
         #expect(try Record(serializedBytes: direct) == record)
-    }
-}
-
-/// A small deterministic generator for reproducible cases.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

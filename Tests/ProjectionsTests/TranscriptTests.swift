@@ -1,6 +1,8 @@
 import AttestTesting
 import Assessment
-import Projections
+@testable import Projections
+import Records
+import Simulation
 import Testing
 
 @Suite struct TranscriptTests {
@@ -90,17 +92,40 @@ import Testing
         try centre.recordFullQualification()
         let reopened = try CentreStore(openingAt: centre.path, projections: CentreStore.reports)
         #expect(try reopened.projectionStatus().map(\.status) == [
-            .stale(storedVersion: nil, codeVersion: 1), .stale(storedVersion: nil, codeVersion: 1),
+            .stale(storedVersion: nil, codeVersion: TranscriptProjection().version),
+            .stale(storedVersion: nil, codeVersion: AuditProjection().version),
         ])
         do {
             _ = try reopened.transcript(of: "L1")
             Issue.record("a stale report was served")
         } catch let stale as StaleProjection {
-            #expect(stale.description == "the transcripts report has never been built in this store and this is version 1: run `attest rebuild STORE transcripts` to rebuild it from the log (or pass --rebuild)")
+            #expect(stale.description == "the transcripts report has never been built in this store and this is version \(TranscriptProjection().version): run `attest rebuild STORE transcripts` to rebuild it from the log (or pass --rebuild)")
         }
         try reopened.rebuild()
         #expect(try reopened.projectionStatus().map(\.status) == [.current, .current])
         #expect(try #require(try reopened.transcript(of: "L1")).rulesOfCombinationMet)
         #expect(try reopened.transcript(of: "nobody") == nil)
+    }
+
+    @Test func theCriteriaMetKeptWithEachDecisionEqualThoseWorkedOutAfresh() throws {
+        let centre = try TestCentre(projections: CentreStore.reports)
+        var lines: [String] = []
+        try CentreGenerator(learners: 80, seed: 4, specification: centre.specification).generate { lines.append($0) }
+        try centre.store.append(lines: lines, batchSize: 500) { _, _ in }
+        let records = try centre.store.readProjections { snapshot in
+            try snapshot.entries(of: "transcripts", prefix: "learner/").map { entry in
+                let record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
+                return (record, try #require(try snapshot.specification(record.qualification, version: record.specificationVersion)))
+            }
+        }
+        #expect(records.count == 80)
+        // Disagreed samples and withdrawn evidence take criteria back: the cases worked out afresh.
+        #expect(records.contains { $0.0.samples.contains { $0.outcome == .disagreed } })
+        #expect(records.contains { $0.0.evidence.contains(where: \.withdrawn) })
+        for (record, specification) in records {
+            var afresh = record
+            afresh.recomputeMet(in: specification)
+            #expect(record.met == afresh.met, "learner \(record.learnerID)")
+        }
     }
 }

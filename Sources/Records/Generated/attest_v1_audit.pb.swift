@@ -33,7 +33,9 @@ public nonisolated struct Attest_V1_AssessorActivity: Sendable {
 
   public var decisions: UInt64 = 0
 
-  public var learners: [String] = []
+  /// Distinct learners whose evidence the assessor judged; each pair is marked by an
+  /// entry `assessed/ASSESSOR/LEARNER`.
+  public var learners: UInt64 = 0
 
   public var units: [String] = []
 
@@ -131,7 +133,7 @@ fileprivate nonisolated let _protobuf_package = "attest.v1"
 
 nonisolated extension Attest_V1_AssessorActivity: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AssessorActivity"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}staff_id\0\u{1}decisions\0\u{1}learners\0\u{1}units\0\u{1}methods\0\u{1}sampled\0\u{1}agreed\0\u{1}disagreed\0\u{3}last_standardisation_micros\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}staff_id\0\u{1}decisions\0\u{2}\u{2}units\0\u{1}methods\0\u{1}sampled\0\u{1}agreed\0\u{1}disagreed\0\u{3}last_standardisation_micros\0\u{1}learners\0\u{c}\u{3}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -141,13 +143,13 @@ nonisolated extension Attest_V1_AssessorActivity: SwiftProtobuf.Message, SwiftPr
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.staffID) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.decisions) }()
-      case 3: try { try decoder.decodeRepeatedStringField(value: &self.learners) }()
       case 4: try { try decoder.decodeRepeatedStringField(value: &self.units) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.methods) }()
       case 6: try { try decoder.decodeSingularUInt64Field(value: &self.sampled) }()
       case 7: try { try decoder.decodeSingularUInt64Field(value: &self.agreed) }()
       case 8: try { try decoder.decodeSingularUInt64Field(value: &self.disagreed) }()
       case 9: try { try decoder.decodeSingularInt64Field(value: &self.lastStandardisationMicros) }()
+      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.learners) }()
       default: break
       }
     }
@@ -159,9 +161,6 @@ nonisolated extension Attest_V1_AssessorActivity: SwiftProtobuf.Message, SwiftPr
     }
     if self.decisions != 0 {
       try visitor.visitSingularUInt64Field(value: self.decisions, fieldNumber: 2)
-    }
-    if !self.learners.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.learners, fieldNumber: 3)
     }
     if !self.units.isEmpty {
       try visitor.visitRepeatedStringField(value: self.units, fieldNumber: 4)
@@ -180,6 +179,9 @@ nonisolated extension Attest_V1_AssessorActivity: SwiftProtobuf.Message, SwiftPr
     }
     if self.lastStandardisationMicros != 0 {
       try visitor.visitSingularInt64Field(value: self.lastStandardisationMicros, fieldNumber: 9)
+    }
+    if self.learners != 0 {
+      try visitor.visitSingularUInt64Field(value: self.learners, fieldNumber: 10)
     }
     try unknownFields.traverse(visitor: &visitor)
   }

@@ -12,6 +12,11 @@
 /// computed from, against the learner's specification version. Derived from the log
 /// and rebuilt from it; never hashed.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import SwiftProtobuf
 
 // If the compiler emits an error on this type, it is because this file
@@ -52,6 +57,11 @@ public nonisolated struct Attest_V1_LearnerRecord: Sendable {
 
   /// When the certificate was claimed, µs since the epoch; 0 until then.
   public var certificatedAtMicros: Int64 = 0
+
+  /// The criteria met, by unit: bit i (byte i / 8, value 1 << (i % 8)) stands for the
+  /// unit's criterion at position i in the specification. Derived from the entries above,
+  /// kept so that the rules of combination are weighed cheaply after each decision.
+  public var met: Dictionary<String,Data> = [:]
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -171,7 +181,7 @@ fileprivate nonisolated let _protobuf_package = "attest.v1"
 
 nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LearnerRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{1}withdrawn\0\u{3}achieved_at_micros\0\u{1}evidence\0\u{1}decisions\0\u{1}rpl\0\u{1}adjustments\0\u{1}samples\0\u{3}certificated_at_micros\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{1}withdrawn\0\u{3}achieved_at_micros\0\u{1}evidence\0\u{1}decisions\0\u{1}rpl\0\u{1}adjustments\0\u{1}samples\0\u{3}certificated_at_micros\0\u{1}met\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -190,6 +200,7 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
       case 9: try { try decoder.decodeRepeatedMessageField(value: &self.adjustments) }()
       case 10: try { try decoder.decodeRepeatedMessageField(value: &self.samples) }()
       case 11: try { try decoder.decodeSingularInt64Field(value: &self.certificatedAtMicros) }()
+      case 12: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufBytes>.self, value: &self.met) }()
       default: break
       }
     }
@@ -229,6 +240,9 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
     if self.certificatedAtMicros != 0 {
       try visitor.visitSingularInt64Field(value: self.certificatedAtMicros, fieldNumber: 11)
     }
+    if !self.met.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufBytes>.self, value: self.met, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -244,6 +258,7 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
     if lhs.adjustments != rhs.adjustments {return false}
     if lhs.samples != rhs.samples {return false}
     if lhs.certificatedAtMicros != rhs.certificatedAtMicros {return false}
+    if lhs.met != rhs.met {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,92 @@
+import SwiftProtobuf
+
+/// A projection's state as it applies events: entries by key in its database, read and
+/// written through `base`, and messages kept decoded between events until the runner
+/// writes them back: after each appended batch, and only now and then during a rebuild,
+/// so that a rebuild decodes and encodes each message seldom, not once per event.
+///
+/// A key holds either raw bytes (`load`, `save`) or a message, never both.
+public final class ProjectionState {
+    /// The transaction's view of the projection's database (or a store in memory).
+    var base: any EntityStore
+    private var tables: [ObjectIdentifier: any KeptTable] = [:]
+
+    init(base: any EntityStore) { self.base = base }
+
+    public func load(_ key: String) throws -> [UInt8]? { try base.load(key) }
+
+    public func save(_ key: String, _ value: [UInt8]) throws { try base.save(key, value) }
+
+    /// The messages of type `M` kept decoded.
+    public func messages<M: SwiftProtobuf.Message>(_ type: M.Type) -> KeptMessages<M> {
+        if let table = tables[ObjectIdentifier(type)] { return table as! KeptMessages<M> }
+        let table = KeptMessages<M>(state: self)
+        tables[ObjectIdentifier(type)] = table
+        return table
+    }
+
+    /// Messages kept decoded.
+    var keptCount: Int { tables.values.reduce(0) { $0 + $1.count } }
+
+    /// Writes the changed messages to `base` and forgets every message kept.
+    func flush() throws {
+        for table in tables.values { try table.flush(to: base) }
+    }
+}
+
+/// Messages of one type, by key, kept decoded by a `ProjectionState`.
+public final class KeptMessages<M: SwiftProtobuf.Message> {
+    private struct Entry {
+        var message: M
+        var changed: Bool
+    }
+
+    private unowned let state: ProjectionState
+    private var entries: [String: Entry] = [:]
+
+    init(state: ProjectionState) { self.state = state }
+
+    /// The message under `key`, if any.
+    public func get(_ key: String) throws -> M? {
+        try entry(key) ? entries[key]!.message : nil
+    }
+
+    public func set(_ key: String, _ message: M) {
+        entries[key] = Entry(message: message, changed: true)
+    }
+
+    /// Changes the message under `key` in place; false when there is none.
+    @discardableResult
+    public func update(_ key: String, _ body: (inout M) throws -> Void) throws -> Bool {
+        guard try entry(key) else { return false }
+        func change(_ entry: inout Entry) throws {
+            entry.changed = true
+            try body(&entry.message)
+        }
+        try change(&entries[key]!)
+        return true
+    }
+
+    /// Loads the entry under `key` unless it is kept; whether there is one.
+    private func entry(_ key: String) throws -> Bool {
+        if entries[key] != nil { return true }
+        guard let bytes = try state.base.load(key) else { return false }
+        entries[key] = Entry(message: try M(serializedBytes: bytes), changed: false)
+        return true
+    }
+}
+
+/// What `ProjectionState` needs of a table of kept messages, whatever their type.
+protocol KeptTable: AnyObject {
+    var count: Int { get }
+    func flush(to store: any EntityStore) throws
+}
+
+extension KeptMessages: KeptTable {
+    var count: Int { entries.count }
+
+    func flush(to store: any EntityStore) throws {
+        for (key, entry) in entries where entry.changed { try store.save(key, entry.message.serializedBytes()) }
+        entries.removeAll(keepingCapacity: true)
+    }
+}
