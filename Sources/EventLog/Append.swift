@@ -30,6 +30,8 @@ extension EventLog {
             var results: [Appended] = []
             results.reserveCapacity(drafts.count)
             var encoder = RecordEncoder()
+            var lastID = try lastKey(eventIDs, in: txn)
+            var lastStreamKey = try lastKey(streams, in: txn)
 
             for (index, draft) in drafts.enumerated() {
                 if let problem = draft.problem() {
@@ -37,7 +39,7 @@ extension EventLog {
                 }
                 let sequenceKey = BigEndian.bytes(state.sequence + 1)
                 do {
-                    try Self.insert(eventIDs, key: draft.id.bytes, value: sequenceKey, in: txn)
+                    try Self.insert(eventIDs, key: draft.id.bytes, value: sequenceKey, after: &lastID, in: txn)
                 } catch LMDBError.keyExists {
                     results.append(try original(of: draft, in: txn, index: index))
                     continue
@@ -55,7 +57,8 @@ extension EventLog {
                     try txn.put(log, key: sequenceKey, value: bytes, flags: .append)
                     return ChainHash.of(bytes)
                 }
-                try Self.insert(streams, key: Self.streamKey(draft.streamID, appended.streamVersion), value: sequenceKey, in: txn)
+                try Self.insert(
+                    streams, key: Self.streamKey(draft.streamID, appended.streamVersion), value: sequenceKey, after: &lastStreamKey, in: txn)
 
                 state.edge.append(state.chainHash)
                 state.sequence = appended.sequence
@@ -71,14 +74,22 @@ extension EventLog {
         }
     }
 
-    /// Puts a new entry, as an append when its key sorts after every other.
+    /// Puts a new entry, as an append when its key sorts after `last`, the database's
+    /// last key, which it then becomes.
     /// - Throws: `LMDBError.keyExists` when `key` is already there.
-    private static func insert(_ database: Database, key: [UInt8], value: [UInt8], in txn: borrowing WriteTransaction) throws {
-        do {
-            try txn.put(database, key: key, value: value, flags: [.append, .noOverwrite])
-        } catch LMDBError.keyExists {
-            try txn.put(database, key: key, value: value, flags: .noOverwrite)
+    private static func insert(
+        _ database: Database, key: [UInt8], value: [UInt8], after last: inout [UInt8]?, in txn: borrowing WriteTransaction
+    ) throws {
+        // LMDB's default order: bytewise, a prefix first.
+        guard last.map({ $0.lexicographicallyPrecedes(key) }) ?? true else {
+            return try txn.put(database, key: key, value: value, flags: .noOverwrite)
         }
+        try txn.put(database, key: key, value: value, flags: [.append, .noOverwrite])
+        last = key
+    }
+
+    private func lastKey(_ database: Database, in txn: borrowing WriteTransaction) throws -> [UInt8]? {
+        try txn.withCursor(database) { cursor in try cursor.last().map { Array($0.key) } }
     }
 
     /// The original position of `draft`'s id, already in the log: the same content is an
