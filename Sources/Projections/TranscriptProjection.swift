@@ -9,7 +9,7 @@ import SwiftProtobuf
 /// combination were first met.
 public struct TranscriptProjection: Projection {
     public let name = "transcripts"
-    public let version: UInt32 = 1
+    public let version: UInt32 = 2
 
     public init() {}
 
@@ -25,6 +25,7 @@ public struct TranscriptProjection: Projection {
         case let .learnerRegistered(m):
             try records.save(.with {
                 $0.learnerID = m.learnerID; $0.qualification = m.qualification; $0.specificationVersion = m.specificationVersion
+                $0.uln = m.uln
             })
             return
         case let .learnerWithdrawn(m):
@@ -60,7 +61,8 @@ public struct TranscriptProjection: Projection {
             try records.change(learner) { record in
                 record.decisions.append(.with {
                     $0.assessmentID = m.assessmentID; $0.evidenceID = m.evidenceID; $0.assessor = projected.actor
-                    $0.decidedAtMicros = at; $0.decisions = m.decisions
+                    $0.decidedAtMicros = at; $0.decisions = m.decisions.map(\.decision)
+                    for decision in m.decisions where decision.method != .unspecified { $0.methods[decision.criterion] = decision.method }
                 })
             }
         case let .assessmentSampled(m):

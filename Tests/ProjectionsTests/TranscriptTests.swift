@@ -90,13 +90,13 @@ import Testing
         try centre.recordFullQualification()
         let reopened = try CentreStore(openingAt: centre.path, projections: CentreStore.reports)
         #expect(try reopened.projectionStatus().map(\.status) == [
-            .stale(storedVersion: nil, codeVersion: 1), .stale(storedVersion: nil, codeVersion: 1),
+            .stale(storedVersion: nil, codeVersion: 2), .stale(storedVersion: nil, codeVersion: 2),
         ])
         do {
             _ = try reopened.transcript(of: "L1")
             Issue.record("a stale report was served")
         } catch let stale as StaleProjection {
-            #expect(stale.description == "the transcripts report has never been built in this store and this is version 1: run `attest rebuild STORE transcripts` to rebuild it from the log (or pass --rebuild)")
+            #expect(stale.description == "the transcripts report has never been built in this store and this is version 2: run `attest rebuild STORE transcripts` to rebuild it from the log (or pass --rebuild)")
         }
         try reopened.rebuild()
         #expect(try reopened.projectionStatus().map(\.status) == [.current, .current])

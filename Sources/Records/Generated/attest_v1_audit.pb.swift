@@ -100,9 +100,13 @@ public nonisolated struct Attest_V1_DecisionFacts: Sendable {
 
   public var unit: String = String()
 
+  /// The evidence's method.
   public var method: Attest_V1_EvidenceMethod = .unspecified
 
   public var sampled: Bool = false
+
+  /// Every method that confirmed one of the decision's criteria, in criterion order.
+  public var methods: [Attest_V1_EvidenceMethod] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -291,7 +295,7 @@ nonisolated extension Attest_V1_Tally: SwiftProtobuf.Message, SwiftProtobuf._Mes
 
 nonisolated extension Attest_V1_DecisionFacts: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DecisionFacts"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}assessor\0\u{1}unit\0\u{1}method\0\u{1}sampled\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}assessor\0\u{1}unit\0\u{1}method\0\u{1}sampled\0\u{1}methods\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -303,6 +307,7 @@ nonisolated extension Attest_V1_DecisionFacts: SwiftProtobuf.Message, SwiftProto
       case 2: try { try decoder.decodeSingularStringField(value: &self.unit) }()
       case 3: try { try decoder.decodeSingularEnumField(value: &self.method) }()
       case 4: try { try decoder.decodeSingularBoolField(value: &self.sampled) }()
+      case 5: try { try decoder.decodeRepeatedEnumField(value: &self.methods) }()
       default: break
       }
     }
@@ -321,6 +326,9 @@ nonisolated extension Attest_V1_DecisionFacts: SwiftProtobuf.Message, SwiftProto
     if self.sampled != false {
       try visitor.visitSingularBoolField(value: self.sampled, fieldNumber: 4)
     }
+    if !self.methods.isEmpty {
+      try visitor.visitPackedEnumField(value: self.methods, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -329,6 +337,7 @@ nonisolated extension Attest_V1_DecisionFacts: SwiftProtobuf.Message, SwiftProto
     if lhs.unit != rhs.unit {return false}
     if lhs.method != rhs.method {return false}
     if lhs.sampled != rhs.sampled {return false}
+    if lhs.methods != rhs.methods {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
