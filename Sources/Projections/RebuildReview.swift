@@ -25,6 +25,12 @@ public struct RebuildReview: Codable, Equatable, Sendable {
         /// `nil`: never built in this store.
         public var storedVersion: UInt32?
         public var codeVersion: UInt32
+
+        public init(name: String, storedVersion: UInt32?, codeVersion: UInt32) {
+            self.name = name
+            self.storedVersion = storedVersion
+            self.codeVersion = codeVersion
+        }
     }
 
     public struct LearnerChanges: Codable, Equatable, Sendable {
