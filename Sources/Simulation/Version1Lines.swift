@@ -6,8 +6,9 @@ public enum Version1Lines {
     /// `line` without what version 1 could not record: a registration's `uln` and, unless
     /// `keepingMethods`, the `method` a criterion names. Other lines are returned as they are.
     public static func withoutVersion2Facts(_ line: String, keepingMethods: Bool = false) throws -> String {
-        guard var (object, type, payload) = try parse(line) else { return line }
-        switch type {
+        guard let parsed = try parse(line) else { return line }
+        var (object, payload) = (parsed.object, parsed.payload)
+        switch parsed.type {
         case "learner.registered":
             payload["uln"] = nil
         case "evidence.assessed" where !keepingMethods:
@@ -23,8 +24,9 @@ public enum Version1Lines {
     /// type or says what version 1 cannot (a criterion's own method, or adjustments that
     /// differ between criteria).
     public static func version1(_ line: String) throws -> String? {
-        guard var (object, type, payload) = try parse(line) else { return nil }
-        switch type {
+        guard let parsed = try parse(line) else { return nil }
+        var (object, payload) = (parsed.object, parsed.payload)
+        switch parsed.type {
         case "learner.registered":
             guard payload["uln"] == nil else { return nil }
         case "evidence.assessed":
