@@ -41,12 +41,17 @@ public enum Upcasters {
         Upcaster(.evidenceAssessed, from: 1, evidenceAssessedV2),
     ]
 
-    static let byKey: [String: Upcaster] = Dictionary(
-        all.map { ("\($0.type.rawValue)@\($0.from)", $0) }, uniquingKeysWith: { first, _ in first })
+    private struct Key: Hashable {
+        let type: EventType
+        let from: UInt32
+    }
+
+    private static let byKey: [Key: Upcaster] = Dictionary(
+        all.map { (Key(type: $0.type, from: $0.from), $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The step that reads version `version` of `type`, if there is one.
     public static func step(_ type: EventType, from version: UInt32) -> Upcaster? {
-        byKey["\(type.rawValue)@\(version)"]
+        byKey[Key(type: type, from: version)]
     }
 
     /// The message payloads of `type` at schema `version` are stored with, or `nil` when
