@@ -10,6 +10,8 @@
 # Input: v1/centre.ndjson (`attest generate --learners 6 --seed 1` at 538ffb3) and
 # v1/extra.ndjson (a learner known by a centre reference, registered then withdrawn).
 # Output: v1/store/data.mdb, v1/expected/transcript-LEARNER.json, v1/expected/audit.json.
+# A new run gives the same reports; the store's bytes differ, since each record carries
+# the clock of the append that stored it (and so do the hashes chained over them).
 set -euo pipefail
 cd "$(dirname "$0")"
 commit=538ffb3
