@@ -54,6 +54,12 @@ public struct RebuildReview: Codable, Equatable, Sendable {
         public var figure: String
         public var stored: String?
         public var rebuilt: String?
+
+        public init(figure: String, stored: String?, rebuilt: String?) {
+            self.figure = figure
+            self.stored = stored
+            self.rebuilt = rebuilt
+        }
     }
 
     /// Whether the rebuild changes nothing that was reviewed.

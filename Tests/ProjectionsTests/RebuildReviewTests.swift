@@ -16,6 +16,16 @@ struct TranscriptsWithoutApprovals: Projection {
     }
 }
 
+/// The audit as a new version of its code might keep it: this one forgets standardisation.
+struct AuditWithoutStandardisation: Projection {
+    let name = AuditProjection().name
+    let version: UInt32 = 99
+
+    func apply(_ events: [ProjectedEvent], to state: any EntityStore) throws {
+        try AuditProjection().apply(events.filter { if case .standardisationRecorded = $0.event { false } else { true } }, to: state)
+    }
+}
+
 /// `reviewRebuild`: what a rebuild would change, without writing a byte.
 @Suite struct RebuildReviewTests {
     static let auditDate = Date(timeIntervalSince1970: 1_800_000_000)
@@ -68,6 +78,28 @@ struct TranscriptsWithoutApprovals: Projection {
         #expect(try upgraded.transcripts().map(\.learner) == inline.map(\.learner))
         #expect(try upgraded.reviewRebuild(["transcripts"]).changesNothing)
         #expect(try Fixtures.sha256(ofFile: file) != before)
+    }
+
+    @Test func anAuditVersionChangeIsListedFigureByFigure() throws {
+        let centre = try Self.centre(learners: 20)
+        let stored = try centre.store.audit(on: Self.auditDate)
+        let leads = stored.iqas.filter { $0.standardisationsLed > 0 }
+        #expect(!leads.isEmpty)
+        let upgraded = try CentreStore(openingAt: centre.path, projections: [TranscriptProjection(), AuditWithoutStandardisation()])
+        let review = try upgraded.reviewRebuild(["audit"], auditOn: Self.auditDate)
+        #expect(review.transcripts == nil && review.learners == 0)
+        let changes = try #require(review.audit)
+        for lead in leads {
+            #expect(changes.contains(.init(figure: "iqas[\(lead.id)].standardisationsLed", stored: "\(lead.standardisationsLed)", rebuilt: "0")))
+        }
+        for assessor in stored.assessors where assessor.lastStandardisation != nil {
+            #expect(changes.contains(.init(figure: "assessors[\(assessor.id)].lastStandardisation", stored: assessor.lastStandardisation, rebuilt: nil)))
+        }
+        // Nothing but standardisation, and the gap it leaves, changes.
+        #expect(changes.allSatisfy {
+            $0.figure.hasSuffix(".standardisationsLed") || $0.figure.hasSuffix(".lastStandardisation")
+                || $0.figure == "gaps.assessorsNotStandardised"
+        })
     }
 
     @Test func aReportTheStoreDoesNotKeepIsNamed() throws {
