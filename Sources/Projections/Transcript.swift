@@ -78,6 +78,13 @@ public struct Transcript: Codable, Equatable, Sendable {
 }
 
 extension Transcript {
+    /// The learner as headings name them: the centre's reference, and the ULN when it is
+    /// another number, e.g. `C-0042 (ULN 4567890123)`.
+    public var learnerHeading: String {
+        guard let uln, uln != learner else { return learner }
+        return "\(learner) (ULN \(uln))"
+    }
+
     /// The transcript of `record` against `specification`.
     init(record: Attest_V1_LearnerRecord, specification compiled: CompiledSpecification) {
         let specification = compiled.specification
