@@ -78,7 +78,7 @@ let package = Package(
             path: "Tools/Benchmarks"
         ),
         // Temporary stores and sample events for the tests.
-        .target(name: "AttestTesting", dependencies: ["Assessment", "EventLog", "Records"]),
+        .target(name: "AttestTesting", dependencies: ["Assessment", "EventLog", "Merkle", "Records"]),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "AttestTesting"]),
         .testTarget(name: "MerkleTests", dependencies: ["Merkle"]),
         .testTarget(
@@ -95,7 +95,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Assessment", "AttestTesting", "Records", "Simulation"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Assessment", "AttestTesting", "EventLog", "Records", "Simulation"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Assessment", "AttestTesting"]),
         .testTarget(name: "AttestTests", dependencies: ["EventLog", "LMDB", "AttestTesting", "attest", "attest-bench"]),
     ]

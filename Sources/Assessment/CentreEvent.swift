@@ -29,21 +29,27 @@ public struct CentreEvent: Sendable {
         guard let type = EventType(rawValue: envelope.eventType) else {
             throw EventInputError("unknown event type \"\(envelope.eventType)\"")
         }
-        guard envelope.schemaVersion == type.currentVersion else {
-            throw EventInputError("\(type.rawValue) is written at schema version \(type.currentVersion), not \(envelope.schemaVersion)")
+        // A line without a schemaVersion is written at the current one; an older one is
+        // accepted (for input made by older tools), stored as given and upcast when read.
+        let version = envelope.schemaVersion == 0 ? type.currentVersion : envelope.schemaVersion
+        guard let storedType = Upcasters.storedType(type, version: version) else {
+            throw EventInputError("\(type.rawValue) has schema \(Upcasters.versions(of: type)), not \(version)")
         }
-        let event: DomainEvent
+        let stored: any SwiftProtobuf.Message
         do {
-            event = try DomainEvent(type: type, json: envelope.payload)
+            stored = try storedType.init(jsonUTF8Bytes: envelope.payload, options: .init())
         } catch let error as JSONDecodingError {
-            throw EventInputError("payload of \(type.rawValue): \(Self.explain(error))")
+            let named = version == type.currentVersion ? type.rawValue : "\(type.rawValue) version \(version)"
+            throw EventInputError("payload of \(named): \(Self.explain(error))")
         }
+        let event = try DomainEvent(type: type, version: version, message: stored)
         if !envelope.streamID.isEmpty, envelope.streamID != event.streamID {
             throw EventInputError("stream must be \(event.streamID) for this event (or be left out), not \(envelope.streamID)")
         }
         var draft = envelope
         draft.streamID = event.streamID
-        draft.payload = try event.binaryPayload()
+        draft.schemaVersion = version
+        draft.payload = try stored.serializedData()
         self.event = event
         self.draft = draft
     }

@@ -176,10 +176,23 @@ struct RuleContext {
         }
         _ = try staffMember(m.assessor, as: .assessor, for: "assessor")
         _ = try staffMember(m.internalQualityAssurer, as: .internalQualityAssurer, for: "internal quality assurer")
+        if !m.uln.isEmpty { try registerULN(m.uln, of: m.learnerID) }
         var state = Attest_V1_LearnerState()
         state.registration = m
         state.registeredAtMicros = micros
         try entities.set("learner", m.learnerID, state)
+    }
+
+    /// Refuses a ULN that is not 10 digits (the first not 0) or that another learner holds,
+    /// and remembers whose it is.
+    func registerULN(_ uln: String, of learner: String) throws {
+        guard uln.utf8.count == 10, uln.utf8.allSatisfy({ (0x30...0x39).contains($0) }), !uln.hasPrefix("0") else {
+            throw RuleViolation("well-formed", "uln \(uln) is not a unique learner number (10 digits, the first not 0)")
+        }
+        if let holder = try entities.store.load("uln/" + uln) {
+            throw RuleViolation("uln-unique", "ULN \(uln) is already learner \(String(decoding: holder, as: UTF8.self))'s")
+        }
+        try entities.store.save("uln/" + uln, Array(learner.utf8))
     }
 
     /// The learner, registered and not withdrawn, with events dated after the registration.
@@ -353,7 +366,10 @@ struct RuleContext {
         let unit = evidence.submission.unit
         let learner = try activeLearner(evidence.submission.learnerID)
         try checkJudge(of: evidence)
-        try checkDecisions(m.decisions, against: evidence)
+        try checkDecisions(m.decisions.map(\.decision), against: evidence)
+        if let unnamed = m.decisions.first(where: { if case .UNRECOGNIZED = $0.method { true } else { false } }) {
+            throw RuleViolation("well-formed", "criterion \(unnamed.criterion) names an unknown method")
+        }
         try checkOrder("assessment", after: evidence.occurredAtMicros, "evidence \(m.evidenceID) was submitted")
         if let pending = try learner.pendingAdjustments.first(where: { try applies(entities.adjustment($0)?.request.units ?? [], to: unit) }) {
             throw RuleViolation(
@@ -362,13 +378,18 @@ struct RuleContext {
         }
         let applying = learner.approvedAdjustments.filter { applies($0.units, to: unit) }.map(\.adjustmentID)
         let approved = Set(learner.approvedAdjustments.map(\.adjustmentID))
-        if let stray = m.adjustmentsApplied.first(where: { !approved.contains($0) }) {
-            throw RuleViolation("adjustment-recorded", "adjustment \(stray) is not an approved adjustment of learner \(learner.registration.learnerID)")
+        for decision in m.decisions {
+            if let stray = decision.adjustmentsApplied.first(where: { !approved.contains($0) }) {
+                throw RuleViolation(
+                    "adjustment-recorded",
+                    "adjustment \(stray) on criterion \(decision.criterion) is not an approved adjustment of learner \(learner.registration.learnerID)")
+            }
         }
-        if let missing = applying.first(where: { !m.adjustmentsApplied.contains($0) }) {
+        let applied = Set(m.decisions.flatMap(\.adjustmentsApplied))
+        if let missing = applying.first(where: { !applied.contains($0) }) {
             throw RuleViolation(
                 "adjustment-recorded",
-                "approved adjustment \(missing) applies to unit \(unit) and must be listed in adjustmentsApplied")
+                "approved adjustment \(missing) applies to unit \(unit) and must be listed in the adjustmentsApplied of the criteria it was used for")
         }
         var state = Attest_V1_AssessmentState()
         state.evidenceID = m.evidenceID

@@ -28,20 +28,39 @@ public enum DomainEvent: Sendable {
         self = Self.wrap(type, message)
     }
 
-    /// Decodes a stored payload of `type` written with schema `version`.
-    public init(type: EventType, version: UInt32, binary: Data) throws {
-        guard version == type.currentVersion else {
-            throw PayloadError("\(type.rawValue) has no schema version \(version)")
-        }
-        self = Self.wrap(type, try type.payloadType.init(serializedBytes: binary, extensions: nil, partial: false, options: .init()))
+    /// Wraps `message`, a payload of `type` at schema `version`, upcast to the current version.
+    public init(type: EventType, version: UInt32, message: any SwiftProtobuf.Message) throws {
+        self = Self.wrap(type, try Upcasters.upcast(message, of: type, from: version))
     }
 
-    /// Decodes the payload of a stored record.
+    /// Decodes a stored payload of `type` written with schema `version`, upcast to the current version.
+    public init(type: EventType, version: UInt32, binary: Data) throws {
+        try self.init(type: type, version: version, message: Self.storedMessage(type: type, version: version, binary: binary))
+    }
+
+    /// Decodes the payload of a stored record, upcast to the current version.
     public init(record: Record) throws {
+        try self.init(type: Self.type(of: record), version: record.schemaVersion, binary: record.payload)
+    }
+
+    /// The payload of `record` as it was stored, in its own version's message: what
+    /// `attest log` shows.
+    public static func storedMessage(of record: Record) throws -> any SwiftProtobuf.Message {
+        try storedMessage(type: type(of: record), version: record.schemaVersion, binary: record.payload)
+    }
+
+    private static func storedMessage(type: EventType, version: UInt32, binary: Data) throws -> any SwiftProtobuf.Message {
+        guard let stored = Upcasters.storedType(type, version: version) else {
+            throw PayloadError("\(type.rawValue) has no schema version \(version); this code reads \(Upcasters.versions(of: type))")
+        }
+        return try stored.init(serializedBytes: binary, extensions: nil, partial: false, options: .init())
+    }
+
+    private static func type(of record: Record) throws -> EventType {
         guard let type = EventType(rawValue: record.eventType) else {
             throw PayloadError("sequence \(record.sequence) has an unknown event type \(record.eventType)")
         }
-        try self.init(type: type, version: record.schemaVersion, binary: record.payload)
+        return type
     }
 
     private static func wrap(_ type: EventType, _ message: any SwiftProtobuf.Message) -> DomainEvent {
@@ -142,4 +161,11 @@ public enum DomainEvent: Sendable {
 public struct PayloadError: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension Attest_V1_CriterionAssessment {
+    /// The criterion and its outcome, as a revision or a version 1 decision records them.
+    public var decision: Attest_V1_CriterionDecision {
+        .with { $0.criterion = criterion; $0.outcome = outcome }
+    }
 }

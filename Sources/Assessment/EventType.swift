@@ -21,7 +21,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case rplCredited = "rpl.credited"
     case rplRevoked = "rpl.revoked"
 
-    /// The payload message of this type.
+    /// The payload message of this type at its current version.
     public var payloadType: any SwiftProtobuf.Message.Type {
         switch self {
         case .specificationImported: Attest_V1_SpecificationImported.self
@@ -43,8 +43,14 @@ public enum EventType: String, CaseIterable, Sendable {
         }
     }
 
-    /// The schema version new events of this type are written with.
-    public var currentVersion: UInt32 { 1 }
+    /// The schema version new events of this type are written with, and that every
+    /// stored version is upcast to when read (`Upcasters`). `payloadType` is its message.
+    public var currentVersion: UInt32 {
+        switch self {
+        case .learnerRegistered, .evidenceAssessed: 2
+        default: 1
+        }
+    }
 
     /// Who may record this type of event.
     public var allowedRoles: Set<Attest_V1_StaffRole> {

@@ -34,7 +34,7 @@ public struct StaleProjection: Error, CustomStringConvertible {
     public var description: String {
         guard case let .stale(stored, code) = status else { return "the \(name) report is current" }
         let built = stored.map { "was built by version \($0) of its code" } ?? "has never been built in this store"
-        return "the \(name) report \(built) and this is version \(code): run `attest rebuild STORE \(name)` to rebuild it from the log (or pass --rebuild)"
+        return "the \(name) report \(built) and this is version \(code): run `attest rebuild STORE \(name)` to rebuild it from the log (or pass --rebuild); `attest rebuild STORE \(name) --dry-run` lists what would change"
     }
 }
 
@@ -55,12 +55,19 @@ extension CentreStore {
 
     /// The status of each projection this store keeps.
     public func projectionStatus() throws -> [(name: String, status: ProjectionStatus)] {
+        try projectionVersions().map { projection in
+            (projection.name, projection.stored == projection.code
+                ? .current : .stale(storedVersion: projection.stored, codeVersion: projection.code))
+        }
+    }
+
+    /// Each projection this store keeps, with the version of the code that built it
+    /// (`nil`: never built) and this code's version.
+    public func projectionVersions() throws -> [(name: String, stored: UInt32?, code: UInt32)] {
         try log.environment.read { txn in
             try txn.withReader { reader in
                 try projections.map { slots in
-                    let registered = try registration(of: slots.projection, reader)
-                    let code = slots.projection.version
-                    return (slots.projection.name, registered?.version == code ? .current : .stale(storedVersion: registered?.version, codeVersion: code))
+                    (slots.projection.name, try registration(of: slots.projection, reader)?.version, slots.projection.version)
                 }
             }
         }
@@ -105,6 +112,28 @@ extension CentreStore {
         for (target, entries) in zip(targets, changes) {
             for (key, value) in entries { try txn.put(target.database, key: Array(key.utf8), value: value) }
         }
+    }
+
+    /// Calls `body` with the projections as stored, whichever version of their code built
+    /// them (one never built reads as empty), and the size of the log they were read with.
+    /// For reviewing a rebuild: reports are otherwise read with `readProjections`.
+    public func readStoredProjections<R>(_ body: (ProjectionSnapshot, UInt64) throws -> R) throws -> R {
+        try log.environment.read { txn in
+            let head = try log.head(in: txn).sequence
+            return try txn.withReader { reader in
+                try body(ProjectionSnapshot(store: self, reader: reader, anyVersion: true), head)
+            }
+        }
+    }
+
+    /// The names of the projections this store keeps, or those of `names` when all are kept.
+    /// - Throws: `PayloadError` naming the first one it does not keep.
+    public func projectionNames(_ names: [String] = []) throws -> [String] {
+        let kept = projections.map(\.projection.name)
+        if let unknown = names.first(where: { !kept.contains($0) }) {
+            throw PayloadError("this store keeps no projection \(unknown); it keeps \(kept.joined(separator: ", "))")
+        }
+        return names.isEmpty ? kept : kept.filter(names.contains)
     }
 
     /// Calls `body` with the projections' state and the specifications, read in one
@@ -259,13 +288,16 @@ public struct ProjectionSnapshot {
 }
 
 extension ProjectionSnapshot {
-    /// The store's projections as `reader`'s transaction sees them.
-    init(store: CentreStore, reader: TransactionReader) {
-        func database(_ name: String) throws -> Database {
+    /// The store's projections as `reader`'s transaction sees them. With `anyVersion`, a
+    /// projection built by another version of its code is read as it is, and one never
+    /// built as empty, instead of being refused.
+    init(store: CentreStore, reader: TransactionReader, anyVersion: Bool = false) {
+        func database(_ name: String) throws -> Database? {
             guard let slots = store.projections.first(where: { $0.projection.name == name }) else {
                 throw PayloadError("this store keeps no projection \(name)")
             }
             let registered = try store.registration(of: slots.projection, reader)
+            if anyVersion { return registered.map { slots.databases[$0.slot] } }
             guard let registered, registered.version == slots.projection.version else {
                 throw StaleProjection(name: name, status: .stale(storedVersion: registered?.version, codeVersion: slots.projection.version))
             }
@@ -274,11 +306,12 @@ extension ProjectionSnapshot {
         let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(store.state, key: Array(key.utf8)) })
         self.init(
             stateOf: { name in
-                let database = try database(name)
+                guard let database = try database(name) else { return MemoryEntityStore() }
                 return SnapshotEntityStore { key in try reader.get(database, key: Array(key.utf8)) }
             },
             entriesOf: { name, prefix in
-                try reader.entries(try database(name), prefix: Array(prefix.utf8)).map { (String(decoding: $0.key, as: UTF8.self), $0.value) }
+                guard let database = try database(name) else { return [] }
+                return try reader.entries(database, prefix: Array(prefix.utf8)).map { (String(decoding: $0.key, as: UTF8.self), $0.value) }
             },
             specificationOf: { id, version in try store.rules.specifications.specification(id, version: version, in: rulesState) })
     }

@@ -97,7 +97,8 @@ public final class TestCentre {
         }
     }
 
-    /// An assessment of evidence `evidence` deciding each of `criteria` (all met by default).
+    /// An assessment of evidence `evidence` deciding each of `criteria` (all met by default),
+    /// each under `adjustments`.
     public static func assessment(
         _ id: String, of evidence: String, criteria: [String] = ["1.1", "1.2"],
         outcome: Attest_V1_CriterionOutcome = .met, adjustments: [String] = []
@@ -105,9 +106,8 @@ public final class TestCentre {
         .with {
             $0.assessmentID = id
             $0.evidenceID = evidence
-            $0.decisions = criteria.map { c in .with { $0.criterion = c; $0.outcome = outcome } }
+            $0.decisions = criteria.map { c in .with { $0.criterion = c; $0.outcome = outcome; $0.adjustmentsApplied = adjustments } }
             $0.feedback = "Clear, well-evidenced performance."
-            $0.adjustmentsApplied = adjustments
         }
     }
 

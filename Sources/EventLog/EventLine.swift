@@ -17,7 +17,8 @@ public enum EventLine {
     ]
 
     /// Parses one line into a draft whose payload is the bytes of the line's `payload`
-    /// object, as written, and whose stream is empty when the line names none.
+    /// object, as written, whose stream is empty when the line names none, and whose
+    /// schema version is 0 when the line names none (the caller knows the current one).
     /// - Throws: `EventLineError` saying what is wrong.
     public static func parse(_ line: some StringProtocol) throws -> EventDraft {
         let bytes = Array(line.utf8)
@@ -44,7 +45,7 @@ public enum EventLine {
             id: try uuid(fields, "id") ?? .timeOrdered(),
             streamID: try string(fields, "stream") ?? "",
             eventType: try string(fields, "type") ?? { throw EventLineError("has no \"type\"") }(),
-            schemaVersion: UInt32(try count(fields, "schemaVersion", in: 1...UInt64(UInt32.max)) ?? 1),
+            schemaVersion: UInt32(try count(fields, "schemaVersion", in: 1...UInt64(UInt32.max)) ?? 0),
             occurredAt: try date(fields, "occurredAt"),
             actor: actor,
             correlationID: try uuid(fields, "correlationId"),

@@ -91,7 +91,7 @@ extension Audit {
         self.init(
             assessors: assessors.map {
                 Assessor(
-                    id: $0.staffID, decisions: Int($0.decisions), learners: Int($0.learners), units: $0.units.sorted(),
+                    id: $0.staffID, decisions: Int($0.decisions), learners: Int($0.learners) + $0.listedLearners.count, units: $0.units.sorted(),
                     methods: $0.methods.sorted(), sampled: Int($0.sampled),
                     sampleRate: $0.decisions == 0 ? 0 : (Double($0.sampled) / Double($0.decisions) * 1000).rounded() / 1000,
                     agreed: Int($0.agreed), disagreed: Int($0.disagreed),

@@ -29,19 +29,21 @@ public struct AuditProjection: Projection {
             })
         case let .evidenceAssessed(m):
             guard let evidence: Attest_V1_EvidenceFacts = try audit.fact("evidence", m.evidenceID) else { return }
-            let method = Transcript.name(evidence.method)
+            // A decision counts once under each method that confirmed one of its criteria.
+            var methods: [Attest_V1_EvidenceMethod] = []
+            for decision in m.decisions { methods.insertOnce(decision.method == .unspecified ? evidence.method : decision.method) }
             try audit.record("decision", m.assessmentID, Attest_V1_DecisionFacts.with {
-                $0.assessor = projected.actor; $0.unit = evidence.unit; $0.method = evidence.method
+                $0.assessor = projected.actor; $0.unit = evidence.unit; $0.method = evidence.method; $0.methods = methods
             })
             let newLearner = try audit.markAssessed(evidence.learnerID, by: projected.actor)
             try audit.assessor(projected.actor) { activity in
                 activity.decisions += 1
                 if newLearner { activity.learners += 1 }
                 activity.units.insertOnce(evidence.unit)
-                activity.methods.insertOnce(method)
+                for method in methods { activity.methods.insertOnce(Transcript.name(method)) }
             }
             try audit.tally("unit", evidence.unit) { $0.decisions += 1 }
-            try audit.tally("method", method) { $0.decisions += 1 }
+            for method in methods { try audit.tally("method", Transcript.name(method)) { $0.decisions += 1 } }
         case let .assessmentSampled(m):
             guard var decision: Attest_V1_DecisionFacts = try audit.fact("decision", m.assessmentID) else { return }
             try audit.iqa(projected.actor) { activity in
@@ -57,7 +59,7 @@ public struct AuditProjection: Projection {
             }
             if firstSample {
                 try audit.tally("unit", decision.unit) { $0.sampled += 1 }
-                try audit.tally("method", Transcript.name(decision.method)) { $0.sampled += 1 }
+                for method in decision.methods { try audit.tally("method", Transcript.name(method)) { $0.sampled += 1 } }
             }
         case let .standardisationRecorded(m):
             try audit.iqa(m.ledBy) { $0.standardisationsLed += 1 }

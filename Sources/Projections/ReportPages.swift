@@ -52,7 +52,7 @@ public struct TranscriptPage {
 
     public var html: String {
         let t = transcript
-        var page = HTMLPage(title: "Transcript: learner \(t.learner)")
+        var page = HTMLPage(title: "Transcript: learner \(t.learnerHeading)")
         page.paragraph("\(t.qualification) version \(t.specificationVersion): \(t.status.replacingOccurrences(of: "_", with: " "))"
             + (t.rulesOfCombinationMet ? "; rules of combination met" : "; rules of combination not met")
             + (t.achievedAt.map { ", first met \($0)" } ?? ""))

@@ -88,8 +88,10 @@ struct Standing {
         transfers[unit] ?? priorLearning[unit + " " + criterion]
     }
 
-    func evidenceUsed(_ decision: Attest_V1_DecisionEntry) -> Transcript.EvidenceUsed {
-        Transcript.EvidenceUsed(id: decision.evidenceID, method: Transcript.name(evidence[decision.evidenceID]?.method ?? .unspecified))
+    /// The evidence behind `decision` on `criterion`, with the method that confirmed it.
+    func evidenceUsed(_ decision: Attest_V1_DecisionEntry, for criterion: String) -> Transcript.EvidenceUsed {
+        let method = decision.methods[criterion] ?? evidence[decision.evidenceID]?.method ?? .unspecified
+        return Transcript.EvidenceUsed(id: decision.evidenceID, method: Transcript.name(method))
     }
 }
 

@@ -8,6 +8,8 @@ import Records
 /// Encoded as JSON with the names documented in docs/reports.md.
 public struct Transcript: Codable, Equatable, Sendable {
     public var learner: String
+    /// The learner's unique learner number, when their registration gave one.
+    public var uln: String?
     public var qualification: String
     public var specificationVersion: UInt32
     /// `in_progress`, `achieved`, `withdrawn` or `certificated`.
@@ -76,8 +78,19 @@ public struct Transcript: Codable, Equatable, Sendable {
 }
 
 extension Transcript {
+    /// The learner as headings name them: the centre's reference, and the ULN when it is
+    /// another number, e.g. `C-0042 (ULN 4567890123)`.
+    public var learnerHeading: String {
+        guard let uln, uln != learner else { return learner }
+        return "\(learner) (ULN \(uln))"
+    }
+
     /// The transcript of `record` against `specification`.
-    init(record: Attest_V1_LearnerRecord, specification compiled: CompiledSpecification) {
+    init(record stored: Attest_V1_LearnerRecord, specification compiled: CompiledSpecification) {
+        // The criteria met, worked out afresh: a store built by an earlier version of the
+        // report keeps none.
+        var record = stored
+        record.recomputeMet(in: compiled)
         let specification = compiled.specification
         let standing = Standing(record)
         var units: [UnitProgress] = []
@@ -94,12 +107,12 @@ extension Transcript {
                 if let first = met.first {
                     return CriterionProgress(
                         id: criterion.number, status: "met", metBy: "assessment",
-                        evidence: met.map { standing.evidenceUsed($0) }, assessor: first.assessor, decidedAt: Self.date(first.decidedAtMicros))
+                        evidence: met.map { standing.evidenceUsed($0, for: criterion.number) }, assessor: first.assessor, decidedAt: Self.date(first.decidedAtMicros))
                 }
                 if let last = judged.last?.decision {
                     return CriterionProgress(
                         id: criterion.number, status: "not_yet_met", metBy: nil,
-                        evidence: judged.map { standing.evidenceUsed($0.decision) }, assessor: last.assessor,
+                        evidence: judged.map { standing.evidenceUsed($0.decision, for: criterion.number) }, assessor: last.assessor,
                         decidedAt: Self.date(last.decidedAtMicros))
                 }
                 return CriterionProgress(id: criterion.number, status: "not_assessed", metBy: nil, evidence: [], assessor: nil, decidedAt: nil)
@@ -119,7 +132,7 @@ extension Transcript {
         let combination = CombinationRules(specification).weigh(record.achievedUnits(of: compiled))
 
         self.init(
-            learner: record.learnerID, qualification: record.qualification,
+            learner: record.learnerID, uln: record.uln.isEmpty ? nil : record.uln, qualification: record.qualification,
             specificationVersion: record.specificationVersion,
             status: record.certificatedAtMicros != 0 ? "certificated"
                 : record.withdrawn ? "withdrawn" : combination.met ? "achieved" : "in_progress",

@@ -24,6 +24,7 @@ public struct TranscriptProjection: Projection {
         case let .learnerRegistered(m):
             try records.save(.with {
                 $0.learnerID = m.learnerID; $0.qualification = m.qualification; $0.specificationVersion = m.specificationVersion
+                $0.uln = m.uln
             })
             return
         case let .learnerWithdrawn(m):
@@ -59,7 +60,8 @@ public struct TranscriptProjection: Projection {
             try records.change(learner) { record in
                 let decision = Attest_V1_DecisionEntry.with {
                     $0.assessmentID = m.assessmentID; $0.evidenceID = m.evidenceID; $0.assessor = projected.actor
-                    $0.decidedAtMicros = at; $0.decisions = m.decisions
+                    $0.decidedAtMicros = at; $0.decisions = m.decisions.map(\.decision)
+                    for decision in m.decisions where decision.method != .unspecified { $0.methods[decision.criterion] = decision.method }
                 }
                 record.decisions.append(decision)
                 if let evidence = record.evidence.first(where: { $0.evidenceID == m.evidenceID }), !evidence.withdrawn {

@@ -15,17 +15,22 @@ extension CentreStore {
 
     /// Every learner's transcript, in learner order, from one snapshot (or one replay to `point`).
     public func transcripts(asOf point: AsOf? = nil) throws -> [Transcript] {
-        try read(asOf: point) { snapshot in
-            try snapshot.entries(of: TranscriptProjection().name, prefix: "learner/").compactMap { entry in
-                let record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
-                return try snapshot.specification(record.qualification, version: record.specificationVersion)
-                    .map { Transcript(record: record, specification: $0) }
-            }
-        }
+        try read(asOf: point) { try Transcript.all(in: $0) }
     }
 
     /// Reads the stored projections, or replays them to `point`.
     func read<R>(asOf point: AsOf?, _ body: (ProjectionSnapshot) throws -> R) throws -> R {
         if let point { try readProjections(asOf: point, body) } else { try readProjections(body) }
+    }
+}
+
+extension Transcript {
+    /// Every learner's transcript in `snapshot`, in learner order.
+    static func all(in snapshot: ProjectionSnapshot) throws -> [Transcript] {
+        try snapshot.entries(of: TranscriptProjection().name, prefix: "learner/").compactMap { entry in
+            let record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
+            return try snapshot.specification(record.qualification, version: record.specificationVersion)
+                .map { Transcript(record: record, specification: $0) }
+        }
     }
 }

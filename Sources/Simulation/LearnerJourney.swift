@@ -50,7 +50,7 @@ struct LearnerJourney {
         let age = Double(Int.random(in: 16...55, using: &random))
         let born = now - 86_400 * (age * 365.25 + Double.random(in: 2...300, using: &random))
         try writer.write("learner.registered", Attest_V1_LearnerRegistered.with {
-            $0.learnerID = id; $0.qualification = specification.id; $0.specificationVersion = 1
+            $0.learnerID = id; $0.uln = id; $0.qualification = specification.id; $0.specificationVersion = 1
             $0.dateOfBirth = CalendarDay.string(born)
             $0.assessor = staff.assessors[assessorIndex].id; $0.internalQualityAssurer = iqa
         }, by: admin, as: "centre_administrator", at: now)
@@ -172,9 +172,13 @@ struct LearnerJourney {
             wait(hours: 48, &random)
             try writer.write("evidence.assessed", Attest_V1_EvidenceAssessed.with {
                 $0.assessmentID = assessment; $0.evidenceID = evidence
-                $0.decisions = piece.map { c in .with { $0.criterion = c; $0.outcome = unmet.contains(c) ? .notYetMet : .met } }
+                let confirmed = Self.confirmation(of: method, criteria: piece)
+                $0.decisions = piece.map { c in .with {
+                    $0.criterion = c; $0.outcome = unmet.contains(c) ? .notYetMet : .met
+                    if let confirmed, confirmed.criterion == c { $0.method = confirmed.method }
+                    $0.adjustmentsApplied = adjustments
+                } }
                 $0.feedback = unmet.isEmpty ? "All criteria shown clearly." : "Further evidence needed for \(unmet.sorted().joined(separator: ", "))."
-                $0.adjustmentsApplied = adjustments
             }, by: judge, as: "assessor", at: now)
             last = (assessment, judge)
             open.removeAll { piece.contains($0) && !unmet.contains($0) }
@@ -202,6 +206,18 @@ struct LearnerJourney {
             }
         }
         return last
+    }
+
+    /// The criterion of a piece of evidence an assessor confirms another way, as they often
+    /// do: the last of three or more in a work product or reflective account by questioning,
+    /// in a witness testimony by professional discussion.
+    static func confirmation(of method: Attest_V1_EvidenceMethod, criteria: [String]) -> (criterion: String, method: Attest_V1_EvidenceMethod)? {
+        guard criteria.count >= 3, let last = criteria.last else { return nil }
+        switch method {
+        case .workProduct, .reflectiveAccount: return (last, .questioning)
+        case .witnessTestimony: return (last, .professionalDiscussion)
+        default: return nil
+        }
     }
 
     static let methods: [Attest_V1_EvidenceMethod] = [

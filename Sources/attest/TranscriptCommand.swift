@@ -60,7 +60,7 @@ struct TranscriptTable {
         let t = transcript
         let c = t.credits
         var lines = [
-            "Learner \(t.learner): \(t.qualification) version \(t.specificationVersion), \(t.status.replacingOccurrences(of: "_", with: " "))",
+            "Learner \(t.learnerHeading): \(t.qualification) version \(t.specificationVersion), \(t.status.replacingOccurrences(of: "_", with: " "))",
             "Credits \(c.total) of \(c.required.total) (mandatory \(c.mandatory) of \(c.required.mandatory), optional \(c.optional) of \(c.required.optional)); "
                 + (t.rulesOfCombinationMet ? "rules of combination met" : "rules of combination not met")
                 + (t.achievedAt.map { ", first met \($0)" } ?? ""),

@@ -220,10 +220,13 @@ import Testing
         try centre.record(.adjustmentApproved(.with { $0.adjustmentID = "RA1" }), by: "o1")
         try centre.record(.evidenceSubmitted(C.evidence("E1")), by: "a2")
         #expect(centre.refusal(.evidenceAssessed(C.assessment("AS1", of: "E1")), by: "a1")
-            == "rule adjustment-recorded: approved adjustment RA1 applies to unit A/506/2130 and must be listed in adjustmentsApplied")
+            == "rule adjustment-recorded: approved adjustment RA1 applies to unit A/506/2130 and must be listed in the adjustmentsApplied of the criteria it was used for")
         #expect(centre.refusal(.evidenceAssessed(C.assessment("AS1", of: "E1", adjustments: ["RA7"])), by: "a1")
-            == "rule adjustment-recorded: adjustment RA7 is not an approved adjustment of learner L1")
-        #expect(centre.refusal(.evidenceAssessed(C.assessment("AS1", of: "E1", adjustments: ["RA1"])), by: "a1") == nil)
+            == "rule adjustment-recorded: adjustment RA7 on criterion 1.1 is not an approved adjustment of learner L1")
+        // Listed on the one criterion it was used for.
+        var partly = C.assessment("AS1", of: "E1")
+        partly.decisions[1].adjustmentsApplied = ["RA1"]
+        #expect(centre.refusal(.evidenceAssessed(partly), by: "a1") == nil)
     }
 
     @Test func anAdjustmentIsDecidedOnce() throws {

@@ -105,7 +105,7 @@ import Testing
         let json = try attest.run(["transcript", store, "1000000003", "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         #expect(Set(object.keys) == Set<String>([
-            "learner", "qualification", "specificationVersion", "status", "rulesOfCombinationMet", "achievedAt",
+            "learner", "uln", "qualification", "specificationVersion", "status", "rulesOfCombinationMet", "achievedAt",
             "credits", "units", "adjustments", "samples",
         ]).subtracting(object["achievedAt"] == nil ? ["achievedAt"] : []))
         #expect((object["units"] as? [Any])?.count == 23)

@@ -99,7 +99,7 @@ import Testing
             _ = try reopened.transcript(of: "L1")
             Issue.record("a stale report was served")
         } catch let stale as StaleProjection {
-            #expect(stale.description == "the transcripts report has never been built in this store and this is version \(TranscriptProjection().version): run `attest rebuild STORE transcripts` to rebuild it from the log (or pass --rebuild)")
+            #expect(stale.description == "the transcripts report has never been built in this store and this is version \(TranscriptProjection().version): run `attest rebuild STORE transcripts` to rebuild it from the log (or pass --rebuild); `attest rebuild STORE transcripts --dry-run` lists what would change")
         }
         try reopened.rebuild()
         #expect(try reopened.projectionStatus().map(\.status) == [.current, .current])

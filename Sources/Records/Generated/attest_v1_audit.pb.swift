@@ -33,6 +33,10 @@ public nonisolated struct Attest_V1_AssessorActivity: Sendable {
 
   public var decisions: UInt64 = 0
 
+  /// Version 1 of the audit projection listed the learners themselves; still read, so
+  /// that a store it built can be reported on and compared with a rebuild.
+  public var listedLearners: [String] = []
+
   /// Distinct learners whose evidence the assessor judged; each pair is marked by an
   /// entry `assessed/ASSESSOR/LEARNER`.
   public var learners: UInt64 = 0
@@ -102,9 +106,13 @@ public nonisolated struct Attest_V1_DecisionFacts: Sendable {
 
   public var unit: String = String()
 
+  /// The evidence's method.
   public var method: Attest_V1_EvidenceMethod = .unspecified
 
   public var sampled: Bool = false
+
+  /// Every method that confirmed one of the decision's criteria, in criterion order.
+  public var methods: [Attest_V1_EvidenceMethod] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -133,7 +141,7 @@ fileprivate nonisolated let _protobuf_package = "attest.v1"
 
 nonisolated extension Attest_V1_AssessorActivity: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AssessorActivity"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}staff_id\0\u{1}decisions\0\u{2}\u{2}units\0\u{1}methods\0\u{1}sampled\0\u{1}agreed\0\u{1}disagreed\0\u{3}last_standardisation_micros\0\u{1}learners\0\u{c}\u{3}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}staff_id\0\u{1}decisions\0\u{3}listed_learners\0\u{1}units\0\u{1}methods\0\u{1}sampled\0\u{1}agreed\0\u{1}disagreed\0\u{3}last_standardisation_micros\0\u{1}learners\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -143,6 +151,7 @@ nonisolated extension Attest_V1_AssessorActivity: SwiftProtobuf.Message, SwiftPr
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.staffID) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.decisions) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.listedLearners) }()
       case 4: try { try decoder.decodeRepeatedStringField(value: &self.units) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.methods) }()
       case 6: try { try decoder.decodeSingularUInt64Field(value: &self.sampled) }()
@@ -161,6 +170,9 @@ nonisolated extension Attest_V1_AssessorActivity: SwiftProtobuf.Message, SwiftPr
     }
     if self.decisions != 0 {
       try visitor.visitSingularUInt64Field(value: self.decisions, fieldNumber: 2)
+    }
+    if !self.listedLearners.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.listedLearners, fieldNumber: 3)
     }
     if !self.units.isEmpty {
       try visitor.visitRepeatedStringField(value: self.units, fieldNumber: 4)
@@ -189,6 +201,7 @@ nonisolated extension Attest_V1_AssessorActivity: SwiftProtobuf.Message, SwiftPr
   public static func ==(lhs: Attest_V1_AssessorActivity, rhs: Attest_V1_AssessorActivity) -> Bool {
     if lhs.staffID != rhs.staffID {return false}
     if lhs.decisions != rhs.decisions {return false}
+    if lhs.listedLearners != rhs.listedLearners {return false}
     if lhs.learners != rhs.learners {return false}
     if lhs.units != rhs.units {return false}
     if lhs.methods != rhs.methods {return false}
@@ -293,7 +306,7 @@ nonisolated extension Attest_V1_Tally: SwiftProtobuf.Message, SwiftProtobuf._Mes
 
 nonisolated extension Attest_V1_DecisionFacts: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DecisionFacts"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}assessor\0\u{1}unit\0\u{1}method\0\u{1}sampled\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}assessor\0\u{1}unit\0\u{1}method\0\u{1}sampled\0\u{1}methods\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -305,6 +318,7 @@ nonisolated extension Attest_V1_DecisionFacts: SwiftProtobuf.Message, SwiftProto
       case 2: try { try decoder.decodeSingularStringField(value: &self.unit) }()
       case 3: try { try decoder.decodeSingularEnumField(value: &self.method) }()
       case 4: try { try decoder.decodeSingularBoolField(value: &self.sampled) }()
+      case 5: try { try decoder.decodeRepeatedEnumField(value: &self.methods) }()
       default: break
       }
     }
@@ -323,6 +337,9 @@ nonisolated extension Attest_V1_DecisionFacts: SwiftProtobuf.Message, SwiftProto
     if self.sampled != false {
       try visitor.visitSingularBoolField(value: self.sampled, fieldNumber: 4)
     }
+    if !self.methods.isEmpty {
+      try visitor.visitPackedEnumField(value: self.methods, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -331,6 +348,7 @@ nonisolated extension Attest_V1_DecisionFacts: SwiftProtobuf.Message, SwiftProto
     if lhs.unit != rhs.unit {return false}
     if lhs.method != rhs.method {return false}
     if lhs.sampled != rhs.sampled {return false}
+    if lhs.methods != rhs.methods {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

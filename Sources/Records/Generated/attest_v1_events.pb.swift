@@ -386,16 +386,46 @@ public nonisolated struct Attest_V1_StaffRegistered: Sendable {
   public init() {}
 }
 
-/// learner.registered v1: a learner registered on a qualification.
+/// learner.registered v2: a learner registered on a qualification.
 public nonisolated struct Attest_V1_LearnerRegistered: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// The unique learner number (ULN) or the centre's learner id.
+  /// The centre's reference for the learner: their stream, and the id every later
+  /// event names them by. A ULN may serve as the reference too.
   public var learnerID: String = String()
 
   /// The specification id, e.g. "603/4767/3", and the version registered on.
+  public var qualification: String = String()
+
+  public var specificationVersion: UInt32 = 0
+
+  public var dateOfBirth: String = String()
+
+  public var assessor: String = String()
+
+  public var internalQualityAssurer: String = String()
+
+  /// The learner's unique learner number: 10 digits, the first not 0; empty when the
+  /// learner has none (or, upcast from v1, when none was recorded as such).
+  public var uln: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// learner.registered v1: one id that was "the ULN or the centre's learner id", with
+/// nothing to say which. Stored records of version 1 are read through this message and
+/// upcast to LearnerRegistered with no ULN.
+public nonisolated struct Attest_V1_LearnerRegisteredV1: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var learnerID: String = String()
+
   public var qualification: String = String()
 
   public var specificationVersion: UInt32 = 0
@@ -561,8 +591,55 @@ public nonisolated struct Attest_V1_CriterionDecision: Sendable {
   public init() {}
 }
 
-/// evidence.assessed v1: an assessor's decision on one piece of evidence.
+/// One criterion's decision in evidence.assessed v2: how it was confirmed and under
+/// which adjustments.
+public nonisolated struct Attest_V1_CriterionAssessment: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var criterion: String = String()
+
+  public var outcome: Attest_V1_CriterionOutcome = .unspecified
+
+  /// The method that confirmed this criterion when it is not the evidence's own, e.g.
+  /// QUESTIONING to confirm one criterion of a work product. Unspecified: the method the
+  /// evidence was submitted with.
+  public var method: Attest_V1_EvidenceMethod = .unspecified
+
+  /// Approved reasonable adjustments applied in judging this criterion.
+  public var adjustmentsApplied: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// evidence.assessed v2: an assessor's decision on one piece of evidence, criterion by
+/// criterion.
 public nonisolated struct Attest_V1_EvidenceAssessed: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var assessmentID: String = String()
+
+  public var evidenceID: String = String()
+
+  public var feedback: String = String()
+
+  public var decisions: [Attest_V1_CriterionAssessment] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// evidence.assessed v1: one method (the evidence's) and one list of adjustments for
+/// the whole decision. Stored records of version 1 are read through this message and
+/// upcast to EvidenceAssessed: each criterion keeps the evidence's method and carries
+/// the decision's adjustments.
+public nonisolated struct Attest_V1_EvidenceAssessedV1: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -575,7 +652,6 @@ public nonisolated struct Attest_V1_EvidenceAssessed: Sendable {
 
   public var feedback: String = String()
 
-  /// Approved reasonable adjustments applied in this assessment.
   public var adjustmentsApplied: [String] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -824,6 +900,66 @@ nonisolated extension Attest_V1_StaffRegistered: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Attest_V1_LearnerRegistered: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LearnerRegistered"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{3}date_of_birth\0\u{1}assessor\0\u{3}internal_quality_assurer\0\u{1}uln\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.learnerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.qualification) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.specificationVersion) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.dateOfBirth) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.assessor) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.internalQualityAssurer) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.uln) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.learnerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.learnerID, fieldNumber: 1)
+    }
+    if !self.qualification.isEmpty {
+      try visitor.visitSingularStringField(value: self.qualification, fieldNumber: 2)
+    }
+    if self.specificationVersion != 0 {
+      try visitor.visitSingularUInt32Field(value: self.specificationVersion, fieldNumber: 3)
+    }
+    if !self.dateOfBirth.isEmpty {
+      try visitor.visitSingularStringField(value: self.dateOfBirth, fieldNumber: 4)
+    }
+    if !self.assessor.isEmpty {
+      try visitor.visitSingularStringField(value: self.assessor, fieldNumber: 5)
+    }
+    if !self.internalQualityAssurer.isEmpty {
+      try visitor.visitSingularStringField(value: self.internalQualityAssurer, fieldNumber: 6)
+    }
+    if !self.uln.isEmpty {
+      try visitor.visitSingularStringField(value: self.uln, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_LearnerRegistered, rhs: Attest_V1_LearnerRegistered) -> Bool {
+    if lhs.learnerID != rhs.learnerID {return false}
+    if lhs.qualification != rhs.qualification {return false}
+    if lhs.specificationVersion != rhs.specificationVersion {return false}
+    if lhs.dateOfBirth != rhs.dateOfBirth {return false}
+    if lhs.assessor != rhs.assessor {return false}
+    if lhs.internalQualityAssurer != rhs.internalQualityAssurer {return false}
+    if lhs.uln != rhs.uln {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Attest_V1_LearnerRegisteredV1: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LearnerRegisteredV1"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{3}date_of_birth\0\u{1}assessor\0\u{3}internal_quality_assurer\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
@@ -865,7 +1001,7 @@ nonisolated extension Attest_V1_LearnerRegistered: SwiftProtobuf.Message, SwiftP
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Attest_V1_LearnerRegistered, rhs: Attest_V1_LearnerRegistered) -> Bool {
+  public static func ==(lhs: Attest_V1_LearnerRegisteredV1, rhs: Attest_V1_LearnerRegisteredV1) -> Bool {
     if lhs.learnerID != rhs.learnerID {return false}
     if lhs.qualification != rhs.qualification {return false}
     if lhs.specificationVersion != rhs.specificationVersion {return false}
@@ -1196,8 +1332,98 @@ nonisolated extension Attest_V1_CriterionDecision: SwiftProtobuf.Message, SwiftP
   }
 }
 
+nonisolated extension Attest_V1_CriterionAssessment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CriterionAssessment"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}criterion\0\u{1}outcome\0\u{1}method\0\u{3}adjustments_applied\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.criterion) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.method) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.adjustmentsApplied) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.criterion.isEmpty {
+      try visitor.visitSingularStringField(value: self.criterion, fieldNumber: 1)
+    }
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 2)
+    }
+    if self.method != .unspecified {
+      try visitor.visitSingularEnumField(value: self.method, fieldNumber: 3)
+    }
+    if !self.adjustmentsApplied.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.adjustmentsApplied, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_CriterionAssessment, rhs: Attest_V1_CriterionAssessment) -> Bool {
+    if lhs.criterion != rhs.criterion {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.method != rhs.method {return false}
+    if lhs.adjustmentsApplied != rhs.adjustmentsApplied {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Attest_V1_EvidenceAssessed: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EvidenceAssessed"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}assessment_id\0\u{3}evidence_id\0\u{2}\u{2}feedback\0\u{2}\u{2}decisions\0\u{b}adjustments_applied\0\u{c}\u{3}\u{1}\u{c}\u{5}\u{1}")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.assessmentID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.evidenceID) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.feedback) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.decisions) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.assessmentID.isEmpty {
+      try visitor.visitSingularStringField(value: self.assessmentID, fieldNumber: 1)
+    }
+    if !self.evidenceID.isEmpty {
+      try visitor.visitSingularStringField(value: self.evidenceID, fieldNumber: 2)
+    }
+    if !self.feedback.isEmpty {
+      try visitor.visitSingularStringField(value: self.feedback, fieldNumber: 4)
+    }
+    if !self.decisions.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.decisions, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_EvidenceAssessed, rhs: Attest_V1_EvidenceAssessed) -> Bool {
+    if lhs.assessmentID != rhs.assessmentID {return false}
+    if lhs.evidenceID != rhs.evidenceID {return false}
+    if lhs.feedback != rhs.feedback {return false}
+    if lhs.decisions != rhs.decisions {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Attest_V1_EvidenceAssessedV1: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EvidenceAssessedV1"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}assessment_id\0\u{3}evidence_id\0\u{1}decisions\0\u{1}feedback\0\u{3}adjustments_applied\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
@@ -1235,7 +1461,7 @@ nonisolated extension Attest_V1_EvidenceAssessed: SwiftProtobuf.Message, SwiftPr
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Attest_V1_EvidenceAssessed, rhs: Attest_V1_EvidenceAssessed) -> Bool {
+  public static func ==(lhs: Attest_V1_EvidenceAssessedV1, rhs: Attest_V1_EvidenceAssessedV1) -> Bool {
     if lhs.assessmentID != rhs.assessmentID {return false}
     if lhs.evidenceID != rhs.evidenceID {return false}
     if lhs.decisions != rhs.decisions {return false}

@@ -58,6 +58,9 @@ public nonisolated struct Attest_V1_LearnerRecord: Sendable {
   /// When the certificate was claimed, µs since the epoch; 0 until then.
   public var certificatedAtMicros: Int64 = 0
 
+  /// The learner's ULN when the registration gave one.
+  public var uln: String = String()
+
   /// The criteria met, by unit: bit i (byte i / 8, value 1 << (i % 8)) stands for the
   /// unit's criterion at position i in the specification. Derived from the entries above,
   /// kept so that the rules of combination are weighed cheaply after each decision.
@@ -104,6 +107,9 @@ public nonisolated struct Attest_V1_DecisionEntry: Sendable {
 
   /// A sample disagreed and no revision has followed: the decision does not count.
   public var awaitingRevision: Bool = false
+
+  /// Criteria confirmed by another method than the evidence's, by criterion.
+  public var methods: Dictionary<String,Attest_V1_EvidenceMethod> = [:]
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -181,7 +187,7 @@ fileprivate nonisolated let _protobuf_package = "attest.v1"
 
 nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LearnerRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{1}withdrawn\0\u{3}achieved_at_micros\0\u{1}evidence\0\u{1}decisions\0\u{1}rpl\0\u{1}adjustments\0\u{1}samples\0\u{3}certificated_at_micros\0\u{1}met\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{1}withdrawn\0\u{3}achieved_at_micros\0\u{1}evidence\0\u{1}decisions\0\u{1}rpl\0\u{1}adjustments\0\u{1}samples\0\u{3}certificated_at_micros\0\u{1}uln\0\u{1}met\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -200,7 +206,8 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
       case 9: try { try decoder.decodeRepeatedMessageField(value: &self.adjustments) }()
       case 10: try { try decoder.decodeRepeatedMessageField(value: &self.samples) }()
       case 11: try { try decoder.decodeSingularInt64Field(value: &self.certificatedAtMicros) }()
-      case 12: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufBytes>.self, value: &self.met) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.uln) }()
+      case 13: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufBytes>.self, value: &self.met) }()
       default: break
       }
     }
@@ -240,8 +247,11 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
     if self.certificatedAtMicros != 0 {
       try visitor.visitSingularInt64Field(value: self.certificatedAtMicros, fieldNumber: 11)
     }
+    if !self.uln.isEmpty {
+      try visitor.visitSingularStringField(value: self.uln, fieldNumber: 12)
+    }
     if !self.met.isEmpty {
-      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufBytes>.self, value: self.met, fieldNumber: 12)
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufBytes>.self, value: self.met, fieldNumber: 13)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -258,6 +268,7 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
     if lhs.adjustments != rhs.adjustments {return false}
     if lhs.samples != rhs.samples {return false}
     if lhs.certificatedAtMicros != rhs.certificatedAtMicros {return false}
+    if lhs.uln != rhs.uln {return false}
     if lhs.met != rhs.met {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
@@ -311,7 +322,7 @@ nonisolated extension Attest_V1_EvidenceEntry: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Attest_V1_DecisionEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DecisionEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}assessment_id\0\u{3}evidence_id\0\u{1}assessor\0\u{3}decided_at_micros\0\u{1}decisions\0\u{3}awaiting_revision\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}assessment_id\0\u{3}evidence_id\0\u{1}assessor\0\u{3}decided_at_micros\0\u{1}decisions\0\u{3}awaiting_revision\0\u{1}methods\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -325,6 +336,7 @@ nonisolated extension Attest_V1_DecisionEntry: SwiftProtobuf.Message, SwiftProto
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.decidedAtMicros) }()
       case 5: try { try decoder.decodeRepeatedMessageField(value: &self.decisions) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.awaitingRevision) }()
+      case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufEnumMap<SwiftProtobuf.ProtobufString,Attest_V1_EvidenceMethod>.self, value: &self.methods) }()
       default: break
       }
     }
@@ -349,6 +361,9 @@ nonisolated extension Attest_V1_DecisionEntry: SwiftProtobuf.Message, SwiftProto
     if self.awaitingRevision != false {
       try visitor.visitSingularBoolField(value: self.awaitingRevision, fieldNumber: 6)
     }
+    if !self.methods.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufEnumMap<SwiftProtobuf.ProtobufString,Attest_V1_EvidenceMethod>.self, value: self.methods, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -359,6 +374,7 @@ nonisolated extension Attest_V1_DecisionEntry: SwiftProtobuf.Message, SwiftProto
     if lhs.decidedAtMicros != rhs.decidedAtMicros {return false}
     if lhs.decisions != rhs.decisions {return false}
     if lhs.awaitingRevision != rhs.awaitingRevision {return false}
+    if lhs.methods != rhs.methods {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,70 @@
+import AttestTesting
+import Assessment
+import EventLog
+import Foundation
+import Projections
+import Testing
+
+/// The store in Tests/Fixtures/v1, written by the code before any schema had a second
+/// version (Tests/Fixtures/make-v1-fixtures.sh), read by this code.
+@Suite struct SchemaV1FixtureTests {
+    let directory = TemporaryDirectory("fixture")
+    /// The date the fixture's audit was taken for: the end of 2027-06-30, UTC.
+    static let auditDate = Date(timeIntervalSince1970: 1_814_399_999.999999)
+
+    static func expected<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
+        let url = Fixtures.directory().appendingPathComponent("v1/expected/\(name).json")
+        return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
+    }
+
+    static var learners: [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.directory().appendingPathComponent("v1/expected").path)) ?? []
+        return files.filter { $0.hasPrefix("transcript-") }.map { String($0.dropFirst("transcript-".count).dropLast(".json".count)) }.sorted()
+    }
+
+    @Test func theStoreHoldsVersion1RecordsAndVerifies() throws {
+        let store = try CentreStore(openingAt: Fixtures.copy("v1/store", into: directory), projections: CentreStore.reports)
+        let report = try store.log.verify()
+        #expect(report.records == 252)
+        var versions: [String: Set<UInt32>] = [:]
+        try store.log.read { versions[$0.record.eventType, default: []].insert($0.record.schemaVersion); return true }
+        #expect(versions["evidence.assessed"] == [1])
+        #expect(versions["learner.registered"] == [1])
+        #expect(try store.projectionVersions().map(\.stored) == [1, 1], "the reports were built by version 1 of their code")
+    }
+
+    @Test func rebuiltItsReportsAreTheOnesVersion1Gave() throws {
+        let store = try CentreStore(openingAt: Fixtures.copy("v1/store", into: directory), projections: CentreStore.reports)
+        #expect(Self.learners.count == 7)
+        #expect(throws: StaleProjection.self) { try store.transcripts() }
+        try store.rebuild()
+        let transcripts = try store.transcripts()
+        #expect(transcripts.map(\.learner) == Self.learners)
+        for transcript in transcripts {
+            #expect(transcript == (try Self.expected("transcript-\(transcript.learner)", as: Transcript.self)), "learner \(transcript.learner)")
+        }
+        #expect(try store.audit(on: Self.auditDate) == (try Self.expected("audit", as: Audit.self)))
+    }
+
+    @Test func replayedInMemoryThroughTheRulesTheyAreTheSameToo() throws {
+        let store = try CentreStore(openingAt: Fixtures.copy("v1/store", into: directory), projections: CentreStore.reports)
+        let head = AsOf.sequence(try store.log.head().sequence)
+        let transcripts = try store.transcripts(asOf: head)
+        #expect(transcripts.count == Self.learners.count)
+        for transcript in transcripts {
+            #expect(transcript == (try Self.expected("transcript-\(transcript.learner)", as: Transcript.self)), "learner \(transcript.learner)")
+        }
+        #expect(try store.audit(on: Self.auditDate, asOf: head) == (try Self.expected("audit", as: Audit.self)))
+    }
+
+    @Test func aDryRunFindsNothingToChangeAndChangesNoByte() throws {
+        let path = try Fixtures.copy("v1/store", into: directory)
+        let before = try Fixtures.sha256(ofFile: path + "/data.mdb")
+        let store = try CentreStore(openingAt: path, projections: CentreStore.reports)
+        let review = try store.reviewRebuild(auditOn: Self.auditDate)
+        #expect(review.changesNothing)
+        #expect(review.learners == 7 && review.records == 252)
+        #expect(review.reports.map(\.storedVersion) == [1, 1])
+        #expect(try Fixtures.sha256(ofFile: path + "/data.mdb") == before)
+    }
+}
