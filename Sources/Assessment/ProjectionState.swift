@@ -8,7 +8,7 @@ import SwiftProtobuf
 /// A key holds either raw bytes (`load`, `save`) or a message, never both.
 public final class ProjectionState {
     /// The transaction's view of the projection's database (or a store in memory).
-    var base: any EntityStore
+    @usableFromInline var base: any EntityStore
     private var tables: [ObjectIdentifier: any KeptTable] = [:]
 
     init(base: any EntityStore) { self.base = base }
@@ -34,45 +34,48 @@ public final class ProjectionState {
     }
 }
 
-/// Messages of one type, by key, kept decoded by a `ProjectionState`.
+/// Messages of one type, by key, kept decoded by a `ProjectionState`. Inlinable, so that
+/// each projection's use of it is specialised for its message type.
 public final class KeptMessages<M: SwiftProtobuf.Message> {
-    private struct Entry {
-        var message: M
-        var changed: Bool
+    @usableFromInline struct Entry {
+        @usableFromInline var message: M
+        @usableFromInline var changed: Bool
+
+        @inlinable init(message: M, changed: Bool) {
+            self.message = message
+            self.changed = changed
+        }
     }
 
-    private unowned let state: ProjectionState
-    private var entries: [String: Entry] = [:]
+    @usableFromInline unowned let state: ProjectionState
+    @usableFromInline var entries: [String: Entry] = [:]
 
     init(state: ProjectionState) { self.state = state }
 
     /// The message under `key`, if any.
-    public func get(_ key: String) throws -> M? {
-        try entry(key) ? entries[key]!.message : nil
+    @inlinable public func get(_ key: String) throws -> M? {
+        try index(key).map { entries.values[$0].message }
     }
 
-    public func set(_ key: String, _ message: M) {
+    @inlinable public func set(_ key: String, _ message: M) {
         entries[key] = Entry(message: message, changed: true)
     }
 
     /// Changes the message under `key` in place; false when there is none.
-    @discardableResult
+    @inlinable @discardableResult
     public func update(_ key: String, _ body: (inout M) throws -> Void) throws -> Bool {
-        guard try entry(key) else { return false }
-        func change(_ entry: inout Entry) throws {
-            entry.changed = true
-            try body(&entry.message)
-        }
-        try change(&entries[key]!)
+        guard let index = try index(key) else { return false }
+        entries.values[index].changed = true
+        try body(&entries.values[index].message)
         return true
     }
 
-    /// Loads the entry under `key` unless it is kept; whether there is one.
-    private func entry(_ key: String) throws -> Bool {
-        if entries[key] != nil { return true }
-        guard let bytes = try state.base.load(key) else { return false }
+    /// Where the entry under `key` is, loaded unless it is kept; nil when there is none.
+    @inlinable func index(_ key: String) throws -> [String: Entry].Index? {
+        if let index = entries.index(forKey: key) { return index }
+        guard let bytes = try state.base.load(key) else { return nil }
         entries[key] = Entry(message: try M(serializedBytes: bytes), changed: false)
-        return true
+        return entries.index(forKey: key)
     }
 }
 

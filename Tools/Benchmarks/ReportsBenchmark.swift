@@ -37,11 +37,14 @@ struct ReportsBenchmark: ParsableCommand {
         let decode = try measure(events) {
             try store.log.read { entry in _ = try DomainEvent(record: entry.record); return true }
         }
-        let rebuild = try measure(events) { try store.rebuild() }
+        var heap: [Int] = []
+        let heapBefore = residentAnonymousKiB()
+        let rebuild = try measure(events) { try store.rebuild { _, _ in heap.append(residentAnonymousKiB()) } }
         let rebuilt = (try store.transcripts(), try store.audit(on: Self.auditDate))
         print("rebuild                            \(Int(rebuild)) events/s")
         print("raw read and decode of the records  \(Int(decode)) events/s   rebuild is \(percent(rebuild, of: decode)) of it (target 50%)")
         print("rebuilt reports equal the inline ones: \(rebuilt == inline)")
+        print("RssAnon (KiB) before the rebuild \(heapBefore), at each of its progress reports: \(heap.map(String.init).joined(separator: " "))")
 
         var latencies: [Double] = []
         var random = SystemRandomNumberGenerator()
