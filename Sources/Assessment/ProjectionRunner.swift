@@ -152,7 +152,7 @@ extension CentreStore {
 
     /// Messages a rebuild keeps decoded between batches, per projection: enough to hold
     /// every learner's record of a large centre, a bounded memory however long the log.
-    static let rebuildKeep = 50_000
+    static let rebuildKeep = 20_000
 
     /// Rebuilds projections from the log into their spare databases, then swaps each in
     /// with one transaction. Readers, in this process or another, see the old report until
