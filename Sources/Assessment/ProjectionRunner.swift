@@ -169,6 +169,12 @@ extension CentreStore {
     ///   - names: the projections to rebuild; all when empty.
     ///   - progress: called now and then with (records replayed, records in the log).
     public func rebuild(_ names: [String] = [], progress: ((UInt64, UInt64) -> Void)? = nil) throws {
+        try rebuild(names, keeping: Self.rebuildKeep, batch: Self.rebuildBatch, progress: progress)
+    }
+
+    /// `rebuild`, `batch` records at a time, keeping at most `keeping` messages decoded per
+    /// projection between batches.
+    func rebuild(_ names: [String], keeping: Int, batch size: Int, progress: ((UInt64, UInt64) -> Void)?) throws {
         let chosen = projections.filter { names.isEmpty || names.contains($0.projection.name) }
         if let unknown = names.first(where: { name in !projections.contains { $0.projection.name == name } }) {
             throw PayloadError("this store keeps no projection \(unknown); it keeps \(projections.map(\.projection.name).joined(separator: ", "))")
@@ -193,9 +199,9 @@ extension CentreStore {
             try log.environment.write { txn in try write(changes, of: targets, in: txn) }
         }
         let total = try log.head().sequence
-        let reading = RebuildReading(store: self)
+        let reading = RebuildReading(store: self, batch: size)
         try pipeline(produce: reading.nextBatch) { batch in
-            try apply(batch, keeping: Self.rebuildKeep)
+            try apply(batch, keeping: keeping)
             if let last = batch.last { progress?(last.sequence, max(total, last.sequence)) }
         }
         try apply([], keeping: 0)
@@ -223,17 +229,21 @@ extension CentreStore {
     }
 }
 
-/// Reads the log for a rebuild, `rebuildBatch` records at a time, each batch in a read
-/// transaction of its own, decoded.
+/// Reads the log for a rebuild, a batch of records at a time, each in a read transaction
+/// of its own, decoded.
 private final class RebuildReading: @unchecked Sendable {
     let store: CentreStore
+    let batch: Int
     /// The first sequence not yet read.
     private(set) var next: UInt64 = 1
 
-    init(store: CentreStore) { self.store = store }
+    init(store: CentreStore, batch: Int) {
+        self.store = store
+        self.batch = batch
+    }
 
     @Sendable func nextBatch() throws -> [AcceptedEvent]? {
-        let records = try store.log.environment.read { txn in try store.records(from: next, limit: CentreStore.rebuildBatch, in: txn) }
+        let records = try store.log.environment.read { txn in try store.records(from: next, limit: batch, in: txn) }
         guard let last = records.last else { return nil }
         next = last.sequence + 1
         return try records.map(AcceptedEvent.init)

@@ -1,5 +1,5 @@
 import AttestTesting
-import Assessment
+@testable import Assessment
 import Foundation
 import Projections
 import Simulation
@@ -24,6 +24,17 @@ import Testing
         #expect(try Self.reports(centre.store) == inline)
         // Appends after a rebuild keep the rebuilt reports, in their new databases.
         try centre.store.rebuild(["transcripts"])
+        #expect(try Self.reports(centre.store) == inline)
+    }
+
+    @Test func aRebuildThatKeepsFewMessagesDecodedGivesTheSameReports() throws {
+        let centre = try TestCentre(projections: CentreStore.reports)
+        var lines: [String] = []
+        try CentreGenerator(learners: 40, seed: 5, specification: centre.specification).generate { lines.append($0) }
+        try centre.store.append(lines: lines, batchSize: 700) { _, _ in }
+        let inline = try Self.reports(centre.store)
+        // Ten messages kept between batches: learner records are written out and read back again and again.
+        try centre.store.rebuild([], keeping: 10, batch: 250, progress: nil)
         #expect(try Self.reports(centre.store) == inline)
     }
 
