@@ -100,12 +100,26 @@ public enum Timestamp {
     /// `2026-03-02T09:30:00.123456Z`: UTC, with microseconds when there are any.
     public static func format(_ date: Date) -> String {
         let micros = date.microsecondsSinceEpoch
-        let seconds = Date(timeIntervalSince1970: Double(micros.floorDivided(by: 1_000_000)))
-        let base = seconds.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
+        let seconds = micros.floorDivided(by: 1_000_000)
         let fraction = micros.floorModulo(1_000_000)
-        guard fraction != 0 else { return base + "Z" }
-        let digits = String(fraction).leftPadded(to: 6)
-        return base + "." + digits + "Z"
+        let (year, month, day) = civil(days: seconds.floorDivided(by: 86_400))
+        let time = seconds.floorModulo(86_400)
+        var text = String(year).leftPadded(to: 4) + "-" + String(month).leftPadded(to: 2) + "-" + String(day).leftPadded(to: 2)
+        text += "T" + String(time / 3600).leftPadded(to: 2) + ":" + String(time / 60 % 60).leftPadded(to: 2) + ":" + String(time % 60).leftPadded(to: 2)
+        return fraction == 0 ? text + "Z" : text + "." + String(fraction).leftPadded(to: 6) + "Z"
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's `civil_from_days`).
+    private static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Reads an RFC 3339 date-time (`Z` or an offset; fractional seconds optional).
