@@ -104,9 +104,27 @@ public enum Timestamp {
         let fraction = micros.floorModulo(1_000_000)
         let (year, month, day) = civil(days: seconds.floorDivided(by: 86_400))
         let time = seconds.floorModulo(86_400)
-        var text = String(year).leftPadded(to: 4) + "-" + String(month).leftPadded(to: 2) + "-" + String(day).leftPadded(to: 2)
-        text += "T" + String(time / 3600).leftPadded(to: 2) + ":" + String(time / 60 % 60).leftPadded(to: 2) + ":" + String(time % 60).leftPadded(to: 2)
-        return fraction == 0 ? text + "Z" : text + "." + String(fraction).leftPadded(to: 6) + "Z"
+        // Four-digit years only; the rest (which no accepted input gives) as Foundation writes them.
+        guard (0...9999).contains(year) else { return Date(timeIntervalSince1970: Double(seconds)).formatted(.iso8601) }
+        var text: [UInt8] = []
+        text.reserveCapacity(27)
+        func digits(_ value: Int64, _ count: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(year, 4); text.append(UInt8(ascii: "-")); digits(month, 2); text.append(UInt8(ascii: "-")); digits(day, 2)
+        text.append(UInt8(ascii: "T"))
+        digits(time / 3600, 2); text.append(UInt8(ascii: ":")); digits(time / 60 % 60, 2); text.append(UInt8(ascii: ":")); digits(time % 60, 2)
+        if fraction != 0 {
+            text.append(UInt8(ascii: "."))
+            digits(fraction, 6)
+        }
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's `civil_from_days`).
@@ -132,10 +150,4 @@ public enum Timestamp {
 extension Int64 {
     fileprivate func floorDivided(by d: Int64) -> Int64 { (self - floorModulo(d)) / d }
     fileprivate func floorModulo(_ d: Int64) -> Int64 { ((self % d) + d) % d }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: Swift.max(0, width - count)) + self
-    }
 }
