@@ -69,10 +69,13 @@ public final class EventLog: Sendable {
 
     /// The current head: size, last chain hash and Merkle root.
     public func head() throws -> Head {
-        try environment.read { txn in
-            let state = try HeadState(txn, self)
-            return Head(sequence: state.sequence, chainHash: state.chainHash, merkleRoot: state.edge.root)
-        }
+        try environment.read { txn in try head(in: txn) }
+    }
+
+    /// The head as transaction `txn` sees it.
+    public func head<T: ReadableTransaction & ~Copyable>(in txn: borrowing T) throws -> Head {
+        let state = try HeadState(txn, self)
+        return Head(sequence: state.sequence, chainHash: state.chainHash, merkleRoot: state.edge.root)
     }
 }
 

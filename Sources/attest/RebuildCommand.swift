@@ -1,6 +1,7 @@
 import ArgumentParser
 import Assessment
 import Foundation
+import Terminal
 
 struct RebuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
