@@ -12,6 +12,14 @@ public struct ConsistencyProof: Codable, Equatable, Sendable {
     public let newRoot: Hash
     public let hashes: [Hash]
 
+    public init(oldSize: UInt64, newSize: UInt64, oldRoot: Hash, newRoot: Hash, hashes: [Hash]) {
+        self.oldSize = oldSize
+        self.newSize = newSize
+        self.oldRoot = oldRoot
+        self.newRoot = newRoot
+        self.hashes = hashes
+    }
+
     /// Checks the proof (RFC 9162 §2.1.4.2).
     public func verify() throws {
         try Proof.verifyConsistency(oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: hashes)

@@ -86,7 +86,7 @@ public struct ChainVerifier: Sendable {
         }
         guard header.sequence == sequence else {
             let reason = header.sequence > sequence
-                ? "the record is missing (the next record stored is \(header.sequence))"
+                ? "the record is missing or out of place: record \(header.sequence) is stored where \(sequence) should be"
                 : "the record says sequence \(header.sequence) but is stored at \(sequence)"
             throw VerificationFailure(sequence: sequence, reason: reason)
         }

@@ -26,7 +26,9 @@ struct RecordChecker {
         do {
             try chain.append(bytes, following: following, endHash: endHash)
         } catch let failure as VerificationFailure {
-            throw Breach(failure)
+            var breach = Breach(failure)
+            if failure.sequence == chain.records + 1 { breach.eventID = try? Record(serializedBytes: Array(bytes)).eventIDText }
+            throw breach
         }
         let size = chain.records
         if size == checkpoint.size, chain.edge.root != checkpoint.root {
