@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "attest-bench",
             dependencies: [
-                "Assessment", "EventLog", "LMDB", "Merkle", "Projections", "Replay", "Simulation",
+                "Assessment", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Replay", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/Benchmarks"

@@ -13,6 +13,6 @@ struct AttestBench: ParsableCommand {
               swift run -c release attest-bench memory --events 10000000
               attest-bench load centre.store --prefix writer-a --batches 500 --batch-size 100
             """,
-        subcommands: [LogBenchmark.self, DomainBenchmark.self, ReportsBenchmark.self, MemoryBenchmark.self, LoadCommand.self]
+        subcommands: [LogBenchmark.self, DomainBenchmark.self, ReportsBenchmark.self, MemoryBenchmark.self, ReplayBenchmark.self, LoadCommand.self]
     )
 }
