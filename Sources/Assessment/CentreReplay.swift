@@ -14,15 +14,18 @@ import LMDB
 /// try replay.finish()
 /// let audit = try replay.snapshot.entries(of: "audit", prefix: "assessor/")
 /// ```
-public final class CentreReplay {
+public final class CentreReplay: @unchecked Sendable {
     private let rules = CentreRules()
     private let rulesState = MemoryEntityStore()
+    /// Guards `rulesState`, which the rules write and the projections read specifications
+    /// from, so `checkRules` and `project` may run on two threads.
+    private let rulesLock = NSLock()
     private let projections: [any Projection]
     private let states: [MemoryEntityStore]
     private var attribution = LearnerAttribution()
-    private var pending: [(event: ProjectedEvent, eventID: String, learner: String?)] = []
+    private var pending: [ReplayedEvent] = []
     private let batchSize: Int
-    /// The number of events applied.
+    /// The number of events the rules accepted.
     public private(set) var applied: UInt64 = 0
 
     public init(projections: [any Projection], batchSize: Int = 256) {
@@ -31,24 +34,18 @@ public final class CentreReplay {
         self.batchSize = max(1, batchSize)
     }
 
-    /// Applies the next record's event, already decoded from it.
+    /// Applies the next record's event, already decoded from it, to the rules and (in
+    /// batches) the projections.
     /// - Throws: `ReplayBreach` when it (or an earlier event of the pending batch) breaks a rule.
     public func apply(_ record: Record, _ event: DomainEvent) throws {
-        let learner = attribution.learner(of: event)
-        let occurredAt = Date(microsecondsSinceEpoch: record.occurredAtMicros)
+        let accepted: ReplayedEvent
         do {
-            try rules.apply(event, by: record.actor, occurredAt: occurredAt,
-                            recordedAt: Date(microsecondsSinceEpoch: record.recordedAtMicros), to: rulesState)
-        } catch let violation as RuleViolation {
+            accepted = try checkRules(record, event)
+        } catch {
             try flush()  // a projection's refusal of an earlier event comes first
-            throw ReplayBreach(sequence: record.sequence, eventID: record.eventIDText, learner: learner, violation: violation)
+            throw error
         }
-        let rules = rules, rulesState = rulesState
-        let projected = ProjectedEvent(
-            event: event, sequence: record.sequence, actor: record.actor.id, occurredAt: occurredAt,
-            specification: { id, version in try rules.specifications.specification(id, version: version, in: Entities(store: rulesState)) })
-        pending.append((projected, record.eventIDText, learner))
-        applied += 1
+        pending.append(accepted)
         if pending.count >= batchSize { try flush() }
     }
 
@@ -58,15 +55,57 @@ public final class CentreReplay {
     private func flush() throws {
         guard !pending.isEmpty else { return }
         defer { pending.removeAll(keepingCapacity: true) }
-        let events = pending.map(\.event)
-        for (projection, state) in zip(projections, states) {
-            do {
-                try projection.apply(events, to: state)
-            } catch let refusal as ProjectionRefusal {
-                let culprit = pending.first { $0.event.sequence == refusal.sequence }
-                throw ReplayBreach(
-                    sequence: refusal.sequence, eventID: culprit?.eventID ?? "", learner: culprit?.learner, violation: refusal.violation)
-            }
+        try project(pending)
+    }
+
+    /// The rules' half of `apply`: checks the next event against the rules and records its
+    /// effect on what they remember. Events must come in log order; `project` may run on
+    /// another thread meanwhile. - Throws: `ReplayBreach`.
+    public func checkRules(_ record: Record, _ event: DomainEvent) throws -> ReplayedEvent {
+        let learner = attribution.learner(of: event)
+        let occurredAt = Date(microsecondsSinceEpoch: record.occurredAtMicros)
+        rulesLock.lock()
+        defer { rulesLock.unlock() }
+        do {
+            try rules.apply(event, by: record.actor, occurredAt: occurredAt,
+                            recordedAt: Date(microsecondsSinceEpoch: record.recordedAtMicros), to: rulesState)
+        } catch let violation as RuleViolation {
+            throw ReplayBreach(sequence: record.sequence, eventID: record.eventIDText, learner: learner, violation: violation)
+        }
+        applied += 1
+        let projected = ProjectedEvent(
+            event: event, sequence: record.sequence, actor: record.actor.id, occurredAt: occurredAt, specification: specification)
+        return ReplayedEvent(event: projected, eventID: record.eventIDText, learner: learner)
+    }
+
+    /// The projections' half of `apply`: applies events the rules accepted, in order, as one batch.
+    /// - Throws: `ReplayBreach` when a projection refuses one of them.
+    public func project(_ events: [ReplayedEvent]) throws {
+        for index in projections.indices { try project(events, into: index) }
+    }
+
+    /// The number of projections replayed; each may be fed by a thread of its own.
+    public var projectionCount: Int { projections.count }
+
+    /// Applies events the rules accepted to projection number `index` only: calls for
+    /// different projections may run on different threads.
+    /// - Throws: `ReplayBreach` when the projection refuses one of them.
+    public func project(_ events: [ReplayedEvent], into index: Int) throws {
+        do {
+            try projections[index].apply(events.map(\.event), to: states[index])
+        } catch let refusal as ProjectionRefusal {
+            let culprit = events.first { $0.event.sequence == refusal.sequence }
+            throw ReplayBreach(
+                sequence: refusal.sequence, eventID: culprit?.eventID ?? "", learner: culprit?.learner, violation: refusal.violation)
+        }
+    }
+
+    /// Specification `id` at `version` as the rules know it now; safe from any thread.
+    private var specification: (String, UInt32) throws -> CompiledSpecification? {
+        { [rules, rulesState, rulesLock] id, version in
+            rulesLock.lock()
+            defer { rulesLock.unlock() }
+            return try rules.specifications.specification(id, version: version, in: Entities(store: rulesState))
         }
     }
 
@@ -77,12 +116,20 @@ public final class CentreReplay {
             guard let index = names.firstIndex(of: name) else { throw PayloadError("this replay keeps no projection \(name)") }
             return states[index]
         }
-        let rules = rules, rulesState = rulesState
         return ProjectionSnapshot(
             stateOf: { try state($0) },
             entriesOf: { name, prefix in try state(name).entries(prefix: prefix) },
-            specificationOf: { id, version in try rules.specifications.specification(id, version: version, in: Entities(store: rulesState)) })
+            specificationOf: specification)
     }
+}
+
+/// An event the rules accepted during a replay, on its way to the projections.
+public struct ReplayedEvent: @unchecked Sendable {
+    let event: ProjectedEvent
+    let eventID: String
+    let learner: String?
+    /// The event's sequence.
+    public var sequence: UInt64 { event.sequence }
 }
 
 /// An event of a replayed history that breaks one of the centre's rules: which event, whose, and which rule.

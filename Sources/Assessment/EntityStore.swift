@@ -19,7 +19,8 @@ final class MemoryEntityStore: EntityStore {
 
     /// The entries whose keys start with `prefix`, in key order.
     func entries(prefix: String) -> [(key: String, value: [UInt8])] {
-        values.filter { $0.key.hasPrefix(prefix) }.sorted { Array($0.key.utf8).lexicographicallyPrecedes($1.key.utf8) }.map { ($0.key, $0.value) }
+        // By UTF-8 bytes, as LMDB orders keys; compared in place, without copying each key.
+        values.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { ($0.key, $0.value) }
     }
 }
 

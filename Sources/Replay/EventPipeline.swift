@@ -8,36 +8,108 @@ struct DecodedEvent: @unchecked Sendable {
     let event: DomainEvent
 }
 
-/// Replays decoded events through the centre's rules and the projections on a thread of
-/// its own, while the caller's thread reads, hashes and decodes the next records.
+/// Replays decoded events through the centre's rules on one thread and each projection on
+/// a thread of its own, while the caller's thread reads, hashes and decodes the next
+/// records: stages handing batches on, which the system spreads over the cores there are.
 ///
-/// At most a few batches wait between the two, so memory does not grow with the log.
+/// At most a few batches wait between two stages, so memory does not grow with the log.
 final class EventPipeline: @unchecked Sendable {
     let replay: CentreReplay
-    private let asOf: AsOf?
-    private let condition = NSCondition()
-    private var queue: [[DecodedEvent]] = []
-    private var closed = false
-    private var done = false
-    private let depth = 8
-    /// The first rule breach, once the consumer has found one.
-    private(set) var breach: Breach?
-    /// The last sequence replayed.
+    private var rules: Stage<DecodedEvent>!
+    private let projections: [Stage<ReplayedEvent>]
+    /// The last sequence the rules accepted.
     private(set) var lastReplayed: UInt64 = 0
-    /// Whether the replay stopped at `asOf` before the end of the log.
+    /// Whether the replay stopped at its `asOf` point before the end of the log.
     private(set) var stoppedAtPoint = false
+
+    /// Thrown by the rules' stage at the `asOf` point: not a breach.
+    private struct PointReached: Error {}
 
     init(replay: CentreReplay, asOf: AsOf?) {
         self.replay = replay
-        self.asOf = asOf
-        let thread = Thread { [self] in consume() }
+        projections = (0..<replay.projectionCount).map { index in Stage { batch in try replay.project(batch, into: index) } }
+        rules = Stage { [unowned self] batch in
+            var accepted: [ReplayedEvent] = []
+            // Whatever the rules accepted before a breach still goes to the projections,
+            // whose refusal of an earlier event would come first.
+            defer { if !accepted.isEmpty { for stage in projections { stage.submit(accepted) } } }
+            for decoded in batch {
+                if let asOf, !asOf.includes(decoded.record) {
+                    stoppedAtPoint = true
+                    throw PointReached()
+                }
+                accepted.append(try replay.checkRules(decoded.record, decoded.event))
+                lastReplayed = decoded.record.sequence
+            }
+        }
+    }
+
+    /// Hands a batch to the rules; false once they have stopped.
+    @discardableResult
+    func submit(_ batch: [DecodedEvent]) -> Bool { rules.submit(batch) }
+
+    /// Whether the rules take no more events (a breach, or the `asOf` point passed).
+    var hasStopped: Bool { rules.isDone || projections.contains { $0.isDone } }
+
+    /// Whether a stage has stopped at a breach, which comes before anything read later.
+    var stoppedWithBreach: Bool {
+        (rules.isDone && rules.error.map { !($0 is PointReached) } == true) || projections.contains { $0.error != nil }
+    }
+
+    /// Waits until both stages have handled every batch submitted.
+    func close() {
+        rules.close()
+        for stage in projections { stage.close() }
+    }
+
+    /// The first breach in log order either stage found (after `close()`).
+    var breach: Breach? {
+        let found = ([rules.error] + projections.map(\.error)).compactMap { error -> Breach? in
+            switch error {
+            case nil, is PointReached: nil
+            case let breach as ReplayBreach: Breach(breach)
+            case let error?: Breach(.rule, detail: "the replay failed: \(error)")
+            }
+        }
+        return found.min { ($0.sequence ?? .max) < ($1.sequence ?? .max) }
+    }
+}
+
+/// A thread that handles batches from a bounded queue, in order, until one fails or the
+/// queue is closed.
+final class Stage<Item>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [[Item]] = []
+    private var closed = false
+    private var done = false
+    private let depth: Int
+    /// The error that stopped the stage.
+    private(set) var error: (any Error)?
+
+    init(depth: Int = 8, _ handle: @escaping @Sendable ([Item]) throws -> Void) {
+        self.depth = depth
+        let thread = Thread { [self] in
+            while let batch = take() {
+                do {
+                    try handle(batch)
+                } catch {
+                    self.error = error
+                    break
+                }
+            }
+            condition.lock()
+            done = true
+            queue.removeAll()
+            condition.broadcast()
+            condition.unlock()
+        }
         thread.stackSize = 8 << 20
         thread.start()
     }
 
-    /// Hands a batch to the rules; false once they have stopped (a breach, or `asOf` passed).
+    /// Queues a batch, waiting while the queue is full; false once the stage has stopped.
     @discardableResult
-    func submit(_ batch: [DecodedEvent]) -> Bool {
+    func submit(_ batch: [Item]) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= depth && !done { condition.wait() }
@@ -47,21 +119,13 @@ final class EventPipeline: @unchecked Sendable {
         return true
     }
 
-    /// Whether the rules have stopped taking events.
-    var hasStopped: Bool {
+    var isDone: Bool {
         condition.lock()
         defer { condition.unlock() }
         return done
     }
 
-    /// Whether the rules have stopped at a breach.
-    var stoppedWithBreach: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return done && breach != nil
-    }
-
-    /// Waits until every batch submitted is replayed and the projections are complete.
+    /// Closes the queue and waits until the stage has handled what it holds (or stopped).
     func close() {
         condition.lock()
         closed = true
@@ -70,39 +134,7 @@ final class EventPipeline: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func consume() {
-        while let batch = take() {
-            do {
-                for decoded in batch {
-                    if let asOf, !asOf.includes(decoded.record) {
-                        stoppedAtPoint = true
-                        break
-                    }
-                    try replay.apply(decoded.record, decoded.event)
-                    lastReplayed = decoded.record.sequence
-                }
-                if stoppedAtPoint { break }
-            } catch let breach as ReplayBreach {
-                self.breach = Breach(breach)
-                break
-            } catch {
-                self.breach = Breach(.rule, detail: "the replay failed: \(error)")
-                break
-            }
-        }
-        if breach == nil {
-            do { try replay.finish() } catch let breach as ReplayBreach { self.breach = Breach(breach) } catch {
-                self.breach = Breach(.rule, detail: "the replay failed: \(error)")
-            }
-        }
-        condition.lock()
-        done = true
-        queue.removeAll()
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    private func take() -> [DecodedEvent]? {
+    private func take() -> [Item]? {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty && !closed { condition.wait() }

@@ -103,9 +103,10 @@ public enum Replayer {
             guard report.breach == nil, options.asOf == nil else { return }
             do {
                 for projection in options.projections {
+                    let rebuilt = try pipeline.replay.snapshot.reportEntries(of: projection.name)
+                    count(learners: rebuilt, of: projection, into: &report)
                     report.reportsCompared += try ReportComparison.compare(
-                        projection: projection.name, stored: stored.reportEntries(of: projection.name),
-                        rebuilt: pipeline.replay.snapshot.reportEntries(of: projection.name))
+                        projection: projection.name, stored: stored.reportEntries(of: projection.name), rebuilt: rebuilt)
                 }
             } catch let breach as Breach {
                 report.breach = breach
@@ -169,9 +170,10 @@ public enum Replayer {
         guard report.breach == nil, options.asOf == nil else { return report }
         do {
             for projection in options.projections {
+                let rebuilt = try pipeline.replay.snapshot.reportEntries(of: projection.name)
+                count(learners: rebuilt, of: projection, into: &report)
                 report.reportsCompared += try ReportComparison.compare(
-                    projection: projection.name, digests: digests.filter { $0.projection == projection.name },
-                    rebuilt: pipeline.replay.snapshot.reportEntries(of: projection.name))
+                    projection: projection.name, digests: digests.filter { $0.projection == projection.name }, rebuilt: rebuilt)
             }
             if let unknown = digests.first(where: { digest in !options.projections.contains { $0.name == digest.projection } }) {
                 throw Breach(.report, report: "\(unknown.projection) \(unknown.key)", detail: "the bundle lists a report this tool does not rebuild")
@@ -291,6 +293,12 @@ public enum Replayer {
         return !pipeline.stoppedWithBreach
     }
 
+    /// Counts the learners with a transcript among a projection's rebuilt entries.
+    private static func count(learners entries: [(key: String, value: [UInt8])], of projection: any Projection, into report: inout ReplayReport) {
+        guard projection.name == TranscriptProjection().name else { return }
+        report.learners = entries.count { $0.key.hasPrefix("learner/") }
+    }
+
     /// Settles the report: the first breach in log order, the replay's figures.
     private static func finish(
         _ report: inout ReplayReport, checker: RecordChecker, pipeline: EventPipeline, integrity: Breach?, options: ReplayOptions
@@ -298,7 +306,10 @@ public enum Replayer {
         report.replayed = pipeline.replay.applied
         if options.asOf != nil { report.asOf = pipeline.lastReplayed }
         if checker.extendsSince, let since = options.since { report.extends = since.checkpoint.size }
-        report.learners = (try? pipeline.replay.snapshot.entries(of: TranscriptProjection().name, prefix: "learner/").count) ?? 0
+        if options.asOf != nil, let transcripts = options.projections.first(where: { $0.name == TranscriptProjection().name }),
+           let rebuilt = try? pipeline.replay.snapshot.reportEntries(of: transcripts.name) {
+            count(learners: rebuilt, of: transcripts, into: &report)
+        }
         switch (integrity, pipeline.breach) {
         case let (found?, rule?):
             report.breach = (rule.sequence ?? .max) < (found.sequence ?? .max) ? rule : found

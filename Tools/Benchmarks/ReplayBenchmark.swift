@@ -25,6 +25,9 @@ struct ReplayBenchmark: ParsableCommand {
     @Option(help: "Directory for the scratch store (removed afterwards).")
     var directory = NSTemporaryDirectory()
 
+    @Flag(help: "Also time the replay with no reports and with each report alone, to show where the time goes.")
+    var breakdown = false
+
     func run() throws {
         let path = URL(fileURLWithPath: directory).appendingPathComponent("attest-replay-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -65,6 +68,15 @@ struct ReplayBenchmark: ParsableCommand {
         print("verify-only (chain + Merkle)                        \(Int(verify)) events/s (median of \(runs))")
         print("full replay (chain + Merkle + decode + rules + reports) \(Int(replay)) events/s (median of \(runs)), \(percent(replay, of: verify)) of verify-only (target 40%)")
         for (done, kib) in samples { print("replayed \(done): RssAnon \(kib) KiB") }
+        if breakdown {
+            for reports in [[]] + CentreStore.reports.map({ [$0] }) {
+                options.projections = reports
+                options.progress = nil
+                let rate = try measure(events) { _ = try Replayer.verify(path, options: options) }
+                let names = reports.isEmpty ? "no reports" : reports.map(\.name).joined()
+                print("replay with \(names): \(Int(rate)) events/s")
+            }
+        }
         print("RssAnon after the last replay \(residentAnonymousKiB()) KiB")
     }
 
