@@ -105,8 +105,14 @@ public enum Replayer {
                 for projection in options.projections {
                     let rebuilt = try pipeline.replay.snapshot.reportEntries(of: projection.name)
                     count(learners: rebuilt, of: projection, into: &report)
-                    report.reportsCompared += try ReportComparison.compare(
-                        projection: projection.name, stored: stored.reportEntries(of: projection.name), rebuilt: rebuilt)
+                    let kept: [(key: String, value: [UInt8])]
+                    do {
+                        kept = try stored.reportEntries(of: projection.name)
+                    } catch let stale as StaleProjection {
+                        report.notChecked.append("the \(projection.name) report: \(stale)")
+                        continue
+                    }
+                    report.reportsCompared += try ReportComparison.compare(projection: projection.name, stored: kept, rebuilt: rebuilt)
                 }
             } catch let breach as Breach {
                 report.breach = breach

@@ -24,7 +24,10 @@ struct InitCommand: ParsableCommand {
     var centre: String?
 
     func run() throws {
-        let name = centre ?? URL(fileURLWithPath: location.store).standardizedFileURL.lastPathComponent
+        // By default the directory's name, with anything a key name cannot hold made a '-'.
+        let name = centre ?? String(URL(fileURLWithPath: location.store).standardizedFileURL.lastPathComponent.unicodeScalars.map {
+            $0.value > 0x20 && $0.value < 0x7F && $0 != "+" ? Character($0) : "-"
+        })
         let key: SigningKey
         do { key = try SigningKey(generatingFor: name) } catch { throw ValidationError("--centre: \(error)") }
         _ = try CentreStore.create(at: location.store, projections: CentreStore.reports)

@@ -66,6 +66,12 @@ import Testing
         #expect(report["verified"] as? Bool == false)
         #expect((report["breach"] as? [String: Any])?["sequence"] != nil)
 
+        let unsigned = directory.child("unsigned.store")
+        #expect(try attest.run(["init", unsigned]).status == 0)
+        let nothingSigned = try replay.run([unsigned])
+        #expect(nothingSigned.status == 1)
+        #expect(nothingSigned.stdout.contains("no signed checkpoint"))
+
         #expect(try replay.run([directory.child("nothing-here"), "--key", key]).status == 2)
         #expect(try replay.run([store, "--key", key, "--as-of", "soon"]).status == 2)
         #expect(try replay.run([store, "--key", "not a key"]).status == 2)
