@@ -16,21 +16,33 @@ import LMDB
 /// ```
 public final class CentreReplay: @unchecked Sendable {
     private let rules = CentreRules()
-    private let rulesState = MemoryEntityStore()
+    private let rulesState: any ReplayState
     /// Guards `rulesState`, which the rules write and the projections read specifications
     /// from, so `checkRules` and `project` may run on two threads.
     private let rulesLock = NSLock()
     private let projections: [any Projection]
-    private let states: [MemoryEntityStore]
+    private let states: [any ReplayState]
     private var attribution = LearnerAttribution()
     private var pending: [ReplayedEvent] = []
     private let batchSize: Int
     /// The number of events the rules accepted.
     public private(set) var applied: UInt64 = 0
 
-    public init(projections: [any Projection], batchSize: Int = 256) {
+    /// A replay feeding `projections`, keeping their state and the rules' in memory.
+    public convenience init(projections: [any Projection], batchSize: Int = 256) {
+        self.init(projections: projections, batchSize: batchSize, rulesState: MemoryEntityStore(),
+                  states: projections.map { _ in MemoryEntityStore() })
+    }
+
+    /// A replay feeding `projections`, keeping their state and the rules' in stores that `state` makes.
+    public convenience init(projections: [any Projection], batchSize: Int = 256, state: () throws -> any ReplayState) throws {
+        try self.init(projections: projections, batchSize: batchSize, rulesState: state(), states: projections.map { _ in try state() })
+    }
+
+    private init(projections: [any Projection], batchSize: Int, rulesState: any ReplayState, states: [any ReplayState]) {
         self.projections = projections
-        self.states = projections.map { _ in MemoryEntityStore() }
+        self.rulesState = rulesState
+        self.states = states
         self.batchSize = max(1, batchSize)
     }
 
@@ -73,6 +85,7 @@ public final class CentreReplay: @unchecked Sendable {
             throw ReplayBreach(sequence: record.sequence, eventID: record.eventIDText, learner: learner, violation: violation)
         }
         applied += 1
+        if applied % UInt64(batchSize) == 0 { try rulesState.settle() }
         let projected = ProjectedEvent(
             event: event, sequence: record.sequence, actor: record.actor.id, occurredAt: occurredAt, specification: specification)
         return ReplayedEvent(event: projected, eventID: record.eventIDText, learner: learner)
@@ -93,6 +106,7 @@ public final class CentreReplay: @unchecked Sendable {
     public func project(_ events: [ReplayedEvent], into index: Int) throws {
         do {
             try projections[index].apply(events.map(\.event), to: states[index])
+            try states[index].settle()
         } catch let refusal as ProjectionRefusal {
             let culprit = events.first { $0.event.sequence == refusal.sequence }
             throw ReplayBreach(
@@ -112,7 +126,7 @@ public final class CentreReplay: @unchecked Sendable {
     /// The projections as the replay left them (after `finish()`).
     public var snapshot: ProjectionSnapshot {
         let names = projections.map(\.name)
-        func state(_ name: String) throws -> MemoryEntityStore {
+        func state(_ name: String) throws -> any ReplayState {
             guard let index = names.firstIndex(of: name) else { throw PayloadError("this replay keeps no projection \(name)") }
             return states[index]
         }

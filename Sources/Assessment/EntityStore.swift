@@ -10,12 +10,23 @@ public protocol EntityStore: AnyObject {
     func save(_ key: String, _ value: [UInt8]) throws
 }
 
+/// Where a replay keeps what the rules and the reports remember: in memory, or on disk
+/// for logs whose state should not live in the process's heap.
+public protocol ReplayState: EntityStore {
+    /// The entries whose keys start with `prefix`, in the order of their UTF-8 bytes.
+    func entries(prefix: String) throws -> [(key: String, value: [UInt8])]
+    /// Called between batches of events: a state may write out what it holds.
+    func settle() throws
+}
+
 /// An entity store in memory, for replays that must not touch the stored reports.
-final class MemoryEntityStore: EntityStore {
+final class MemoryEntityStore: ReplayState {
     private(set) var values: [String: [UInt8]] = [:]
 
     func load(_ key: String) throws -> [UInt8]? { values[key] }
     func save(_ key: String, _ value: [UInt8]) throws { values[key] = value }
+
+    func settle() {}
 
     /// The entries whose keys start with `prefix`, in key order.
     func entries(prefix: String) -> [(key: String, value: [UInt8])] {

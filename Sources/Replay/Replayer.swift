@@ -22,6 +22,9 @@ public struct ReplayOptions {
     public var projections: [any Projection] = CentreStore.reports
     /// Events a batch between the reading thread and the rules thread.
     public var batchSize = 512
+    /// Where the replay keeps what the rules and reports remember: scratch files under this
+    /// directory (removed afterwards), so the heap does not grow with the log; in memory when `nil`.
+    public var scratchDirectory: String? = NSTemporaryDirectory()
 
     public init() {}
 }
@@ -81,7 +84,7 @@ public enum Replayer {
             }
             guard try checkSignatures(signed, options, centreKey: centreKey, into: &report) else { return }
             var checker = RecordChecker(checkpoint: signed.checkpoint, since: options.since?.checkpoint)
-            let pipeline = EventPipeline(replay: CentreReplay(projections: options.projections), asOf: options.asOf)
+            let pipeline = try EventPipeline(replay: makeReplay(options), asOf: options.asOf)
             var batch: [DecodedEvent] = []
             var integrity: Breach?
             do {
@@ -139,16 +142,10 @@ public enum Replayer {
         var report = ReplayReport(source: "bundle")
         guard try checkSignatures(bundle.checkpoint, options, centreKey: { bundle.key }, into: &report) else { return report }
         let records: RecordFile
-        let digests: [ReportDigest]
-        do {
-            records = try bundle.records()
-            digests = try bundle.reportDigests()
-        } catch let error as BundleError {
-            throw ReplayInputError("\(bundle.directory): \(error)")
-        }
+        do { records = try bundle.records() } catch let error as BundleError { throw ReplayInputError("\(bundle.directory): \(error)") }
         let checkpoint = bundle.checkpoint.checkpoint
         var checker = RecordChecker(checkpoint: checkpoint, since: options.since?.checkpoint)
-        let pipeline = EventPipeline(replay: CentreReplay(projections: options.projections), asOf: options.asOf)
+        let pipeline = try EventPipeline(replay: makeReplay(options), asOf: options.asOf)
         var batch: [DecodedEvent] = []
         var integrity: Breach?
         do {
@@ -174,6 +171,8 @@ public enum Replayer {
         report.records = checker.chain.records
         finish(&report, checker: checker, pipeline: pipeline, integrity: integrity, options: options)
         guard report.breach == nil, options.asOf == nil else { return report }
+        let digests: [ReportDigest]
+        do { digests = try bundle.reportDigests() } catch let error as BundleError { throw ReplayInputError("\(bundle.directory): \(error)") }
         do {
             for projection in options.projections {
                 let rebuilt = try pipeline.replay.snapshot.reportEntries(of: projection.name)
@@ -260,6 +259,11 @@ public enum Replayer {
     }
 
     // MARK: Shared steps
+
+    private static func makeReplay(_ options: ReplayOptions) throws -> CentreReplay {
+        guard let scratch = options.scratchDirectory else { return CentreReplay(projections: options.projections) }
+        return try CentreReplay(projections: options.projections) { try ScratchState(under: scratch) }
+    }
 
     /// Checks the checkpoint's signature (and that of the one kept from before) with the key
     /// supplied, or else the centre's own. - Returns: false when a breach was recorded.

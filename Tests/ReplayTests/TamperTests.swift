@@ -31,6 +31,12 @@ import Testing
         let bundle = try Replayer.verify(fixture.bundle("clean"), options: fixture.options)
         #expect(bundle.breach == nil)
         #expect(bundle.reportsCompared == store.reportsCompared)
+
+        // The state kept in memory instead of in scratch files gives the same result.
+        var inMemory = fixture.options
+        inMemory.scratchDirectory = nil
+        let fromMemory = try Replayer.verify(fixture.store, options: inMemory)
+        #expect(fromMemory.breach == nil && fromMemory.reportsCompared == store.reportsCompared)
     }
 
     // MARK: A copy of the store

@@ -66,9 +66,12 @@ struct ReplayBenchmark: ParsableCommand {
         }
         let verify = median(verifyRates), replay = median(replayRates)
         print("verify-only (chain + Merkle)                        \(Int(verify)) events/s (median of \(runs))")
-        print("full replay (chain + Merkle + decode + rules + reports) \(Int(replay)) events/s (median of \(runs)), \(percent(replay, of: verify)) of verify-only (target 40%)")
+        print("full replay (chain + Merkle + decode + rules + reports, state on disk) \(Int(replay)) events/s (median of \(runs)), \(percent(replay, of: verify)) of verify-only (target 40%)")
         for (done, kib) in samples { print("replayed \(done): RssAnon \(kib) KiB") }
         if breakdown {
+            options.scratchDirectory = nil
+            let inMemory = try measure(events) { _ = try Replayer.verify(path, options: options) }
+            print("full replay with its state in memory: \(Int(inMemory)) events/s; RssAnon after it \(residentAnonymousKiB()) KiB")
             for reports in [[]] + CentreStore.reports.map({ [$0] }) {
                 options.projections = reports
                 options.progress = nil

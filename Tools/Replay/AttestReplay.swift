@@ -42,6 +42,12 @@ struct AttestReplay: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "Replay the rules up to a sequence (1200) or a date (2025-03-01 or RFC 3339); integrity is still checked to the end.")
     var asOf: String?
 
+    @Option(help: "Where to keep what the rules and reports remember while replaying (scratch files, removed afterwards; default: the system's temporary directory).")
+    var scratch: String?
+
+    @Flag(name: .customLong("in-memory"), help: "Keep it in memory instead: faster, but the heap grows with the log.")
+    var inMemory = false
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
@@ -79,6 +85,7 @@ struct AttestReplay: ParsableCommand {
             guard let point = AsOf(asOf) else { throw ValidationError("--as-of \(asOf) is neither a sequence nor a date (2025-03-01 or RFC 3339)") }
             options.asOf = point
         }
+        if inMemory { options.scratchDirectory = nil } else if let scratch { options.scratchDirectory = scratch }
         let progress = json ? nil : ProgressBar(label: "replaying")
         options.progress = progress?.update
         let report: ReplayReport
