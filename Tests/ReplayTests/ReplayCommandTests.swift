@@ -53,6 +53,26 @@ import Testing
         #expect((report["records"] as? Int ?? 0) > 5)
     }
 
+    @Test func aLiveStoreVerifiesWhileTheCentreKeepsAppending() throws {
+        let store = directory.child("live.store")
+        #expect(try attest.run(["init", store]).status == 0)
+        let lines = try attest.run(["generate", "--learners", "12", "--seed", "6"]).stdout.split(separator: "\n")
+        let cut = lines.count * 2 / 3
+        #expect(try attest.run(["append", store, "-", "--quiet"], input: lines[..<cut].joined(separator: "\n")).status == 0)
+        #expect(try attest.run(["checkpoint", store]).status == 0)
+        let rest = directory.child("rest.ndjson")
+        try lines[cut...].joined(separator: "\n").write(toFile: rest, atomically: true, encoding: .utf8)
+        let writer = try attest.start(["append", store, rest, "--batch-size", "5", "--quiet"]) { _ in }
+        var replays = 0
+        repeat {
+            let run = try replay.run([store, "--json"])
+            #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
+            replays += 1
+        } while writer.isAlive && replays < 20
+        #expect(writer.wait() == 0)
+        #expect(try replay.run([store]).status == 0)
+    }
+
     @Test func exitCodesSayBreachOrUsage() throws {
         let (store, key, _) = try centre()
         let bundle = directory.child("tampered")
