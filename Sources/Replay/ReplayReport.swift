@@ -5,7 +5,7 @@ import Foundation
 /// What a replay established, or the first breach it found.
 public struct ReplayReport: Encodable, Sendable {
     /// True when nothing was found wrong.
-    public var verified: Bool { breach == nil }
+    public private(set) var verified = true
     /// `store`, `bundle` or `learner bundle`.
     public var source: String
     /// The records checked (chain, Merkle tree, decoding).
@@ -27,30 +27,10 @@ public struct ReplayReport: Encodable, Sendable {
     /// What was not checked, and why (e.g. a one-learner bundle cannot be replayed through the rules).
     public var notChecked: [String] = []
     public var seconds: Double = 0
-    public var breach: Breach?
+    /// The first breach found, if any.
+    public var breach: Breach? { didSet { verified = breach == nil } }
 
     public init(source: String) { self.source = source }
-
-    enum CodingKeys: String, CodingKey {
-        case verified, source, records, checkpoint, key, extends, replayed, asOf, reportsCompared, learners, notChecked, seconds, breach
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(verified, forKey: .verified)
-        try container.encode(source, forKey: .source)
-        try container.encode(records, forKey: .records)
-        try container.encodeIfPresent(checkpoint, forKey: .checkpoint)
-        try container.encode(key, forKey: .key)
-        try container.encodeIfPresent(extends, forKey: .extends)
-        try container.encode(replayed, forKey: .replayed)
-        try container.encodeIfPresent(asOf, forKey: .asOf)
-        try container.encode(reportsCompared, forKey: .reportsCompared)
-        try container.encode(learners, forKey: .learners)
-        try container.encode(notChecked, forKey: .notChecked)
-        try container.encode(seconds, forKey: .seconds)
-        try container.encodeIfPresent(breach, forKey: .breach)
-    }
 
     /// A few lines for a person.
     public var summary: String {
