@@ -22,7 +22,6 @@ public final class CentreReplay: @unchecked Sendable {
     private let rulesLock = NSLock()
     private let projections: [any Projection]
     private let states: [any ReplayState]
-    private var attribution = LearnerAttribution()
     private var pending: [ReplayedEvent] = []
     private let batchSize: Int
     /// The number of events the rules accepted.
@@ -74,7 +73,6 @@ public final class CentreReplay: @unchecked Sendable {
     /// effect on what they remember. Events must come in log order; `project` may run on
     /// another thread meanwhile. - Throws: `ReplayBreach`.
     public func checkRules(_ record: Record, _ event: DomainEvent) throws -> ReplayedEvent {
-        let learner = attribution.learner(of: event)
         let occurredAt = Date(microsecondsSinceEpoch: record.occurredAtMicros)
         rulesLock.lock()
         defer { rulesLock.unlock() }
@@ -82,13 +80,13 @@ public final class CentreReplay: @unchecked Sendable {
             try rules.apply(event, by: record.actor, occurredAt: occurredAt,
                             recordedAt: Date(microsecondsSinceEpoch: record.recordedAtMicros), to: rulesState)
         } catch let violation as RuleViolation {
-            throw ReplayBreach(sequence: record.sequence, eventID: record.eventIDText, learner: learner, violation: violation)
+            throw ReplayBreach(sequence: record.sequence, eventID: record.eventIDText, learner: learner(of: event), violation: violation)
         }
         applied += 1
         if applied % UInt64(batchSize) == 0 { try rulesState.settle() }
         let projected = ProjectedEvent(
             event: event, sequence: record.sequence, actor: record.actor.id, occurredAt: occurredAt, specification: specification)
-        return ReplayedEvent(event: projected, eventID: record.eventIDText, learner: learner)
+        return ReplayedEvent(event: projected, eventID: record.eventIDText)
     }
 
     /// The projections' half of `apply`: applies events the rules accepted, in order, as one batch.
@@ -109,9 +107,18 @@ public final class CentreReplay: @unchecked Sendable {
             try states[index].settle()
         } catch let refusal as ProjectionRefusal {
             let culprit = events.first { $0.event.sequence == refusal.sequence }
+            rulesLock.lock()
+            defer { rulesLock.unlock() }
             throw ReplayBreach(
-                sequence: refusal.sequence, eventID: culprit?.eventID ?? "", learner: culprit?.learner, violation: refusal.violation)
+                sequence: refusal.sequence, eventID: culprit?.eventID ?? "", learner: culprit.flatMap { learner(of: $0.event.event) },
+                violation: refusal.violation)
         }
+    }
+
+    /// The learner `event` concerns, from what the rules remember (with `rulesLock` held).
+    private func learner(of event: DomainEvent) -> String? {
+        let entities = Entities(store: rulesState)
+        return try? LearnerAttribution.learner(of: event) { try entities.learner(owning: $0) }
     }
 
     /// Specification `id` at `version` as the rules know it now; safe from any thread.
@@ -141,7 +148,6 @@ public final class CentreReplay: @unchecked Sendable {
 public struct ReplayedEvent: @unchecked Sendable {
     let event: ProjectedEvent
     let eventID: String
-    let learner: String?
     /// The event's sequence.
     public var sequence: UInt64 { event.sequence }
 }

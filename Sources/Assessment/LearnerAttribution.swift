@@ -1,35 +1,63 @@
-/// Which learner each event concerns, learned from the events in log order: an event that
-/// names an evidence, assessment, adjustment or RPL id is attributed to the learner that id
-/// was first recorded for. Staff, specification and standardisation events concern no learner.
+/// Which learner each event concerns. An event that names an evidence, assessment,
+/// adjustment or RPL id concerns the learner that id was recorded for; staff,
+/// specification and standardisation events concern no learner.
 public struct LearnerAttribution: Sendable {
     private var owners: [String: String] = [:]
 
     public init() {}
 
-    /// The learner `event` concerns (noting any id it introduces), or `nil`.
+    /// The learner `event` concerns, learned from the events before it in log order (call
+    /// this for every event, in order: it notes the ids each one introduces).
     public mutating func learner(of event: DomainEvent) -> String? {
+        let learner = Self.learner(of: event) { owners[$0] }
+        if let learner, let introduced = Self.introduced(by: event), owners[introduced] == nil { owners[introduced] = learner }
+        return learner
+    }
+
+    /// The learner `event` concerns, asking `owner` for the learner of an id it names
+    /// (`evidence/ID`, `assessment/ID`, `adjustment/ID` or `rpl/ID`).
+    public static func learner(of event: DomainEvent, owner: (String) throws -> String?) rethrows -> String? {
         switch event {
-        case .specificationImported, .staffRegistered, .standardisationRecorded: return nil
-        case let .learnerRegistered(m): return m.learnerID
-        case let .learnerWithdrawn(m): return m.learnerID
-        case let .certificateClaimed(m): return m.learnerID
-        case let .adjustmentRequested(m): return own("adjustment/" + m.adjustmentID, m.learnerID)
-        case let .adjustmentApproved(m): return owners["adjustment/" + m.adjustmentID]
-        case let .adjustmentRejected(m): return owners["adjustment/" + m.adjustmentID]
-        case let .evidenceSubmitted(m): return own("evidence/" + m.evidenceID, m.learnerID)
-        case let .evidenceWithdrawn(m): return owners["evidence/" + m.evidenceID]
-        case let .evidenceAssessed(m):
-            guard let learner = owners["evidence/" + m.evidenceID] else { return nil }
-            return own("assessment/" + m.assessmentID, learner)
-        case let .assessmentSampled(m): return owners["assessment/" + m.assessmentID]
-        case let .decisionRevised(m): return owners["assessment/" + m.assessmentID]
-        case let .rplCredited(m): return own("rpl/" + m.rplID, m.learnerID)
-        case let .rplRevoked(m): return owners["rpl/" + m.rplID]
+        case .specificationImported, .staffRegistered, .standardisationRecorded: nil
+        case let .learnerRegistered(m): m.learnerID
+        case let .learnerWithdrawn(m): m.learnerID
+        case let .certificateClaimed(m): m.learnerID
+        case let .adjustmentRequested(m): m.learnerID
+        case let .adjustmentApproved(m): try owner("adjustment/" + m.adjustmentID)
+        case let .adjustmentRejected(m): try owner("adjustment/" + m.adjustmentID)
+        case let .evidenceSubmitted(m): m.learnerID
+        case let .evidenceWithdrawn(m): try owner("evidence/" + m.evidenceID)
+        case let .evidenceAssessed(m): try owner("evidence/" + m.evidenceID)
+        case let .assessmentSampled(m): try owner("assessment/" + m.assessmentID)
+        case let .decisionRevised(m): try owner("assessment/" + m.assessmentID)
+        case let .rplCredited(m): m.learnerID
+        case let .rplRevoked(m): try owner("rpl/" + m.rplID)
         }
     }
 
-    private mutating func own(_ key: String, _ learner: String) -> String {
-        if owners[key] == nil { owners[key] = learner }
-        return owners[key]!
+    /// The id `event` records for its learner, as `owner` keys name it.
+    private static func introduced(by event: DomainEvent) -> String? {
+        switch event {
+        case let .adjustmentRequested(m): "adjustment/" + m.adjustmentID
+        case let .evidenceSubmitted(m): "evidence/" + m.evidenceID
+        case let .evidenceAssessed(m): "assessment/" + m.assessmentID
+        case let .rplCredited(m): "rpl/" + m.rplID
+        default: nil
+        }
+    }
+}
+
+extension Entities {
+    /// The learner an id was recorded for, as the rules remember it (`owner` keys of `LearnerAttribution`).
+    func learner(owning key: String) throws -> String? {
+        let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return nil }
+        switch parts[0] {
+        case "evidence": return try evidence(parts[1])?.submission.learnerID
+        case "assessment": return try assessment(parts[1]).flatMap { try evidence($0.evidenceID)?.submission.learnerID }
+        case "adjustment": return try adjustment(parts[1])?.request.learnerID
+        case "rpl": return try rpl(parts[1])?.credit.learnerID
+        default: return nil
+        }
     }
 }

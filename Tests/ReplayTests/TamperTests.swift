@@ -134,12 +134,14 @@ import Testing
         let copy = try fixture.copy("edited.store")
         let records = try ReplayFixture.records(copy).map { try Record(serializedBytes: $0) }
         let target = try #require(records.first { $0.eventType == "evidence.assessed" })
+        var attribution = LearnerAttribution()
+        let expected = try records.prefix(Int(target.sequence)).map { try attribution.learner(of: DomainEvent(record: $0)) }.last ?? nil
         try fixture.forge(copy, from: target.sequence) { $0.actor.id = "intruder" }
         _ = try fixture.signCheckpoint(copy)
         let found = try #require(try breach(copy))
         #expect(found.kind == .rule && found.sequence == target.sequence)
         #expect(found.eventID == target.eventIDText)
-        #expect(found.rule != nil && found.learner != nil)
+        #expect(found.rule != nil && expected != nil && found.learner == expected)
     }
 
     @Test func aStoredReportThatDiffersIsNamedByLearnerAndFigure() throws {
