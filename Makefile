@@ -9,9 +9,10 @@ ATTEST := .build/debug/attest
 
 .PHONY: deps build demo test check-generated bench
 
-# Debian packages: LMDB (library and its mdb_* tools) and protoc for the generated-code check.
+# Debian packages: LMDB (library and its mdb_* tools), protoc for the generated-code check,
+# and Python with its `cryptography` package for the independent checkpoint and bundle checks.
 deps:
-	@missing=$$(for p in liblmdb-dev lmdb-utils libssl-dev protobuf-compiler pkg-config; do \
+	@missing=$$(for p in liblmdb-dev lmdb-utils libssl-dev protobuf-compiler pkg-config python3 python3-cryptography; do \
 		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing $$missing"; \
@@ -46,3 +47,4 @@ bench:
 	swift run -c release attest-bench log
 	swift run -c release attest-bench domain
 	swift run -c release attest-bench reports
+	swift run -c release attest-bench replay

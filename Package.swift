@@ -6,11 +6,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "attest", targets: ["attest"]),
+        .executable(name: "attest-replay", targets: ["attest-replay"]),
         .library(name: "EventLog", targets: ["EventLog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C: the LMDB library, found through pkg-config.
@@ -60,11 +62,28 @@ let package = Package(
             name: "Simulation",
             dependencies: ["EventLog", "Records", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        // The centre's signing key and signed checkpoints of the log (C2SP signed notes).
+        .target(
+            name: "Checkpoints",
+            dependencies: ["EventLog", "LMDB", "Merkle", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Export bundles: a centre's records, checkpoint, key and report digests in a directory.
+        .target(name: "Bundles", dependencies: ["Assessment", "Checkpoints", "EventLog", "Merkle", "Projections"]),
+        // The external quality assurer's replay of a store or a bundle.
+        .target(
+            name: "Replay",
+            dependencies: [
+                "Assessment", "Bundles", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Records",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // A progress bar for the command-line tools.
+        .target(name: "Terminal"),
         // The `attest` command-line tool.
         .executableTarget(
             name: "attest",
             dependencies: [
-                "Assessment", "EventLog", "Projections", "Simulation",
+                "Assessment", "Bundles", "Checkpoints", "EventLog", "Merkle", "Projections", "Simulation", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,10 +91,19 @@ let package = Package(
         .executableTarget(
             name: "attest-bench",
             dependencies: [
-                "Assessment", "EventLog", "LMDB", "Merkle", "Projections", "Simulation",
+                "Assessment", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Replay", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/Benchmarks"
+        ),
+        // The external quality assurer's verifier: `attest-replay STORE|BUNDLE --key KEY`.
+        .executableTarget(
+            name: "attest-replay",
+            dependencies: [
+                "Checkpoints", "Replay", "Terminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/Replay"
         ),
         // Temporary stores and sample events for the tests.
         .target(name: "AttestTesting", dependencies: ["Assessment", "EventLog", "Merkle", "Records"]),
@@ -98,5 +126,13 @@ let package = Package(
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Assessment", "AttestTesting", "EventLog", "Records", "Simulation"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Assessment", "AttestTesting"]),
         .testTarget(name: "AttestTests", dependencies: ["EventLog", "LMDB", "AttestTesting", "attest", "attest-bench"]),
+        .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "EventLog", "Merkle", "AttestTesting"]),
+        .testTarget(
+            name: "ReplayTests",
+            dependencies: [
+                "Replay", "Bundles", "Checkpoints", "Assessment", "EventLog", "LMDB", "Merkle", "Projections", "Simulation",
+                "AttestTesting", "attest", "attest-replay",
+            ]
+        ),
     ]
 )

@@ -21,7 +21,8 @@ public enum AsOf: Equatable, Sendable {
         }
     }
 
-    func includes(_ record: Record) -> Bool {
+    /// Whether `record` is in the history up to this point.
+    public func includes(_ record: Record) -> Bool {
         switch self {
         case let .sequence(last): record.sequence <= last
         case let .date(date): record.recordedAtMicros <= date.microsecondsSinceEpoch
@@ -34,33 +35,14 @@ extension CentreStore {
     /// its start to that point in memory, through the rules and every projection, and the
     /// stored reports are not touched.
     public func readProjections<R>(asOf point: AsOf, _ body: (ProjectionSnapshot) throws -> R) throws -> R {
-        let rulesState = MemoryEntityStore()
-        let stores = projections.map { _ in MemoryEntityStore() }
-        let states = stores.map { ProjectionState(base: $0) }
-        let rules = CentreRules()
+        let replay = CentreReplay(projections: projections.map(\.projection))
         try log.read { entry in
             let record = entry.record
             guard point.includes(record) else { return false }
-            let event = try DomainEvent(record: record)
-            let occurredAt = Date(microsecondsSinceEpoch: record.occurredAtMicros)
-            try rules.apply(event, by: record.actor, occurredAt: occurredAt,
-                            recordedAt: Date(microsecondsSinceEpoch: record.recordedAtMicros), to: rulesState)
-            let projected = ProjectedEvent(
-                event: event, sequence: record.sequence, actor: record.actor.id, occurredAt: occurredAt,
-                specification: { id, version in try rules.specifications.specification(id, version: version, in: Entities(store: rulesState)) })
-            for (slots, state) in zip(projections, states) { try slots.projection.apply([projected], to: state) }
+            try replay.apply(record, DomainEvent(record: record))
             return true
         }
-        for state in states { try state.flush() }
-        func state(_ name: String) throws -> MemoryEntityStore {
-            guard let index = projections.firstIndex(where: { $0.projection.name == name }) else {
-                throw PayloadError("this store keeps no projection \(name)")
-            }
-            return stores[index]
-        }
-        return try body(ProjectionSnapshot(
-            stateOf: { try state($0) },
-            entriesOf: { name, prefix in try state(name).entries(prefix: prefix) },
-            specificationOf: { id, version in try rules.specifications.specification(id, version: version, in: Entities(store: rulesState)) }))
+        try replay.finish()
+        return try body(replay.snapshot)
     }
 }

@@ -31,14 +31,14 @@ public final class CentreStore: Sendable {
         try self.init(log: EventLog(openingAt: path), projections: projections)
     }
 
-    private init(log: EventLog, projections: [any Projection]) throws {
+    init(log: EventLog, projections: [any Projection], create: Bool = true) throws {
         self.log = log
         let environment = log.environment
-        state = try environment.openDatabase("rules-state", create: true)
-        registry = try environment.openDatabase("projections", create: true)
+        state = try environment.openDatabase("rules-state", create: create)
+        registry = try environment.openDatabase("projections", create: create)
         self.projections = try projections.map { projection in
             ProjectionSlots(projection: projection, databases: try ["a", "b"].map {
-                try environment.openDatabase("\(projection.name).\($0)", create: true)
+                try environment.openDatabase("\(projection.name).\($0)", create: create)
             })
         }
     }

@@ -10,16 +10,28 @@ public protocol EntityStore: AnyObject {
     func save(_ key: String, _ value: [UInt8]) throws
 }
 
+/// Where a replay keeps what the rules and the reports remember: in memory, or on disk
+/// for logs whose state should not live in the process's heap.
+public protocol ReplayState: EntityStore {
+    /// The entries whose keys start with `prefix`, in the order of their UTF-8 bytes.
+    func entries(prefix: String) throws -> [(key: String, value: [UInt8])]
+    /// Called between batches of events: a state may write out what it holds.
+    func settle() throws
+}
+
 /// An entity store in memory, for replays that must not touch the stored reports.
-final class MemoryEntityStore: EntityStore {
+final class MemoryEntityStore: ReplayState {
     private(set) var values: [String: [UInt8]] = [:]
 
     func load(_ key: String) throws -> [UInt8]? { values[key] }
     func save(_ key: String, _ value: [UInt8]) throws { values[key] = value }
 
+    func settle() {}
+
     /// The entries whose keys start with `prefix`, in key order.
     func entries(prefix: String) -> [(key: String, value: [UInt8])] {
-        values.filter { $0.key.hasPrefix(prefix) }.sorted { Array($0.key.utf8).lexicographicallyPrecedes($1.key.utf8) }.map { ($0.key, $0.value) }
+        // By UTF-8 bytes, as LMDB orders keys; compared in place, without copying each key.
+        values.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { ($0.key, $0.value) }
     }
 }
 
@@ -58,7 +70,7 @@ struct Entities {
     }
 
     func set(_ kind: String, _ id: String, _ value: some SwiftProtobuf.Message) throws {
-        try store.save(kind + "/" + id, value.serializedBytes())
+        try store.save(kind + "/" + id, value.stateBytes())
     }
 
     func staff(_ id: String) throws -> Attest_V1_StaffState? { try get("staff", id) }
@@ -76,5 +88,15 @@ struct Entities {
 
     func specification(_ id: String, version: UInt32) throws -> Attest_V1_Specification? {
         try get("specification-version", "\(id)@\(version)")
+    }
+}
+
+extension SwiftProtobuf.Message {
+    /// The message's bytes with map entries in key order, so that the same state always
+    /// gives the same bytes (which a replay compares with the stored ones).
+    public func stateBytes() throws -> [UInt8] {
+        var options = BinaryEncodingOptions()
+        options.useDeterministicOrdering = true
+        return try serializedBytes(options: options)
     }
 }

@@ -89,7 +89,7 @@ extension KeptMessages: KeptTable {
     var count: Int { entries.count }
 
     func flush(to store: any EntityStore) throws {
-        for (key, entry) in entries where entry.changed { try store.save(key, entry.message.serializedBytes()) }
+        for (key, entry) in entries where entry.changed { try store.save(key, entry.message.stateBytes()) }
         entries.removeAll(keepingCapacity: true)
     }
 }

@@ -8,7 +8,7 @@ extension LoggedRecord {
     public func jsonLine(payload: (Record) throws -> Any) throws -> String {
         var object: [String: Any] = [
             "sequence": record.sequence,
-            "id": UUID(bytes: record.eventID)?.uuidString.lowercased() ?? record.eventID.hexString,
+            "id": record.eventIDText,
             "stream": record.streamID,
             "streamVersion": record.streamVersion,
             "type": record.eventType,

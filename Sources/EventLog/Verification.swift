@@ -27,39 +27,13 @@ extension EventLog {
     public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> VerificationReport {
         try environment.read { txn in
             let head = try HeadState(txn, self)
-            var checked: UInt64 = 0
-            var previous = ChainHash.genesis
-            var edge = CompactRange()
-            try txn.withCursor(log) { cursor in
-                var entry = try cursor.first()
-                while let (key, value) = entry {
-                    let sequence = checked + 1
-                    guard key.count == 8, let stored = BigEndian.uint64(key) else {
-                        throw VerificationFailure(sequence: sequence, reason: "a log key of \(key.count) bytes is not a sequence")
-                    }
-                    guard stored == sequence else {
-                        throw VerificationFailure(
-                            sequence: sequence, reason: "the record is missing (the next record is stored at \(stored))")
-                    }
-                    // Hashing first brings the record into cache for the header walk.
-                    let hash = ChainHash.of(value)
-                    guard let header = RecordHeader(value) else {
-                        throw VerificationFailure(sequence: sequence, reason: "the record is not a well-formed protobuf message")
-                    }
-                    guard header.sequence == sequence else {
-                        throw VerificationFailure(
-                            sequence: sequence, reason: "the record says sequence \(header.sequence) but is stored at \(sequence)")
-                    }
-                    guard previous.matches(header.previousHash) else {
-                        throw try brokenLink(at: sequence, hash: hash, cursor: &cursor, headHash: head.chainHash)
-                    }
-                    edge.append(hash)
-                    previous = hash
-                    checked = sequence
-                    if checked & 0xFFFF == 0 { progress?(checked, head.sequence) }
-                    entry = try cursor.next()
-                }
+            var chain = ChainVerifier()
+            try readStored(in: txn) { bytes, following in
+                try chain.append(bytes, following: following, endHash: head.chainHash)
+                if chain.records & 0xFFFF == 0 { progress?(chain.records, head.sequence) }
+                return true
             }
+            let checked = chain.records, previous = chain.chainHash
             guard checked == head.sequence else {
                 throw VerificationFailure(
                     sequence: min(checked, head.sequence) + 1,
@@ -69,7 +43,7 @@ extension EventLog {
                 throw VerificationFailure(
                     sequence: checked, reason: "the last record's chain hash \(previous.hex) differs from the head's \(head.chainHash.hex)")
             }
-            let root = edge.root
+            let root = chain.edge.root
             guard root == head.edge.root else {
                 throw VerificationFailure(
                     sequence: checked, reason: "computed Merkle root \(root.hex) differs from the stored \(head.edge.root.hex)")
@@ -78,18 +52,64 @@ extension EventLog {
             return VerificationReport(records: checked, chainHash: previous, merkleRoot: root)
         }
     }
+}
+
+/// Checks records one at a time, in order, as a chain: each is a well-formed record,
+/// numbered one after its predecessor and carrying its predecessor's chain hash. It keeps
+/// the Merkle tree's right edge as it goes, so memory stays flat however long the log.
+public struct ChainVerifier: Sendable {
+    /// The records checked so far.
+    public private(set) var records: UInt64 = 0
+    /// The chain hash of the last record checked (32 zero bytes before the first).
+    public private(set) var chainHash = ChainHash.genesis
+    /// The right edge of the Merkle tree over the records checked.
+    public private(set) var edge = CompactRange()
+
+    public init() {}
+
+    /// Checks the next record's bytes and returns its chain hash.
+    ///
+    /// - Parameters:
+    ///   - following: asked only when the record's link is broken: the record after it
+    ///     (`nil` at the end), to tell which of the two was altered.
+    ///   - endHash: the chain hash the last record should have, when known (a store's head).
+    /// - Throws: `VerificationFailure` naming the first bad sequence.
+    @discardableResult
+    public mutating func append(
+        _ bytes: UnsafeRawBufferPointer, following: () throws -> [UInt8]? = { nil }, endHash: Hash? = nil
+    ) throws -> Hash {
+        let sequence = records + 1
+        // Hashing first brings the record into cache for the header walk.
+        let hash = ChainHash.of(bytes)
+        guard let header = RecordHeader(bytes) else {
+            throw VerificationFailure(sequence: sequence, reason: "the record is not a well-formed protobuf message")
+        }
+        guard header.sequence == sequence else {
+            let reason = header.sequence > sequence
+                ? "the record is missing or out of place: record \(header.sequence) is stored where \(sequence) should be"
+                : "the record says sequence \(header.sequence) but is stored at \(sequence)"
+            throw VerificationFailure(sequence: sequence, reason: reason)
+        }
+        guard chainHash.matches(header.previousHash) else {
+            throw try Self.brokenLink(at: sequence, hash: hash, following: following(), endHash: endHash)
+        }
+        edge.append(hash)
+        chainHash = hash
+        records = sequence
+        return hash
+    }
 
     /// Record `sequence` does not carry the chain hash of its predecessor: decides which
-    /// of the two was altered by checking whether the next link (or the head) still
+    /// of the two was altered by checking whether the next link (or the end's hash) still
     /// vouches for record `sequence`.
-    private func brokenLink(
-        at sequence: UInt64, hash: Hash, cursor: inout Cursor, headHash: Hash
-    ) throws -> VerificationFailure {
+    private static func brokenLink(
+        at sequence: UInt64, hash: Hash, following next: [UInt8]?, endHash: Hash?
+    ) -> VerificationFailure {
         let vouched: Bool
-        if let next = try cursor.next() {
-            vouched = RecordHeader(next.value).map { hash.matches($0.previousHash) } ?? false
+        if let next {
+            vouched = next.withUnsafeBytes { RecordHeader($0).map { hash.matches($0.previousHash) } ?? false }
         } else {
-            vouched = hash == headHash
+            vouched = hash == endHash
         }
         if vouched && sequence > 1 {
             return VerificationFailure(

@@ -105,7 +105,8 @@ public final class TransactionReader {
 }
 
 extension TransactionReader {
-    /// Copies of the entries of `database` whose keys start with `prefix`, in key order.
+    /// Copies of the entries of `database` whose keys start with `prefix` (all of them when
+    /// it is empty), in key order.
     public func entries(_ database: Database, prefix: [UInt8]) throws -> [(key: [UInt8], value: [UInt8])] {
         guard let handle else { preconditionFailure("a TransactionReader was used after its transaction") }
         var raw: OpaquePointer?
@@ -113,7 +114,8 @@ extension TransactionReader {
         var cursor = Cursor(handle: raw!)
         defer { mdb_cursor_close(raw) }
         var entries: [(key: [UInt8], value: [UInt8])] = []
-        var entry = try cursor.seek(atLeast: prefix)
+        // lmdb.h: a zero-length key is MDB_BAD_VALSIZE, so an empty prefix starts at the first entry.
+        var entry = prefix.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix)
         while let (key, value) = entry, key.starts(with: prefix) {
             entries.append((Array(key), Array(value)))
             entry = try cursor.next()

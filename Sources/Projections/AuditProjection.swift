@@ -83,7 +83,7 @@ struct AuditState {
     }
 
     func record(_ kind: String, _ id: String, _ value: some SwiftProtobuf.Message) throws {
-        try state.save(kind + "/" + id, value.serializedBytes())
+        try state.save(kind + "/" + id, value.stateBytes())
     }
 
     /// Whether `id` is registered as an assessor.

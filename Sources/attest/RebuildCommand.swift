@@ -2,6 +2,7 @@ import ArgumentParser
 import Assessment
 import Foundation
 import Projections
+import Terminal
 
 struct RebuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

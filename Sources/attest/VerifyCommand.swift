@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Foundation
 import Merkle
+import Terminal
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -14,6 +14,6 @@ struct AttestBench: ParsableCommand {
               swift run -c release attest-bench upcast --learners 2000
               attest-bench load centre.store --prefix writer-a --batches 500 --batch-size 100
             """,
-        subcommands: [LogBenchmark.self, DomainBenchmark.self, ReportsBenchmark.self, MemoryBenchmark.self, UpcastBenchmark.self, LoadCommand.self]
+        subcommands: [LogBenchmark.self, DomainBenchmark.self, ReportsBenchmark.self, MemoryBenchmark.self, UpcastBenchmark.self, ReplayBenchmark.self, LoadCommand.self]
     )
 }

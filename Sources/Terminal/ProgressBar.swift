@@ -1,18 +1,18 @@
 import Foundation
 
 /// A one-line progress bar on standard error, shown only when standard error is a terminal.
-final class ProgressBar {
+public final class ProgressBar {
     private let label: String
     private let started = Date()
 
     /// `nil` when standard error is not a terminal: progress stays quiet in pipes and logs.
-    init?(label: String) {
+    public init?(label: String) {
         guard isatty(STDERR_FILENO) == 1 else { return nil }
         self.label = label
     }
 
     /// Redraws the bar for `done` of `total` items, with the rate and the time left.
-    func update(_ done: UInt64, _ total: UInt64) {
+    public func update(_ done: UInt64, _ total: UInt64) {
         let elapsed = max(Date().timeIntervalSince(started), 0.001)
         let rate = Double(done) / elapsed
         let fraction = total == 0 ? 1 : Double(done) / Double(total)
@@ -25,7 +25,7 @@ final class ProgressBar {
     }
 
     /// Clears the bar's line.
-    func finish() {
+    public func finish() {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

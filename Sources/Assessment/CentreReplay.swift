@@ -1,0 +1,200 @@
+import EventLog
+import Foundation
+import LMDB
+
+/// A centre's history replayed in memory, event by event in log order, through the
+/// centre's rules and every projection, without touching a store.
+///
+/// Memory grows with what the rules and reports remember (staff, learners, evidence),
+/// not with the number of events. Projections see the events in batches, as appends do.
+///
+/// ```swift
+/// let replay = CentreReplay(projections: CentreStore.reports)
+/// for record in records { try replay.apply(record, DomainEvent(record: record)) }
+/// try replay.finish()
+/// let audit = try replay.snapshot.entries(of: "audit", prefix: "assessor/")
+/// ```
+public final class CentreReplay: @unchecked Sendable {
+    private let rules = CentreRules()
+    private let rulesState: any ReplayState
+    /// Guards `rulesState`, which the rules write and the projections read specifications
+    /// from, so `checkRules` and `project` may run on two threads.
+    private let rulesLock = NSLock()
+    private let projections: [any Projection]
+    private let states: [any ReplayState]
+    /// The projections' messages, kept decoded between batches (up to
+    /// `CentreStore.rebuildKeep` each) and written to `states` before they are read.
+    private let projectionStates: [ProjectionState]
+    private var pending: [ReplayedEvent] = []
+    private let batchSize: Int
+    /// The number of events the rules accepted.
+    public private(set) var applied: UInt64 = 0
+
+    /// A replay feeding `projections`, keeping their state and the rules' in memory.
+    public convenience init(projections: [any Projection], batchSize: Int = 256) {
+        self.init(projections: projections, batchSize: batchSize, rulesState: MemoryEntityStore(),
+                  states: projections.map { _ in MemoryEntityStore() })
+    }
+
+    /// A replay feeding `projections`, keeping their state and the rules' in stores that `state` makes.
+    public convenience init(projections: [any Projection], batchSize: Int = 256, state: () throws -> any ReplayState) throws {
+        try self.init(projections: projections, batchSize: batchSize, rulesState: state(), states: projections.map { _ in try state() })
+    }
+
+    private init(projections: [any Projection], batchSize: Int, rulesState: any ReplayState, states: [any ReplayState]) {
+        self.projections = projections
+        self.rulesState = rulesState
+        self.states = states
+        projectionStates = states.map { ProjectionState(base: $0) }
+        self.batchSize = max(1, batchSize)
+    }
+
+    /// Applies the next record's event, already decoded from it, to the rules and (in
+    /// batches) the projections.
+    /// - Throws: `ReplayBreach` when it (or an earlier event of the pending batch) breaks a rule.
+    public func apply(_ record: Record, _ event: DomainEvent) throws {
+        let accepted: ReplayedEvent
+        do {
+            accepted = try checkRules(record, event)
+        } catch {
+            try flush()  // a projection's refusal of an earlier event comes first
+            throw error
+        }
+        pending.append(accepted)
+        if pending.count >= batchSize { try flush() }
+    }
+
+    /// Applies what is pending to the projections: call it after the last event.
+    public func finish() throws { try flush() }
+
+    private func flush() throws {
+        guard !pending.isEmpty else { return }
+        defer { pending.removeAll(keepingCapacity: true) }
+        try project(pending)
+    }
+
+    /// The rules' half of `apply`: checks the next event against the rules and records its
+    /// effect on what they remember. Events must come in log order; `project` may run on
+    /// another thread meanwhile. - Throws: `ReplayBreach`.
+    public func checkRules(_ record: Record, _ event: DomainEvent) throws -> ReplayedEvent {
+        let occurredAt = Date(microsecondsSinceEpoch: record.occurredAtMicros)
+        rulesLock.lock()
+        defer { rulesLock.unlock() }
+        do {
+            try rules.apply(event, by: record.actor, occurredAt: occurredAt,
+                            recordedAt: Date(microsecondsSinceEpoch: record.recordedAtMicros), to: rulesState)
+        } catch let violation as RuleViolation {
+            throw ReplayBreach(sequence: record.sequence, eventID: record.eventIDText, learner: learner(of: event), violation: violation)
+        }
+        applied += 1
+        if applied % UInt64(batchSize) == 0 { try rulesState.settle() }
+        let projected = ProjectedEvent(
+            event: event, sequence: record.sequence, actor: record.actor.id, occurredAt: occurredAt, specification: specification)
+        return ReplayedEvent(event: projected, eventID: record.eventIDText)
+    }
+
+    /// The projections' half of `apply`: applies events the rules accepted, in order, as one batch.
+    /// - Throws: `ReplayBreach` when a projection refuses one of them.
+    public func project(_ events: [ReplayedEvent]) throws {
+        for index in projections.indices { try project(events, into: index) }
+    }
+
+    /// The number of projections replayed; each may be fed by a thread of its own.
+    public var projectionCount: Int { projections.count }
+
+    /// Applies events the rules accepted to projection number `index` only: calls for
+    /// different projections may run on different threads.
+    /// - Throws: `ReplayBreach` when the projection refuses one of them.
+    public func project(_ events: [ReplayedEvent], into index: Int) throws {
+        do {
+            try projections[index].apply(events.map(\.event), to: projectionStates[index])
+            if projectionStates[index].keptCount > CentreStore.rebuildKeep { try projectionStates[index].flush() }
+            try states[index].settle()
+        } catch let refusal as ProjectionRefusal {
+            let culprit = events.first { $0.event.sequence == refusal.sequence }
+            rulesLock.lock()
+            defer { rulesLock.unlock() }
+            throw ReplayBreach(
+                sequence: refusal.sequence, eventID: culprit?.eventID ?? "", learner: culprit.flatMap { learner(of: $0.event.event) },
+                violation: refusal.violation)
+        }
+    }
+
+    /// The learner `event` concerns, from what the rules remember (with `rulesLock` held).
+    private func learner(of event: DomainEvent) -> String? {
+        let entities = Entities(store: rulesState)
+        return try? LearnerAttribution.learner(of: event) { try entities.learner(owning: $0) }
+    }
+
+    /// Specification `id` at `version` as the rules know it now; safe from any thread.
+    private var specification: (String, UInt32) throws -> CompiledSpecification? {
+        { [rules, rulesState, rulesLock] id, version in
+            rulesLock.lock()
+            defer { rulesLock.unlock() }
+            return try rules.specifications.specification(id, version: version, in: Entities(store: rulesState))
+        }
+    }
+
+    /// The projections as the replay left them (after `finish()`, or once every batch has
+    /// been projected). Reading a projection first writes out the messages it keeps.
+    public var snapshot: ProjectionSnapshot {
+        let names = projections.map(\.name)
+        func state(_ name: String) throws -> any ReplayState {
+            guard let index = names.firstIndex(of: name) else { throw PayloadError("this replay keeps no projection \(name)") }
+            try projectionStates[index].flush()
+            return states[index]
+        }
+        return ProjectionSnapshot(
+            stateOf: { try state($0) },
+            entriesOf: { name, prefix in try state(name).entries(prefix: prefix) },
+            specificationOf: specification)
+    }
+}
+
+/// An event the rules accepted during a replay, on its way to the projections.
+public struct ReplayedEvent: @unchecked Sendable {
+    let event: ProjectedEvent
+    let eventID: String
+    /// The event's sequence.
+    public var sequence: UInt64 { event.sequence }
+}
+
+/// An event of a replayed history that breaks one of the centre's rules: which event, whose, and which rule.
+public struct ReplayBreach: Error, Equatable, CustomStringConvertible {
+    public let sequence: UInt64
+    /// The event's id (a lowercase UUID).
+    public let eventID: String
+    /// The learner the event concerns, when it concerns one.
+    public let learner: String?
+    public let violation: RuleViolation
+
+    public var description: String {
+        "sequence \(sequence) (event \(eventID)\(learner.map { ", learner \($0)" } ?? "")): \(violation)"
+    }
+}
+
+extension ProjectionSnapshot {
+    /// Every entry projection `name` keeps, in key order, without the store's note of how
+    /// far the projection has read the log (which only a stored projection has).
+    public func reportEntries(of name: String) throws -> [(key: String, value: [UInt8])] {
+        try entries(of: name, prefix: "").filter { $0.key != CentreStore.checkpointKey }
+    }
+}
+
+extension CentreStore {
+    /// Opens the store in directory `path` read-only: nothing is created or written, and
+    /// appends by other processes go on meanwhile.
+    public convenience init(readingAt path: String, projections: [any Projection] = []) throws {
+        var options = EnvironmentOptions()
+        options.readOnly = true
+        try self.init(log: EventLog(openingAt: path, options: options), projections: projections, create: false)
+    }
+
+    /// Calls `body` with one read-only snapshot: the transaction (to read the log with) and
+    /// the stored projections as it sees them.
+    public func read<R>(_ body: (borrowing ReadTransaction, ProjectionSnapshot) throws -> R) throws -> R {
+        try log.environment.read { txn in
+            try txn.withReader { reader in try body(txn, ProjectionSnapshot(store: self, reader: reader)) }
+        }
+    }
+}

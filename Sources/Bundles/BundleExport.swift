@@ -1,0 +1,142 @@
+import Assessment
+import Checkpoints
+import EventLog
+import Foundation
+import Merkle
+import Projections
+
+/// What an export wrote.
+public struct ExportSummary: Sendable {
+    public let manifest: BundleManifest
+    public let checkpoint: SignedCheckpoint
+}
+
+extension CentreStore {
+    /// Writes a bundle of the whole log into the new directory `directory`: every record as
+    /// stored, the latest signed checkpoint, `key`, and a digest of every stored report entry,
+    /// all read in one snapshot.
+    ///
+    /// - Throws: `BundleError` when the latest checkpoint does not cover the whole log (take one first).
+    public func exportBundle(to directory: String, key: VerifierKey, reports: [any Projection] = CentreStore.reports) throws -> ExportSummary {
+        let checkpoints = try CheckpointLog(log: log)
+        return try read { txn, snapshot in
+            let head = try log.head(in: txn)
+            let checkpoint = try Self.checkpointCovering(head, checkpoints.latest(in: txn))
+            let writer = try BundleWriter(directory: directory)
+            var records: UInt64 = 0
+            try log.readStored(in: txn) { bytes, _ in
+                try writer.record(bytes)
+                records += 1
+                return records < checkpoint.checkpoint.size
+            }
+            try writer.finishRecords()
+            var lines: [String] = []
+            for projection in reports {
+                for entry in try snapshot.reportEntries(of: projection.name) {
+                    lines.append(ReportDigest(projection: projection.name, key: entry.key, value: entry.value).line)
+                }
+            }
+            try writer.file(BundleFile.reports, lines.map { $0 + "\n" }.joined())
+            let manifest = BundleManifest(kind: .store, records: records, treeSize: checkpoint.checkpoint.size)
+            try writer.finish(manifest: manifest, checkpoint: checkpoint, key: key)
+            return ExportSummary(manifest: manifest, checkpoint: checkpoint)
+        }
+    }
+
+    /// Writes a bundle of learner `learner`'s records into the new directory `directory`,
+    /// each with its RFC 9162 inclusion proof against the latest signed checkpoint, which
+    /// must cover the whole log. Holds every chain hash in memory (32 bytes a record).
+    public func exportBundle(to directory: String, learner: String, key: VerifierKey) throws -> ExportSummary {
+        let checkpoints = try CheckpointLog(log: log)
+        return try read { txn, _ in
+            let head = try log.head(in: txn)
+            let checkpoint = try Self.checkpointCovering(head, checkpoints.latest(in: txn))
+            var leaves: [Hash] = []
+            leaves.reserveCapacity(Int(head.sequence))
+            var chosen: [(sequence: UInt64, bytes: [UInt8])] = []
+            var attribution = LearnerAttribution()
+            try log.readStored(in: txn) { bytes, _ in
+                leaves.append(ChainHash.of(bytes))
+                let record = try Record(serializedBytes: Array(bytes))
+                if try attribution.learner(of: DomainEvent(record: record)) == learner {
+                    chosen.append((record.sequence, Array(bytes)))
+                }
+                return UInt64(leaves.count) < checkpoint.checkpoint.size
+            }
+            guard !chosen.isEmpty else { throw BundleError("the log holds no events of learner \(learner)") }
+            let writer = try BundleWriter(directory: directory)
+            var proofs = ""
+            for (sequence, bytes) in chosen {
+                try bytes.withUnsafeBytes { try writer.record($0) }
+                let path = try Proof.inclusion(leafIndex: sequence - 1, treeSize: UInt64(leaves.count)) { leaves[Int($0)] }
+                proofs += ([String(sequence)] + path.map(\.hex)).joined(separator: " ") + "\n"
+            }
+            try writer.finishRecords()
+            try writer.file(BundleFile.proofs, proofs)
+            let manifest = BundleManifest(kind: .learner, learner: learner, records: UInt64(chosen.count), treeSize: checkpoint.checkpoint.size)
+            try writer.finish(manifest: manifest, checkpoint: checkpoint, key: key)
+            return ExportSummary(manifest: manifest, checkpoint: checkpoint)
+        }
+    }
+
+    private static func checkpointCovering(_ head: Head, _ latest: SignedCheckpoint?) throws -> SignedCheckpoint {
+        guard let latest else {
+            throw BundleError("the store holds no signed checkpoint: run `attest checkpoint STORE` first")
+        }
+        guard latest.checkpoint.size == head.sequence else {
+            throw BundleError(
+                "the latest checkpoint covers \(latest.checkpoint.size) of the log's \(head.sequence) records: run `attest checkpoint STORE` first")
+        }
+        return latest
+    }
+}
+
+/// Writes a bundle's files into a new directory.
+final class BundleWriter {
+    let directory: URL
+    private let records: FileHandle
+    private var buffer: [UInt8] = []
+
+    init(directory path: String) throws {
+        directory = URL(fileURLWithPath: path)
+        if FileManager.default.fileExists(atPath: path),
+           !((try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty ?? false) {
+            throw BundleError("\(path) exists and is not an empty directory: export into a new one")
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent(BundleFile.records)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw BundleError("cannot create \(url.path)")
+        }
+        records = try FileHandle(forWritingTo: url)
+    }
+
+    /// Appends one record as BE32 length ‖ bytes.
+    func record(_ bytes: UnsafeRawBufferPointer) throws {
+        buffer.append(contentsOf: withUnsafeBytes(of: UInt32(bytes.count).bigEndian, Array.init))
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func finishRecords() throws {
+        try flush()
+        try records.close()
+    }
+
+    private func flush() throws {
+        try records.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func file(_ name: String, _ text: String) throws {
+        try Data(text.utf8).write(to: directory.appendingPathComponent(name))
+    }
+
+    func finish(manifest: BundleManifest, checkpoint: SignedCheckpoint, key: VerifierKey) throws {
+        try file(BundleFile.checkpoint, checkpoint.encoded)
+        try file(BundleFile.key, key.description + "\n")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try Data(encoder.encode(manifest) + [0x0A]).write(to: directory.appendingPathComponent(BundleFile.manifest))
+    }
+}

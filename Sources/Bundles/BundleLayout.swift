@@ -1,0 +1,78 @@
+import Foundation
+import Merkle
+
+/// What an export bundle holds: a directory of plain files (docs/format.md, *Export bundles*).
+public enum BundleFile {
+    /// `bundle.json`: the manifest.
+    public static let manifest = "bundle.json"
+    /// `records`: each record as stored, as BE32 length ‖ record bytes, in log order.
+    public static let records = "records"
+    /// `checkpoint`: the centre's latest signed checkpoint, a signed note.
+    public static let checkpoint = "checkpoint"
+    /// `key`: the centre's verifier key, one line.
+    public static let key = "key"
+    /// `reports` (whole-store bundles): `PROJECTION SHA256-HEX KEY` for every stored report entry.
+    public static let reports = "reports"
+    /// `proofs` (one-learner bundles): `SEQUENCE HASH-HEX…`, each record's inclusion proof.
+    public static let proofs = "proofs"
+}
+
+/// The manifest of a bundle, `bundle.json`.
+public struct BundleManifest: Codable, Equatable, Sendable {
+    /// The bundle format this code writes and reads.
+    public static let currentFormat = "attest-bundle/1"
+
+    public enum Kind: String, Codable, Sendable {
+        /// Every record of the log up to the checkpoint, with report digests.
+        case store
+        /// One learner's records, each with an inclusion proof against the checkpoint.
+        case learner
+    }
+
+    public var format = BundleManifest.currentFormat
+    public var kind: Kind
+    /// The learner of a one-learner bundle.
+    public var learner: String?
+    /// The number of records in `records`.
+    public var records: UInt64
+    /// The size of the log the checkpoint covers.
+    public var treeSize: UInt64
+}
+
+/// A bundle that cannot be written or read: which file, and what is wrong.
+public struct BundleError: Error, Equatable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The digest of a stored report entry, as the `reports` file lists it.
+public struct ReportDigest: Equatable, Sendable {
+    /// The projection, e.g. `transcripts`.
+    public let projection: String
+    /// The entry's key, e.g. `learner/1000000001`.
+    public let key: String
+    /// SHA-256 of the entry's stored bytes.
+    public let digest: [UInt8]
+
+    public init(projection: String, key: String, value: [UInt8]) {
+        self.init(projection: projection, key: key, digest: value.withUnsafeBytes { TreeHash.sha256($0).bytes })
+    }
+
+    init(projection: String, key: String, digest: [UInt8]) {
+        self.projection = projection
+        self.key = key
+        self.digest = digest
+    }
+
+    /// The `reports` line, without its newline.
+    public var line: String { "\(projection) \(digest.map { String(format: "%02x", $0) }.joined()) \(key)" }
+
+    /// Reads a `reports` line.
+    public init(line: some StringProtocol) throws {
+        let fields = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard fields.count == 3, fields[1].count == 64, let hash = Hash(hex: fields[1]) else {
+            throw BundleError("a reports line is 'PROJECTION SHA256 KEY'; found \(String(line).debugDescription)")
+        }
+        self.init(projection: String(fields[0]), key: String(fields[2]), digest: hash.bytes)
+    }
+}

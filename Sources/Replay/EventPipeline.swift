@@ -1,0 +1,146 @@
+import Assessment
+import EventLog
+import Foundation
+
+/// A decoded record on its way to the rules.
+struct DecodedEvent: @unchecked Sendable {
+    let record: Record
+    let event: DomainEvent
+}
+
+/// Replays decoded events through the centre's rules on one thread and each projection on
+/// a thread of its own, while the caller's thread reads, hashes and decodes the next
+/// records: stages handing batches on, which the system spreads over the cores there are.
+///
+/// At most a few batches wait between two stages, so memory does not grow with the log.
+final class EventPipeline: @unchecked Sendable {
+    let replay: CentreReplay
+    private var rules: Stage<DecodedEvent>!
+    private let projections: [Stage<ReplayedEvent>]
+    /// The last sequence the rules accepted.
+    private(set) var lastReplayed: UInt64 = 0
+    /// Whether the replay stopped at its `asOf` point before the end of the log.
+    private(set) var stoppedAtPoint = false
+
+    /// Thrown by the rules' stage at the `asOf` point: not a breach.
+    private struct PointReached: Error {}
+
+    init(replay: CentreReplay, asOf: AsOf?) {
+        self.replay = replay
+        projections = (0..<replay.projectionCount).map { index in Stage { batch in try replay.project(batch, into: index) } }
+        rules = Stage { [unowned self] batch in
+            var accepted: [ReplayedEvent] = []
+            // Whatever the rules accepted before a breach still goes to the projections,
+            // whose refusal of an earlier event would come first.
+            defer { if !accepted.isEmpty { for stage in projections { stage.submit(accepted) } } }
+            for decoded in batch {
+                if let asOf, !asOf.includes(decoded.record) {
+                    stoppedAtPoint = true
+                    throw PointReached()
+                }
+                accepted.append(try replay.checkRules(decoded.record, decoded.event))
+                lastReplayed = decoded.record.sequence
+            }
+        }
+    }
+
+    /// Hands a batch to the rules; false once they have stopped.
+    @discardableResult
+    func submit(_ batch: [DecodedEvent]) -> Bool { rules.submit(batch) }
+
+    /// Whether the rules take no more events (a breach, or the `asOf` point passed).
+    var hasStopped: Bool { rules.isDone || projections.contains { $0.isDone } }
+
+    /// Whether a stage has stopped at a breach, which comes before anything read later.
+    var stoppedWithBreach: Bool {
+        (rules.isDone && rules.error.map { !($0 is PointReached) } == true) || projections.contains { $0.error != nil }
+    }
+
+    /// Waits until both stages have handled every batch submitted.
+    func close() {
+        rules.close()
+        for stage in projections { stage.close() }
+    }
+
+    /// The first breach in log order either stage found (after `close()`).
+    var breach: Breach? {
+        let found = ([rules.error] + projections.map(\.error)).compactMap { error -> Breach? in
+            switch error {
+            case nil, is PointReached: nil
+            case let breach as ReplayBreach: Breach(breach)
+            case let error?: Breach(.rule, detail: "the replay failed: \(error)")
+            }
+        }
+        return found.min { ($0.sequence ?? .max) < ($1.sequence ?? .max) }
+    }
+}
+
+/// A thread that handles batches from a bounded queue, in order, until one fails or the
+/// queue is closed.
+final class Stage<Item>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [[Item]] = []
+    private var closed = false
+    private var done = false
+    private let depth: Int
+    /// The error that stopped the stage.
+    private(set) var error: (any Error)?
+
+    init(depth: Int = 8, _ handle: @escaping @Sendable ([Item]) throws -> Void) {
+        self.depth = depth
+        let thread = Thread { [self] in
+            while let batch = take() {
+                do {
+                    try handle(batch)
+                } catch {
+                    self.error = error
+                    break
+                }
+            }
+            condition.lock()
+            done = true
+            queue.removeAll()
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Queues a batch, waiting while the queue is full; false once the stage has stopped.
+    @discardableResult
+    func submit(_ batch: [Item]) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count >= depth && !done { condition.wait() }
+        guard !done else { return false }
+        queue.append(batch)
+        condition.broadcast()
+        return true
+    }
+
+    var isDone: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return done
+    }
+
+    /// Closes the queue and waits until the stage has handled what it holds (or stopped).
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        while !done { condition.wait() }
+        condition.unlock()
+    }
+
+    private func take() -> [Item]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty && !closed { condition.wait() }
+        guard !queue.isEmpty else { return nil }
+        let batch = queue.removeFirst()
+        condition.broadcast()
+        return batch
+    }
+}

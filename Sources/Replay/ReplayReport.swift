@@ -1,0 +1,71 @@
+import Checkpoints
+import EventLog
+import Foundation
+
+/// What a replay established, or the first breach it found.
+public struct ReplayReport: Encodable, Sendable {
+    /// True when nothing was found wrong.
+    public private(set) var verified = true
+    /// `store`, `bundle` or `learner bundle`.
+    public var source: String
+    /// The records checked (chain, Merkle tree, decoding).
+    public var records: UInt64 = 0
+    /// The checkpoint verified against.
+    public var checkpoint: CheckpointSummary?
+    /// Whose key the signature was checked with: `supplied` (`--key`) or `centre` (the store's or bundle's own).
+    public var key: String = "centre"
+    /// The size of the earlier checkpoint the log was shown to extend (`--since-checkpoint`).
+    public var extends: UInt64?
+    /// The events replayed through the centre's rules and the projections.
+    public var replayed: UInt64 = 0
+    /// The last sequence replayed, when the replay stopped at `--as-of`.
+    public var asOf: UInt64?
+    /// The stored report entries found equal to the rebuilt ones.
+    public var reportsCompared: Int = 0
+    /// The learners whose transcripts were rebuilt.
+    public var learners: Int = 0
+    /// What was not checked, and why (e.g. a one-learner bundle cannot be replayed through the rules).
+    public var notChecked: [String] = []
+    public var seconds: Double = 0
+    /// The first breach found, if any.
+    public var breach: Breach? { didSet { verified = breach == nil } }
+
+    public init(source: String) { self.source = source }
+
+    /// A few lines for a person.
+    public var summary: String {
+        var lines: [String] = []
+        if let checkpoint {
+            lines.append("checkpoint   \(checkpoint.origin), \(checkpoint.size) records, root \(checkpoint.root), \(checkpoint.time)")
+            lines.append("signature    checked with \(key == "supplied" ? "the key supplied" : "the centre's own key (supply --key to check with yours)")")
+        }
+        lines.append("records      \(records) checked: " + (source == "learner bundle" ? "inclusion proofs, decoding" : "chain, Merkle root, decoding"))
+        if let extends { lines.append("consistency  the log extends the checkpoint of \(extends) records kept from before") }
+        if replayed > 0 || source != "learner bundle" {
+            lines.append("rules        \(replayed) events replayed in order" + (asOf.map { " (to sequence \($0))" } ?? ""))
+        }
+        if reportsCompared > 0 { lines.append("reports      \(reportsCompared) stored entries equal the rebuilt ones (\(learners) learners)") }
+        for note in notChecked { lines.append("not checked  \(note)") }
+        if let breach {
+            lines.append("FAILED       \(breach)")
+        } else {
+            lines.append(String(format: "verified     %@ in %.2fs", source, seconds))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A checkpoint as a report shows it.
+public struct CheckpointSummary: Codable, Equatable, Sendable {
+    public let origin: String
+    public let size: UInt64
+    public let root: String
+    public let time: String
+
+    init(_ checkpoint: Checkpoint) {
+        origin = checkpoint.origin
+        size = checkpoint.size
+        root = checkpoint.root.hex
+        time = Timestamp.format(checkpoint.time)
+    }
+}

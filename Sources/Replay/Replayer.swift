@@ -1,0 +1,330 @@
+import Assessment
+import Bundles
+import Checkpoints
+import EventLog
+import Foundation
+import LMDB
+import Merkle
+import Projections
+
+/// How to replay.
+public struct ReplayOptions {
+    /// The centre's public key as the EQA holds it; without it the signature is checked only
+    /// against the key the store or bundle carries.
+    public var key: VerifierKey?
+    /// A checkpoint kept from an earlier visit: the log must extend it.
+    public var since: SignedCheckpoint?
+    /// Replay the rules and projections only up to this point (integrity is still checked to the end).
+    public var asOf: AsOf?
+    /// Called now and then with (records checked, records in all).
+    public var progress: ((UInt64, UInt64) -> Void)?
+    /// The reports to rebuild and compare.
+    public var projections: [any Projection] = CentreStore.reports
+    /// Events a batch between the reading thread and the rules thread.
+    public var batchSize = 512
+    /// Where the replay keeps what the rules and reports remember: scratch files under this
+    /// directory (removed afterwards), so the heap does not grow with the log; in memory when `nil`.
+    public var scratchDirectory: String? = NSTemporaryDirectory()
+
+    public init() {}
+}
+
+/// The external quality assurer's replay: verifies a live store (read-only) or an export bundle.
+///
+/// ```swift
+/// var options = ReplayOptions()
+/// options.key = try VerifierKey(text: keyText)
+/// let report = try Replayer.verify("centre.store", options: options)
+/// if let breach = report.breach { print(breach) }
+/// ```
+public enum Replayer {
+    /// Verifies the store or bundle in directory `path`.
+    /// - Returns: the report, with the first breach found (if any).
+    /// - Throws: `ReplayInputError` when `path` cannot be read as either.
+    public static func verify(_ path: String, options: ReplayOptions) throws -> ReplayReport {
+        let started = Date()
+        var report: ReplayReport
+        if BundleReader.isBundle(path) {
+            let bundle: BundleReader
+            do { bundle = try BundleReader(at: path) } catch let error as BundleError { throw ReplayInputError("\(path): \(error)") }
+            report = try bundle.manifest.kind == .learner ? verifyLearner(bundle, options) : verifyBundle(bundle, options)
+        } else if FileManager.default.fileExists(atPath: path + "/data.mdb") {
+            report = try verifyStore(path, options)
+        } else {
+            throw ReplayInputError("\(path) is neither a store (no data.mdb) nor a bundle (no \(BundleFile.manifest))")
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    // MARK: A live store
+
+    static func verifyStore(_ path: String, _ options: ReplayOptions) throws -> ReplayReport {
+        let store: CentreStore
+        let checkpoints: CheckpointLog
+        do {
+            store = try CentreStore(readingAt: path, projections: options.projections)
+            checkpoints = try CheckpointLog(log: store.log)
+        } catch {
+            throw ReplayInputError("cannot open the store \(path) read-only: \(error)")
+        }
+        var report = ReplayReport(source: "store")
+        try store.read { txn, stored in
+            let head = try store.log.head(in: txn)
+            guard let signed = try checkpoints.latest(in: txn) else {
+                report.breach = Breach(.signature, detail: "the store holds no signed checkpoint: the centre must run `attest checkpoint STORE`")
+                return
+            }
+            let centreKey = {
+                do {
+                    return try SigningKey(contentsOf: SigningKey.path(inStore: path)).verifierKey
+                } catch {
+                    throw ReplayInputError("no --key was given and the centre's key cannot be read (\(error)): give the centre's public key with --key")
+                }
+            }
+            guard try checkSignatures(signed, options, centreKey: centreKey, into: &report) else { return }
+            var checker = RecordChecker(checkpoint: signed.checkpoint, since: options.since?.checkpoint)
+            let pipeline = try EventPipeline(replay: makeReplay(options), asOf: options.asOf)
+            var batch: [DecodedEvent] = []
+            var integrity: Breach?
+            do {
+                try store.log.readStored(in: txn) { bytes, following in
+                    batch.append(try checker.check(bytes, following: following, endHash: head.chainHash))
+                    return flush(&batch, pipeline, options, checked: checker.chain.records, total: head.sequence)
+                }
+                _ = flush(&batch, pipeline, options, checked: checker.chain.records, total: head.sequence, force: true)
+                if !pipeline.stoppedWithBreach {
+                    try checker.finish()
+                    try checkHead(head, checker.chain)
+                }
+            } catch let breach as Breach {
+                integrity = breach
+            }
+            pipeline.close()
+            report.records = checker.chain.records
+            finish(&report, checker: checker, pipeline: pipeline, integrity: integrity, options: options)
+            guard report.breach == nil, options.asOf == nil else { return }
+            do {
+                for projection in options.projections {
+                    let rebuilt = try pipeline.replay.snapshot.reportEntries(of: projection.name)
+                    count(learners: rebuilt, of: projection, into: &report)
+                    let kept: [(key: String, value: [UInt8])]
+                    do {
+                        kept = try stored.reportEntries(of: projection.name)
+                    } catch let stale as StaleProjection {
+                        report.notChecked.append("the \(projection.name) report: \(stale)")
+                        continue
+                    }
+                    report.reportsCompared += try ReportComparison.compare(projection: projection.name, stored: kept, rebuilt: rebuilt)
+                }
+            } catch let breach as Breach {
+                report.breach = breach
+            }
+        }
+        return report
+    }
+
+    /// The store's own head must agree with what was read (the log's records beyond a checkpoint are unsigned).
+    private static func checkHead(_ head: Head, _ chain: ChainVerifier) throws {
+        guard chain.records == head.sequence else {
+            throw Breach(.integrity, sequence: min(chain.records, head.sequence) + 1, detail:
+                "the head says the log holds \(head.sequence) records but \(chain.records) are stored")
+        }
+        guard chain.chainHash == head.chainHash, chain.edge.root == head.merkleRoot else {
+            throw Breach(.integrity, sequence: chain.records, detail:
+                "the last record's chain hash or the Merkle root differs from the head stored in meta")
+        }
+    }
+
+    // MARK: A whole-store bundle
+
+    static func verifyBundle(_ bundle: BundleReader, _ options: ReplayOptions) throws -> ReplayReport {
+        var report = ReplayReport(source: "bundle")
+        guard try checkSignatures(bundle.checkpoint, options, centreKey: { bundle.key }, into: &report) else { return report }
+        let records: RecordFile
+        do { records = try bundle.records() } catch let error as BundleError { throw ReplayInputError("\(bundle.directory): \(error)") }
+        let checkpoint = bundle.checkpoint.checkpoint
+        var checker = RecordChecker(checkpoint: checkpoint, since: options.since?.checkpoint)
+        let pipeline = try EventPipeline(replay: makeReplay(options), asOf: options.asOf)
+        var batch: [DecodedEvent] = []
+        var integrity: Breach?
+        do {
+            var next = try readRecord(records)
+            while let bytes = next {
+                next = nil
+                // A peek happens only on a broken link, which ends the replay.
+                let decoded = try bytes.withUnsafeBytes { bytes in try checker.check(bytes, following: { try readRecord(records) }) }
+                if checker.chain.records > checkpoint.size {
+                    throw Breach(.integrity, sequence: checker.chain.records, detail:
+                        "the bundle holds records beyond the \(checkpoint.size) its signed checkpoint covers")
+                }
+                batch.append(decoded)
+                guard flush(&batch, pipeline, options, checked: checker.chain.records, total: checkpoint.size) else { break }
+                next = try readRecord(records)
+            }
+            _ = flush(&batch, pipeline, options, checked: checker.chain.records, total: checkpoint.size, force: true)
+            if !pipeline.stoppedWithBreach { try checker.finish() }
+        } catch let breach as Breach {
+            integrity = breach
+        }
+        pipeline.close()
+        report.records = checker.chain.records
+        finish(&report, checker: checker, pipeline: pipeline, integrity: integrity, options: options)
+        guard report.breach == nil, options.asOf == nil else { return report }
+        let digests: [ReportDigest]
+        do { digests = try bundle.reportDigests() } catch let error as BundleError { throw ReplayInputError("\(bundle.directory): \(error)") }
+        do {
+            for projection in options.projections {
+                let rebuilt = try pipeline.replay.snapshot.reportEntries(of: projection.name)
+                count(learners: rebuilt, of: projection, into: &report)
+                report.reportsCompared += try ReportComparison.compare(
+                    projection: projection.name, digests: digests.filter { $0.projection == projection.name }, rebuilt: rebuilt)
+            }
+            if let unknown = digests.first(where: { digest in !options.projections.contains { $0.name == digest.projection } }) {
+                throw Breach(.report, report: "\(unknown.projection) \(unknown.key)", detail: "the bundle lists a report this tool does not rebuild")
+            }
+        } catch let breach as Breach {
+            report.breach = breach
+        }
+        return report
+    }
+
+    /// The next record of a bundle; a file that ends inside a record is a breach.
+    private static func readRecord(_ records: RecordFile) throws -> [UInt8]? {
+        do { return try records.next() } catch let error as BundleError {
+            throw Breach(.integrity, sequence: records.count + 1, detail: error.description)
+        }
+    }
+
+    // MARK: A one-learner bundle
+
+    static func verifyLearner(_ bundle: BundleReader, _ options: ReplayOptions) throws -> ReplayReport {
+        var report = ReplayReport(source: "learner bundle")
+        report.notChecked = [
+            "the centre's rules and reports: a one-learner bundle holds that learner's records only (replay a whole-store bundle for them)",
+            "the chain: the records are not consecutive, so each is proven by its inclusion proof instead",
+        ]
+        guard try checkSignatures(bundle.checkpoint, options, centreKey: { bundle.key }, into: &report) else { return report }
+        let checkpoint = bundle.checkpoint.checkpoint
+        if let since = options.since, since.checkpoint.size > checkpoint.size {
+            report.breach = Breach(.consistency, detail: "the bundle's checkpoint covers \(checkpoint.size) records, fewer than the \(since.checkpoint.size) of the checkpoint kept from before")
+            return report
+        }
+        let proofs: [(sequence: UInt64, path: [Hash])]
+        let records: RecordFile
+        do {
+            proofs = try bundle.inclusionProofs()
+            records = try bundle.records()
+        } catch let error as BundleError {
+            throw ReplayInputError("\(bundle.directory): \(error)")
+        }
+        var attribution = LearnerAttribution()
+        var previous: UInt64 = 0
+        do {
+            var index = 0
+            while let bytes = try readRecord(records) {
+                guard index < proofs.count else {
+                    throw Breach(.integrity, detail: "the bundle holds more records than inclusion proofs (\(proofs.count))")
+                }
+                let (sequence, path) = proofs[index]
+                index += 1
+                let decoded = try bytes.withUnsafeBytes { try RecordChecker.decode($0, sequence: sequence) }
+                guard decoded.record.sequence == sequence, sequence > previous else {
+                    throw Breach(.integrity, sequence: sequence, eventID: decoded.record.eventIDText, detail:
+                        "the record says sequence \(decoded.record.sequence) where the bundle lists \(sequence) after \(previous): records were moved or repeated")
+                }
+                previous = sequence
+                do {
+                    try Proof.verifyInclusion(leafHash: TreeHash.leaf(bytes), leafIndex: sequence - 1, treeSize: checkpoint.size, proof: path, root: checkpoint.root)
+                } catch let error as ProofError {
+                    throw Breach(.integrity, sequence: sequence, eventID: decoded.record.eventIDText, learner: bundle.manifest.learner, detail:
+                        "the record is not in the log the checkpoint signs: its inclusion proof fails (\(error))")
+                }
+                let learner = attribution.learner(of: decoded.event)
+                guard learner == bundle.manifest.learner else {
+                    throw Breach(.integrity, sequence: sequence, eventID: decoded.record.eventIDText, learner: learner, detail:
+                        "the record is not of learner \(bundle.manifest.learner ?? "?"), whose bundle this is")
+                }
+                report.records += 1
+                options.progress?(report.records, bundle.manifest.records)
+            }
+            guard index == proofs.count, report.records == bundle.manifest.records else {
+                throw Breach(.integrity, sequence: previous + 1, detail:
+                    "the bundle holds \(report.records) records, \(proofs.count) proofs and its manifest says \(bundle.manifest.records): records were removed")
+            }
+        } catch let breach as Breach {
+            report.breach = breach
+        }
+        return report
+    }
+
+    // MARK: Shared steps
+
+    private static func makeReplay(_ options: ReplayOptions) throws -> CentreReplay {
+        guard let scratch = options.scratchDirectory else { return CentreReplay(projections: options.projections) }
+        return try CentreReplay(projections: options.projections) { try ScratchState(under: scratch) }
+    }
+
+    /// Checks the checkpoint's signature (and that of the one kept from before) with the key
+    /// supplied, or else the centre's own. - Returns: false when a breach was recorded.
+    private static func checkSignatures(
+        _ signed: SignedCheckpoint, _ options: ReplayOptions, centreKey: () throws -> VerifierKey, into report: inout ReplayReport
+    ) throws -> Bool {
+        report.checkpoint = CheckpointSummary(signed.checkpoint)
+        let key = try options.key ?? centreKey()
+        report.key = options.key == nil ? "centre" : "supplied"
+        do {
+            try signed.verify(with: key)
+        } catch let error as CheckpointError {
+            report.breach = Breach(.signature, detail: "the latest checkpoint: \(error)")
+            return false
+        }
+        if let since = options.since {
+            do {
+                try since.verify(with: key)
+            } catch let error as CheckpointError {
+                report.breach = Breach(.signature, detail: "the checkpoint kept from before: \(error)")
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Hands full batches to the rules and reports progress; false when reading can stop
+    /// early (the rules found a breach, which comes before anything read later).
+    private static func flush(
+        _ batch: inout [DecodedEvent], _ pipeline: EventPipeline, _ options: ReplayOptions,
+        checked: UInt64, total: UInt64, force: Bool = false
+    ) -> Bool {
+        guard force || batch.count >= options.batchSize else { return true }
+        if !batch.isEmpty, !pipeline.hasStopped { pipeline.submit(batch) }
+        batch.removeAll(keepingCapacity: true)
+        options.progress?(checked, max(total, checked))
+        return !pipeline.stoppedWithBreach
+    }
+
+    /// Counts the learners with a transcript among a projection's rebuilt entries.
+    private static func count(learners entries: [(key: String, value: [UInt8])], of projection: any Projection, into report: inout ReplayReport) {
+        guard projection.name == TranscriptProjection().name else { return }
+        report.learners = entries.count { $0.key.hasPrefix("learner/") }
+    }
+
+    /// Settles the report: the first breach in log order, the replay's figures.
+    private static func finish(
+        _ report: inout ReplayReport, checker: RecordChecker, pipeline: EventPipeline, integrity: Breach?, options: ReplayOptions
+    ) {
+        report.replayed = pipeline.replay.applied
+        if options.asOf != nil { report.asOf = pipeline.lastReplayed }
+        if checker.extendsSince, let since = options.since { report.extends = since.checkpoint.size }
+        if options.asOf != nil, let transcripts = options.projections.first(where: { $0.name == TranscriptProjection().name }),
+           let rebuilt = try? pipeline.replay.snapshot.reportEntries(of: transcripts.name) {
+            count(learners: rebuilt, of: transcripts, into: &report)
+        }
+        switch (integrity, pipeline.breach) {
+        case let (found?, rule?):
+            report.breach = (rule.sequence ?? .max) < (found.sequence ?? .max) ? rule : found
+        case let (found, rule):
+            report.breach = found ?? rule
+        }
+    }
+}

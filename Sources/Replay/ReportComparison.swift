@@ -1,0 +1,121 @@
+import Assessment
+import Bundles
+import Foundation
+import Records
+import SwiftProtobuf
+
+/// Compares stored report entries with the ones a replay rebuilt, in key order, naming the
+/// first entry (and, where the stored bytes are at hand, the first figure) that differs.
+enum ReportComparison {
+    /// Stored entries of a live store against rebuilt ones. - Returns: the entries found equal.
+    static func compare(
+        projection: String, stored: [(key: String, value: [UInt8])], rebuilt: [(key: String, value: [UInt8])]
+    ) throws -> Int {
+        try merge(projection, stored.map { ($0.key, $0.value) }, rebuilt) { key, stored, rebuilt in
+            guard let stored, let rebuilt else { return missing(projection, key, stored: stored != nil) }
+            let (figure, storedValue, rebuiltValue) = firstFigure(projection: projection, key: key, stored: stored, rebuilt: rebuilt)
+            return Breach(.report, learner: learner(key: key, stored: stored), report: "\(projection) \(key)", figure: figure,
+                          detail: "the stored report says \(storedValue) but the replayed history gives \(rebuiltValue)")
+        }
+    }
+
+    /// Digests listed in a bundle against rebuilt entries.
+    static func compare(projection: String, digests: [ReportDigest], rebuilt: [(key: String, value: [UInt8])]) throws -> Int {
+        let hashed = rebuilt.map { ($0.key, ReportDigest(projection: projection, key: $0.key, value: $0.value).digest) }
+        return try merge(projection, digests.map { ($0.key, $0.digest) }, hashed) { key, stored, rebuilt in
+            guard let stored, let rebuilt else { return missing(projection, key, stored: stored != nil) }
+            return Breach(.report, learner: learner(key: key, stored: nil), report: "\(projection) \(key)", detail:
+                "the bundle's digest \(hex(stored)) of the stored entry differs from the replayed history's \(hex(rebuilt)); a bundle carries digests only, so replay the store itself to name the figure")
+        }
+    }
+
+    private static func merge(
+        _ projection: String, _ stored: [(String, [UInt8])], _ rebuilt: [(key: String, value: [UInt8])],
+        differ: (String, [UInt8]?, [UInt8]?) -> Breach
+    ) throws -> Int {
+        var i = 0, j = 0, equal = 0
+        while i < stored.count || j < rebuilt.count {
+            let storedKey = i < stored.count ? Array(stored[i].0.utf8) : nil
+            let rebuiltKey = j < rebuilt.count ? Array(rebuilt[j].key.utf8) : nil
+            if let s = storedKey, let r = rebuiltKey, s == r {
+                guard stored[i].1 == rebuilt[j].value else { throw differ(stored[i].0, stored[i].1, rebuilt[j].value) }
+                equal += 1
+                i += 1
+                j += 1
+            } else if let s = storedKey, rebuiltKey.map({ s.lexicographicallyPrecedes($0) }) ?? true {
+                throw differ(stored[i].0, stored[i].1, nil)
+            } else {
+                throw differ(rebuilt[j].key, nil, rebuilt[j].value)
+            }
+        }
+        return equal
+    }
+
+    private static func missing(_ projection: String, _ key: String, stored: Bool) -> Breach {
+        Breach(.report, learner: learner(key: key, stored: nil), report: "\(projection) \(key)", detail: stored
+            ? "the store keeps this entry but the replayed history does not produce it"
+            : "the replayed history produces this entry but the store does not keep it")
+    }
+
+    private static func learner(key: String, stored: [UInt8]?) -> String? {
+        if key.hasPrefix("learner/") { return String(key.dropFirst("learner/".count)) }
+        if key.hasPrefix("owner/"), let stored { return String(decoding: stored, as: UTF8.self) }
+        return nil
+    }
+
+    /// The message type of each kind of entry, by key prefix.
+    private static let messageTypes: [String: any SwiftProtobuf.Message.Type] = [
+        "learner/": Attest_V1_LearnerRecord.self,
+        "assessor/": Attest_V1_AssessorActivity.self,
+        "iqa/": Attest_V1_IqaActivity.self,
+        "unit/": Attest_V1_Tally.self,
+        "method/": Attest_V1_Tally.self,
+        "evidence/": Attest_V1_EvidenceFacts.self,
+        "decision/": Attest_V1_DecisionFacts.self,
+    ]
+
+    /// The path of the first field that differs, with both values as JSON.
+    private static func firstFigure(projection: String, key: String, stored: [UInt8], rebuilt: [UInt8]) -> (String, String, String) {
+        guard let type = messageTypes.first(where: { key.hasPrefix($0.key) })?.value,
+              let a = try? json(type.init(serializedBytes: stored)), let b = try? json(type.init(serializedBytes: rebuilt)),
+              let difference = firstDifference(a, b, path: "")
+        else {
+            return ("(bytes)", "\(stored.count) bytes \(hex(Array(stored.prefix(16))))…", "\(rebuilt.count) bytes \(hex(Array(rebuilt.prefix(16))))…")
+        }
+        return difference
+    }
+
+    private static func json(_ message: any SwiftProtobuf.Message) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(message.jsonString().utf8))
+    }
+
+    private static func firstDifference(_ a: Any?, _ b: Any?, path: String) -> (String, String, String)? {
+        switch (a, b) {
+        case let (a as [String: Any], b as [String: Any]):
+            for name in Set(a.keys).union(b.keys).sorted() {
+                if let found = firstDifference(a[name], b[name], path: path.isEmpty ? name : "\(path).\(name)") { return found }
+            }
+            return nil
+        case let (a as [Any], b as [Any]):
+            for index in 0..<max(a.count, b.count) {
+                if let found = firstDifference(index < a.count ? a[index] : nil, index < b.count ? b[index] : nil, path: "\(path)[\(index)]") {
+                    return found
+                }
+            }
+            return nil
+        default:
+            // proto3 JSON leaves out a field at its default: 0, false or empty.
+            let left = a.map(describe) ?? "none (0, false or empty)", right = b.map(describe) ?? "none (0, false or empty)"
+            return left == right ? nil : (path, left, right)
+        }
+    }
+
+    private static func describe(_ value: Any) -> String {
+        guard JSONSerialization.isValidJSONObject([value]),
+              let data = try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys, .fragmentsAllowed])
+        else { return "\(value)" }
+        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+}

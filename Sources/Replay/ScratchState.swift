@@ -1,0 +1,52 @@
+import Assessment
+import Foundation
+import LMDB
+
+/// A replay's state on disk: a scratch LMDB environment of its own in a temporary
+/// directory, removed when the state is released. Writes wait in memory until `settle()`,
+/// between batches, puts them in one transaction; so the heap holds one batch's changes,
+/// and the rest lives in the file (the page cache), however long the log.
+final class ScratchState: ReplayState, @unchecked Sendable {
+    private let directory: String
+    private let environment: Environment
+    private let database: Database
+    private var pending: [String: [UInt8]] = [:]
+
+    /// A new, empty state in a new directory under `parent`.
+    init(under parent: String) throws {
+        var template = Array((URL(fileURLWithPath: parent).appendingPathComponent("attest-replay-XXXXXX").path).utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw ReplayInputError("cannot make a scratch directory under \(parent): \(String(cString: strerror(errno)))")
+        }
+        directory = String(cString: made)
+        var options = EnvironmentOptions()
+        options.noSync = true  // scratch: nothing here needs to survive a crash
+        options.maxDatabases = 1
+        environment = try Environment(path: directory, options: options)
+        database = try environment.openDatabase("state", create: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+    func load(_ key: String) throws -> [UInt8]? {
+        if let value = pending[key] { return value }
+        return try environment.read { try $0.get(database, key: Array(key.utf8)) }
+    }
+
+    func save(_ key: String, _ value: [UInt8]) throws { pending[key] = value }
+
+    func settle() throws {
+        guard !pending.isEmpty else { return }
+        try environment.write { txn in
+            for (key, value) in pending { try txn.put(database, key: Array(key.utf8), value: value) }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    func entries(prefix: String) throws -> [(key: String, value: [UInt8])] {
+        try settle()
+        return try environment.read { txn in
+            try txn.withReader { try $0.entries(database, prefix: Array(prefix.utf8)) }
+        }.map { (String(decoding: $0.key, as: UTF8.self), $0.value) }
+    }
+}

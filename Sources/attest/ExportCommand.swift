@@ -1,0 +1,43 @@
+import ArgumentParser
+import Bundles
+import Checkpoints
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write an export bundle for an external quality assurer.",
+        discussion: """
+            Writes into the new directory DIR the records exactly as stored, the latest \\
+            signed checkpoint, the centre's public key and a SHA-256 digest of every stored \\
+            report entry (docs/format.md, Export bundles). With --learner, only that \\
+            learner's records, each with an RFC 9162 inclusion proof against the \\
+            checkpoint. The checkpoint must cover the whole log: run `attest checkpoint` first.
+
+            Example:
+              attest checkpoint centre.store
+              attest export centre.store bundle-2025/
+              attest export centre.store learner-1000000007/ --learner 1000000007
+            """
+    )
+
+    @OptionGroup var location: StoreArgument
+
+    @Argument(help: "The bundle directory to create (new or empty).")
+    var directory: String
+
+    @Option(help: "Export only this learner's records, with inclusion proofs.")
+    var learner: String?
+
+    func run() throws {
+        let key = try SigningKey(contentsOf: SigningKey.path(inStore: location.store)).verifierKey
+        let store = try openStore(location.store)
+        do {
+            let summary = try learner.map { try store.exportBundle(to: directory, learner: $0, key: key) }
+                ?? store.exportBundle(to: directory, key: key)
+            let checkpoint = summary.checkpoint.checkpoint
+            print("exported \(summary.manifest.records) records to \(directory), checkpoint of \(checkpoint.size) records, root \(checkpoint.root.hex)")
+        } catch let error as BundleError {
+            throw CommandFailure(error.description)
+        }
+    }
+}

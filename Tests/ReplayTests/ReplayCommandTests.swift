@@ -1,0 +1,142 @@
+import AttestTesting
+import Foundation
+import Testing
+
+/// The tools end to end: `attest` signs and exports, `attest-replay` verifies, and two short
+/// Python scripts written from docs/format.md check the signature and the Merkle root
+/// independently of Attest's code.
+@Suite(.serialized) struct ReplayCommandTests {
+    let attest = Command("attest")
+    let replay = Command("attest-replay")
+    let python = Command(absolute: "/usr/bin/python3")
+    let tools = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Tools").path
+    let directory = TemporaryDirectory("replay-commands")
+
+    /// A store of a generated centre, checkpointed, with its public key and checkpoint saved.
+    private func centre() throws -> (store: String, key: String, checkpoint: String) {
+        let store = directory.child("centre.store")
+        #expect(try attest.run(["init", store, "--centre", "centre.example/9"]).status == 0)
+        let events = try attest.run(["generate", "--learners", "8", "--seed", "4"])
+        #expect(try attest.run(["append", store, "-", "--quiet"], input: events.stdout).status == 0)
+        let checkpoint = try attest.run(["checkpoint", store])
+        #expect(checkpoint.status == 0)
+        try checkpoint.stdout.write(toFile: directory.child("kept.checkpoint"), atomically: true, encoding: .utf8)
+        let key = try attest.run(["key", store])
+        try key.stdout.write(toFile: directory.child("centre.pub"), atomically: true, encoding: .utf8)
+        return (store, directory.child("centre.pub"), directory.child("kept.checkpoint"))
+    }
+
+    private func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func aCleanStoreBundleAndLearnerBundleVerifyWithExitZero() throws {
+        let (store, key, kept) = try centre()
+        let live = try replay.run([store, "--key", key, "--since-checkpoint", kept, "--json"])
+        #expect(live.status == 0, "\(live.stderr)")
+        #expect(try json(live.stdout)["verified"] as? Bool == true)
+
+        let bundle = directory.child("bundle")
+        #expect(try attest.run(["export", store, bundle]).status == 0)
+        let whole = try replay.run([bundle, "--key", key])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        #expect(whole.stdout.contains("verified     bundle"))
+
+        let learner = directory.child("learner")
+        let exported = try attest.run(["export", store, learner, "--learner", "1000000002"])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let one = try replay.run([learner, "--key", key, "--json"])
+        #expect(one.status == 0, "\(one.stderr)")
+        let report = try json(one.stdout)
+        #expect(report["source"] as? String == "learner bundle")
+        #expect((report["records"] as? Int ?? 0) > 5)
+    }
+
+    @Test func aLiveStoreVerifiesWhileTheCentreKeepsAppending() throws {
+        let store = directory.child("live.store")
+        #expect(try attest.run(["init", store]).status == 0)
+        let lines = try attest.run(["generate", "--learners", "12", "--seed", "6"]).stdout.split(separator: "\n")
+        let cut = lines.count * 2 / 3
+        #expect(try attest.run(["append", store, "-", "--quiet"], input: lines[..<cut].joined(separator: "\n")).status == 0)
+        #expect(try attest.run(["checkpoint", store]).status == 0)
+        let rest = directory.child("rest.ndjson")
+        try lines[cut...].joined(separator: "\n").write(toFile: rest, atomically: true, encoding: .utf8)
+        let writer = try attest.start(["append", store, rest, "--batch-size", "5", "--quiet"]) { _ in }
+        var replays = 0
+        repeat {
+            let run = try replay.run([store, "--json"])
+            #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
+            replays += 1
+        } while writer.isAlive && replays < 20
+        #expect(writer.wait() == 0)
+        #expect(try replay.run([store]).status == 0)
+    }
+
+    @Test func exitCodesSayBreachOrUsage() throws {
+        let (store, key, _) = try centre()
+        let bundle = directory.child("tampered")
+        #expect(try attest.run(["export", store, bundle]).status == 0)
+        var records = try [UInt8](Data(contentsOf: URL(fileURLWithPath: bundle + "/records")))
+        records[200] ^= 0x40
+        try Data(records).write(to: URL(fileURLWithPath: bundle + "/records"))
+        let breach = try replay.run([bundle, "--key", key, "--json"])
+        #expect(breach.status == 1)
+        let report = try json(breach.stdout)
+        #expect(report["verified"] as? Bool == false)
+        #expect((report["breach"] as? [String: Any])?["sequence"] != nil)
+
+        let unsigned = directory.child("unsigned.store")
+        #expect(try attest.run(["init", unsigned]).status == 0)
+        let nothingSigned = try replay.run([unsigned])
+        #expect(nothingSigned.status == 1)
+        #expect(nothingSigned.stdout.contains("no signed checkpoint"))
+
+        #expect(try replay.run([directory.child("nothing-here"), "--key", key]).status == 2)
+        #expect(try replay.run([store, "--key", key, "--as-of", "soon"]).status == 2)
+        #expect(try replay.run([store, "--key", "not a key"]).status == 2)
+        #expect(try replay.run(["--help"]).stdout.contains("Example:"))
+    }
+
+    @Test func anIndependentEd25519CheckAndMerkleRootAgree() throws {
+        let (store, key, kept) = try centre()
+        let signature = try python.run([tools + "/verify-checkpoint.py", key, kept, "--json"])
+        #expect(signature.status == 0, "\(signature.stderr)")
+        let checked = try json(signature.stdout)
+        #expect(checked["verified"] as? Bool == true)
+
+        let forgedCheckpoint = directory.child("forged.checkpoint")
+        let text = try String(contentsOfFile: kept, encoding: .utf8)
+        let size = try #require(checked["size"] as? Int)
+        try text.replacingOccurrences(of: "\n\(size)\n", with: "\n\(size + 1)\n").write(toFile: forgedCheckpoint, atomically: true, encoding: .utf8)
+        #expect(try python.run([tools + "/verify-checkpoint.py", key, forgedCheckpoint]).status == 1)
+
+        let bundle = directory.child("bundle")
+        #expect(try attest.run(["export", store, bundle]).status == 0)
+        let root = try python.run([tools + "/bundle-root.py", bundle, "--json"])
+        #expect(root.status == 0, "\(root.stderr)")
+        #expect(try json(root.stdout)["root"] as? String == checked["root"] as? String)
+
+        // One learner's inclusion proofs check against the whole log's checkpoint.
+        let learner = directory.child("learner")
+        #expect(try attest.run(["export", store, learner, "--learner", "1000000005"]).status == 0)
+        let proofs = try python.run([tools + "/bundle-root.py", learner, "--json"])
+        #expect(proofs.status == 0, "\(proofs.stderr)")
+        #expect(try json(proofs.stdout)["root"] as? String == checked["root"] as? String)
+    }
+
+    @Test func proveCheckpointsAndKeyPrintWhatTheDocsSay() throws {
+        let (store, key, _) = try centre()
+        let listed = try attest.run(["checkpoints", store, "--json"])
+        #expect(listed.status == 0)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]).first
+        let size = try #require(first?["size"] as? Int)
+        let proof = try attest.run(["prove", store, "--from-size", "\(size / 2)"])
+        #expect(proof.status == 0)
+        #expect(proof.stdout.hasPrefix("consistency \(size / 2) \(size)\nold "))
+        #expect(try attest.run(["prove", store, "--from-size", "\(size + 1)"]).status != 0)
+        #expect(try String(contentsOfFile: key, encoding: .utf8).hasPrefix("centre.example/9+"))
+        let mode = try FileManager.default.attributesOfItem(atPath: store + "/centre.key")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+}

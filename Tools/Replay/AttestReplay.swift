@@ -1,0 +1,116 @@
+import ArgumentParser
+import Assessment
+import Checkpoints
+import Foundation
+import Replay
+import Terminal
+
+@main
+struct AttestReplay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attest-replay",
+        abstract: "Verify a centre's store or export bundle without trusting the centre's software.",
+        discussion: """
+            SOURCE is a store directory (opened read-only: the centre may keep writing) or \
+            a bundle written by `attest export`. Checks, in order: the signature of the \
+            latest checkpoint (with --key, against the key you hold); every record's hash \
+            chain and the Merkle root against the checkpoint; with --since-checkpoint, that \
+            the log extends the checkpoint you kept from your last visit; that every record \
+            decodes; that every event passes the centre's rules replayed in order; and that \
+            every stored report equals the one rebuilt from the history. A one-learner bundle \
+            is checked record by record against the checkpoint with its inclusion proofs.
+
+            Exit status: 0 verified; 1 an integrity or rule breach (what, and where: \
+            sequence, event id, learner); 2 a usage or I/O error.
+
+            Example:
+              attest-replay centre.store --key centre.pub --since-checkpoint visit-2025.checkpoint
+              attest-replay bundle/ --key centre.pub --json
+              attest-replay centre.store --key centre.pub --as-of 2025-03-01
+            """
+    )
+
+    @Argument(help: "The store directory or bundle directory to verify.")
+    var source: String
+
+    @Option(help: "The centre's public key, as `attest key` prints it: a file holding it, or the key itself.")
+    var key: String?
+
+    @Option(name: .customLong("since-checkpoint"), help: "A signed checkpoint kept from an earlier visit (a file): the log must extend it.")
+    var sinceCheckpoint: String?
+
+    @Option(name: .customLong("as-of"), help: "Replay the rules up to a sequence (1200) or a date (2025-03-01 or RFC 3339); integrity is still checked to the end.")
+    var asOf: String?
+
+    @Option(help: "Where to keep what the rules and reports remember while replaying (scratch files, removed afterwards; default: the system's temporary directory).")
+    var scratch: String?
+
+    @Flag(name: .customLong("in-memory"), help: "Keep it in memory instead: faster, but the heap grows with the log.")
+    var inMemory = false
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data("attest-replay: \(fullMessage(for: error))\n".utf8))
+            Foundation.exit(2)
+        }
+    }
+
+    func run() throws {
+        var options = ReplayOptions()
+        if let key {
+            let text = FileManager.default.fileExists(atPath: key)
+                ? try read(key, what: "the key file") : key
+            do { options.key = try VerifierKey(text: text) } catch { throw ValidationError("--key: \(error)") }
+        }
+        if let sinceCheckpoint {
+            do {
+                options.since = try SignedCheckpoint(parsing: read(sinceCheckpoint, what: "the checkpoint file"))
+            } catch let error as CheckpointError {
+                throw ValidationError("--since-checkpoint \(sinceCheckpoint): \(error)")
+            }
+        }
+        if let asOf {
+            guard let point = AsOf(asOf) else { throw ValidationError("--as-of \(asOf) is neither a sequence nor a date (2025-03-01 or RFC 3339)") }
+            options.asOf = point
+        }
+        if inMemory { options.scratchDirectory = nil } else if let scratch { options.scratchDirectory = scratch }
+        let progress = json ? nil : ProgressBar(label: "replaying")
+        options.progress = progress?.update
+        let report: ReplayReport
+        do {
+            report = try Replayer.verify(source, options: options)
+        } catch let error as ReplayInputError {
+            progress?.finish()
+            throw ValidationError(error.description)
+        }
+        progress?.finish()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.summary)
+        }
+        if let breach = report.breach {
+            if json { FileHandle.standardError.write(Data("\(breach)\n".utf8)) }
+            throw ExitCode.failure
+        }
+    }
+
+    private func read(_ path: String, what: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(what) \(path)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
