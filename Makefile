@@ -22,9 +22,10 @@ deps:
 build: deps
 	swift build
 
-# A generated centre of 200 learners, appended through the rules and verified.
+# A generated centre of 200 learners, appended through the rules, verified, signed and
+# replayed as an external quality assurer would.
 demo: build
-	rm -rf $(DEMO_STORE)
+	rm -rf $(DEMO_STORE) $(DEMO_STORE).pub
 	$(ATTEST) init $(DEMO_STORE)
 	$(ATTEST) generate --learners 200 --seed 1 | $(ATTEST) append $(DEMO_STORE) - --batch-size 1000 --quiet
 	$(ATTEST) spec import $(DEMO_STORE) Schemas/qualifications/603-4767-3.json --actor admin-1
@@ -34,6 +35,9 @@ demo: build
 	$(ATTEST) head $(DEMO_STORE)
 	$(ATTEST) verify $(DEMO_STORE)
 	mdb_stat -a $(DEMO_STORE) | grep -A5 'Status of log'
+	$(ATTEST) key $(DEMO_STORE) > $(DEMO_STORE).pub
+	$(ATTEST) checkpoint $(DEMO_STORE)
+	.build/debug/attest-replay $(DEMO_STORE) --key $(DEMO_STORE).pub
 
 test: deps check-generated
 	swift build --build-tests
