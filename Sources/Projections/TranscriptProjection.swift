@@ -171,21 +171,9 @@ final class LearnerRecords {
 
     /// The learner the event concerns, for the events that concern one.
     func learner(of event: DomainEvent) throws -> String? {
-        switch event {
-        case let .learnerRegistered(m): m.learnerID
-        case let .learnerWithdrawn(m): m.learnerID
-        case let .certificateClaimed(m): m.learnerID
-        case let .adjustmentRequested(m): m.learnerID
-        case let .adjustmentApproved(m): try owner("adjustment", m.adjustmentID)
-        case let .adjustmentRejected(m): try owner("adjustment", m.adjustmentID)
-        case let .evidenceSubmitted(m): m.learnerID
-        case let .evidenceWithdrawn(m): try owner("evidence", m.evidenceID)
-        case let .evidenceAssessed(m): try owner("evidence", m.evidenceID)
-        case let .assessmentSampled(m): try owner("assessment", m.assessmentID)
-        case let .decisionRevised(m): try owner("assessment", m.assessmentID)
-        case let .rplCredited(m): m.learnerID
-        case let .rplRevoked(m): try owner("rpl", m.rplID)
-        case .specificationImported, .staffRegistered, .standardisationRecorded: nil
+        try LearnerAttribution.learner(of: event) { key in
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            return try owner(parts[0], parts[1])
         }
     }
 
