@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The executables allocate with jemalloc: a rebuild or a replay allocates on several
+/// threads at once, which glibc's allocator serialises.
+let jemalloc: [LinkerSetting] = [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
+
 let package = Package(
     name: "Attest",
     platforms: [.macOS(.v14)],
@@ -85,7 +89,8 @@ let package = Package(
             dependencies: [
                 "Assessment", "Bundles", "Checkpoints", "EventLog", "Merkle", "Projections", "Simulation", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: jemalloc
         ),
         // Benchmarks and load for crash tests: `swift run -c release attest-bench log`.
         .executableTarget(
@@ -94,7 +99,8 @@ let package = Package(
                 "Assessment", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Replay", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Tools/Benchmarks"
+            path: "Tools/Benchmarks",
+            linkerSettings: jemalloc
         ),
         // The external quality assurer's verifier: `attest-replay STORE|BUNDLE --key KEY`.
         .executableTarget(
@@ -103,7 +109,8 @@ let package = Package(
                 "Checkpoints", "Replay", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Tools/Replay"
+            path: "Tools/Replay",
+            linkerSettings: jemalloc
         ),
         // Temporary stores and sample events for the tests.
         .target(name: "AttestTesting", dependencies: ["Assessment", "EventLog", "Merkle", "Records"]),
