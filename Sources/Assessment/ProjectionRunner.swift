@@ -88,18 +88,22 @@ extension CentreStore {
         try write(changes, of: targets, in: txn)
     }
 
-    /// Applies `events` to each target, reading through `reader`, and returns what it
-    /// writes: the messages its state keeps beyond `keeping`, and its checkpoint.
+    /// Applies `events` to each target, reading through `reader` and, over it, `unwritten`
+    /// (changes a target made that another transaction is still committing), and returns
+    /// what it writes: the messages its state keeps beyond `keeping`, and its checkpoint.
     private func changes(
-        applying events: [AcceptedEvent], to targets: [ProjectionTarget], keeping: Int, through reader: TransactionReader
+        applying events: [AcceptedEvent], to targets: [ProjectionTarget], keeping: Int,
+        unwritten: [[String: [UInt8]]]? = nil, through reader: TransactionReader
     ) throws -> [[String: [UInt8]]] {
         let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: Array(key.utf8)) })
         let specification: (String, UInt32) throws -> CompiledSpecification? = { id, version in
             try self.rules.specifications.specification(id, version: version, in: rulesState)
         }
         let projected = events.map { $0.projected(specification) }
-        return try targets.map { target in
-            let overlay = OverlayEntityStore { key in try reader.get(target.database, key: Array(key.utf8)) }
+        return try targets.indices.map { index in
+            let target = targets[index]
+            let pending = unwritten?[index] ?? [:]
+            let overlay = OverlayEntityStore { key in try pending[key] ?? reader.get(target.database, key: Array(key.utf8)) }
             target.state.base = overlay
             try target.projection.apply(projected, to: target.state)
             if target.state.keptCount > keeping { try target.state.flush() }
@@ -161,9 +165,10 @@ extension CentreStore {
     ///
     /// The log is read and decoded on a thread of its own, `rebuildBatch` records at a
     /// time. Each batch is applied outside any write transaction, each projection on a
-    /// thread of its own reading what earlier batches committed, and the changes are then
-    /// written in a short one (which LMDB may retry after growing the map). Messages stay decoded between batches, up to
-    /// `rebuildKeep` per projection, and are written when that is passed and at the end.
+    /// thread of its own reading what earlier batches wrote, while a third thread writes
+    /// the previous batch's changes in a short write transaction (which LMDB may retry
+    /// after growing the map). Messages stay decoded between batches, up to `rebuildKeep`
+    /// per projection, and are written when that is passed and at the end.
     ///
     /// - Parameters:
     ///   - names: the projections to rebuild; all when empty.
@@ -189,14 +194,25 @@ extension CentreStore {
         try log.environment.write { txn in
             for target in targets { try txn.clear(target.database) }
         }
+        // Each batch's changes are written while the next batch is applied, which reads them from here meanwhile.
+        var unwritten = targets.map { _ in [String: [UInt8]]() }
         func apply(_ events: [AcceptedEvent], keeping: Int) throws {
-            // Each projection on a thread of its own, in a read transaction of its own.
-            let changes = try inParallel(targets) { target in
-                try self.log.environment.read { txn in
-                    try txn.withReader { reader in try self.changes(applying: events, to: [target], keeping: keeping, through: reader)[0] }
+            let previous = unwritten
+            // Each projection on a thread of its own, in a read transaction of its own; and the writer.
+            let projecting: [@Sendable () throws -> [String: [UInt8]]] = targets.indices.map { index in
+                {
+                    try self.log.environment.read { txn in
+                        try txn.withReader { reader in
+                            try self.changes(applying: events, to: [targets[index]], keeping: keeping, unwritten: [previous[index]], through: reader)[0]
+                        }
+                    }
                 }
             }
-            try log.environment.write { txn in try write(changes, of: targets, in: txn) }
+            let writing: @Sendable () throws -> [String: [UInt8]] = {
+                try self.log.environment.write { txn in try self.write(previous, of: targets, in: txn) }
+                return [:]
+            }
+            unwritten = Array(try inParallel(projecting + [writing]) { try $0() }.dropLast())
         }
         let total = try log.head().sequence
         let reading = RebuildReading(store: self, batch: size)
@@ -205,6 +221,7 @@ extension CentreStore {
             if let last = batch.last { progress?(last.sequence, max(total, last.sequence)) }
         }
         try apply([], keeping: 0)
+        try log.environment.write { txn in try write(unwritten, of: targets, in: txn) }
         try log.environment.write { txn in
             // Writers wait for this transaction: what they appended since is replayed here.
             let events = try records(from: reading.next, limit: .max, in: txn).map(AcceptedEvent.init)

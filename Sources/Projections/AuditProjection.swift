@@ -75,6 +75,16 @@ public struct AuditProjection: Projection {
 /// The audit projection's entries, by kind and id.
 struct AuditState {
     let state: ProjectionState
+    private let assessors: KeptMessages<Attest_V1_AssessorActivity>
+    private let iqas: KeptMessages<Attest_V1_IqaActivity>
+    private let tallies: KeptMessages<Attest_V1_Tally>
+
+    init(state: ProjectionState) {
+        self.state = state
+        assessors = state.messages(Attest_V1_AssessorActivity.self)
+        iqas = state.messages(Attest_V1_IqaActivity.self)
+        tallies = state.messages(Attest_V1_Tally.self)
+    }
 
     /// A fact about one piece of evidence or one decision: written once or twice, read
     /// seldom, so not kept decoded.
@@ -88,7 +98,7 @@ struct AuditState {
 
     /// Whether `id` is registered as an assessor.
     func isAssessor(_ id: String) throws -> Bool {
-        try state.messages(Attest_V1_AssessorActivity.self).get("assessor/" + id) != nil
+        try assessors.get("assessor/" + id) != nil
     }
 
     /// Notes that `assessor` judged evidence of `learner`; true the first time.
@@ -100,19 +110,20 @@ struct AuditState {
     }
 
     func assessor(_ id: String, _ change: (inout Attest_V1_AssessorActivity) -> Void) throws {
-        try self.change("assessor/" + id, change, initial: .with { $0.staffID = id })
+        try Self.change(assessors, "assessor/" + id, change, initial: .with { $0.staffID = id })
     }
 
     func iqa(_ id: String, _ change: (inout Attest_V1_IqaActivity) -> Void) throws {
-        try self.change("iqa/" + id, change, initial: .with { $0.staffID = id })
+        try Self.change(iqas, "iqa/" + id, change, initial: .with { $0.staffID = id })
     }
 
     func tally(_ kind: String, _ name: String, _ change: (inout Attest_V1_Tally) -> Void) throws {
-        try self.change(kind + "/" + name, change, initial: .with { $0.name = name })
+        try Self.change(tallies, kind + "/" + name, change, initial: .with { $0.name = name })
     }
 
-    private func change<M: SwiftProtobuf.Message>(_ key: String, _ body: (inout M) -> Void, initial: @autoclosure () -> M) throws {
-        let kept = state.messages(M.self)
+    private static func change<M: SwiftProtobuf.Message>(
+        _ kept: KeptMessages<M>, _ key: String, _ body: (inout M) -> Void, initial: @autoclosure () -> M
+    ) throws {
         guard try !kept.update(key, body) else { return }
         var message = initial()
         body(&message)

@@ -28,48 +28,48 @@ public struct TranscriptProjection: Projection {
             })
             return
         case let .learnerWithdrawn(m):
-            try records.change(m.learnerID) { $0.withdrawn = true }
+            try records.change(m.learnerID, by: projected) { $0.withdrawn = true }
         case let .certificateClaimed(m):
             try records.claimCertificate(for: m.learnerID, by: projected, at: at)
             return
         case let .adjustmentRequested(m):
             try records.own("adjustment", m.adjustmentID, by: m.learnerID)
-            try records.change(m.learnerID) { record in
+            try records.change(m.learnerID, by: projected) { record in
                 record.adjustments.append(.with { $0.adjustmentID = m.adjustmentID; $0.arrangement = m.arrangement; $0.units = m.units })
             }
         case let .adjustmentApproved(m):
-            try records.change(owner: "adjustment", m.adjustmentID) { record in
+            try records.change(owner: "adjustment", m.adjustmentID, by: projected) { record in
                 record.adjustments.mutate(where: { $0.adjustmentID == m.adjustmentID }) { $0.decision = 1 }
             }
         case let .adjustmentRejected(m):
-            try records.change(owner: "adjustment", m.adjustmentID) { record in
+            try records.change(owner: "adjustment", m.adjustmentID, by: projected) { record in
                 record.adjustments.mutate(where: { $0.adjustmentID == m.adjustmentID }) { $0.decision = 2 }
             }
         case let .evidenceSubmitted(m):
             try records.own("evidence", m.evidenceID, by: m.learnerID)
-            try records.change(m.learnerID) { record in
+            try records.change(m.learnerID, by: projected) { record in
                 record.evidence.append(.with { $0.evidenceID = m.evidenceID; $0.unit = m.unit; $0.method = m.method })
             }
         case let .evidenceWithdrawn(m):
-            try records.change(owner: "evidence", m.evidenceID, reweighing: projected) { record in
+            try records.change(owner: "evidence", m.evidenceID, by: projected, reweighing: true) { record in
                 record.evidence.mutate(where: { $0.evidenceID == m.evidenceID }) { $0.withdrawn = true }
             }
         case let .evidenceAssessed(m):
             let learner = try records.owner("evidence", m.evidenceID)
             try records.own("assessment", m.assessmentID, by: learner)
-            try records.change(learner) { record in
+            try records.change(learner, by: projected) { record in
                 let decision = Attest_V1_DecisionEntry.with {
                     $0.assessmentID = m.assessmentID; $0.evidenceID = m.evidenceID; $0.assessor = projected.actor
                     $0.decidedAtMicros = at; $0.decisions = m.decisions.map(\.decision)
                     for decision in m.decisions where decision.method != .unspecified { $0.methods[decision.criterion] = decision.method }
                 }
                 record.decisions.append(decision)
-                if let evidence = record.evidence.first(where: { $0.evidenceID == m.evidenceID }), !evidence.withdrawn {
+                if let evidence = record.evidence.last(where: { $0.evidenceID == m.evidenceID }), !evidence.withdrawn {
                     record.markMet(decision, unit: evidence.unit, in: try records.specification(of: record, for: projected).compiled)
                 }
             }
         case let .assessmentSampled(m):
-            try records.change(owner: "assessment", m.assessmentID, reweighing: m.outcome == .disagreed ? projected : nil) { record in
+            try records.change(owner: "assessment", m.assessmentID, by: projected, reweighing: m.outcome == .disagreed) { record in
                 record.samples.append(.with {
                     $0.sampleID = m.sampleID; $0.assessmentID = m.assessmentID; $0.stage = m.stage; $0.outcome = m.outcome
                     $0.iqa = projected.actor; $0.sampledAtMicros = at
@@ -79,7 +79,7 @@ public struct TranscriptProjection: Projection {
                 }
             }
         case let .decisionRevised(m):
-            try records.change(owner: "assessment", m.assessmentID, reweighing: projected) { record in
+            try records.change(owner: "assessment", m.assessmentID, by: projected, reweighing: true) { record in
                 record.decisions.mutate(where: { $0.assessmentID == m.assessmentID }) { decision in
                     decision.decisions = m.decisions
                     decision.awaitingRevision = false
@@ -89,7 +89,7 @@ public struct TranscriptProjection: Projection {
             }
         case let .rplCredited(m):
             try records.own("rpl", m.rplID, by: m.learnerID)
-            try records.change(m.learnerID) { record in
+            try records.change(m.learnerID, by: projected) { record in
                 let credit = Attest_V1_RplEntry.with {
                     $0.rplID = m.rplID; $0.unit = m.unit; $0.basis = m.basis; $0.criteria = m.criteria
                     $0.assessor = projected.actor; $0.creditedAtMicros = at
@@ -98,16 +98,11 @@ public struct TranscriptProjection: Projection {
                 record.markMet(credit, in: try records.specification(of: record, for: projected).compiled)
             }
         case let .rplRevoked(m):
-            try records.change(owner: "rpl", m.rplID, reweighing: projected) { record in
+            try records.change(owner: "rpl", m.rplID, by: projected, reweighing: true) { record in
                 record.rpl.mutate(where: { $0.rplID == m.rplID }) { $0.revoked = true }
             }
         case .specificationImported, .staffRegistered, .standardisationRecorded:
             return
-        }
-        // Only a decision or a credit can newly meet the rules of combination.
-        switch projected.event {
-        case .evidenceAssessed, .decisionRevised, .rplCredited: try records.noteAchievement(of: projected, at: at)
-        default: break
         }
     }
 }
@@ -117,7 +112,7 @@ public struct TranscriptProjection: Projection {
 final class LearnerRecords {
     let state: ProjectionState
     private let records: KeptMessages<Attest_V1_LearnerRecord>
-    private var specifications: [String: (compiled: CompiledSpecification, rules: CombinationRules)] = [:]
+    private var specifications: [SpecificationVersion: (compiled: CompiledSpecification, rules: CombinationRules)] = [:]
 
     init(state: ProjectionState) {
         self.state = state
@@ -133,23 +128,34 @@ final class LearnerRecords {
 
     /// The specification version the learner is registered on, with its rules of combination.
     func specification(of record: Attest_V1_LearnerRecord, for projected: ProjectedEvent) throws -> (compiled: CompiledSpecification, rules: CombinationRules) {
-        let key = "\(record.qualification)@\(record.specificationVersion)"
+        let key = SpecificationVersion(id: record.qualification, version: record.specificationVersion)
         if let known = specifications[key] { return known }
-        guard let compiled = try projected.specification(record.qualification, record.specificationVersion) else {
-            throw ProjectionError("specification \(key) of learner \(record.learnerID) is missing")
+        guard let compiled = try projected.specification(key.id, key.version) else {
+            throw ProjectionError("specification \(key.id)@\(key.version) of learner \(record.learnerID) is missing")
         }
         specifications[key] = (compiled, CombinationRules(compiled.specification))
         return specifications[key]!
     }
 
-    /// Changes the learner's record; with `projected`, then works out afresh which
-    /// criteria it meets, for a change that can undo a decision or a credit.
+    /// Changes the learner's record for `projected`. With `reweighing`, then works out
+    /// afresh which criteria it meets, for a change that can undo a decision or a credit.
+    /// A decision or a credit may complete a unit, and with it the rules of combination
+    /// for the first time: that date is noted.
     func change(
-        _ learner: String, reweighing projected: ProjectedEvent? = nil, _ body: (inout Attest_V1_LearnerRecord) throws -> Void
+        _ learner: String, by projected: ProjectedEvent, reweighing: Bool = false,
+        _ body: (inout Attest_V1_LearnerRecord) throws -> Void
     ) throws {
         let changed = try records.update(Self.key(learner)) { record in
             try body(&record)
-            if let projected { record.recomputeMet(in: try specification(of: record, for: projected).compiled) }
+            let completing = record.achievedAtMicros == 0 ? unit(of: projected.event, in: record) : nil
+            guard reweighing || completing != nil else { return }
+            let registered = try specification(of: record, for: projected)
+            if reweighing { record.recomputeMet(in: registered.compiled) }
+            // Only a unit the event completes can tip the balance, so the whole record is weighed only then.
+            if let completing, record.achieves(completing, in: registered.compiled),
+               registered.rules.weigh(record.achievedUnits(of: registered.compiled)).met {
+                record.achievedAtMicros = projected.occurredAt.microsecondsSinceEpoch
+            }
         }
         guard changed else { throw ProjectionError("learner \(learner) has no record") }
     }
@@ -164,29 +170,22 @@ final class LearnerRecords {
     }
 
     func change(
-        owner kind: String, _ id: String, reweighing projected: ProjectedEvent? = nil, _ body: (inout Attest_V1_LearnerRecord) throws -> Void
+        owner kind: String, _ id: String, by projected: ProjectedEvent, reweighing: Bool = false,
+        _ body: (inout Attest_V1_LearnerRecord) throws -> Void
     ) throws {
-        try change(try owner(kind, id), reweighing: projected, body)
+        try change(try owner(kind, id), by: projected, reweighing: reweighing, body)
     }
 
-    /// The learner the event concerns, for the events that concern one.
-    func learner(of event: DomainEvent) throws -> String? {
-        try LearnerAttribution.learner(of: event) { key in
-            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
-            return try owner(parts[0], parts[1])
-        }
-    }
-
-    /// The unit a decision or credit concerns.
+    /// The unit a decision or credit concerns; nil for other events.
     private func unit(of event: DomainEvent, in record: Attest_V1_LearnerRecord) -> String? {
         let evidence: String?
         switch event {
         case let .evidenceAssessed(m): evidence = m.evidenceID
-        case let .decisionRevised(m): evidence = record.decisions.first { $0.assessmentID == m.assessmentID }?.evidenceID
+        case let .decisionRevised(m): evidence = record.decisions.last { $0.assessmentID == m.assessmentID }?.evidenceID
         case let .rplCredited(m): return m.unit
         default: return nil
         }
-        return record.evidence.first { $0.evidenceID == evidence }?.unit
+        return record.evidence.last { $0.evidenceID == evidence }?.unit
     }
 
     /// Records a certificate claim, refusing it unless the learner meets the rules of
@@ -206,20 +205,12 @@ final class LearnerRecords {
         record.certificatedAtMicros = micros
         try save(record)
     }
+}
 
-    /// Dates the first time the learner's record meets the rules of combination. Only a
-    /// unit the event completes can tip the balance, so the whole record is weighed only then.
-    func noteAchievement(of projected: ProjectedEvent, at micros: Int64) throws {
-        guard let learner = try learner(of: projected.event), var record = try record(learner),
-              record.achievedAtMicros == 0,
-              let unit = unit(of: projected.event, in: record)
-        else { return }
-        let registered = try specification(of: record, for: projected)
-        guard record.achieves(unit, in: registered.compiled), registered.rules.weigh(record.achievedUnits(of: registered.compiled)).met
-        else { return }
-        record.achievedAtMicros = micros
-        try save(record)
-    }
+/// A specification's id and version.
+private struct SpecificationVersion: Hashable {
+    let id: String
+    let version: UInt32
 }
 
 /// A projection met an event it cannot place: the log and the rules disagree.
