@@ -3,8 +3,9 @@ import Foundation
 import Records
 import SwiftProtobuf
 
-/// A decoded assessment event: its type and its payload in the current schema.
-public enum DomainEvent: Sendable {
+/// A decoded assessment event: its type and its payload in the current schema. Indirect,
+/// so that handing an event on (to each projection, each rule) copies one reference.
+public indirect enum DomainEvent: Sendable {
     case specificationImported(Attest_V1_SpecificationImported)
     case staffRegistered(Attest_V1_StaffRegistered)
     case learnerRegistered(Attest_V1_LearnerRegistered)

@@ -1,79 +1,72 @@
 import Foundation
 
-/// Calls `produce` on a thread of its own, up to `depth` results ahead of `consume` on
-/// the caller's thread, until `produce` returns nil: the next batch of records is read and
-/// decoded while this one is applied. The first error of either side ends both and is thrown.
-func pipeline<Item: Sendable>(
-    depth: Int = 2, produce: @escaping @Sendable () throws -> Item?, consume: (Item) throws -> Void
-) throws {
-    let channel = Channel<Item>(capacity: depth)
-    let producer = Thread {
-        do {
-            while let item = try produce() {
-                guard channel.send(.item(item)) else { break }
-            }
-            _ = channel.send(.end)
-        } catch {
-            _ = channel.send(.failure(error))
-        }
-        channel.producerFinished()
-    }
-    producer.start()
-    defer { channel.close() }
-    while true {
-        switch channel.receive() {
-        case let .item(item): try consume(item)
-        case .end: return
-        case let .failure(error): throw error
-        }
-    }
-}
-
-/// A bounded queue from one producer thread to one consumer.
-private final class Channel<Item: Sendable>: @unchecked Sendable {
-    enum Message { case item(Item), end, failure(any Error) }
-
+/// A thread that handles batches from a bounded queue, in order, until one fails or the
+/// queue is closed.
+package final class Stage<Item>: @unchecked Sendable {
     private let condition = NSCondition()
-    private let capacity: Int
-    private var queue: [Message] = []
+    private var queue: [[Item]] = []
     private var closed = false
-    private var producing = true
+    private var done = false
+    private let depth: Int
+    /// The error that stopped the stage.
+    package private(set) var error: (any Error)?
 
-    init(capacity: Int) { self.capacity = capacity }
+    package init(depth: Int = 8, _ handle: @escaping @Sendable ([Item]) throws -> Void) {
+        self.depth = depth
+        let thread = Thread { [self] in
+            while let batch = take() {
+                do {
+                    try handle(batch)
+                } catch {
+                    self.error = error
+                    break
+                }
+            }
+            condition.lock()
+            done = true
+            queue.removeAll()
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
 
-    /// Waits for room; false when the consumer has gone.
-    func send(_ message: Message) -> Bool {
+    /// Queues a batch, waiting while the queue is full; false once the stage has stopped.
+    @discardableResult
+    package func submit(_ batch: [Item]) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while queue.count >= capacity && !closed { condition.wait() }
-        guard !closed else { return false }
-        queue.append(message)
+        while queue.count >= depth && !done { condition.wait() }
+        guard !done else { return false }
+        queue.append(batch)
         condition.broadcast()
         return true
     }
 
-    func receive() -> Message {
+    package var isDone: Bool {
         condition.lock()
         defer { condition.unlock() }
-        while queue.isEmpty { condition.wait() }
-        condition.broadcast()
-        return queue.removeFirst()
+        return done
     }
 
-    func producerFinished() {
-        condition.lock()
-        producing = false
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// Tells the producer to stop and waits until it has.
-    func close() {
+    /// Closes the queue and waits until the stage has handled what it holds (or stopped).
+    package func close() {
         condition.lock()
         closed = true
         condition.broadcast()
-        while producing { condition.wait() }
+        while !done { condition.wait() }
         condition.unlock()
+    }
+
+    private func take() -> [Item]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty && !closed { condition.wait() }
+        guard !queue.isEmpty else { return nil }
+        let batch = queue.removeFirst()
+        condition.broadcast()
+        return batch
     }
 }
 

@@ -88,22 +88,18 @@ extension CentreStore {
         try write(changes, of: targets, in: txn)
     }
 
-    /// Applies `events` to each target, reading through `reader` and, over it, `unwritten`
-    /// (changes a target made that another transaction is still committing), and returns
-    /// what it writes: the messages its state keeps beyond `keeping`, and its checkpoint.
+    /// Applies `events` to each target, reading through `reader`, and returns what it
+    /// writes: the messages its state keeps beyond `keeping`, and its checkpoint.
     private func changes(
-        applying events: [AcceptedEvent], to targets: [ProjectionTarget], keeping: Int,
-        unwritten: [[String: [UInt8]]]? = nil, through reader: TransactionReader
+        applying events: [AcceptedEvent], to targets: [ProjectionTarget], keeping: Int, through reader: TransactionReader
     ) throws -> [[String: [UInt8]]] {
         let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: Array(key.utf8)) })
         let specification: (String, UInt32) throws -> CompiledSpecification? = { id, version in
             try self.rules.specifications.specification(id, version: version, in: rulesState)
         }
         let projected = events.map { $0.projected(specification) }
-        return try targets.indices.map { index in
-            let target = targets[index]
-            let pending = unwritten?[index] ?? [:]
-            let overlay = OverlayEntityStore { key in try pending[key] ?? reader.get(target.database, key: Array(key.utf8)) }
+        return try targets.map { target in
+            let overlay = OverlayEntityStore { key in try reader.get(target.database, key: Array(key.utf8)) }
             target.state.base = overlay
             try target.projection.apply(projected, to: target.state)
             if target.state.keptCount > keeping { try target.state.flush() }
@@ -163,10 +159,10 @@ extension CentreStore {
     /// the swap; a rebuild that fails or is killed leaves it in place. Appends may go on
     /// meanwhile: the swap catches up with them.
     ///
-    /// The log is read and decoded on a thread of its own, `rebuildBatch` records at a
-    /// time. Each batch is applied outside any write transaction, each projection on a
-    /// thread of its own reading what earlier batches wrote, while a third thread writes
-    /// the previous batch's changes in a short write transaction (which LMDB may retry
+    /// The caller's thread reads and decodes the log, `rebuildBatch` records at a time, and
+    /// hands each batch to every projection. Each projection applies the batches on a
+    /// thread of its own, at its own pace: in a read transaction that sees what it wrote
+    /// before, then writing the changes in a short write transaction (which LMDB may retry
     /// after growing the map). Messages stay decoded between batches, up to `rebuildKeep`
     /// per projection, and are written when that is passed and at the end.
     ///
@@ -194,34 +190,31 @@ extension CentreStore {
         try log.environment.write { txn in
             for target in targets { try txn.clear(target.database) }
         }
-        // Each batch's changes are written while the next batch is applied, which reads them from here meanwhile.
-        var unwritten = targets.map { _ in [String: [UInt8]]() }
-        func apply(_ events: [AcceptedEvent], keeping: Int) throws {
-            let previous = unwritten
-            // Each projection on a thread of its own, in a read transaction of its own; and the writer.
-            let projecting: [@Sendable () throws -> [String: [UInt8]]] = targets.indices.map { index in
-                {
-                    try self.log.environment.read { txn in
-                        try txn.withReader { reader in
-                            try self.changes(applying: events, to: [targets[index]], keeping: keeping, unwritten: [previous[index]], through: reader)[0]
-                        }
-                    }
-                }
+        @Sendable func apply(_ events: [AcceptedEvent], to target: ProjectionTarget, keeping: Int) throws {
+            let changes = try log.environment.read { txn in
+                try txn.withReader { reader in try self.changes(applying: events, to: [target], keeping: keeping, through: reader) }
             }
-            let writing: @Sendable () throws -> [String: [UInt8]] = {
-                try self.log.environment.write { txn in try self.write(previous, of: targets, in: txn) }
-                return [:]
+            try log.environment.write { txn in try write(changes, of: [target], in: txn) }
+        }
+        let applied = AppliedSequences(count: targets.count)
+        let stages = targets.indices.map { index in
+            Stage<AcceptedEvent>(depth: 2) { batch in
+                try apply(batch, to: targets[index], keeping: keeping)
+                applied.note(batch.last?.sequence ?? 0, by: index)
             }
-            unwritten = Array(try inParallel(projecting + [writing]) { try $0() }.dropLast())
         }
         let total = try log.head().sequence
         let reading = RebuildReading(store: self, batch: size)
-        try pipeline(produce: reading.nextBatch) { batch in
-            try apply(batch, keeping: keeping)
-            if let last = batch.last { progress?(last.sequence, max(total, last.sequence)) }
+        do {
+            defer { for stage in stages { stage.close() } }
+            reading: while let batch = try reading.nextBatch() {
+                for stage in stages where !stage.submit(batch) { break reading }
+                progress?(applied.least, max(total, applied.least))
+            }
         }
-        try apply([], keeping: 0)
-        try log.environment.write { txn in try write(unwritten, of: targets, in: txn) }
+        if let failure = stages.lazy.compactMap(\.error).first { throw failure }
+        progress?(applied.least, max(total, applied.least))
+        _ = try inParallel(targets) { target in try apply([], to: target, keeping: 0) }
         try log.environment.write { txn in
             // Writers wait for this transaction: what they appended since is replayed here.
             let events = try records(from: reading.next, limit: .max, in: txn).map(AcceptedEvent.init)
@@ -246,9 +239,24 @@ extension CentreStore {
     }
 }
 
+/// The last sequence each projection of a rebuild has applied, noted by their threads.
+private final class AppliedSequences: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sequences: [UInt64]
+
+    init(count: Int) { sequences = Array(repeating: 0, count: count) }
+
+    func note(_ sequence: UInt64, by projection: Int) {
+        lock.withLock { sequences[projection] = sequence }
+    }
+
+    /// How far every projection has got.
+    var least: UInt64 { lock.withLock { sequences.min() ?? 0 } }
+}
+
 /// Reads the log for a rebuild, a batch of records at a time, each in a read transaction
 /// of its own, decoded.
-private final class RebuildReading: @unchecked Sendable {
+private final class RebuildReading {
     let store: CentreStore
     let batch: Int
     /// The first sequence not yet read.
@@ -259,7 +267,7 @@ private final class RebuildReading: @unchecked Sendable {
         self.batch = batch
     }
 
-    @Sendable func nextBatch() throws -> [AcceptedEvent]? {
+    func nextBatch() throws -> [AcceptedEvent]? {
         let records = try store.log.environment.read { txn in try store.records(from: next, limit: batch, in: txn) }
         guard let last = records.last else { return nil }
         next = last.sequence + 1
