@@ -40,7 +40,11 @@ final class OverlayEntityStore: EntityStore {
     private let base: (String) throws -> [UInt8]?
     private(set) var changes: [String: [UInt8]] = [:]
 
-    init(base: @escaping (String) throws -> [UInt8]?) { self.base = base }
+    /// An overlay with room for `expected` changes before it grows.
+    init(expecting expected: Int = 0, base: @escaping (String) throws -> [UInt8]?) {
+        self.base = base
+        changes.reserveCapacity(expected)
+    }
 
     func load(_ key: String) throws -> [UInt8]? {
         if let changed = changes[key] { return changed }

@@ -99,7 +99,7 @@ extension CentreStore {
         }
         let projected = events.map { $0.projected(specification) }
         return try targets.map { target in
-            let overlay = OverlayEntityStore { key in try reader.get(target.database, key: Array(key.utf8)) }
+            let overlay = OverlayEntityStore(expecting: events.count) { key in try reader.get(target.database, key: Array(key.utf8)) }
             target.state.base = overlay
             try target.projection.apply(projected, to: target.state)
             if target.state.keptCount > keeping { try target.state.flush() }

@@ -40,14 +40,14 @@ extension Attest_V1_LearnerRecord {
 
     /// Whether every criterion of `unit` is met.
     func achieves(_ unit: String, in specification: CompiledSpecification) -> Bool {
-        guard let count = specification.criteria[unit]?.count, count > 0, let mask = met[unit].map([UInt8].init), mask.count * 8 >= count
-        else { return false }
-        return (0..<count).allSatisfy { mask[$0 / 8] & (1 << ($0 % 8)) != 0 }
+        guard let count = specification.criteria[unit]?.count, count > 0, let mask = met[unit] else { return false }
+        // Only positions below `count` are ever set.
+        return mask.reduce(0) { $0 + $1.nonzeroBitCount } == count
     }
 
     /// The units of `specification` achieved.
     func achievedUnits(of specification: CompiledSpecification) -> Set<String> {
-        Set(specification.specification.units.map(\.number).filter { achieves($0, in: specification) })
+        Set(met.keys.filter { achieves($0, in: specification) })
     }
 }
 
