@@ -214,7 +214,8 @@ extension CentreStore {
         }
         if let failure = stages.lazy.compactMap(\.error).first { throw failure }
         progress?(applied.least, max(total, applied.least))
-        _ = try inParallel(targets) { target in try apply([], to: target, keeping: 0) }
+        // One after the other: each flush encodes on every core.
+        for target in targets { try apply([], to: target, keeping: 0) }
         try log.environment.write { txn in
             // Writers wait for this transaction: what they appended since is replayed here.
             let events = try records(from: reading.next, limit: .max, in: txn).map(AcceptedEvent.init)

@@ -90,13 +90,14 @@ extension KeptMessages: KeptTable {
     var count: Int { entries.count }
 
     func flush(to store: any EntityStore) throws {
-        let changed = entries.filter(\.value.changed)
-        let messages = changed.map(\.value.message)
+        let changed = entries.lazy.filter(\.value.changed)
+        let keys = Array(changed.map(\.key))
+        let messages = Array(changed.map(\.value.message))
         // Encoding is most of a flush: the end of a rebuild encodes every message at once.
         let cores = messages.count >= 1_000 ? ProcessInfo.processInfo.activeProcessorCount : 1
         let parts = (0..<cores).map { part in messages.count * part / cores..<messages.count * (part + 1) / cores }
         let encoded = try inParallel(parts) { part in try messages[part].map { try $0.stateBytes() } }.joined()
-        for (key, bytes) in zip(changed.keys, encoded) { try store.save(key, bytes) }
+        for (key, bytes) in zip(keys, encoded) { try store.save(key, bytes) }
         entries.removeAll(keepingCapacity: true)
     }
 }
