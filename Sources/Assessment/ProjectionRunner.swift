@@ -218,7 +218,7 @@ extension CentreStore {
         for target in targets { try apply([], to: target, keeping: 0) }
         try log.environment.write { txn in
             // Writers wait for this transaction: what they appended since is replayed here.
-            let events = try records(from: reading.next, limit: .max, in: txn).map(AcceptedEvent.init)
+            let events = try events(from: reading.next, limit: .max, in: txn)
             let fresh = targets.map { ProjectionTarget(projection: $0.projection, database: $0.database) }
             let changes = try txn.withReader { reader in try self.changes(applying: events, to: fresh, keeping: 0, through: reader) }
             try write(changes, of: fresh, in: txn)
@@ -233,10 +233,11 @@ extension CentreStore {
         }
     }
 
-    fileprivate func records<T: ReadableTransaction & ~Copyable>(from sequence: UInt64, limit: Int, in txn: borrowing T) throws -> [Record] {
-        var records: [Record] = []
-        try log.read(from: sequence, in: txn) { records.append($0.record); return records.count < limit }
-        return records
+    /// Up to `limit` events of the log from `sequence` on, decoded.
+    fileprivate func events<T: ReadableTransaction & ~Copyable>(from sequence: UInt64, limit: Int, in txn: borrowing T) throws -> [AcceptedEvent] {
+        var events: [AcceptedEvent] = []
+        try log.read(from: sequence, in: txn) { events.append(try AcceptedEvent(record: $0.record)); return events.count < limit }
+        return events
     }
 }
 
@@ -269,10 +270,10 @@ private final class RebuildReading {
     }
 
     func nextBatch() throws -> [AcceptedEvent]? {
-        let records = try store.log.environment.read { txn in try store.records(from: next, limit: batch, in: txn) }
-        guard let last = records.last else { return nil }
+        let events = try store.log.environment.read { txn in try store.events(from: next, limit: batch, in: txn) }
+        guard let last = events.last else { return nil }
         next = last.sequence + 1
-        return try records.map(AcceptedEvent.init)
+        return events
     }
 }
 

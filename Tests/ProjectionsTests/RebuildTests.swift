@@ -1,6 +1,7 @@
 import AttestTesting
 @testable import Assessment
 import Foundation
+import Synchronization
 import Projections
 import Simulation
 import Testing
@@ -38,8 +39,37 @@ import Testing
         #expect(try Self.reports(centre.store) == inline)
     }
 
+    @Test func aRebuildWhoseProjectionFailsStopsAndLeavesThePreviousReports() throws {
+        let failing = FailingProjection()
+        let centre = try TestCentre(projections: CentreStore.reports + [failing])
+        var lines: [String] = []
+        try CentreGenerator(learners: 30, seed: 3, specification: centre.specification).generate { lines.append($0) }
+        try centre.store.append(lines: lines, batchSize: 500) { _, _ in }
+        let before = try Self.reports(centre.store)
+        failing.failAt.withLock { $0 = 1_000 }
+        #expect(throws: FailingProjection.Failure.self) { try centre.store.rebuild([], keeping: 100, batch: 200, progress: nil) }
+        #expect(try Self.reports(centre.store) == before)
+        failing.failAt.withLock { $0 = nil }
+        try centre.store.rebuild()
+        #expect(try Self.reports(centre.store) == before)
+    }
+
     @Test func anUnknownProjectionIsNamed() throws {
         let centre = try TestCentre(projections: CentreStore.reports)
         #expect(throws: PayloadError.self) { try centre.store.rebuild(["marks"]) }
+    }
+}
+
+/// A projection that fails at a chosen sequence, for rebuilds that fail half-way.
+private final class FailingProjection: Projection, @unchecked Sendable {
+    struct Failure: Error {}
+    let name = "failing"
+    let version: UInt32 = 1
+    /// The sequence at which `apply` throws; nil: never.
+    let failAt = Mutex<UInt64?>(nil)
+
+    func apply(_ events: [ProjectedEvent], to state: ProjectionState) throws {
+        let failAt = failAt.withLock { $0 }
+        if let failAt, events.contains(where: { $0.sequence >= failAt }) { throw Failure() }
     }
 }
