@@ -17,7 +17,7 @@ extension Attest_V1_LearnerRecord {
 
     /// Adds the criteria of `unit` that `decision` meets.
     mutating func markMet(_ decision: Attest_V1_DecisionEntry, unit: String, in specification: CompiledSpecification) {
-        markMet(decision.decisions.lazy.filter { $0.outcome == .met }.map(\.criterion), of: unit, in: specification)
+        markMet(decision.metCriteria, of: unit, in: specification)
     }
 
     /// Adds the criteria an RPL credit meets: a credit transfer meets all of its unit's.
@@ -51,6 +51,26 @@ extension Attest_V1_LearnerRecord {
     }
 }
 
+extension Attest_V1_DecisionEntry {
+    /// The decisions in force: the assessor's, or the revision's.
+    mutating func setOutcomes(_ decisions: [Attest_V1_CriterionDecision]) {
+        self.decisions = []
+        criteriaMet = decisions.filter { $0.outcome == .met }.map(\.criterion)
+        criteriaNotYetMet = decisions.filter { $0.outcome != .met }.map(\.criterion)
+    }
+
+    /// The criteria the decisions in force meet, however the report's version kept them.
+    var metCriteria: [String] {
+        decisions.isEmpty ? criteriaMet : decisions.filter { $0.outcome == .met }.map(\.criterion)
+    }
+
+    /// Each criterion decided, with whether it was met, however the report's version kept them.
+    var outcomes: [(criterion: String, met: Bool)] {
+        guard decisions.isEmpty else { return decisions.map { ($0.criterion, $0.outcome == .met) } }
+        return criteriaMet.map { ($0, true) } + criteriaNotYetMet.map { ($0, false) }
+    }
+}
+
 /// What counts towards a learner's qualification, with the decisions and credits behind
 /// each criterion, for the transcript.
 struct Standing {
@@ -67,8 +87,8 @@ struct Standing {
         var judgements: [String: [(Attest_V1_DecisionEntry, Bool)]] = [:]
         for decision in record.decisions where !decision.awaitingRevision {
             guard let submitted = evidence[decision.evidenceID], !submitted.withdrawn else { continue }
-            for outcome in decision.decisions {
-                judgements[submitted.unit + " " + outcome.criterion, default: []].append((decision, outcome.outcome == .met))
+            for (criterion, met) in decision.outcomes {
+                judgements[submitted.unit + " " + criterion, default: []].append((decision, met))
             }
         }
         var transfers: [String: Attest_V1_RplEntry] = [:]

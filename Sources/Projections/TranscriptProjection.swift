@@ -9,7 +9,7 @@ import SwiftProtobuf
 /// combination were first met.
 public struct TranscriptProjection: Projection {
     public let name = "transcripts"
-    public let version: UInt32 = 2
+    public let version: UInt32 = 3
 
     public init() {}
 
@@ -60,7 +60,7 @@ public struct TranscriptProjection: Projection {
             try records.change(learner, by: projected) { record in
                 let decision = Attest_V1_DecisionEntry.with {
                     $0.assessmentID = m.assessmentID; $0.evidenceID = m.evidenceID; $0.assessor = projected.actor
-                    $0.decidedAtMicros = at; $0.decisions = m.decisions.map(\.decision)
+                    $0.decidedAtMicros = at; $0.setOutcomes(m.decisions.map(\.decision))
                     for decision in m.decisions where decision.method != .unspecified { $0.methods[decision.criterion] = decision.method }
                 }
                 record.decisions.append(decision)
@@ -81,7 +81,7 @@ public struct TranscriptProjection: Projection {
         case let .decisionRevised(m):
             try records.change(owner: "assessment", m.assessmentID, by: projected, reweighing: true) { record in
                 record.decisions.mutate(where: { $0.assessmentID == m.assessmentID }) { decision in
-                    decision.decisions = m.decisions
+                    decision.setOutcomes(m.decisions)
                     decision.awaitingRevision = false
                     decision.decidedAtMicros = at
                     decision.assessor = projected.actor

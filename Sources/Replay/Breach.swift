@@ -27,7 +27,7 @@ public struct Breach: Error, Codable, Equatable, CustomStringConvertible {
     public var rule: String?
     /// The report and entry that differ (for `report`), e.g. `transcripts learner/1000000001`.
     public var report: String?
-    /// The figure that differs (for `report`, when the stored entry can be read), e.g. `decisions[2].decisions[0].outcome`.
+    /// The figure that differs (for `report`, when the stored entry can be read), e.g. `decisions[2].criteriaMet[0]`.
     public var figure: String?
     public let detail: String
 

@@ -102,7 +102,8 @@ public nonisolated struct Attest_V1_DecisionEntry: Sendable {
 
   public var decidedAtMicros: Int64 = 0
 
-  /// The decisions in force: the assessor's, or the revision's after a disagreement.
+  /// The decisions in force as versions 1 and 2 of this report kept them: read, no longer
+  /// written (see criteria_met).
   public var decisions: [Attest_V1_CriterionDecision] = []
 
   /// A sample disagreed and no revision has followed: the decision does not count.
@@ -110,6 +111,13 @@ public nonisolated struct Attest_V1_DecisionEntry: Sendable {
 
   /// Criteria confirmed by another method than the evidence's, by criterion.
   public var methods: Dictionary<String,Attest_V1_EvidenceMethod> = [:]
+
+  /// The decisions in force (the assessor's, or the revision's after a disagreement): the
+  /// criteria met and those not yet met. Two lists of strings rather than a message per
+  /// criterion, which a learner's record would otherwise hold by the hundred.
+  public var criteriaMet: [String] = []
+
+  public var criteriaNotYetMet: [String] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -322,7 +330,7 @@ nonisolated extension Attest_V1_EvidenceEntry: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Attest_V1_DecisionEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DecisionEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}assessment_id\0\u{3}evidence_id\0\u{1}assessor\0\u{3}decided_at_micros\0\u{1}decisions\0\u{3}awaiting_revision\0\u{1}methods\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}assessment_id\0\u{3}evidence_id\0\u{1}assessor\0\u{3}decided_at_micros\0\u{1}decisions\0\u{3}awaiting_revision\0\u{1}methods\0\u{3}criteria_met\0\u{3}criteria_not_yet_met\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -337,6 +345,8 @@ nonisolated extension Attest_V1_DecisionEntry: SwiftProtobuf.Message, SwiftProto
       case 5: try { try decoder.decodeRepeatedMessageField(value: &self.decisions) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.awaitingRevision) }()
       case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufEnumMap<SwiftProtobuf.ProtobufString,Attest_V1_EvidenceMethod>.self, value: &self.methods) }()
+      case 8: try { try decoder.decodeRepeatedStringField(value: &self.criteriaMet) }()
+      case 9: try { try decoder.decodeRepeatedStringField(value: &self.criteriaNotYetMet) }()
       default: break
       }
     }
@@ -364,6 +374,12 @@ nonisolated extension Attest_V1_DecisionEntry: SwiftProtobuf.Message, SwiftProto
     if !self.methods.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufEnumMap<SwiftProtobuf.ProtobufString,Attest_V1_EvidenceMethod>.self, value: self.methods, fieldNumber: 7)
     }
+    if !self.criteriaMet.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.criteriaMet, fieldNumber: 8)
+    }
+    if !self.criteriaNotYetMet.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.criteriaNotYetMet, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -375,6 +391,8 @@ nonisolated extension Attest_V1_DecisionEntry: SwiftProtobuf.Message, SwiftProto
     if lhs.decisions != rhs.decisions {return false}
     if lhs.awaitingRevision != rhs.awaitingRevision {return false}
     if lhs.methods != rhs.methods {return false}
+    if lhs.criteriaMet != rhs.criteriaMet {return false}
+    if lhs.criteriaNotYetMet != rhs.criteriaNotYetMet {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
