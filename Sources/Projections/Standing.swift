@@ -53,10 +53,14 @@ extension Attest_V1_LearnerRecord {
 
 extension Attest_V1_DecisionEntry {
     /// The decisions in force: the assessor's, or the revision's.
-    mutating func setOutcomes(_ decisions: [Attest_V1_CriterionDecision]) {
+    mutating func setOutcomes(_ decisions: some Sequence<Attest_V1_CriterionDecision>) {
+        var met: [String] = [], notYetMet: [String] = []
+        for decision in decisions {
+            if decision.outcome == .met { met.append(decision.criterion) } else { notYetMet.append(decision.criterion) }
+        }
         self.decisions = []
-        criteriaMet = decisions.filter { $0.outcome == .met }.map(\.criterion)
-        criteriaNotYetMet = decisions.filter { $0.outcome != .met }.map(\.criterion)
+        criteriaMet = met
+        criteriaNotYetMet = notYetMet
     }
 
     /// The criteria the decisions in force meet, however the report's version kept them.

@@ -60,7 +60,7 @@ public struct TranscriptProjection: Projection {
             try records.change(learner, by: projected) { record in
                 let decision = Attest_V1_DecisionEntry.with {
                     $0.assessmentID = m.assessmentID; $0.evidenceID = m.evidenceID; $0.assessor = projected.actor
-                    $0.decidedAtMicros = at; $0.setOutcomes(m.decisions.map(\.decision))
+                    $0.decidedAtMicros = at; $0.setOutcomes(m.decisions.lazy.map(\.decision))
                     for decision in m.decisions where decision.method != .unspecified { $0.methods[decision.criterion] = decision.method }
                 }
                 record.decisions.append(decision)
