@@ -6,13 +6,14 @@ extension Attest_V1_LearnerRecord {
     /// Works `met` out afresh: decisions in force on evidence that stands, and RPL credit
     /// that stands. For a change that can undo a decision or a credit.
     mutating func recomputeMet(in specification: CompiledSpecification) {
-        met = [:]
-        for rpl in rpl where !rpl.revoked { markMet(rpl, in: specification) }
+        var masks: [String: [UInt8]] = [:]
+        for rpl in rpl where !rpl.revoked { Self.mark(rpl.metCriteria(in: specification), of: rpl.unit, in: specification, into: &masks) }
         var unitOf: [String: String] = [:]
         for entry in evidence where !entry.withdrawn { unitOf[entry.evidenceID] = entry.unit }
         for decision in decisions where !decision.awaitingRevision {
-            if let unit = unitOf[decision.evidenceID] { markMet(decision, unit: unit, in: specification) }
+            if let unit = unitOf[decision.evidenceID] { Self.mark(decision.metCriteria, of: unit, in: specification, into: &masks) }
         }
+        met = masks.mapValues { Data($0) }
     }
 
     /// Adds the criteria of `unit` that `decision` meets.
@@ -20,22 +21,26 @@ extension Attest_V1_LearnerRecord {
         markMet(decision.metCriteria, of: unit, in: specification)
     }
 
-    /// Adds the criteria an RPL credit meets: a credit transfer meets all of its unit's.
+    /// Adds the criteria an RPL credit meets.
     mutating func markMet(_ rpl: Attest_V1_RplEntry, in specification: CompiledSpecification) {
-        if rpl.basis == .creditTransfer {
-            markMet(specification.criteria[rpl.unit]?.keys.map { $0 } ?? [], of: rpl.unit, in: specification)
-        } else {
-            markMet(rpl.criteria, of: rpl.unit, in: specification)
-        }
+        markMet(rpl.metCriteria(in: specification), of: rpl.unit, in: specification)
     }
 
-    private mutating func markMet(_ criteria: some Sequence<String>, of unit: String, in specification: CompiledSpecification) {
+    private mutating func markMet(_ criteria: [String], of unit: String, in specification: CompiledSpecification) {
+        var masks: [String: [UInt8]] = [:]
+        if let mask = met[unit] { masks[unit] = [UInt8](mask) }
+        Self.mark(criteria, of: unit, in: specification, into: &masks)
+        if let mask = masks[unit] { met[unit] = Data(mask) }
+    }
+
+    /// Sets the bits of `criteria` in `unit`'s mask: one bit per criterion, in the specification's order.
+    private static func mark(_ criteria: [String], of unit: String, in specification: CompiledSpecification, into masks: inout [String: [UInt8]]) {
         guard let positions = specification.criteria[unit] else { return }
-        var mask = [UInt8](met[unit] ?? Data(count: (positions.count + 7) / 8))
+        var mask = masks[unit] ?? [UInt8](repeating: 0, count: (positions.count + 7) / 8)
         for criterion in criteria {
             if let position = positions[criterion] { mask[position / 8] |= 1 << (position % 8) }
         }
-        met[unit] = Data(mask)
+        masks[unit] = mask
     }
 
     /// Whether every criterion of `unit` is met.
@@ -48,6 +53,13 @@ extension Attest_V1_LearnerRecord {
     /// The units of `specification` achieved.
     func achievedUnits(of specification: CompiledSpecification) -> Set<String> {
         Set(met.keys.filter { achieves($0, in: specification) })
+    }
+}
+
+extension Attest_V1_RplEntry {
+    /// The criteria the credit meets: a credit transfer meets all of its unit's.
+    func metCriteria(in specification: CompiledSpecification) -> [String] {
+        basis == .creditTransfer ? specification.criteria[unit].map { Array($0.keys) } ?? [] : criteria
     }
 }
 

@@ -146,13 +146,14 @@ final class LearnerRecords {
         _ body: (inout Attest_V1_LearnerRecord) throws -> Void
     ) throws {
         let changed = try records.update(Self.key(learner)) { record in
-            try body(&record)
-            let completing = record.achievedAtMicros == 0 ? unit(of: projected.event, in: record) : nil
-            guard reweighing || completing != nil else { return }
-            let registered = try specification(of: record, for: projected)
-            if reweighing { record.recomputeMet(in: registered.compiled) }
             // Only a unit the event completes can tip the balance, so the whole record is weighed only then.
-            if let completing, record.achieves(completing, in: registered.compiled),
+            let unit = record.achievedAtMicros == 0 ? unit(of: projected.event, in: record) : nil
+            let registered = reweighing || unit != nil ? try specification(of: record, for: projected) : nil
+            let achievedBefore = unit.map { record.achieves($0, in: registered!.compiled) } ?? true
+            try body(&record)
+            guard let registered else { return }
+            if reweighing { record.recomputeMet(in: registered.compiled) }
+            if let unit, !achievedBefore, record.achieves(unit, in: registered.compiled),
                registered.rules.weigh(record.achievedUnits(of: registered.compiled)).met {
                 record.achievedAtMicros = projected.occurredAt.microsecondsSinceEpoch
             }
