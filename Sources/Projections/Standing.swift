@@ -7,11 +7,15 @@ extension Attest_V1_LearnerRecord {
     /// that stands. For a change that can undo a decision or a credit.
     mutating func recomputeMet(in specification: CompiledSpecification) {
         var masks: [String: [UInt8]] = [:]
-        for rpl in rpl where !rpl.revoked { Self.mark(rpl.metCriteria(in: specification), of: rpl.unit, in: specification, into: &masks) }
+        func mark(_ criteria: [String], of unit: String) {
+            guard let positions = specification.criteria[unit] else { return }
+            Self.set(criteria, at: positions, in: &masks[unit, default: Self.emptyMask(positions)])
+        }
+        for rpl in rpl where !rpl.revoked { mark(rpl.metCriteria(in: specification), of: rpl.unit) }
         var unitOf: [String: String] = [:]
         for entry in evidence where !entry.withdrawn { unitOf[entry.evidenceID] = entry.unit }
         for decision in decisions where !decision.awaitingRevision {
-            if let unit = unitOf[decision.evidenceID] { Self.mark(decision.metCriteria, of: unit, in: specification, into: &masks) }
+            if let unit = unitOf[decision.evidenceID] { mark(decision.metCriteria, of: unit) }
         }
         met = masks.mapValues { Data($0) }
     }
@@ -27,27 +31,29 @@ extension Attest_V1_LearnerRecord {
     }
 
     private mutating func markMet(_ criteria: [String], of unit: String, in specification: CompiledSpecification) {
-        var masks: [String: [UInt8]] = [:]
-        if let mask = met[unit] { masks[unit] = [UInt8](mask) }
-        Self.mark(criteria, of: unit, in: specification, into: &masks)
-        if let mask = masks[unit] { met[unit] = Data(mask) }
+        guard let positions = specification.criteria[unit] else { return }
+        var mask = met[unit].map { [UInt8]($0) } ?? Self.emptyMask(positions)
+        Self.set(criteria, at: positions, in: &mask)
+        met[unit] = Data(mask)
     }
 
-    /// Sets the bits of `criteria` in `unit`'s mask: one bit per criterion, in the specification's order.
-    private static func mark(_ criteria: [String], of unit: String, in specification: CompiledSpecification, into masks: inout [String: [UInt8]]) {
-        guard let positions = specification.criteria[unit] else { return }
-        var mask = masks[unit] ?? [UInt8](repeating: 0, count: (positions.count + 7) / 8)
+    /// A unit's mask with no criterion met: one bit per criterion, in the specification's order.
+    private static func emptyMask(_ positions: [String: Int]) -> [UInt8] {
+        [UInt8](repeating: 0, count: (positions.count + 7) / 8)
+    }
+
+    /// Sets the bits of `criteria`, at their `positions`, in `mask`.
+    private static func set(_ criteria: [String], at positions: [String: Int], in mask: inout [UInt8]) {
         for criterion in criteria {
             if let position = positions[criterion] { mask[position / 8] |= 1 << (position % 8) }
         }
-        masks[unit] = mask
     }
 
     /// Whether every criterion of `unit` is met.
     func achieves(_ unit: String, in specification: CompiledSpecification) -> Bool {
         guard let count = specification.criteria[unit]?.count, count > 0, let mask = met[unit] else { return false }
         // Only positions below `count` are ever set.
-        return mask.reduce(0) { $0 + $1.nonzeroBitCount } == count
+        return mask.withUnsafeBytes { bytes in bytes.reduce(0) { $0 + $1.nonzeroBitCount } } == count
     }
 
     /// The units of `specification` achieved.
@@ -148,6 +154,12 @@ struct CombinationRules {
         groupMinimums = rules.groupMinimums.map { ($0.group, Int($0.minimumCredits)) }
         mandatoryUnits = rules.mandatoryUnits
         requiredTotal = Int(rules.totalCredits)
+    }
+
+    /// Whether `achieved` meets the rules: `weigh(achieved).met`, but quick to say no when
+    /// the credits fall short, as they do for most of a learner's units.
+    func areMet(by achieved: Set<String>) -> Bool {
+        achieved.reduce(0) { $0 + (credits[$1] ?? 0) } >= requiredTotal && weigh(achieved).met
     }
 
     /// The credits of `achieved` against the rules.

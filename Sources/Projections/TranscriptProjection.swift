@@ -154,7 +154,7 @@ final class LearnerRecords {
             guard let registered else { return }
             if reweighing { record.recomputeMet(in: registered.compiled) }
             if let unit, !achievedBefore, record.achieves(unit, in: registered.compiled),
-               registered.rules.weigh(record.achievedUnits(of: registered.compiled)).met {
+               registered.rules.areMet(by: record.achievedUnits(of: registered.compiled)) {
                 record.achievedAtMicros = projected.occurredAt.microsecondsSinceEpoch
             }
         }
