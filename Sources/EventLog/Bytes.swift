@@ -14,6 +14,18 @@ public enum BigEndian {
     }
 }
 
+/// The bytes of a fixed-width value (a big-endian integer, a UUID) as an LMDB key or
+/// value, held inline instead of in an array.
+struct InlineBytes<Value>: ContiguousBytes {
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try Swift.withUnsafeBytes(of: value, body)
+    }
+}
+
 extension UUID {
     /// A time-ordered UUID (RFC 9562 version 7): 48 bits of Unix milliseconds, then
     /// random bits. Ids made one after another sort in order, so the event-id index
