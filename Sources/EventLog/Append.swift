@@ -29,7 +29,8 @@ extension EventLog {
             try txn.withWriteCursor(log) { records in
                 try txn.withWriteCursor(eventIDs) { ids in
                     try txn.withWriteCursor(streams) { streamEntries in
-                        for (index, draft) in drafts.enumerated() {
+                        for index in drafts.indices {
+                            let draft = drafts[index]
                             if let problem = draft.problem() {
                                 throw EventLogError.invalidEvent(index: index, reason: problem)
                             }
