@@ -199,9 +199,14 @@ private struct IndexEnd {
                 return try cursor.put(key: key, value: value, flags: .noOverwrite)
             }
             try cursor.put(key: key, value: value, flags: [.append, .noOverwrite])
-            last.removeAll(keepingCapacity: true)
-            last.append(contentsOf: key)
+            remember(key)
         }
+    }
+
+    /// Keeps a copy of `key` as the last key, in place when it is as long as the one before.
+    private mutating func remember(_ key: UnsafeRawBufferPointer) {
+        guard last.count == key.count else { return last = Array(key) }
+        last.withUnsafeMutableBytes { $0.copyMemory(from: key) }
     }
 
     /// LMDB's default key order: bytewise, a prefix first.

@@ -45,9 +45,10 @@ public struct Cursor: ~Copyable {
 /// looking for the last key again. A run of nearby keys costs less than separate
 /// `WriteTransaction.put` calls, which each search from the root.
 public struct WriteCursor: ~Copyable {
-    let handle: OpaquePointer
+    @usableFromInline let handle: OpaquePointer
 
     /// Stores `value` under `key`.
+    @inlinable
     public mutating func put(key: some ContiguousBytes, value: some ContiguousBytes, flags: PutFlags = []) throws {
         try key.withUnsafeBytes { keyBytes in
             try value.withUnsafeBytes { valueBytes in
@@ -60,6 +61,7 @@ public struct WriteCursor: ~Copyable {
 
     /// Reserves `count` bytes under `key` (`MDB_RESERVE`) and calls `write` to fill them in
     /// place, so the value is written once, straight into its page.
+    @inlinable
     public mutating func put<R>(
         key: some ContiguousBytes, reserving count: Int, flags: PutFlags = [],
         _ write: (UnsafeMutableRawBufferPointer) -> R

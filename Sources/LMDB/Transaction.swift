@@ -150,6 +150,7 @@ private func value<R>(
 }
 
 extension MDB_val {
+    @usableFromInline
     init(_ bytes: UnsafeRawBufferPointer) {
         self.init(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
     }
