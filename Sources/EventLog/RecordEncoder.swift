@@ -6,8 +6,8 @@ import Merkle
 ///
 /// The output is byte for byte what swift-protobuf's `Record.serializedBytes()` gives
 /// (fields in number order, defaults omitted; a test holds the two together), without
-/// building the message or any buffer: appending is encode-bound. One walk over the
-/// fields both measures the record and writes it, so the two cannot disagree.
+/// building the message or an intermediate buffer. One walk over the fields both measures
+/// the record and writes it, so the two cannot disagree.
 struct RecordEncoder {
     /// What the store assigns: the position, its clock and the previous chain hash.
     let position: Appended
