@@ -24,72 +24,36 @@ extension EventLog {
         complete: ((borrowing WriteTransaction) throws -> Void)? = nil
     ) throws -> [Appended] {
         try environment.write { txn in
-            var state = try HeadState(txn, self)
-            let recordedAt = max(now().microsecondsSinceEpoch, state.recordedAtMicros)
-            var versions: [String: UInt64] = [:]
-            var results: [Appended] = []
-            results.reserveCapacity(drafts.count)
-            var encoder = RecordEncoder()
-            var lastID = try lastKey(eventIDs, in: txn)
-            var lastStreamKey = try lastKey(streams, in: txn)
-
-            for (index, draft) in drafts.enumerated() {
-                if let problem = draft.problem() {
-                    throw EventLogError.invalidEvent(index: index, reason: problem)
+            var batch = try Batch(self, txn, now: now())
+            batch.results.reserveCapacity(drafts.count)
+            try txn.withWriteCursor(log) { records in
+                try txn.withWriteCursor(eventIDs) { ids in
+                    try txn.withWriteCursor(streams) { streamEntries in
+                        for index in drafts.indices {
+                            let draft = drafts[index]
+                            if let problem = draft.problem() {
+                                throw EventLogError.invalidEvent(index: index, reason: problem)
+                            }
+                            guard try batch.claimID(of: draft, with: &ids) else {
+                                batch.results.append(try original(of: draft, in: txn, index: index))
+                                continue
+                            }
+                            let position = try batch.position(of: draft, index: index) { try streamVersion($0, in: txn) }
+                            try validate?(txn, AppendingEvent(
+                                index: index, draft: draft, sequence: position.sequence,
+                                recordedAt: Date(microsecondsSinceEpoch: batch.recordedAt)))
+                            try batch.write(draft, at: position, records: &records, streamEntries: &streamEntries)
+                        }
+                    }
                 }
-                let sequenceKey = BigEndian.bytes(state.sequence + 1)
-                do {
-                    try Self.insert(eventIDs, key: draft.id.bytes, value: sequenceKey, after: &lastID, in: txn)
-                } catch LMDBError.keyExists {
-                    results.append(try original(of: draft, in: txn, index: index))
-                    continue
-                }
-                let current = try versions[draft.streamID] ?? streamVersion(draft.streamID, in: txn)
-                if let expected = draft.expectedVersion, expected != current {
-                    throw EventLogError.versionConflict(
-                        index: index, stream: draft.streamID, expected: expected, actual: current)
-                }
-                let appended = Appended(sequence: state.sequence + 1, streamVersion: current + 1, duplicate: false)
-                try validate?(txn, AppendingEvent(
-                    index: index, draft: draft, sequence: appended.sequence,
-                    recordedAt: Date(microsecondsSinceEpoch: recordedAt)))
-                state.chainHash = try encoder.encode(draft, at: appended, recordedAt: recordedAt, previous: state.chainHash) { bytes in
-                    try txn.put(log, key: sequenceKey, value: bytes, flags: .append)
-                    return ChainHash.of(bytes)
-                }
-                try Self.insert(
-                    streams, key: Self.streamKey(draft.streamID, appended.streamVersion), value: sequenceKey, after: &lastStreamKey, in: txn)
-
-                state.edge.append(state.chainHash)
-                state.sequence = appended.sequence
-                versions[draft.streamID] = appended.streamVersion
-                results.append(appended)
             }
             try complete?(txn)
-            if results.contains(where: { !$0.duplicate }) {
-                state.recordedAtMicros = recordedAt
-                try state.store(txn, self)
+            if batch.results.contains(where: { !$0.duplicate }) {
+                batch.head.recordedAtMicros = batch.recordedAt
+                try batch.head.store(txn, self)
             }
-            return results
+            return batch.results
         }
-    }
-
-    /// Puts a new entry, as an append when its key sorts after `last`, the database's
-    /// last key, which it then becomes.
-    /// - Throws: `LMDBError.keyExists` when `key` is already there.
-    private static func insert(
-        _ database: Database, key: [UInt8], value: [UInt8], after last: inout [UInt8]?, in txn: borrowing WriteTransaction
-    ) throws {
-        // LMDB's default order: bytewise, a prefix first.
-        guard last.map({ $0.lexicographicallyPrecedes(key) }) ?? true else {
-            return try txn.put(database, key: key, value: value, flags: .noOverwrite)
-        }
-        try txn.put(database, key: key, value: value, flags: [.append, .noOverwrite])
-        last = key
-    }
-
-    private func lastKey(_ database: Database, in txn: borrowing WriteTransaction) throws -> [UInt8]? {
-        try txn.withCursor(database) { cursor in try cursor.last().map { Array($0.key) } }
     }
 
     /// The original position of `draft`'s id, already in the log: the same content is an
@@ -108,7 +72,22 @@ extension EventLog {
 
     /// The stream index key: UTF-8 stream id, a 0x00 separator, the big-endian version.
     static func streamKey(_ streamID: String, _ version: UInt64) -> [UInt8] {
-        Array(streamID.utf8) + [0] + BigEndian.bytes(version)
+        withStreamKey(streamID, version) { Array($0) }
+    }
+
+    /// Calls `body` with the stream index key, built on the stack.
+    static func withStreamKey<R>(
+        _ streamID: String, _ version: UInt64, _ body: (UnsafeRawBufferPointer) throws -> R
+    ) rethrows -> R {
+        var streamID = streamID
+        return try streamID.withUTF8 { id in
+            try withUnsafeTemporaryAllocation(byteCount: id.count + 9, alignment: 1) { key in
+                key.copyMemory(from: UnsafeRawBufferPointer(id))
+                key[id.count] = 0
+                key.storeBytes(of: version.bigEndian, toByteOffset: id.count + 1, as: UInt64.self)
+                return try body(UnsafeRawBufferPointer(key))
+            }
+        }
     }
 
     /// The stream's current version (0 when it has no events).
@@ -120,5 +99,120 @@ extension EventLog {
             guard let entry, entry.key.count == prefix.count + 8, entry.key.starts(with: prefix) else { return 0 }
             return BigEndian.uint64(entry.key, at: prefix.count) ?? 0
         }
+    }
+}
+
+/// What an append carries from one event of its batch to the next.
+private struct Batch {
+    var head: HeadState
+    /// The store's clock for the batch, never behind the last batch's.
+    let recordedAt: Int64
+    var results: [Appended] = []
+    private var versions = StreamVersions()
+    private var idIndex: IndexEnd
+    private var streamIndex: IndexEnd
+
+    init(_ log: EventLog, _ txn: borrowing WriteTransaction, now: Date) throws {
+        head = try HeadState(txn, log)
+        recordedAt = max(now.microsecondsSinceEpoch, head.recordedAtMicros)
+        idIndex = try IndexEnd(log.eventIDs, in: txn)
+        streamIndex = try IndexEnd(log.streams, in: txn)
+    }
+
+    /// Enters `draft`'s id in the event-id index, at the next sequence; false when the id
+    /// is already there.
+    mutating func claimID(of draft: EventDraft, with cursor: inout WriteCursor) throws -> Bool {
+        do {
+            try idIndex.insert(key: InlineBytes(draft.id.uuid), value: InlineBytes((head.sequence + 1).bigEndian), with: &cursor)
+            return true
+        } catch LMDBError.keyExists {
+            return false
+        }
+    }
+
+    /// Where `draft` goes: the next sequence, and its stream's next version (`storedVersion`
+    /// reads a stream's version from the index).
+    /// - Throws: `EventLogError.versionConflict` when the stream is not at the version the draft expects.
+    mutating func position(
+        of draft: EventDraft, index: Int, storedVersion: (String) throws -> UInt64
+    ) throws -> Appended {
+        let current = try versions.advance(draft.streamID, stored: storedVersion)
+        if let expected = draft.expectedVersion, expected != current {
+            throw EventLogError.versionConflict(index: index, stream: draft.streamID, expected: expected, actual: current)
+        }
+        return Appended(sequence: head.sequence + 1, streamVersion: current + 1, duplicate: false)
+    }
+
+    /// Writes `draft`'s record at `position` and its stream index entry, and moves the head on.
+    mutating func write(
+        _ draft: EventDraft, at position: Appended, records: inout WriteCursor, streamEntries: inout WriteCursor
+    ) throws {
+        let sequenceKey = InlineBytes(position.sequence.bigEndian)
+        let encoder = RecordEncoder(position: position, recordedAt: recordedAt, previous: head.chainHash)
+        let chainHash = try records.put(key: sequenceKey, reserving: encoder.count(of: draft), flags: .append) { record in
+            encoder.write(draft, into: record)
+            return ChainHash.of(UnsafeRawBufferPointer(record))
+        }
+        try EventLog.withStreamKey(draft.streamID, position.streamVersion) { key in
+            try streamIndex.insert(key: key, value: sequenceKey, with: &streamEntries)
+        }
+        head.sequence = position.sequence
+        head.chainHash = chainHash
+        head.edge.append(chainHash)
+        results.append(position)
+    }
+}
+
+/// Stream versions as a batch moves them on: each stream's is read from the index once,
+/// and a run of events on one stream is counted without a lookup.
+private struct StreamVersions {
+    private var known: [String: UInt64] = [:]
+    private var current: (stream: String, version: UInt64)?
+
+    /// Counts one more event on `stream` and returns the stream's version before it;
+    /// `stored` reads a stream's version from the index.
+    mutating func advance(_ stream: String, stored: (String) throws -> UInt64) rethrows -> UInt64 {
+        if current?.stream != stream {
+            if let (previous, version) = current { known[previous] = version }
+            current = (stream, try known[stream] ?? stored(stream))
+        }
+        defer { current!.version += 1 }
+        return current!.version
+    }
+}
+
+/// An index's last key as a batch adds to it: a key that sorts after it is put with
+/// `MDB_APPEND`, which skips the search and keeps the index's pages full.
+private struct IndexEnd {
+    /// Empty when the index is (LMDB keys are never empty).
+    private var last: [UInt8]
+
+    init(_ database: Database, in txn: borrowing WriteTransaction) throws {
+        last = try txn.withCursor(database) { cursor in try cursor.last().map { Array($0.key) } } ?? []
+    }
+
+    /// Puts `key` → `value`.
+    /// - Throws: `LMDBError.keyExists` when `key` is already there.
+    mutating func insert(key: some ContiguousBytes, value: some ContiguousBytes, with cursor: inout WriteCursor) throws {
+        try key.withUnsafeBytes { key in
+            guard last.withUnsafeBytes({ precedes($0, key) }) else {
+                return try cursor.put(key: key, value: value, flags: .noOverwrite)
+            }
+            try cursor.put(key: key, value: value, flags: [.append, .noOverwrite])
+            remember(key)
+        }
+    }
+
+    /// Keeps a copy of `key` as the last key, in place when it is as long as the one before.
+    private mutating func remember(_ key: UnsafeRawBufferPointer) {
+        guard last.count == key.count else { return last = Array(key) }
+        last.withUnsafeMutableBytes { $0.copyMemory(from: key) }
+    }
+
+    /// LMDB's default key order: bytewise, a prefix first.
+    private func precedes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        let common = min(a.count, b.count)
+        let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+        return order != 0 ? order < 0 : a.count < b.count
     }
 }

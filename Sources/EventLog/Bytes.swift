@@ -14,20 +14,29 @@ public enum BigEndian {
     }
 }
 
+/// The bytes of a fixed-width value (a big-endian integer, a UUID) as an LMDB key or
+/// value, held inline instead of in an array.
+struct InlineBytes<Value>: ContiguousBytes {
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try Swift.withUnsafeBytes(of: value, body)
+    }
+}
+
 extension UUID {
     /// A time-ordered UUID (RFC 9562 version 7): 48 bits of Unix milliseconds, then
-    /// random bits. Ids made one after another sort in order, so the event-id index
-    /// grows at its right edge instead of at random pages.
+    /// random bits. Ids made one after another sort in order, even within a millisecond
+    /// (RFC 9562 §6.2: an id that would not sort after the highest one made so far in its
+    /// millisecond is that one plus one), so the event-id index grows at its right edge
+    /// instead of at random places near it.
     public static func timeOrdered(at date: Date = Date()) -> UUID {
         var generator = SystemRandomNumberGenerator()
         let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        let random = (generator.next() as UInt64, generator.next() as UInt64)
-        var b = withUnsafeBytes(of: (millis << 16).bigEndian, Array.init)
-            + withUnsafeBytes(of: random.0, Array.init)
-        b[6] = 0x70 | UInt8(truncatingIfNeeded: random.1 >> 8) & 0x0F
-        b[7] = UInt8(truncatingIfNeeded: random.1)
-        b[8] = 0x80 | (b[8] & 0x3F)
-        return UUID(bytes: b)!
+        let fresh = Version7(millis: millis, randomA: generator.next() & 0xFFF, randomB: generator.next() >> 2)
+        return Version7.ordered(fresh).uuid
     }
 
     /// The sixteen bytes of the UUID, in order.
@@ -51,5 +60,49 @@ extension Date {
     /// The date `micros` microseconds after 1970-01-01T00:00:00Z.
     public init(microsecondsSinceEpoch micros: Int64) {
         self.init(timeIntervalSince1970: Double(micros) / 1_000_000)
+    }
+}
+
+/// The fields of a version-7 UUID, in the order they sort.
+private struct Version7: Comparable {
+    /// 48 bits.
+    var millis: UInt64
+    /// 12 bits, after the version.
+    var randomA: UInt64
+    /// 62 bits, after the variant.
+    var randomB: UInt64
+
+    /// The highest id made so far in this process.
+    private nonisolated(unsafe) static var highest: Version7?
+    private static let lock = NSLock()
+
+    /// `fresh`, unless it falls in the millisecond of the highest id made so far without
+    /// sorting after it: then that id plus one.
+    static func ordered(_ fresh: Version7) -> Version7 {
+        lock.withLock {
+            var id = fresh
+            if let highest, highest.millis == fresh.millis, fresh <= highest, let next = highest.successor {
+                id = next
+            }
+            highest = max(highest ?? id, id)
+            return id
+        }
+    }
+
+    /// This id plus one in its random bits, or `nil` when they are all ones.
+    var successor: Version7? {
+        if randomB < 1 << 62 - 1 { return Version7(millis: millis, randomA: randomA, randomB: randomB + 1) }
+        if randomA < 0xFFF { return Version7(millis: millis, randomA: randomA + 1, randomB: 0) }
+        return nil
+    }
+
+    var uuid: UUID {
+        let high = millis << 16 | 0x7000 | randomA
+        let low = 1 << 63 | randomB
+        return withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { UUID(bytes: $0)! }
+    }
+
+    static func < (a: Version7, b: Version7) -> Bool {
+        (a.millis, a.randomA, a.randomB) < (b.millis, b.randomA, b.randomB)
     }
 }

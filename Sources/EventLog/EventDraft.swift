@@ -50,7 +50,9 @@ public struct EventDraft: Sendable, Equatable {
         if streamID.utf8.count > Self.maxStreamIDLength {
             return "stream is longer than \(Self.maxStreamIDLength) bytes"
         }
-        if streamID.utf8.contains(0) { return "stream contains a NUL character" }
+        if streamID.utf8.withContiguousStorageIfAvailable({ $0.contains(0) }) ?? streamID.utf8.contains(0) {
+            return "stream contains a NUL character"
+        }
         if eventType.isEmpty { return "type is empty" }
         if schemaVersion == 0 { return "schema version must be 1 or more" }
         if actor.id.isEmpty { return "actor id is empty" }

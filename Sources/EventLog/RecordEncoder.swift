@@ -1,86 +1,147 @@
 import Foundation
 import Merkle
 
-/// Writes the stored record bytes for an event straight into a reused buffer.
+/// Writes the stored record bytes for an event straight into the space given to them
+/// (an LMDB page, when appending).
 ///
 /// The output is byte for byte what swift-protobuf's `Record.serializedBytes()` gives
 /// (fields in number order, defaults omitted; a test holds the two together), without
-/// building the message or allocating per field: appending is encode-bound.
+/// building the message or an intermediate buffer. One walk over the fields both measures
+/// the record and writes it, so the two cannot disagree.
 struct RecordEncoder {
-    private(set) var buffer: [UInt8] = []
+    /// What the store assigns: the position, its clock and the previous chain hash.
+    let position: Appended
+    let recordedAt: Int64
+    let previous: Hash
 
-    init() { buffer.reserveCapacity(1024) }
+    /// The size of `draft`'s record in bytes.
+    func count(of draft: EventDraft) -> Int {
+        var counter = ByteCounter()
+        fields(of: draft, into: &counter)
+        return counter.count
+    }
 
-    /// Encodes `draft` at `position` and calls `body` with the bytes, which are valid
-    /// only during the call (the buffer is reused, never copied).
-    mutating func encode<R>(
-        _ draft: EventDraft, at position: Appended, recordedAt: Int64, previous: Hash,
-        _ body: (UnsafeRawBufferPointer) throws -> R
-    ) rethrows -> R {
-        buffer.removeAll(keepingCapacity: true)
-        varintField(1, position.sequence)
-        uuidField(2, draft.id)
-        stringField(3, draft.streamID)
-        varintField(4, position.streamVersion)
-        stringField(5, draft.eventType)
-        varintField(6, UInt64(draft.schemaVersion))
-        varintField(7, UInt64(bitPattern: recordedAt))
-        varintField(8, UInt64(bitPattern: draft.occurredAt.microsecondsSinceEpoch))
+    /// Writes `draft`'s record into `buffer`, which must hold exactly `count(of: draft)` bytes.
+    func write(_ draft: EventDraft, into buffer: UnsafeMutableRawBufferPointer) {
+        var writer = ByteWriter(buffer)
+        fields(of: draft, into: &writer)
+        precondition(writer.isFull, "the record did not fill the space measured for it")
+    }
+
+    private func fields<Sink: ByteSink>(of draft: EventDraft, into sink: inout Sink) {
+        sink.varintField(1, position.sequence)
+        sink.uuidField(2, draft.id)
+        sink.stringField(3, draft.streamID)
+        sink.varintField(4, position.streamVersion)
+        sink.stringField(5, draft.eventType)
+        sink.varintField(6, UInt64(draft.schemaVersion))
+        sink.varintField(7, UInt64(bitPattern: recordedAt))
+        sink.varintField(8, UInt64(bitPattern: draft.occurredAt.microsecondsSinceEpoch))
         // The actor is always present, even when both its fields are empty.
-        let id = draft.actor.id.utf8, role = draft.actor.role.utf8
-        let actorLength = fieldSize(id.count) + fieldSize(role.count)
-        tag(9, wireType: 2)
-        varint(UInt64(actorLength))
-        stringField(1, draft.actor.id)
-        stringField(2, draft.actor.role)
-        if let correlation = draft.correlationID { uuidField(10, correlation) }
-        if let causation = draft.causationID { uuidField(11, causation) }
-        draft.payload.withUnsafeBytes { bytesField(12, $0) }
-        previous.withUnsafeBytes { bytesField(13, $0) }
-        return try buffer.withUnsafeBytes(body)
+        var actorSize = ByteCounter()
+        Self.actorFields(draft.actor, into: &actorSize)
+        sink.tag(9, wireType: 2)
+        sink.varint(UInt64(actorSize.count))
+        Self.actorFields(draft.actor, into: &sink)
+        if let correlation = draft.correlationID { sink.uuidField(10, correlation) }
+        if let causation = draft.causationID { sink.uuidField(11, causation) }
+        sink.bytesField(12, draft.payload)
+        sink.bytesField(13, previous)
     }
 
-    /// Size of a length-delimited field with a one-byte tag, or 0 when empty (omitted).
-    private func fieldSize(_ count: Int) -> Int {
-        count == 0 ? 0 : 1 + varintSize(UInt64(count)) + count
+    private static func actorFields<Sink: ByteSink>(_ actor: Actor, into sink: inout Sink) {
+        sink.stringField(1, actor.id)
+        sink.stringField(2, actor.role)
+    }
+}
+
+/// Where encoded bytes go: counted, or written.
+private protocol ByteSink {
+    mutating func append(_ byte: UInt8)
+    /// Appends `count` bytes, which `copy` writes to the address it is given when the
+    /// sink writes (a counting sink never calls it).
+    mutating func append(count: Int, _ copy: (UnsafeMutableRawPointer) -> Void)
+}
+
+/// Counts the bytes instead of writing them.
+private struct ByteCounter: ByteSink {
+    var count = 0
+
+    mutating func append(_ byte: UInt8) { count += 1 }
+    mutating func append(count: Int, _ copy: (UnsafeMutableRawPointer) -> Void) { self.count += count }
+}
+
+/// Writes the bytes into a buffer, refusing to go past its end.
+private struct ByteWriter: ByteSink {
+    private var next: UnsafeMutableRawPointer
+    private let end: UnsafeMutableRawPointer
+
+    init(_ buffer: UnsafeMutableRawBufferPointer) {
+        next = buffer.baseAddress!
+        end = next + buffer.count
     }
 
-    private func varintSize(_ value: UInt64) -> Int {
-        max(1, (64 - value.leadingZeroBitCount + 6) / 7)
+    var isFull: Bool { next == end }
+
+    mutating func append(_ byte: UInt8) {
+        precondition(next < end, "the record overran the space measured for it")
+        next.storeBytes(of: byte, as: UInt8.self)
+        next += 1
     }
 
-    private mutating func tag(_ field: UInt64, wireType: UInt64) {
+    mutating func append(count: Int, _ copy: (UnsafeMutableRawPointer) -> Void) {
+        precondition(end - next >= count, "the record overran the space measured for it")
+        copy(next)
+        next += count
+    }
+}
+
+/// Protocol buffers wire encoding.
+extension ByteSink {
+    mutating func tag(_ field: UInt64, wireType: UInt64) {
         varint(field << 3 | wireType)
     }
 
-    private mutating func varint(_ value: UInt64) {
+    mutating func varint(_ value: UInt64) {
         var v = value
         while v >= 0x80 {
-            buffer.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            append(UInt8(truncatingIfNeeded: v) | 0x80)
             v >>= 7
         }
-        buffer.append(UInt8(v))
+        append(UInt8(v))
     }
 
-    private mutating func varintField(_ field: UInt64, _ value: UInt64) {
+    /// A varint field; omitted when zero.
+    mutating func varintField(_ field: UInt64, _ value: UInt64) {
         guard value != 0 else { return }
         tag(field, wireType: 0)
         varint(value)
     }
 
-    private mutating func bytesField(_ field: UInt64, _ value: UnsafeRawBufferPointer) {
-        guard !value.isEmpty else { return }
+    /// A length-delimited field of `count` bytes, which `copy` writes; omitted when empty.
+    mutating func lengthDelimitedField(_ field: UInt64, count: Int, _ copy: (UnsafeMutableRawPointer) -> Void) {
+        guard count != 0 else { return }
         tag(field, wireType: 2)
-        varint(UInt64(value.count))
-        buffer.append(contentsOf: value)
+        varint(UInt64(count))
+        append(count: count, copy)
     }
 
-    private mutating func uuidField(_ field: UInt64, _ value: UUID) {
-        withUnsafeBytes(of: value.uuid) { bytesField(field, $0) }
+    mutating func bytesField(_ field: UInt64, _ value: Data) {
+        lengthDelimitedField(field, count: value.count) { value.copyBytes(to: $0.assumingMemoryBound(to: UInt8.self), count: value.count) }
     }
 
-    private mutating func stringField(_ field: UInt64, _ value: String) {
-        var value = value
-        value.withUTF8 { bytesField(field, UnsafeRawBufferPointer($0)) }
+    mutating func bytesField(_ field: UInt64, _ value: Hash) {
+        lengthDelimitedField(field, count: 32) { target in value.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: 32) } }
+    }
+
+    mutating func uuidField(_ field: UInt64, _ value: UUID) {
+        lengthDelimitedField(field, count: 16) { $0.storeBytes(of: value.uuid, as: uuid_t.self) }
+    }
+
+    mutating func stringField(_ field: UInt64, _ value: String) {
+        lengthDelimitedField(field, count: value.utf8.count) { target in
+            var value = value
+            value.withUTF8 { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        }
     }
 }

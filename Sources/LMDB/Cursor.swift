@@ -37,3 +37,40 @@ public struct Cursor: ~Copyable {
         return (k.bytes, v.bytes)
     }
 }
+
+/// A cursor that writes, valid only inside `WriteTransaction.withWriteCursor`.
+///
+/// It keeps its place between puts: LMDB puts a key that lands on the page the cursor
+/// is on without searching from the root, and an append after an append without
+/// looking for the last key again. A run of nearby keys costs less than separate
+/// `WriteTransaction.put` calls, which each search from the root.
+public struct WriteCursor: ~Copyable {
+    @usableFromInline let handle: OpaquePointer
+
+    /// Stores `value` under `key`.
+    @inlinable
+    public mutating func put(key: some ContiguousBytes, value: some ContiguousBytes, flags: PutFlags = []) throws {
+        try key.withUnsafeBytes { keyBytes in
+            try value.withUnsafeBytes { valueBytes in
+                var k = MDB_val(keyBytes)
+                var v = MDB_val(valueBytes)
+                try check(mdb_cursor_put(handle, &k, &v, flags.rawValue))
+            }
+        }
+    }
+
+    /// Reserves `count` bytes under `key` (`MDB_RESERVE`) and calls `write` to fill them in
+    /// place, so the value is written once, straight into its page.
+    @inlinable
+    public mutating func put<R>(
+        key: some ContiguousBytes, reserving count: Int, flags: PutFlags = [],
+        _ write: (UnsafeMutableRawBufferPointer) -> R
+    ) throws -> R {
+        try key.withUnsafeBytes { keyBytes in
+            var k = MDB_val(keyBytes)
+            var v = MDB_val(mv_size: count, mv_data: nil)
+            try check(mdb_cursor_put(handle, &k, &v, flags.rawValue | UInt32(MDB_RESERVE)))
+            return write(UnsafeMutableRawBufferPointer(start: v.mv_data, count: count))
+        }
+    }
+}

@@ -35,7 +35,7 @@ public struct LMDBError: Error, Equatable, Hashable, CustomStringConvertible {
 }
 
 /// Throws an `LMDBError` unless `code` is `MDB_SUCCESS`.
-@inline(__always)
+@inline(__always) @usableFromInline
 func check(_ code: Int32) throws(LMDBError) {
     if code != MDB_SUCCESS { throw LMDBError(code: code) }
 }

@@ -73,6 +73,16 @@ public struct WriteTransaction: ~Copyable, ReadableTransaction {
         }
     }
 
+    /// Calls `body` with a cursor that writes to `database`; the cursor is closed when
+    /// `body` returns.
+    public func withWriteCursor<R>(_ database: Database, _ body: (inout WriteCursor) throws -> R) throws -> R {
+        var raw: OpaquePointer?
+        try check(mdb_cursor_open(unsafeHandle, database.dbi, &raw))
+        var cursor = WriteCursor(handle: raw!)
+        defer { mdb_cursor_close(raw) }
+        return try body(&cursor)
+    }
+
     /// Removes `key`; returns whether it was present.
     @discardableResult
     public func delete(_ database: Database, key: some ContiguousBytes) throws -> Bool {
@@ -140,6 +150,7 @@ private func value<R>(
 }
 
 extension MDB_val {
+    @usableFromInline
     init(_ bytes: UnsafeRawBufferPointer) {
         self.init(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
     }

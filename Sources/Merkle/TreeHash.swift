@@ -23,7 +23,13 @@ public enum TreeHash {
 
     /// SHA-256(0x01 ‖ left ‖ right).
     public static func node(_ left: Hash, _ right: Hash) -> Hash {
-        left.withUnsafeBytes { l in right.withUnsafeBytes { r in hash(prefix: nodePrefix, l, r) } }
+        // The 65 bytes in one buffer go to SHA-256 in one update instead of three.
+        withUnsafeTemporaryAllocation(byteCount: 65, alignment: 8) { input in
+            input[0] = nodePrefix
+            left.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: input[1..<33]).copyMemory(from: $0) }
+            right.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: input[33...]).copyMemory(from: $0) }
+            return sha256(UnsafeRawBufferPointer(input))
+        }
     }
 
     /// Plain SHA-256 of `bytes`.

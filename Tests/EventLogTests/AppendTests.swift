@@ -146,6 +146,12 @@ import Testing
         #expect(early.bytes[8] >> 6 == 0b10)
     }
 
+    @Test func timeOrderedIdsMadeWithinAMillisecondSortInCreationOrder() {
+        let ids = (0..<10_000).map { _ in UUID.timeOrdered() }
+        #expect(zip(ids, ids.dropFirst()).allSatisfy { $0.bytes.lexicographicallyPrecedes($1.bytes) })
+        #expect(ids.allSatisfy { $0.bytes[6] >> 4 == 7 && $0.bytes[8] >> 6 == 0b10 })
+    }
+
     @Test func creatingOverAStoreAndOpeningANonStoreAreRefused() throws {
         _ = try makeLog()
         #expect(throws: EventLogError.alreadyAStore(path: directory.child("store"))) { try makeLog() }

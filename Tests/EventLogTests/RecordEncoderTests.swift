@@ -24,8 +24,9 @@ import Testing
         let recordedAt = Int64(bitPattern: generator.next() >> 1) * (seed % 6 == 0 ? -1 : 1)
         let previous = Hash(bytes: (0..<32).map { _ in UInt8(truncatingIfNeeded: generator.next()) })!
 
-        var encoder = RecordEncoder()
-        let direct = encoder.encode(draft, at: position, recordedAt: recordedAt, previous: previous) { Array($0) }
+        let encoder = RecordEncoder(position: position, recordedAt: recordedAt, previous: previous)
+        var direct = [UInt8](repeating: 0, count: encoder.count(of: draft))
+        direct.withUnsafeMutableBytes { encoder.write(draft, into: $0) }
 
         var record = Record()
         record.sequence = position.sequence

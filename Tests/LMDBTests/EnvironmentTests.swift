@@ -101,6 +101,28 @@ import Testing
         #expect(last == 30)
     }
 
+    @Test func writeCursorsPutAppendAndFillReservedValues() throws {
+        let (environment, things) = try open()
+        try environment.write { txn in
+            try txn.withWriteCursor(things) { cursor in
+                for key: UInt8 in [10, 20, 30] { try cursor.put(key: [key], value: [key / 10], flags: .append) }
+                try cursor.put(key: [15], value: [9])
+                let filled = try cursor.put(key: [40], reserving: 3, flags: .append) { space in
+                    space.copyBytes(from: [4, 4, 4])
+                    return space.count
+                }
+                #expect(filled == 3)
+                #expect(throws: LMDBError.keyExists) { try cursor.put(key: [35], value: [1], flags: .append) }
+                #expect(throws: LMDBError.keyExists) { try cursor.put(key: [15], value: [1], flags: .noOverwrite) }
+            }
+        }
+        let entries = try environment.read { txn in
+            try txn.withReader { try $0.entries(things, prefix: []) }
+        }
+        #expect(entries.map(\.key) == [[10], [15], [20], [30], [40]])
+        #expect(entries.map(\.value) == [[1], [9], [2], [3], [4, 4, 4]])
+    }
+
     @Test func aMissingNamedDatabaseIsNotFoundWithoutCreate() throws {
         let (environment, _) = try open()
         #expect(throws: LMDBError.notFound) { try environment.openDatabase("absent") }
