@@ -90,14 +90,34 @@ extension KeptMessages: KeptTable {
     var count: Int { entries.count }
 
     func flush(to store: any EntityStore) throws {
-        let changed = entries.lazy.filter(\.value.changed)
-        let keys = Array(changed.map(\.key))
-        let messages = Array(changed.map(\.value.message))
-        // Encoding is most of a flush: the end of a rebuild encodes every message at once.
-        let cores = messages.count >= 1_000 ? ProcessInfo.processInfo.activeProcessorCount : 1
-        let parts = (0..<cores).map { part in messages.count * part / cores..<messages.count * (part + 1) / cores }
-        let encoded = try inParallel(parts) { part in try messages[part].map { try $0.stateBytes() } }.joined()
-        for (key, bytes) in zip(keys, encoded) { try store.save(key, bytes) }
+        var keys: [String] = []
+        var messages: [M] = []
+        for (key, entry) in entries where entry.changed {
+            keys.append(key)
+            messages.append(entry.message)
+        }
         entries.removeAll(keepingCapacity: true)
+        // Encoding the messages, then freeing them, is most of a flush, and the end of a
+        // rebuild flushes every message at once: each core encodes and frees a part.
+        let cores = messages.count >= 1_000 ? ProcessInfo.processInfo.activeProcessorCount : 1
+        let parts = (0..<cores).map { part in
+            MessagesPart(Array(messages[messages.count * part / cores..<messages.count * (part + 1) / cores]))
+        }
+        messages = []
+        let encoded = try inParallel(parts) { part in try part.encodeAndFree() }.joined()
+        for (key, bytes) in zip(keys, encoded) { try store.save(key, bytes) }
+    }
+}
+
+/// Messages that one thread encodes and then frees, holding the last reference to them.
+private final class MessagesPart<M: SwiftProtobuf.Message>: @unchecked Sendable {
+    private var messages: [M]
+
+    init(_ messages: [M]) { self.messages = messages }
+
+    /// The messages' state bytes, in order; the messages are gone afterwards.
+    func encodeAndFree() throws -> [[UInt8]] {
+        defer { messages = [] }
+        return try messages.map { try $0.stateBytes() }
     }
 }
