@@ -20,6 +20,9 @@ struct ReportsBenchmark: ParsableCommand {
     @Option(help: "Transcript reads to time.")
     var reads = 10_000
 
+    @Option(help: "Runs of the decode and the rebuild, in turns; the figures are medians.")
+    var runs = 3
+
     @Option(help: "Directory for the scratch stores (removed afterwards).")
     var directory = NSTemporaryDirectory()
 
@@ -34,17 +37,23 @@ struct ReportsBenchmark: ParsableCommand {
         print("\(learners) learners, \(events) events appended with reports kept inline")
 
         let inline = (try store.transcripts(), try store.audit(on: Self.auditDate))
-        let decode = try measure(events) {
-            try store.log.read { entry in _ = try DomainEvent(record: entry.record); return true }
-        }
+        var decodes: [Double] = [], rebuilds: [Double] = []
         var heap: [Int] = []
         let heapBefore = residentAnonymousKiB()
-        let rebuild = try measure(events) { try store.rebuild { _, _ in heap.append(residentAnonymousKiB()) } }
+        for run in 1...runs {
+            decodes.append(try measure(events) {
+                try store.log.read { entry in _ = try DomainEvent(record: entry.record); return true }
+            })
+            heap = []
+            rebuilds.append(try measure(events) { try store.rebuild { _, _ in heap.append(residentAnonymousKiB()) } })
+            print("run \(run): rebuild \(Int(rebuilds.last!))/s, raw read and decode \(Int(decodes.last!))/s")
+        }
+        let decode = decodes.sorted()[runs / 2], rebuild = rebuilds.sorted()[runs / 2]
         let rebuilt = (try store.transcripts(), try store.audit(on: Self.auditDate))
-        print("rebuild                            \(Int(rebuild)) events/s")
+        print("rebuild                            \(Int(rebuild)) events/s (median of \(runs))")
         print("raw read and decode of the records  \(Int(decode)) events/s   rebuild is \(percent(rebuild, of: decode)) of it (target 50%)")
         print("rebuilt reports equal the inline ones: \(rebuilt == inline)")
-        print("RssAnon (KiB) before the rebuild \(heapBefore), at each of its progress reports: \(heap.map(String.init).joined(separator: " "))")
+        print("RssAnon (KiB) before the rebuilds \(heapBefore), at each progress report of the last: \(heap.map(String.init).joined(separator: " "))")
 
         var latencies: [Double] = []
         var random = SystemRandomNumberGenerator()
