@@ -113,7 +113,7 @@ let package = Package(
             linkerSettings: jemalloc
         ),
         // Temporary stores and sample events for the tests.
-        .target(name: "AttestTesting", dependencies: ["Assessment", "EventLog", "Merkle", "Records"]),
+        .target(name: "AttestTesting", dependencies: ["Assessment", "EventLog", "Merkle", "Records", "Simulation"]),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "AttestTesting"]),
         .testTarget(name: "MerkleTests", dependencies: ["Merkle"]),
         .testTarget(

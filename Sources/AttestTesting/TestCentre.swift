@@ -2,6 +2,7 @@ import Assessment
 import EventLog
 import Foundation
 import Records
+import Simulation
 
 /// A centre in a temporary store, with a clock, staff and a learner, for tests that
 /// record events one at a time and look at what the rules say.
@@ -17,6 +18,16 @@ public final class TestCentre {
     /// An empty store keeping `projections`.
     public init(projections: [any Projection] = []) throws {
         store = try CentreStore.create(at: directory.child("store"), projections: projections)
+    }
+
+    /// Appends the generator's centre of `learners` (seeded with `seed`) through the rules,
+    /// `batchSize` events a batch, and returns how many events it appended.
+    @discardableResult
+    public func appendGenerated(learners: Int, seed: UInt64, batchSize: Int) throws -> Int {
+        var lines: [String] = []
+        try CentreGenerator(learners: learners, seed: seed, specification: specification).generate { lines.append($0) }
+        try store.append(lines: lines, batchSize: batchSize) { _, _ in }
+        return lines.count
     }
 
     /// Records `event` by `actor` at the clock (or `at`); the clock moves on an hour.

@@ -2,7 +2,6 @@ import AttestTesting
 import Assessment
 import Foundation
 import Projections
-import Simulation
 import Testing
 
 /// The transcripts report as a new version of its code might keep it: this one forgets
@@ -32,9 +31,7 @@ struct AuditWithoutStandardisation: Projection {
 
     static func centre(learners: Int) throws -> TestCentre {
         let centre = try TestCentre(projections: CentreStore.reports)
-        var lines: [String] = []
-        try CentreGenerator(learners: learners, seed: 9, specification: centre.specification).generate { lines.append($0) }
-        try centre.store.append(lines: lines, batchSize: 1_000) { _, _ in }
+        try centre.appendGenerated(learners: learners, seed: 9, batchSize: 1_000)
         return centre
     }
 

@@ -3,7 +3,6 @@ import AttestTesting
 import Foundation
 import Synchronization
 import Projections
-import Simulation
 import Testing
 
 @Suite struct RebuildTests {
@@ -14,14 +13,12 @@ import Testing
 
     @Test func aRebuildGivesTheReportsKeptInline() throws {
         let centre = try TestCentre(projections: CentreStore.reports)
-        var lines: [String] = []
-        try CentreGenerator(learners: 60, seed: 9, specification: centre.specification).generate { lines.append($0) }
-        try centre.store.append(lines: lines, batchSize: 1_000) { _, _ in }
+        let events = try centre.appendGenerated(learners: 60, seed: 9, batchSize: 1_000)
         let inline = try Self.reports(centre.store)
         #expect(inline.0.count == 60)
         var seen: [UInt64] = []
         try centre.store.rebuild { done, _ in seen.append(done) }
-        #expect(seen.last == UInt64(lines.count))
+        #expect(seen.last == UInt64(events))
         #expect(try Self.reports(centre.store) == inline)
         // Appends after a rebuild keep the rebuilt reports, in their new databases.
         try centre.store.rebuild(["transcripts"])
@@ -30,9 +27,7 @@ import Testing
 
     @Test func aRebuildThatKeepsFewMessagesDecodedGivesTheSameReports() throws {
         let centre = try TestCentre(projections: CentreStore.reports)
-        var lines: [String] = []
-        try CentreGenerator(learners: 40, seed: 5, specification: centre.specification).generate { lines.append($0) }
-        try centre.store.append(lines: lines, batchSize: 700) { _, _ in }
+        try centre.appendGenerated(learners: 40, seed: 5, batchSize: 700)
         let inline = try Self.reports(centre.store)
         // Ten messages kept between batches: learner records are written out and read back again and again.
         try centre.store.rebuild([], keeping: 10, batch: 250, progress: nil)
@@ -42,9 +37,7 @@ import Testing
     @Test func aRebuildWhoseProjectionFailsStopsAndLeavesThePreviousReports() throws {
         let failing = FailingProjection()
         let centre = try TestCentre(projections: CentreStore.reports + [failing])
-        var lines: [String] = []
-        try CentreGenerator(learners: 30, seed: 3, specification: centre.specification).generate { lines.append($0) }
-        try centre.store.append(lines: lines, batchSize: 500) { _, _ in }
+        try centre.appendGenerated(learners: 30, seed: 3, batchSize: 500)
         let before = try Self.reports(centre.store)
         failing.failAt.withLock { $0 = 1_000 }
         #expect(throws: FailingProjection.Failure.self) { try centre.store.rebuild([], keeping: 100, batch: 200, progress: nil) }

@@ -2,7 +2,6 @@ import AttestTesting
 import Assessment
 @testable import Projections
 import Records
-import Simulation
 import Testing
 
 @Suite struct TranscriptTests {
@@ -109,9 +108,7 @@ import Testing
 
     @Test func theCriteriaMetKeptWithEachDecisionEqualThoseWorkedOutAfresh() throws {
         let centre = try TestCentre(projections: CentreStore.reports)
-        var lines: [String] = []
-        try CentreGenerator(learners: 80, seed: 4, specification: centre.specification).generate { lines.append($0) }
-        try centre.store.append(lines: lines, batchSize: 500) { _, _ in }
+        try centre.appendGenerated(learners: 80, seed: 4, batchSize: 500)
         let records = try centre.store.readProjections { snapshot in
             try snapshot.entries(of: "transcripts", prefix: "learner/").map { entry in
                 let record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
