@@ -149,7 +149,7 @@ final class LearnerRecords {
             // Only a unit the event completes can tip the balance, so the whole record is weighed only then.
             let unit = record.achievedAtMicros == 0 ? unit(of: projected.event, in: record) : nil
             let registered = reweighing || unit != nil ? try specification(of: record, for: projected) : nil
-            let achievedBefore = unit.map { record.achieves($0, in: registered!.compiled) } ?? true
+            let achievedBefore = if let unit, let registered { record.achieves(unit, in: registered.compiled) } else { true }
             try body(&record)
             guard let registered else { return }
             if reweighing { record.recomputeMet(in: registered.compiled) }
