@@ -33,7 +33,7 @@ public struct Command {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        let stdin = Pipe.unshared(), stdout = Pipe.unshared(), stderr = Pipe.unshared()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
@@ -50,20 +50,18 @@ public struct Command {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let stdout = Pipe()
+        let stdout = Pipe.unshared()
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         let buffer = LineBuffer(onLine)
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                buffer.finish()
-            } else {
-                buffer.add(data)
-            }
-        }
         try process.run()
+        // A blocking read on a thread of its own: a readability handler can miss the end
+        // of the output of a child killed early.
+        let output = stdout.fileHandleForReading
+        DispatchQueue.global().async {
+            while case let data = output.availableData, !data.isEmpty { buffer.add(data) }
+            buffer.finish()
+        }
         return Running(process: process, output: buffer)
     }
 
@@ -137,5 +135,19 @@ final class LineBuffer: @unchecked Sendable {
             onLine(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
             pending.removeSubrange(pending.startIndex...newline)
         }
+    }
+}
+
+extension Pipe {
+    /// A pipe that no other child inherits. Tests start children in parallel: one that
+    /// inherited another's pipe would hold it open, and its reader would wait for the end
+    /// of the output until that child exited. The child given the pipe gets its own copy
+    /// of the descriptor, which stays open across `exec`.
+    static func unshared() -> Pipe {
+        let pipe = Pipe()
+        for handle in [pipe.fileHandleForReading, pipe.fileHandleForWriting] {
+            _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        }
+        return pipe
     }
 }
