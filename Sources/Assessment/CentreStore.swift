@@ -47,7 +47,7 @@ public final class CentreStore: Sendable {
     func entities<R>(_ body: (Entities) throws -> R) throws -> R {
         try log.environment.read { txn in
             try txn.withReader { reader in
-                try body(Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: Array(key.utf8)) }))
+                try body(Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: TextKey(key)) }))
             }
         }
     }
@@ -63,7 +63,7 @@ public final class CentreStore: Sendable {
                 let event = events[appending.index]
                 // The rules read through to this transaction; their writes are put back into it.
                 let entities = try txn.withReader { reader in
-                    let entities = OverlayEntityStore { key in try reader.get(self.state, key: Array(key.utf8)) }
+                    let entities = OverlayEntityStore { key in try reader.get(self.state, key: TextKey(key)) }
                     do {
                         try self.rules.apply(
                             event.event, by: event.draft.actor, occurredAt: event.draft.occurredAt,
@@ -74,7 +74,7 @@ public final class CentreStore: Sendable {
                     return entities
                 }
                 for (key, value) in entities.changes {
-                    try txn.put(self.state, key: Array(key.utf8), value: value)
+                    try txn.put(self.state, key: TextKey(key), value: value)
                 }
                 accepted[appending.index] = AcceptedEvent(
                     event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAt: event.draft.occurredAt)

@@ -30,7 +30,7 @@ final class ScratchState: ReplayState, @unchecked Sendable {
 
     func load(_ key: String) throws -> [UInt8]? {
         if let value = pending[key] { return value }
-        return try environment.read { try $0.get(database, key: Array(key.utf8)) }
+        return try environment.read { try $0.get(database, key: TextKey(key)) }
     }
 
     func save(_ key: String, _ value: [UInt8]) throws { pending[key] = value }
@@ -38,7 +38,7 @@ final class ScratchState: ReplayState, @unchecked Sendable {
     func settle() throws {
         guard !pending.isEmpty else { return }
         try environment.write { txn in
-            for (key, value) in pending { try txn.put(database, key: Array(key.utf8), value: value) }
+            for (key, value) in pending { try txn.put(database, key: TextKey(key), value: value) }
         }
         pending.removeAll(keepingCapacity: true)
     }

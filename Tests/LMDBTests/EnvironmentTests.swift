@@ -31,6 +31,19 @@ import Testing
         #expect(try environment.read { try $0.get(things, key: [1]) } == nil)
     }
 
+    @Test func aTextKeyIsItsUTF8Bytes() throws {
+        let (environment, things) = try open()
+        // A short string is stored inside the String itself, a longer one on the heap.
+        let texts = ["evidence/EV-1", "learner/1000000093 — Zoë’s record, kept under a long key"]
+        try environment.write { txn in
+            for (index, text) in texts.enumerated() { try txn.put(things, key: TextKey(text), value: [UInt8(index)]) }
+        }
+        let read = try environment.read { txn in
+            try texts.map { [try txn.get(things, key: Array($0.utf8)), try txn.get(things, key: TextKey($0))] }
+        }
+        #expect(read == [[[0], [0]], [[1], [1]]])
+    }
+
     @Test func aWriteSeesItsOwnPuts() throws {
         let (environment, things) = try open()
         let seen = try environment.write { txn in
