@@ -43,14 +43,14 @@ extension CentreStore {
 
     /// The slot serving `projection`'s reports and the code version that built it, as `reader` sees them.
     func registration(of projection: any Projection, _ reader: TransactionReader) throws -> (slot: Int, version: UInt32)? {
-        guard let value = try reader.get(registry, key: Array(projection.name.utf8)), value.count == 5 else { return nil }
+        guard let value = try reader.get(registry, key: TextKey(projection.name)), value.count == 5 else { return nil }
         return (Int(value[0]), UInt32(BigEndian.uint64([0, 0, 0, 0] + value[1...]) ?? 0))
     }
 
     /// Records that `slot` serves `projection`, built by this version of its code.
     func register(_ projection: any Projection, slot: Int, in txn: borrowing WriteTransaction) throws {
         let version = BigEndian.bytes(UInt64(projection.version)).suffix(4)
-        try txn.put(registry, key: Array(projection.name.utf8), value: [UInt8(slot)] + version)
+        try txn.put(registry, key: TextKey(projection.name), value: [UInt8(slot)] + version)
     }
 
     /// The status of each projection this store keeps.
@@ -93,13 +93,13 @@ extension CentreStore {
     private func changes(
         applying events: [AcceptedEvent], to targets: [ProjectionTarget], keeping: Int, through reader: TransactionReader
     ) throws -> [[String: [UInt8]]] {
-        let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: Array(key.utf8)) })
+        let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: TextKey(key)) })
         let specification: (String, UInt32) throws -> CompiledSpecification? = { id, version in
             try self.rules.specifications.specification(id, version: version, in: rulesState)
         }
         let projected = events.map { $0.projected(specification) }
         return try targets.map { target in
-            let overlay = OverlayEntityStore(expecting: events.count) { key in try reader.get(target.database, key: Array(key.utf8)) }
+            let overlay = OverlayEntityStore(expecting: events.count) { key in try reader.get(target.database, key: TextKey(key)) }
             target.state.base = overlay
             try target.projection.apply(projected, to: target.state)
             if target.state.keptCount > keeping { try target.state.flush() }
@@ -110,7 +110,7 @@ extension CentreStore {
 
     private func write(_ changes: [[String: [UInt8]]], of targets: [ProjectionTarget], in txn: borrowing WriteTransaction) throws {
         for (target, entries) in zip(targets, changes) {
-            for (key, value) in entries { try txn.put(target.database, key: Array(key.utf8), value: value) }
+            for (key, value) in entries { try txn.put(target.database, key: TextKey(key), value: value) }
         }
     }
 
@@ -340,11 +340,11 @@ extension ProjectionSnapshot {
             }
             return slots.databases[registered.slot]
         }
-        let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(store.state, key: Array(key.utf8)) })
+        let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(store.state, key: TextKey(key)) })
         self.init(
             stateOf: { name in
                 guard let database = try database(name) else { return MemoryEntityStore() }
-                return SnapshotEntityStore { key in try reader.get(database, key: Array(key.utf8)) }
+                return SnapshotEntityStore { key in try reader.get(database, key: TextKey(key)) }
             },
             entriesOf: { name, prefix in
                 guard let database = try database(name) else { return [] }

@@ -10,7 +10,7 @@ import SwiftProtobuf
 public final class ProjectionState {
     /// The transaction's view of the projection's database (or a store in memory).
     @usableFromInline var base: any EntityStore
-    private var tables: [ObjectIdentifier: any KeptTable] = [:]
+    private var tables: [String: any KeptTable] = [:]
 
     init(base: any EntityStore) { self.base = base }
 
@@ -18,11 +18,12 @@ public final class ProjectionState {
 
     public func save(_ key: String, _ value: [UInt8]) throws { try base.save(key, value) }
 
-    /// The messages of type `M` kept decoded.
-    public func messages<M: SwiftProtobuf.Message>(_ type: M.Type) -> KeptMessages<M> {
-        if let table = tables[ObjectIdentifier(type)] { return table as! KeptMessages<M> }
-        let table = KeptMessages<M>(state: self)
-        tables[ObjectIdentifier(type)] = table
+    /// The messages of type `M` whose keys start with `prefix` (say `learner/`), kept
+    /// decoded by the rest of their key (the learner's id).
+    public func messages<M: SwiftProtobuf.Message>(_ type: M.Type, under prefix: String) -> KeptMessages<M> {
+        if let table = tables[prefix] { return table as! KeptMessages<M> }
+        let table = KeptMessages<M>(state: self, prefix: prefix)
+        tables[prefix] = table
         return table
     }
 
@@ -35,8 +36,9 @@ public final class ProjectionState {
     }
 }
 
-/// Messages of one type, by key, kept decoded by a `ProjectionState`. Inlinable, so that
-/// each projection's use of it is specialised for its message type.
+/// Messages of one type under one key prefix, kept decoded by a `ProjectionState` by the
+/// rest of their key: a short id hashes quickly and needs no allocation. Inlinable, so
+/// that each projection's use of it is specialised for its message type.
 public final class KeptMessages<M: SwiftProtobuf.Message> {
     @usableFromInline struct Entry {
         @usableFromInline var message: M
@@ -49,34 +51,38 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
     }
 
     @usableFromInline unowned let state: ProjectionState
+    @usableFromInline let prefix: String
     @usableFromInline var entries: [String: Entry] = [:]
 
-    init(state: ProjectionState) { self.state = state }
-
-    /// The message under `key`, if any.
-    @inlinable public func get(_ key: String) throws -> M? {
-        try index(key).map { entries.values[$0].message }
+    init(state: ProjectionState, prefix: String) {
+        self.state = state
+        self.prefix = prefix
     }
 
-    @inlinable public func set(_ key: String, _ message: M) {
-        entries[key] = Entry(message: message, changed: true)
+    /// The message under `prefix` + `id`, if any.
+    @inlinable public func get(_ id: String) throws -> M? {
+        try index(id).map { entries.values[$0].message }
     }
 
-    /// Changes the message under `key` in place; false when there is none.
+    @inlinable public func set(_ id: String, _ message: M) {
+        entries[id] = Entry(message: message, changed: true)
+    }
+
+    /// Changes the message under `prefix` + `id` in place; false when there is none.
     @inlinable @discardableResult
-    public func update(_ key: String, _ body: (inout M) throws -> Void) throws -> Bool {
-        guard let index = try index(key) else { return false }
+    public func update(_ id: String, _ body: (inout M) throws -> Void) throws -> Bool {
+        guard let index = try index(id) else { return false }
         entries.values[index].changed = true
         try body(&entries.values[index].message)
         return true
     }
 
-    /// Where the entry under `key` is, loaded unless it is kept; nil when there is none.
-    @inlinable func index(_ key: String) throws -> [String: Entry].Index? {
-        if let index = entries.index(forKey: key) { return index }
-        guard let bytes = try state.base.load(key) else { return nil }
-        entries[key] = Entry(message: try M(serializedBytes: bytes), changed: false)
-        return entries.index(forKey: key)
+    /// Where the entry for `id` is, loaded unless it is kept; nil when there is none.
+    @inlinable func index(_ id: String) throws -> [String: Entry].Index? {
+        if let index = entries.index(forKey: id) { return index }
+        guard let bytes = try state.base.load(prefix + id) else { return nil }
+        entries[id] = Entry(message: try M(serializedBytes: bytes), changed: false)
+        return entries.index(forKey: id)
     }
 }
 
@@ -92,16 +98,17 @@ extension KeptMessages: KeptTable {
     func flush(to store: any EntityStore) throws {
         var keys: [String] = []
         var messages: [M] = []
-        for (key, entry) in entries where entry.changed {
-            keys.append(key)
+        for (id, entry) in entries where entry.changed {
+            keys.append(prefix + id)
             messages.append(entry.message)
         }
         entries.removeAll(keepingCapacity: true)
         // Encoding the messages, then freeing them, is most of a flush, and the end of a
-        // rebuild flushes every message at once: each core encodes and frees a part.
-        let cores = messages.count >= 1_000 ? ProcessInfo.processInfo.activeProcessorCount : 1
-        let parts = (0..<cores).map { part in
-            MessagesPart(Array(messages[messages.count * part / cores..<messages.count * (part + 1) / cores]))
+        // rebuild flushes every message at once: the cores encode and free a part at a
+        // time, several parts each, so that none waits long for the last.
+        let count = messages.count >= 1_000 ? 4 * ProcessInfo.processInfo.activeProcessorCount : 1
+        let parts = (0..<count).map { part in
+            MessagesPart(Array(messages[messages.count * part / count..<messages.count * (part + 1) / count]))
         }
         messages = []
         let encoded = try inParallel(parts) { part in try part.encodeAndFree() }.joined()

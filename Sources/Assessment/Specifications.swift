@@ -2,8 +2,9 @@ import Foundation
 import Merkle
 import Records
 
-/// A specification indexed for the rules: units by number, criteria by unit.
-public struct CompiledSpecification: Sendable {
+/// A specification indexed for the rules: units by number, criteria by unit. A class, so
+/// that handing it around costs one reference.
+public final class CompiledSpecification: Sendable {
     public let specification: Attest_V1_Specification
     /// Unit number → its criterion numbers, each with its position in the unit (in the
     /// specification's order, from 0).

@@ -8,7 +8,7 @@ import SwiftProtobuf
 /// the decisions made and sampled, and who attended standardisation when.
 public struct AuditProjection: Projection {
     public let name = "audit"
-    public let version: UInt32 = 2
+    public let version: UInt32 = 3
 
     public init() {}
 
@@ -30,11 +30,10 @@ public struct AuditProjection: Projection {
         case let .evidenceAssessed(m):
             guard let evidence: Attest_V1_EvidenceFacts = try audit.fact("evidence", m.evidenceID) else { return }
             // A decision counts once under each method that confirmed one of its criteria.
-            var methods: [Attest_V1_EvidenceMethod] = []
-            for decision in m.decisions { methods.insertOnce(decision.method == .unspecified ? evidence.method : decision.method) }
-            try audit.record("decision", m.assessmentID, Attest_V1_DecisionFacts.with {
-                $0.assessor = projected.actor; $0.unit = evidence.unit; $0.method = evidence.method; $0.methods = methods
-            })
+            var facts = Attest_V1_DecisionFacts.with { $0.assessor = projected.actor; $0.unit = evidence.unit }
+            for decision in m.decisions { facts.insert(decision.method == .unspecified ? evidence.method : decision.method) }
+            try audit.record("decision", m.assessmentID, facts)
+            let methods = facts.methods
             let newLearner = try audit.markAssessed(evidence.learnerID, by: projected.actor)
             try audit.assessor(projected.actor) { activity in
                 activity.decisions += 1
@@ -42,8 +41,8 @@ public struct AuditProjection: Projection {
                 activity.units.insertOnce(evidence.unit)
                 for method in methods { activity.methods.insertOnce(Transcript.name(method)) }
             }
-            try audit.tally("unit", evidence.unit) { $0.decisions += 1 }
-            for method in methods { try audit.tally("method", Transcript.name(method)) { $0.decisions += 1 } }
+            try audit.unit(evidence.unit) { $0.decisions += 1 }
+            for method in methods { try audit.method(method) { $0.decisions += 1 } }
         case let .assessmentSampled(m):
             guard var decision: Attest_V1_DecisionFacts = try audit.fact("decision", m.assessmentID) else { return }
             try audit.iqa(projected.actor) { activity in
@@ -58,8 +57,8 @@ public struct AuditProjection: Projection {
                 if m.outcome == .agreed { activity.agreed += 1 } else { activity.disagreed += 1 }
             }
             if firstSample {
-                try audit.tally("unit", decision.unit) { $0.sampled += 1 }
-                for method in decision.methods { try audit.tally("method", Transcript.name(method)) { $0.sampled += 1 } }
+                try audit.unit(decision.unit) { $0.sampled += 1 }
+                for method in decision.methods { try audit.method(method) { $0.sampled += 1 } }
             }
         case let .standardisationRecorded(m):
             try audit.iqa(m.ledBy) { $0.standardisationsLed += 1 }
@@ -77,13 +76,15 @@ struct AuditState {
     let state: ProjectionState
     private let assessors: KeptMessages<Attest_V1_AssessorActivity>
     private let iqas: KeptMessages<Attest_V1_IqaActivity>
-    private let tallies: KeptMessages<Attest_V1_Tally>
+    private let units: KeptMessages<Attest_V1_Tally>
+    private let methods: KeptMessages<Attest_V1_Tally>
 
     init(state: ProjectionState) {
         self.state = state
-        assessors = state.messages(Attest_V1_AssessorActivity.self)
-        iqas = state.messages(Attest_V1_IqaActivity.self)
-        tallies = state.messages(Attest_V1_Tally.self)
+        assessors = state.messages(Attest_V1_AssessorActivity.self, under: "assessor/")
+        iqas = state.messages(Attest_V1_IqaActivity.self, under: "iqa/")
+        units = state.messages(Attest_V1_Tally.self, under: "unit/")
+        methods = state.messages(Attest_V1_Tally.self, under: "method/")
     }
 
     /// A fact about one piece of evidence or one decision: written once or twice, read
@@ -98,7 +99,7 @@ struct AuditState {
 
     /// Whether `id` is registered as an assessor.
     func isAssessor(_ id: String) throws -> Bool {
-        try assessors.get("assessor/" + id) != nil
+        try assessors.get(id) != nil
     }
 
     /// Notes that `assessor` judged evidence of `learner`; true the first time.
@@ -110,24 +111,29 @@ struct AuditState {
     }
 
     func assessor(_ id: String, _ change: (inout Attest_V1_AssessorActivity) -> Void) throws {
-        try Self.change(assessors, "assessor/" + id, change, initial: .with { $0.staffID = id })
+        try Self.change(assessors, id, change, initial: .with { $0.staffID = id })
     }
 
     func iqa(_ id: String, _ change: (inout Attest_V1_IqaActivity) -> Void) throws {
-        try Self.change(iqas, "iqa/" + id, change, initial: .with { $0.staffID = id })
+        try Self.change(iqas, id, change, initial: .with { $0.staffID = id })
     }
 
-    func tally(_ kind: String, _ name: String, _ change: (inout Attest_V1_Tally) -> Void) throws {
-        try Self.change(tallies, kind + "/" + name, change, initial: .with { $0.name = name })
+    func unit(_ unit: String, _ change: (inout Attest_V1_Tally) -> Void) throws {
+        try Self.change(units, unit, change, initial: .with { $0.name = unit })
+    }
+
+    func method(_ method: Attest_V1_EvidenceMethod, _ change: (inout Attest_V1_Tally) -> Void) throws {
+        let name = Transcript.name(method)
+        try Self.change(methods, name, change, initial: .with { $0.name = name })
     }
 
     private static func change<M: SwiftProtobuf.Message>(
-        _ kept: KeptMessages<M>, _ key: String, _ body: (inout M) -> Void, initial: @autoclosure () -> M
+        _ kept: KeptMessages<M>, _ id: String, _ body: (inout M) -> Void, initial: @autoclosure () -> M
     ) throws {
-        guard try !kept.update(key, body) else { return }
+        guard try !kept.update(id, body) else { return }
         var message = initial()
         body(&message)
-        kept.set(key, message)
+        kept.set(id, message)
     }
 }
 
@@ -135,5 +141,23 @@ extension Array where Element: Equatable {
     /// Appends `element` unless it is already there.
     mutating func insertOnce(_ element: Element) {
         if !contains(element) { append(element) }
+    }
+}
+
+extension Attest_V1_DecisionFacts {
+    /// Notes that `method` confirmed one of the decision's criteria.
+    mutating func insert(_ method: Attest_V1_EvidenceMethod) {
+        methodBits |= 1 << Self.bit(method)
+    }
+
+    /// The methods that confirmed the decision's criteria, in the order of their numbers.
+    var methods: [Attest_V1_EvidenceMethod] {
+        (0..<32).filter { methodBits & (1 << $0) != 0 }.map { Attest_V1_EvidenceMethod(rawValue: $0) ?? .unspecified }
+    }
+
+    /// A method's bit: its number, or 0 (unspecified) for one this code does not know, as
+    /// the audit names it.
+    private static func bit(_ method: Attest_V1_EvidenceMethod) -> Int {
+        if case .UNRECOGNIZED = method { 0 } else { method.rawValue }
     }
 }

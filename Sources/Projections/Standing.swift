@@ -4,20 +4,28 @@ import Records
 
 extension Attest_V1_LearnerRecord {
     /// Works `met` out afresh: decisions in force on evidence that stands, and RPL credit
-    /// that stands. For a change that can undo a decision or a credit.
+    /// that stands. For a record kept before `met` was.
     mutating func recomputeMet(in specification: CompiledSpecification) {
-        var masks: [String: [UInt8]] = [:]
-        func mark(_ criteria: [String], of unit: String) {
-            guard let positions = specification.criteria[unit] else { return }
-            Self.set(criteria, at: positions, in: &masks[unit, default: Self.emptyMask(positions)])
+        met = [:]
+        for unit in Set(evidence.map(\.unit) + rpl.map(\.unit)) { recomputeMet(of: unit, in: specification) }
+    }
+
+    /// Works out afresh which criteria of `unit` are met, for a change that can undo a
+    /// decision or a credit on it. The unit keeps a mask while any decision or credit on it stands.
+    mutating func recomputeMet(of unit: String, in specification: CompiledSpecification) {
+        guard let positions = specification.criteria[unit] else { return }
+        var mask = Self.emptyMask(positions)
+        var standing = false
+        for rpl in rpl where rpl.unit == unit && !rpl.revoked {
+            Self.set(rpl.metCriteria(in: specification), at: positions, in: &mask)
+            standing = true
         }
-        for rpl in rpl where !rpl.revoked { mark(rpl.metCriteria(in: specification), of: rpl.unit) }
-        var unitOf: [String: String] = [:]
-        for entry in evidence where !entry.withdrawn { unitOf[entry.evidenceID] = entry.unit }
-        for decision in decisions where !decision.awaitingRevision {
-            if let unit = unitOf[decision.evidenceID] { mark(decision.metCriteria, of: unit) }
+        let evidence = Set(evidence.lazy.filter { $0.unit == unit && !$0.withdrawn }.map(\.evidenceID))
+        for decision in decisions where !decision.awaitingRevision && evidence.contains(decision.evidenceID) {
+            Self.set(decision.metCriteria, at: positions, in: &mask)
+            standing = true
         }
-        met = masks.mapValues { Data($0) }
+        met[unit] = standing ? mask : nil
     }
 
     /// Adds the criteria of `unit` that `decision` meets.
@@ -32,20 +40,18 @@ extension Attest_V1_LearnerRecord {
 
     private mutating func markMet(_ criteria: [String], of unit: String, in specification: CompiledSpecification) {
         guard let positions = specification.criteria[unit] else { return }
-        var mask = met[unit].map { [UInt8]($0) } ?? Self.emptyMask(positions)
-        Self.set(criteria, at: positions, in: &mask)
-        met[unit] = Data(mask)
+        Self.set(criteria, at: positions, in: &met[unit, default: Self.emptyMask(positions)])
     }
 
     /// A unit's mask with no criterion met: one bit per criterion, in the specification's order.
-    private static func emptyMask(_ positions: [String: Int]) -> [UInt8] {
-        [UInt8](repeating: 0, count: (positions.count + 7) / 8)
+    private static func emptyMask(_ positions: [String: Int]) -> Data {
+        Data(count: (positions.count + 7) / 8)
     }
 
     /// Sets the bits of `criteria`, at their `positions`, in `mask`.
-    private static func set(_ criteria: [String], at positions: [String: Int], in mask: inout [UInt8]) {
+    private static func set(_ criteria: [String], at positions: [String: Int], in mask: inout Data) {
         for criterion in criteria {
-            if let position = positions[criterion] { mask[position / 8] |= 1 << (position % 8) }
+            if let position = positions[criterion] { mask[mask.startIndex + position / 8] |= 1 << (position % 8) }
         }
     }
 

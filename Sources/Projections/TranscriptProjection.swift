@@ -112,48 +112,52 @@ public struct TranscriptProjection: Projection {
 final class LearnerRecords {
     let state: ProjectionState
     private let records: KeptMessages<Attest_V1_LearnerRecord>
-    private var specifications: [SpecificationVersion: (compiled: CompiledSpecification, rules: CombinationRules)] = [:]
+    private var specifications: [SpecificationVersion: RegisteredSpecification] = [:]
 
     init(state: ProjectionState) {
         self.state = state
-        records = state.messages(Attest_V1_LearnerRecord.self)
+        records = state.messages(Attest_V1_LearnerRecord.self, under: Self.prefix)
     }
 
     /// Where the learner's record is kept.
-    static func key(_ learner: String) -> String { "learner/" + learner }
+    static func key(_ learner: String) -> String { prefix + learner }
 
-    func record(_ learner: String) throws -> Attest_V1_LearnerRecord? { try records.get(Self.key(learner)) }
+    private static let prefix = "learner/"
 
-    func save(_ record: Attest_V1_LearnerRecord) throws { records.set(Self.key(record.learnerID), record) }
+    func record(_ learner: String) throws -> Attest_V1_LearnerRecord? { try records.get(learner) }
+
+    func save(_ record: Attest_V1_LearnerRecord) throws { records.set(record.learnerID, record) }
 
     /// The specification version the learner is registered on, with its rules of combination.
-    func specification(of record: Attest_V1_LearnerRecord, for projected: ProjectedEvent) throws -> (compiled: CompiledSpecification, rules: CombinationRules) {
+    func specification(of record: Attest_V1_LearnerRecord, for projected: ProjectedEvent) throws -> RegisteredSpecification {
         let key = SpecificationVersion(id: record.qualification, version: record.specificationVersion)
         if let known = specifications[key] { return known }
         guard let compiled = try projected.specification(key.id, key.version) else {
             throw ProjectionError("specification \(key.id)@\(key.version) of learner \(record.learnerID) is missing")
         }
-        specifications[key] = (compiled, CombinationRules(compiled.specification))
-        return specifications[key]!
+        let registered = RegisteredSpecification(compiled: compiled, rules: CombinationRules(compiled.specification))
+        specifications[key] = registered
+        return registered
     }
 
     /// Changes the learner's record for `projected`. With `reweighing`, then works out
-    /// afresh which criteria it meets, for a change that can undo a decision or a credit.
-    /// A decision or a credit may complete a unit, and with it the rules of combination
-    /// for the first time: that date is noted.
+    /// afresh which criteria of the event's unit it meets, for a change that can undo a
+    /// decision or a credit. A decision or a credit may complete a unit, and with it the
+    /// rules of combination for the first time: that date is noted.
     func change(
         _ learner: String, by projected: ProjectedEvent, reweighing: Bool = false,
         _ body: (inout Attest_V1_LearnerRecord) throws -> Void
     ) throws {
-        let changed = try records.update(Self.key(learner)) { record in
+        let changed = try records.update(learner) { record in
+            let weighing = record.achievedAtMicros == 0 && projected.event.canCompleteUnit
+            let unit = reweighing || weighing ? unit(of: projected.event, in: record) : nil
+            let registered = unit != nil ? try specification(of: record, for: projected) : nil
             // Only a unit the event completes can tip the balance, so the whole record is weighed only then.
-            let unit = record.achievedAtMicros == 0 ? unit(of: projected.event, in: record) : nil
-            let registered = reweighing || unit != nil ? try specification(of: record, for: projected) : nil
-            let achievedBefore = if let unit, let registered { record.achieves(unit, in: registered.compiled) } else { true }
+            let achievedBefore = if weighing, let unit, let registered { record.achieves(unit, in: registered.compiled) } else { true }
             try body(&record)
-            guard let registered else { return }
-            if reweighing { record.recomputeMet(in: registered.compiled) }
-            if let unit, !achievedBefore, record.achieves(unit, in: registered.compiled),
+            guard let unit, let registered else { return }
+            if reweighing { record.recomputeMet(of: unit, in: registered.compiled) }
+            if !achievedBefore, record.achieves(unit, in: registered.compiled),
                registered.rules.areMet(by: record.achievedUnits(of: registered.compiled)) {
                 record.achievedAtMicros = projected.occurredAt.microsecondsSinceEpoch
             }
@@ -177,13 +181,17 @@ final class LearnerRecords {
         try change(try owner(kind, id), by: projected, reweighing: reweighing, body)
     }
 
-    /// The unit a decision or credit concerns; nil for other events.
+    /// The unit a decision, a sample, a credit or a withdrawn piece of evidence concerns;
+    /// nil for other events.
     private func unit(of event: DomainEvent, in record: Attest_V1_LearnerRecord) -> String? {
         let evidence: String?
         switch event {
         case let .evidenceAssessed(m): evidence = m.evidenceID
+        case let .evidenceWithdrawn(m): evidence = m.evidenceID
+        case let .assessmentSampled(m): evidence = record.decisions.last { $0.assessmentID == m.assessmentID }?.evidenceID
         case let .decisionRevised(m): evidence = record.decisions.last { $0.assessmentID == m.assessmentID }?.evidenceID
         case let .rplCredited(m): return m.unit
+        case let .rplRevoked(m): return record.rpl.last { $0.rplID == m.rplID }?.unit
         default: return nil
         }
         return record.evidence.last { $0.evidenceID == evidence }?.unit
@@ -205,6 +213,28 @@ final class LearnerRecords {
         }
         record.certificatedAtMicros = micros
         try save(record)
+    }
+}
+
+private extension DomainEvent {
+    /// Whether the event can complete a unit: a decision, a revised decision or a credit.
+    var canCompleteUnit: Bool {
+        switch self {
+        case .evidenceAssessed, .decisionRevised, .rplCredited: true
+        default: false
+        }
+    }
+}
+
+/// A specification learners are registered on, with its rules of combination indexed:
+/// a class, so that handing it to each change costs one reference.
+final class RegisteredSpecification {
+    let compiled: CompiledSpecification
+    let rules: CombinationRules
+
+    init(compiled: CompiledSpecification, rules: CombinationRules) {
+        self.compiled = compiled
+        self.rules = rules
     }
 }
 

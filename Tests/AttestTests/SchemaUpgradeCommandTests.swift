@@ -21,7 +21,7 @@ import Testing
         #expect(review.stdout == """
             dry run: 252 records replayed in memory; the store was not changed
             transcripts (stored by version 1, rebuilt by version 3): 0 of 7 learners change
-            audit (stored by version 1, rebuilt by version 2): 0 figures change
+            audit (stored by version 1, rebuilt by version 3): 0 figures change
 
             """)
         let json = try attest.run(["rebuild", store, "transcripts", "--dry-run", "--json"])

@@ -106,13 +106,11 @@ public nonisolated struct Attest_V1_DecisionFacts: Sendable {
 
   public var unit: String = String()
 
-  /// The evidence's method.
-  public var method: Attest_V1_EvidenceMethod = .unspecified
-
   public var sampled: Bool = false
 
-  /// Every method that confirmed one of the decision's criteria, in criterion order.
-  public var methods: [Attest_V1_EvidenceMethod] = []
+  /// Every method that confirmed one of the decision's criteria: bit N for the method
+  /// numbered N, bit 0 for one the code does not know.
+  public var methodBits: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -306,7 +304,7 @@ nonisolated extension Attest_V1_Tally: SwiftProtobuf.Message, SwiftProtobuf._Mes
 
 nonisolated extension Attest_V1_DecisionFacts: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DecisionFacts"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}assessor\0\u{1}unit\0\u{1}method\0\u{1}sampled\0\u{1}methods\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}assessor\0\u{1}unit\0\u{2}\u{2}sampled\0\u{4}\u{2}method_bits\0\u{c}\u{3}\u{1}\u{c}\u{5}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -316,9 +314,8 @@ nonisolated extension Attest_V1_DecisionFacts: SwiftProtobuf.Message, SwiftProto
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.assessor) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.unit) }()
-      case 3: try { try decoder.decodeSingularEnumField(value: &self.method) }()
       case 4: try { try decoder.decodeSingularBoolField(value: &self.sampled) }()
-      case 5: try { try decoder.decodeRepeatedEnumField(value: &self.methods) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.methodBits) }()
       default: break
       }
     }
@@ -331,14 +328,11 @@ nonisolated extension Attest_V1_DecisionFacts: SwiftProtobuf.Message, SwiftProto
     if !self.unit.isEmpty {
       try visitor.visitSingularStringField(value: self.unit, fieldNumber: 2)
     }
-    if self.method != .unspecified {
-      try visitor.visitSingularEnumField(value: self.method, fieldNumber: 3)
-    }
     if self.sampled != false {
       try visitor.visitSingularBoolField(value: self.sampled, fieldNumber: 4)
     }
-    if !self.methods.isEmpty {
-      try visitor.visitPackedEnumField(value: self.methods, fieldNumber: 5)
+    if self.methodBits != 0 {
+      try visitor.visitSingularUInt32Field(value: self.methodBits, fieldNumber: 6)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -346,9 +340,8 @@ nonisolated extension Attest_V1_DecisionFacts: SwiftProtobuf.Message, SwiftProto
   public static func ==(lhs: Attest_V1_DecisionFacts, rhs: Attest_V1_DecisionFacts) -> Bool {
     if lhs.assessor != rhs.assessor {return false}
     if lhs.unit != rhs.unit {return false}
-    if lhs.method != rhs.method {return false}
     if lhs.sampled != rhs.sampled {return false}
-    if lhs.methods != rhs.methods {return false}
+    if lhs.methodBits != rhs.methodBits {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
