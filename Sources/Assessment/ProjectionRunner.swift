@@ -214,8 +214,16 @@ extension CentreStore {
         }
         if let failure = stages.lazy.compactMap(\.error).first { throw failure }
         progress?(applied.least, max(total, applied.least))
-        // One after the other: each flush encodes on every core.
-        for target in targets { try apply([], to: target, keeping: 0) }
+        // One after the other: each flush encodes on every core, and each part is written
+        // as soon as it is encoded, while other parts are still being encoded.
+        for target in targets {
+            let environment = log.environment, database = target.database
+            try target.state.flush { keys, values in
+                try environment.write { txn in
+                    for (key, value) in zip(keys, values) { try txn.put(database, key: TextKey(key), value: value) }
+                }
+            }
+        }
         try log.environment.write { txn in
             // Writers wait for this transaction: what they appended since is replayed here.
             let events = try events(from: reading.next, limit: .max, in: txn)

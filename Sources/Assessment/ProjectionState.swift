@@ -32,7 +32,17 @@ public final class ProjectionState {
 
     /// Writes the changed messages to `base` and forgets every message kept.
     func flush() throws {
-        for table in tables.values { try table.flush(to: base) }
+        let encoded = EncodedEntries()
+        try flush { keys, values in encoded.add(keys, values) }
+        for (key, value) in encoded.entries { try base.save(key, value) }
+    }
+
+    /// Hands the changed messages, encoded, to `write` a part at a time (keys and their
+    /// bytes), each part on the thread that encoded it and as soon as it is encoded, and
+    /// forgets every message kept. At the end of a rebuild, parts are written while others
+    /// are still being encoded.
+    func flush(_ write: @Sendable ([String], [[UInt8]]) throws -> Void) throws {
+        for table in tables.values { try table.flush(write) }
     }
 }
 
@@ -89,13 +99,13 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
 /// What `ProjectionState` needs of a table of kept messages, whatever their type.
 protocol KeptTable: AnyObject {
     var count: Int { get }
-    func flush(to store: any EntityStore) throws
+    func flush(_ write: @Sendable ([String], [[UInt8]]) throws -> Void) throws
 }
 
 extension KeptMessages: KeptTable {
     var count: Int { entries.count }
 
-    func flush(to store: any EntityStore) throws {
+    func flush(_ write: @Sendable ([String], [[UInt8]]) throws -> Void) throws {
         var keys: [String] = []
         var messages: [M] = []
         for (id, entry) in entries where entry.changed {
@@ -108,19 +118,35 @@ extension KeptMessages: KeptTable {
         // time, several parts each, so that none waits long for the last.
         let count = messages.count >= 1_000 ? 4 * ProcessInfo.processInfo.activeProcessorCount : 1
         let parts = (0..<count).map { part in
-            MessagesPart(Array(messages[messages.count * part / count..<messages.count * (part + 1) / count]))
+            let range = messages.count * part / count..<messages.count * (part + 1) / count
+            return MessagesPart(keys: Array(keys[range]), messages: Array(messages[range]))
         }
         messages = []
-        let encoded = try inParallel(parts) { part in try part.encodeAndFree() }.joined()
-        for (key, bytes) in zip(keys, encoded) { try store.save(key, bytes) }
+        _ = try inParallel(parts) { part in try write(part.keys, part.encodeAndFree()) }
     }
+}
+
+/// Entries encoded by several threads, gathered.
+private final class EncodedEntries: @unchecked Sendable {
+    private let lock = NSLock()
+    private var gathered: [(key: String, value: [UInt8])] = []
+
+    func add(_ keys: [String], _ values: [[UInt8]]) {
+        lock.withLock { gathered += zip(keys, values).map { ($0, $1) } }
+    }
+
+    var entries: [(key: String, value: [UInt8])] { lock.withLock { gathered } }
 }
 
 /// Messages that one thread encodes and then frees, holding the last reference to them.
 private final class MessagesPart<M: SwiftProtobuf.Message>: @unchecked Sendable {
+    let keys: [String]
     private var messages: [M]
 
-    init(_ messages: [M]) { self.messages = messages }
+    init(keys: [String], messages: [M]) {
+        self.keys = keys
+        self.messages = messages
+    }
 
     /// The messages' state bytes, in order; the messages are gone afterwards.
     func encodeAndFree() throws -> [[UInt8]] {
