@@ -8,11 +8,11 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit",
         abstract: "Show the centre's standardisation audit.",
         discussion: """
-            Per assessor: decisions, learners, units and methods, decisions sampled, the \\
-            sample rate, agreements and disagreements, and the last standardisation \\
-            attended. Per IQA: samples (interim and summative) and standardisation led. Per \\
-            unit and method: decisions and samples. Then the gaps: assessors, units and \\
-            methods never sampled, assessors not standardised in the last --months, and \\
+            Per assessor: decisions, learners, units and methods, decisions sampled, the \
+            sample rate, agreements and disagreements, and the last standardisation \
+            attended. Per IQA: samples (interim and summative) and standardisation led. Per \
+            unit and method: decisions and samples. Then the gaps: assessors, units and \
+            methods never sampled, assessors not standardised in the last --months, and \
             learners who achieved without a summative sample.
 
             Example:

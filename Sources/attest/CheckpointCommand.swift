@@ -7,9 +7,9 @@ struct CheckpointCommand: ParsableCommand {
         commandName: "checkpoint",
         abstract: "Sign a checkpoint of the log and keep it in the store.",
         discussion: """
-            Signs the log's size, Merkle root, the time and the centre's identity with the \\
-            centre's key, keeps the checkpoint in the store and prints it as a signed note \\
-            (docs/format.md). An EQA keeps the printed checkpoint to check on the next \\
+            Signs the log's size, Merkle root, the time and the centre's identity with the \
+            centre's key, keeps the checkpoint in the store and prints it as a signed note \
+            (docs/format.md). An EQA keeps the printed checkpoint to check on the next \
             visit that the log only grew.
 
             Example:
@@ -32,7 +32,7 @@ struct CheckpointsCommand: ParsableCommand {
         commandName: "checkpoints",
         abstract: "List the signed checkpoints kept in the store.",
         discussion: """
-            Lists every checkpoint, oldest first: its number, size, root and time, or \\
+            Lists every checkpoint, oldest first: its number, size, root and time, or \
             with --notes each signed note in full, separated by blank lines.
 
             Example:

@@ -7,10 +7,10 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write an export bundle for an external quality assurer.",
         discussion: """
-            Writes into the new directory DIR the records exactly as stored, the latest \\
-            signed checkpoint, the centre's public key and a SHA-256 digest of every stored \\
-            report entry (docs/format.md, Export bundles). With --learner, only that \\
-            learner's records, each with an RFC 9162 inclusion proof against the \\
+            Writes into the new directory DIR the records exactly as stored, the latest \
+            signed checkpoint, the centre's public key and a SHA-256 digest of every stored \
+            report entry (docs/format.md, Export bundles). With --learner, only that \
+            learner's records, each with an RFC 9162 inclusion proof against the \
             checkpoint. The checkpoint must cover the whole log: run `attest checkpoint` first.
 
             Example:

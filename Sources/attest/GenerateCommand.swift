@@ -8,10 +8,10 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write the NDJSON of a realistic, deterministic centre.",
         discussion: """
-            Writes to standard output, from an empty store on: the administrator's \\
-            registration, the import of 603/4767/3, staff, learners and their evidence, \\
-            decisions, sampling, RPL, reasonable adjustments, standardisation and \\
-            withdrawals, every event valid under the rules. The same options always give \\
+            Writes to standard output, from an empty store on: the administrator's \
+            registration, the import of 603/4767/3, staff, learners and their evidence, \
+            decisions, sampling, RPL, reasonable adjustments, standardisation and \
+            withdrawals, every event valid under the rules. The same options always give \
             the same bytes.
 
             Example:

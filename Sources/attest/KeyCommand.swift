@@ -6,8 +6,8 @@ struct KeyCommand: ParsableCommand {
         commandName: "key",
         abstract: "Print the centre's public key, for external quality assurers.",
         discussion: """
-            Prints the verifier key of the store's signing key, as one line \\
-            NAME+KEYHASH+BASE64 (docs/format.md). Give it to the EQA once, by a channel \\
+            Prints the verifier key of the store's signing key, as one line \
+            NAME+KEYHASH+BASE64 (docs/format.md). Give it to the EQA once, by a channel \
             you both trust; `attest-replay --key` checks checkpoints against it.
 
             Example:

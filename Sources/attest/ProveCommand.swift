@@ -7,9 +7,9 @@ struct ProveCommand: ParsableCommand {
         commandName: "prove",
         abstract: "Print a consistency proof from an older log size to the current one.",
         discussion: """
-            Prints the RFC 9162 consistency proof that the log's first N records (an \\
-            older checkpoint's size) are a prefix of the log at its latest checkpoint (or \\
-            --to-size): a header line, both roots and one base64 hash a line \\
+            Prints the RFC 9162 consistency proof that the log's first N records (an \
+            older checkpoint's size) are a prefix of the log at its latest checkpoint (or \
+            --to-size): a header line, both roots and one base64 hash a line \
             (docs/format.md), or JSON with hex hashes.
 
             Example:

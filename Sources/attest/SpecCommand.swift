@@ -15,9 +15,9 @@ struct SpecImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import a specification, or a revision of one, as an event.",
         discussion: """
-            Reads a specification in the proto3 JSON form of attest.v1.Specification \\
-            (see Schemas/qualifications/). The first import of an id is version 1; a \\
-            revised file appends the next version; a file identical to the latest \\
+            Reads a specification in the proto3 JSON form of attest.v1.Specification \
+            (see Schemas/qualifications/). The first import of an id is version 1; a \
+            revised file appends the next version; a file identical to the latest \
             version appends nothing. Only a centre administrator may import.
 
             Example:

@@ -8,10 +8,10 @@ struct TranscriptCommand: ParsableCommand {
         commandName: "transcript",
         abstract: "Show a learner's progress against their qualification.",
         discussion: """
-            Every unit of the learner's specification version with its group, credits and \\
-            status, each criterion's status and how it was met, credits beside what the \\
-            rules of combination require, adjustments in force and IQA samples. A decision \\
-            disagreed at sampling does not count until it is revised; withdrawn evidence \\
+            Every unit of the learner's specification version with its group, credits and \
+            status, each criterion's status and how it was met, credits beside what the \
+            rules of combination require, adjustments in force and IQA samples. A decision \
+            disagreed at sampling does not count until it is revised; withdrawn evidence \
             and revoked RPL do not count. --json gives the figures named in docs/reports.md.
 
             Example:

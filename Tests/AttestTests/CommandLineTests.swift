@@ -170,10 +170,16 @@ import Testing
     }
 
     @Test func everyCommandExplainsItselfWithAnExample() throws {
-        for command in ["init", "append", "log", "head", "verify", "spec import", "generate", "transcript", "audit", "rebuild"] {
+        let commands = [
+            "init", "append", "log", "head", "verify", "spec import", "generate", "transcript", "audit", "rebuild",
+            "key", "checkpoint", "checkpoints", "export", "prove",
+        ]
+        for command in commands {
             let help = try attest.run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("Example"), "attest \(command) --help has no example")
+            let prose = help.stdout.components(separatedBy: "Example")[0]
+            #expect(!prose.split(separator: "\n").contains { $0.hasSuffix("\\") }, "attest \(command) --help shows a backslash at a line's end")
         }
     }
 
