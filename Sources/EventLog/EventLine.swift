@@ -140,10 +140,102 @@ public enum Timestamp {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    /// Reads an RFC 3339 date-time (`Z` or an offset; fractional seconds optional).
+    /// Reads an RFC 3339 date-time (`Z` or an offset such as `+01:00`; fractional seconds
+    /// optional, rounded to the microsecond), exactly: nil for anything else, a day its
+    /// month does not have or a leap second included.
     public static func parse(_ text: String) -> Date? {
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        return try? Date.ISO8601FormatStyle().parse(text)
+        microseconds(text).map(Date.init(microsecondsSinceEpoch:))
+    }
+
+    /// The microseconds since the epoch an RFC 3339 date-time names, worked out in integers.
+    private static func microseconds(_ text: String) -> Int64? {
+        var reader = DigitReader(Array(text.utf8))
+        guard let year = reader.number(4), reader.take("-"), let month = reader.number(2), reader.take("-"),
+              let day = reader.number(2), reader.take("T") || reader.take("t"),
+              let hour = reader.number(2), reader.take(":"), let minute = reader.number(2), reader.take(":"),
+              let second = reader.number(2)
+        else { return nil }
+        var fraction: Int64 = 0
+        if reader.take(".") {
+            guard let digits = reader.fraction() else { return nil }
+            fraction = digits
+        }
+        let offset: Int64
+        if reader.take("Z") || reader.take("z") {
+            offset = 0
+        } else if let sign: Int64 = reader.take("+") ? 1 : reader.take("-") ? -1 : nil,
+                  let hours = reader.number(2), hours < 24, reader.take(":"), let minutes = reader.number(2), minutes < 60 {
+            offset = sign * (hours * 60 + minutes) * 60
+        } else {
+            return nil
+        }
+        guard reader.atEnd, (1...12).contains(month), (1...daysIn(month: month, of: year)).contains(day),
+              hour < 24, minute < 60, second < 60
+        else { return nil }
+        let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return seconds * 1_000_000 + fraction
+    }
+
+    private static func daysIn(month: Int64, of year: Int64) -> Int64 {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// The days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+    private static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+/// Reads the ASCII digits and marks of a date-time, left to right.
+private struct DigitReader {
+    private let bytes: [UInt8]
+    private var index = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var atEnd: Bool { index == bytes.count }
+
+    /// Steps over `mark` if it comes next.
+    mutating func take(_ mark: Unicode.Scalar) -> Bool {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: mark) else { return false }
+        index += 1
+        return true
+    }
+
+    /// Exactly `count` digits, as a number.
+    mutating func number(_ count: Int) -> Int64? {
+        guard index + count <= bytes.count else { return nil }
+        var value: Int64 = 0
+        for _ in 0..<count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+            index += 1
+        }
+        return value
+    }
+
+    /// One or more digits after a decimal point, in microseconds, rounded half up on the
+    /// seventh digit (1_000_000 when they round up to a whole second).
+    mutating func fraction() -> Int64? {
+        var micros: Int64 = 0, count = 0, roundUp = false
+        while index < bytes.count, case let digit = bytes[index] &- UInt8(ascii: "0"), digit < 10 {
+            if count < 6 { micros = micros * 10 + Int64(digit) } else if count == 6 { roundUp = digit >= 5 }
+            count += 1
+            index += 1
+        }
+        guard count > 0 else { return nil }
+        for _ in count..<max(count, 6) { micros *= 10 }
+        return micros + (roundUp ? 1 : 0)
     }
 }
 
