@@ -24,6 +24,9 @@ struct LogBenchmark: ParsableCommand {
     @Option(help: "Runs; the figures are medians.")
     var runs = 3
 
+    @Option(help: "Batches appended, then put raw, in each turn: the disk's speed drifts, so the appends and the raw puts take turns.")
+    var batchesPerTurn = 50
+
     @Option(help: "Directory for the scratch stores (removed afterwards).")
     var directory = NSTemporaryDirectory()
 
@@ -34,23 +37,26 @@ struct LogBenchmark: ParsableCommand {
         for run in 1...runs {
             let root = URL(fileURLWithPath: directory).appendingPathComponent("attest-bench-\(getpid())-\(run)").path
             defer { try? FileManager.default.removeItem(atPath: root) }
-
             let log = try EventLog.create(at: root + "/log")
-            figures["append", default: []].append(try measure(events) {
-                for batch in batches { try log.append(batch) }
-            })
-            let records = try storedRecords(log)
             let raw = try RawStore(path: root + "/raw")
-            figures["raw put", default: []].append(try measure(events) { try raw.put(records, batchSize: batchSize) })
             let indexed = try RawStore(path: root + "/raw-indexed")
-            figures["raw put+indexes", default: []].append(try measure(events) { try indexed.putWithIndexes(records, batchSize: batchSize) })
+            var seconds: [String: Double] = [:]
+            for turn in stride(from: 0, to: batches.count, by: batchesPerTurn) {
+                let next = try log.head().sequence + 1
+                seconds["append", default: 0] += try time {
+                    for batch in batches[turn..<min(turn + batchesPerTurn, batches.count)] { try log.append(batch) }
+                }
+                let records = try storedRecords(log, from: next)
+                seconds["raw put", default: 0] += try time { try raw.put(records, batchSize: batchSize) }
+                seconds["raw put+indexes", default: 0] += try time { try indexed.putWithIndexes(records, batchSize: batchSize) }
+            }
+            for (name, elapsed) in seconds { figures[name, default: []].append(Double(events) / elapsed) }
             figures["verify", default: []].append(try measure(events) { _ = try log.verify() })
             figures["raw read+hash", default: []].append(try measure(events) { try raw.readAndHash() })
             print("run \(run): " + figures.keys.sorted().map { "\($0) \(Int(figures[$0]!.last!))/s" }.joined(separator: ", "))
         }
         let median = figures.mapValues { $0.sorted()[$0.count / 2] }
         print("""
-
             \(events) events, batches of \(batchSize), \(payloadBytes)-byte payloads, median of \(runs) runs (events/s)
               raw LMDB put (MDB_APPEND)    \(Int(median["raw put"]!))
               raw puts, record + indexes   \(Int(median["raw put+indexes"]!))   (the same three puts an append makes)
@@ -60,19 +66,23 @@ struct LogBenchmark: ParsableCommand {
             """)
     }
 
-    private func storedRecords(_ log: EventLog) throws -> [LoggedRecord] {
+    /// The records from sequence `first` on, with their stored bytes.
+    private func storedRecords(_ log: EventLog, from first: UInt64) throws -> [LoggedRecord] {
         var records: [LoggedRecord] = []
-        records.reserveCapacity(events)
-        try log.read { records.append($0); return true }
+        try log.read(from: first) { records.append($0); return true }
         return records
     }
 }
 
 /// Events per second of `body` over `count` events.
 func measure(_ count: Int, _ body: () throws -> Void) throws -> Double {
+    Double(count) / (try time(body))
+}
+
+/// Seconds `body` takes.
+func time(_ body: () throws -> Void) throws -> Double {
     let elapsed = try ContinuousClock().measure(body)
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    return Double(count) / seconds
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
 func percent(_ value: Double, of base: Double) -> String {
