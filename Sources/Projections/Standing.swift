@@ -20,8 +20,8 @@ extension Attest_V1_LearnerRecord {
             Self.set(rpl.metCriteria(in: specification), at: positions, in: &mask)
             standing = true
         }
-        let evidence = Set(evidence.lazy.filter { $0.unit == unit && !$0.withdrawn }.map(\.evidenceID))
-        for decision in decisions where !decision.awaitingRevision && evidence.contains(decision.evidenceID) {
+        let standingEvidence = Set(evidence.lazy.filter { $0.unit == unit && !$0.withdrawn }.map(\.evidenceID))
+        for decision in decisions where !decision.awaitingRevision && standingEvidence.contains(decision.evidenceID) {
             Self.set(decision.metCriteria, at: positions, in: &mask)
             standing = true
         }
