@@ -121,11 +121,11 @@ enum ReportDiff {
 
     static func changes(stored: (some Encodable)?, rebuilt: (some Encodable)?) throws -> [RebuildReview.Change] {
         var changes: [RebuildReview.Change] = []
-        compare(try stored.map(json), try rebuilt.map(json), at: "", into: &changes)
+        compare(try stored.map { try json($0) }, try rebuilt.map { try json($0) }, at: "", into: &changes)
         return changes
     }
 
-    private static func json(_ value: some Encodable) throws -> Any {
+    private static func json(_ value: any Encodable) throws -> Any {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try JSONSerialization.jsonObject(with: encoder.encode(value))
