@@ -50,13 +50,7 @@ public struct WriteCursor: ~Copyable {
     /// Stores `value` under `key`.
     @inlinable
     public mutating func put(key: some ContiguousBytes, value: some ContiguousBytes, flags: PutFlags = []) throws {
-        try key.withUnsafeBytes { keyBytes in
-            try value.withUnsafeBytes { valueBytes in
-                var k = MDB_val(keyBytes)
-                var v = MDB_val(valueBytes)
-                try check(mdb_cursor_put(handle, &k, &v, flags.rawValue))
-            }
-        }
+        try withValues(key, value) { k, v in try check(mdb_cursor_put(handle, &k, &v, flags.rawValue)) }
     }
 
     /// Reserves `count` bytes under `key` (`MDB_RESERVE`) and calls `write` to fill them in

@@ -27,11 +27,10 @@ extension ReadableTransaction where Self: ~Copyable {
 
     /// Calls `body` with a cursor over `database`; the cursor is closed when `body` returns.
     public func withCursor<R>(_ database: Database, _ body: (inout Cursor) throws -> R) throws -> R {
-        var raw: OpaquePointer?
-        try check(mdb_cursor_open(unsafeHandle, database.dbi, &raw))
-        var cursor = Cursor(handle: raw!)
-        defer { mdb_cursor_close(raw) }
-        return try body(&cursor)
+        try withCursorHandle(in: unsafeHandle, database) { handle in
+            var cursor = Cursor(handle: handle)
+            return try body(&cursor)
+        }
     }
 
     /// Calls `body` with a reference to this transaction's reads, for code that keeps it
@@ -64,23 +63,16 @@ public struct WriteTransaction: ~Copyable, ReadableTransaction {
         _ database: Database, key: some ContiguousBytes, value: some ContiguousBytes,
         flags: PutFlags = []
     ) throws {
-        try key.withUnsafeBytes { keyBytes in
-            try value.withUnsafeBytes { valueBytes in
-                var k = MDB_val(keyBytes)
-                var v = MDB_val(valueBytes)
-                try check(mdb_put(unsafeHandle, database.dbi, &k, &v, flags.rawValue))
-            }
-        }
+        try withValues(key, value) { k, v in try check(mdb_put(unsafeHandle, database.dbi, &k, &v, flags.rawValue)) }
     }
 
     /// Calls `body` with a cursor that writes to `database`; the cursor is closed when
     /// `body` returns.
     public func withWriteCursor<R>(_ database: Database, _ body: (inout WriteCursor) throws -> R) throws -> R {
-        var raw: OpaquePointer?
-        try check(mdb_cursor_open(unsafeHandle, database.dbi, &raw))
-        var cursor = WriteCursor(handle: raw!)
-        defer { mdb_cursor_close(raw) }
-        return try body(&cursor)
+        try withCursorHandle(in: unsafeHandle, database) { handle in
+            var cursor = WriteCursor(handle: handle)
+            return try body(&cursor)
+        }
     }
 
     /// Removes `key`; returns whether it was present.
@@ -119,18 +111,39 @@ extension TransactionReader {
     /// it is empty), in key order.
     public func entries(_ database: Database, prefix: [UInt8]) throws -> [(key: [UInt8], value: [UInt8])] {
         guard let handle else { preconditionFailure("a TransactionReader was used after its transaction") }
-        var raw: OpaquePointer?
-        try check(mdb_cursor_open(handle, database.dbi, &raw))
-        var cursor = Cursor(handle: raw!)
-        defer { mdb_cursor_close(raw) }
-        var entries: [(key: [UInt8], value: [UInt8])] = []
-        // lmdb.h: a zero-length key is MDB_BAD_VALSIZE, so an empty prefix starts at the first entry.
-        var entry = prefix.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix)
-        while let (key, value) = entry, key.starts(with: prefix) {
-            entries.append((Array(key), Array(value)))
-            entry = try cursor.next()
+        return try withCursorHandle(in: handle, database) { cursorHandle in
+            var cursor = Cursor(handle: cursorHandle)
+            var entries: [(key: [UInt8], value: [UInt8])] = []
+            // lmdb.h: a zero-length key is MDB_BAD_VALSIZE, so an empty prefix starts at the first entry.
+            var entry = prefix.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix)
+            while let (key, value) = entry, key.starts(with: prefix) {
+                entries.append((Array(key), Array(value)))
+                entry = try cursor.next()
+            }
+            return entries
         }
-        return entries
+    }
+}
+
+/// `mdb_cursor_open`: calls `body` with a new cursor on `database`, closed when `body` returns.
+private func withCursorHandle<R>(in txn: OpaquePointer, _ database: Database, _ body: (OpaquePointer) throws -> R) throws -> R {
+    var raw: OpaquePointer?
+    try check(mdb_cursor_open(txn, database.dbi, &raw))
+    defer { mdb_cursor_close(raw) }
+    return try body(raw!)
+}
+
+/// Calls `body` with `key` and `value` as LMDB values, valid only during `body`.
+@inlinable
+func withValues<R>(
+    _ key: some ContiguousBytes, _ value: some ContiguousBytes, _ body: (inout MDB_val, inout MDB_val) throws -> R
+) rethrows -> R {
+    try key.withUnsafeBytes { keyBytes in
+        try value.withUnsafeBytes { valueBytes in
+            var k = MDB_val(keyBytes)
+            var v = MDB_val(valueBytes)
+            return try body(&k, &v)
+        }
     }
 }
 
