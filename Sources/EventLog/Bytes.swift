@@ -31,12 +31,16 @@ extension UUID {
     /// random bits. Ids made one after another sort in order, even within a millisecond
     /// (RFC 9562 §6.2: an id that would not sort after the highest one made so far in its
     /// millisecond is that one plus one), so the event-id index grows at its right edge
-    /// instead of at random places near it.
-    public static func timeOrdered(at date: Date = Date()) -> UUID {
+    /// instead of at random places near it. Without `date`, the clock is read while no
+    /// other thread makes an id, so that two threads cannot read it in one order and
+    /// make their ids in the other.
+    public static func timeOrdered(at date: Date? = nil) -> UUID {
         var generator = SystemRandomNumberGenerator()
-        let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        let fresh = Version7(millis: millis, randomA: generator.next() & 0xFFF, randomB: generator.next() >> 2)
-        return Version7.ordered(fresh).uuid
+        let randomA = generator.next() & 0xFFF, randomB = generator.next() >> 2
+        return Version7.ordered {
+            let millis = UInt64(max(0, (date ?? Date()).timeIntervalSince1970 * 1000))
+            return Version7(millis: millis, randomA: randomA, randomB: randomB)
+        }.uuid
     }
 
     /// The sixteen bytes of the UUID, in order.
@@ -76,10 +80,11 @@ private struct Version7: Comparable {
     private nonisolated(unsafe) static var highest: Version7?
     private static let lock = NSLock()
 
-    /// `fresh`, unless it falls in the millisecond of the highest id made so far without
-    /// sorting after it: then that id plus one.
-    static func ordered(_ fresh: Version7) -> Version7 {
+    /// The id `make` gives, called under the lock, unless it falls in the millisecond of
+    /// the highest id made so far without sorting after it: then that id plus one.
+    static func ordered(_ make: () -> Version7) -> Version7 {
         lock.withLock {
+            let fresh = make()
             var id = fresh
             if let highest, highest.millis == fresh.millis, fresh <= highest, let next = highest.successor {
                 id = next

@@ -2,6 +2,7 @@ import AttestTesting
 import Foundation
 import LMDB
 import Merkle
+import Synchronization
 import Testing
 
 @testable import EventLog
@@ -150,6 +151,17 @@ import Testing
         let ids = (0..<10_000).map { _ in UUID.timeOrdered() }
         #expect(zip(ids, ids.dropFirst()).allSatisfy { $0.bytes.lexicographicallyPrecedes($1.bytes) })
         #expect(ids.allSatisfy { $0.bytes[6] >> 4 == 7 && $0.bytes[8] >> 6 == 0b10 })
+    }
+
+    @Test func timeOrderedIdsMadeOnSeveralThreadsAtOnceSortInEachThreadsOrder() {
+        let threads = 4
+        let sorted = Mutex([Bool](repeating: false, count: threads))
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            let ids = (0..<20_000).map { _ in UUID.timeOrdered() }
+            let inOrder = zip(ids, ids.dropFirst()).allSatisfy { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+            sorted.withLock { $0[thread] = inOrder }
+        }
+        #expect(sorted.withLock { $0 } == [Bool](repeating: true, count: threads))
     }
 
     @Test func creatingOverAStoreAndOpeningANonStoreAreRefused() throws {
