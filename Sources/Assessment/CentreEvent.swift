@@ -35,6 +35,10 @@ public struct CentreEvent: Sendable {
         guard let storedType = Upcasters.storedType(type, version: version) else {
             throw EventInputError("\(type.rawValue) has schema \(Upcasters.versions(of: type)), not \(version)")
         }
+        if version < type.oldestInputVersion {
+            throw EventInputError(
+                "\(type.rawValue) schema version \(version) is read in stored records but no longer appended; write version \(type.oldestInputVersion) or later")
+        }
         let stored: any SwiftProtobuf.Message
         do {
             stored = try storedType.init(jsonUTF8Bytes: envelope.payload, options: .init())

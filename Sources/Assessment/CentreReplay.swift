@@ -81,7 +81,7 @@ public final class CentreReplay: @unchecked Sendable {
         rulesLock.lock()
         defer { rulesLock.unlock() }
         do {
-            try rules.apply(event, by: record.actor, occurredAt: occurredAt,
+            try rules.apply(event, schemaVersion: record.schemaVersion, by: record.actor, occurredAt: occurredAt,
                             recordedAt: Date(microsecondsSinceEpoch: record.recordedAtMicros), to: rulesState)
         } catch let violation as RuleViolation {
             throw ReplayBreach(sequence: record.sequence, eventID: record.eventIDText, learner: learner(of: event), violation: violation)

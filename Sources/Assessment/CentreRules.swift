@@ -14,13 +14,17 @@ public final class CentreRules: Sendable {
 
     public init() {}
 
-    /// Checks `event`, recorded by `actor` and dated `occurredAt`, and remembers its effect.
+    /// Checks `event`, written at schema `schemaVersion`, recorded by `actor` and dated
+    /// `occurredAt`, and remembers its effect. A rule that needs a field an older schema
+    /// version lacks does not apply to records of that version.
     /// - Throws: `RuleViolation` naming the rule and the facts; nothing is remembered then.
     public func apply(
-        _ event: DomainEvent, by actor: Actor, occurredAt: Date, recordedAt: Date, to store: any EntityStore
+        _ event: DomainEvent, schemaVersion: UInt32, by actor: Actor, occurredAt: Date, recordedAt: Date,
+        to store: any EntityStore
     ) throws {
         let context = RuleContext(
-            entities: Entities(store: store), actor: actor, occurredAt: occurredAt, specifications: specifications)
+            entities: Entities(store: store), actor: actor, occurredAt: occurredAt, schemaVersion: schemaVersion,
+            specifications: specifications)
         if occurredAt.timeIntervalSince(recordedAt) > Self.futureTolerance {
             throw RuleViolation(
                 "future-dated",
@@ -35,13 +39,16 @@ public final class CentreRules: Sendable {
         case let .certificateClaimed(m): try context.claimCertificate(m)
         case let .adjustmentRequested(m): try context.requestAdjustment(m)
         case let .adjustmentApproved(m): try context.decideAdjustment(m.adjustmentID, approved: true)
-        case let .adjustmentRejected(m): try context.decideAdjustment(m.adjustmentID, approved: false)
+        case let .adjustmentRejected(m):
+            try context.requireReason(m.reason, "reason", of: "the rejection of adjustment \(m.adjustmentID)")
+            try context.decideAdjustment(m.adjustmentID, approved: false)
         case let .evidenceSubmitted(m): try context.submitEvidence(m)
         case let .evidenceAssessed(m): try context.assessEvidence(m)
         case let .evidenceWithdrawn(m): try context.withdrawEvidence(m)
         case let .assessmentSampled(m): try context.sampleAssessment(m)
         case let .decisionRevised(m): try context.reviseDecision(m)
         case let .standardisationRecorded(m): try context.recordStandardisation(m)
+        case let .simulationReviewed(m): try context.reviewSimulation(m)
         case let .rplCredited(m): try context.creditRPL(m)
         case let .rplRevoked(m): try context.revokeRPL(m)
         }
@@ -53,6 +60,8 @@ struct RuleContext {
     let entities: Entities
     let actor: Actor
     let occurredAt: Date
+    /// The schema version the event was written with.
+    let schemaVersion: UInt32
     let specifications: SpecificationCache
 
     var micros: Int64 { occurredAt.microsecondsSinceEpoch }
@@ -60,7 +69,9 @@ struct RuleContext {
     // MARK: who
 
     func checkActor(for event: DomainEvent) throws {
+        if actor.role == Self.learnerRole { return try checkLearnerActor(for: event) }
         guard let staff = try entities.staff(actor.id) else {
+            if try entities.learner(actor.id) != nil { return try checkLearnerActor(for: event) }
             if try !entities.anyStaff() {
                 if case let .staffRegistered(m) = event, m.staffID == actor.id, m.roles.contains(.centreAdministrator) {
                     return
@@ -84,6 +95,28 @@ struct RuleContext {
         }
     }
 
+    /// The envelope's `actor.role` of a learner recording their own evidence.
+    static let learnerRole = "learner"
+
+    /// Whether the actor is a learner rather than staff.
+    var actorIsLearner: Bool {
+        get throws { try actor.role == Self.learnerRole || entities.staff(actor.id) == nil }
+    }
+
+    /// A learner records only their own evidence.
+    func checkLearnerActor(for event: DomainEvent) throws {
+        guard try entities.learner(actor.id) != nil else {
+            throw RuleViolation("registered-staff", "\(actor.id) is not a registered learner")
+        }
+        guard case let .evidenceSubmitted(m) = event else {
+            throw RuleViolation(
+                "role", "\(event.type.rawValue) may not be recorded by a learner; learner \(actor.id) may record only evidence.submitted")
+        }
+        if m.learnerID != actor.id {
+            throw RuleViolation("role", "learner \(actor.id) may record only their own evidence, not evidence \(m.evidenceID) of learner \(m.learnerID)")
+        }
+    }
+
     /// Refuses an event dated before `earlier` (microseconds), which `what` describes.
     func checkOrder(_ subject: String, after earlier: Int64, _ what: String) throws {
         guard micros < earlier else { return }
@@ -92,20 +125,34 @@ struct RuleContext {
             "\(subject) at \(Timestamp.format(occurredAt)) is before \(what) (\(Timestamp.format(Date(microsecondsSinceEpoch: earlier))))")
     }
 
+    /// Refuses an empty `value`: `subject` has no `field`.
+    func require(_ value: String, _ field: String, of subject: String) throws {
+        if value.isEmpty { throw RuleViolation("well-formed", "\(subject) has no \(field)") }
+    }
+
+    /// Refuses a reason, rationale or required action that is empty or only white space:
+    /// every one the docs call required is checked here.
+    func requireReason(_ text: String, _ field: String, of subject: String) throws {
+        if text.allSatisfy(\.isWhitespace) {
+            throw RuleViolation("reason-given", "\(subject) needs a \(field); it is \(text.isEmpty ? "empty" : "only white space")")
+        }
+    }
+
     func staffMember(_ id: String, as role: Attest_V1_StaffRole, for purpose: String) throws -> Attest_V1_StaffState {
+        if id.isEmpty { throw RuleViolation("well-formed", "\(purpose) is not named") }
         guard let staff = try entities.staff(id) else {
-            throw RuleViolation("registered-staff", "\(purpose) \(id) is not registered staff")
+            throw RuleViolation("registered-staff", "\(id), \(purpose), is not registered staff")
         }
         guard staff.registration.roles.contains(role) else {
-            throw RuleViolation("role", "\(purpose) \(id) is not registered as \(role.envelopeName.replacingOccurrences(of: "_", with: " "))")
+            throw RuleViolation("role", "\(id), \(purpose), is not registered as \(role.envelopeName.replacingOccurrences(of: "_", with: " "))")
         }
         return staff
     }
 
-    func checkCompetence(_ staffID: String, unit: String) throws {
+    func checkCompetence(_ staffID: String, unit: String, for subject: String) throws {
         let staff = try entities.staff(staffID)
         guard staff?.registration.competentUnits.contains(unit) == true else {
-            throw RuleViolation("assessor-competence", "\(staffID) is not recorded as competent to assess unit \(unit)")
+            throw RuleViolation("assessor-competence", "\(staffID) is not recorded as competent to assess unit \(unit) (\(subject))")
         }
     }
 
@@ -132,6 +179,7 @@ struct RuleContext {
         try entities.set("specification", specification.id, state)
         try entities.set("specification-version", "\(specification.id)@\(m.version)", specification)
         try entities.store.save("specification-digest/\(specification.id)@\(m.version)", Array(digest))
+        for unit in CompiledSpecification(specification).unitNumbers { try entities.store.save("unit/" + unit, [1]) }
     }
 
     func specification(_ id: String, version: UInt32) throws -> CompiledSpecification? {
@@ -140,7 +188,7 @@ struct RuleContext {
 
     func registerStaff(_ m: Attest_V1_StaffRegistered) throws {
         if m.staffID.isEmpty { throw RuleViolation("well-formed", "staffId is empty") }
-        if m.roles.isEmpty || m.roles.contains(where: { $0 == .unspecified }) {
+        if m.roles.isEmpty || m.roles.contains(where: { $0 == .unspecified || $0.envelopeName == "unspecified" }) {
             throw RuleViolation("well-formed", "staff \(m.staffID) needs one or more roles")
         }
         let assures = m.roles.contains(.assessor) || m.roles.contains(.internalQualityAssurer)
@@ -156,16 +204,18 @@ struct RuleContext {
     // MARK: learners
 
     func registerLearner(_ m: Attest_V1_LearnerRegistered) throws {
-        if m.learnerID.isEmpty { throw RuleViolation("well-formed", "learnerId is empty") }
+        try require(m.learnerID, "learnerId", of: "the registration")
         if try entities.learner(m.learnerID) != nil {
             throw RuleViolation("learner-unique", "learner \(m.learnerID) is already registered")
         }
+        try require(m.qualification, "qualification", of: "the registration of learner \(m.learnerID)")
         guard let specification = try specification(m.qualification, version: m.specificationVersion) else {
             throw RuleViolation(
-                "specification-known", "specification \(m.qualification) version \(m.specificationVersion) has not been imported")
+                "specification-known",
+                "specification \(m.qualification) version \(m.specificationVersion) of learner \(m.learnerID) has not been imported")
         }
         guard let birth = CalendarDate(m.dateOfBirth) else {
-            throw RuleViolation("well-formed", "dateOfBirth \(m.dateOfBirth) is not a date such as 2008-04-30")
+            throw RuleViolation("well-formed", "dateOfBirth \(m.dateOfBirth) of learner \(m.learnerID) is not a date such as 2008-04-30")
         }
         let minimum = Int(specification.specification.minimumAge)
         let age = birth.age(on: occurredAt)
@@ -174,8 +224,8 @@ struct RuleContext {
                 "minimum-age",
                 "learner \(m.learnerID) is \(age) on \(CalendarDate(occurredAt)); \(m.qualification) needs learners aged \(minimum) or over")
         }
-        _ = try staffMember(m.assessor, as: .assessor, for: "assessor")
-        _ = try staffMember(m.internalQualityAssurer, as: .internalQualityAssurer, for: "internal quality assurer")
+        _ = try staffMember(m.assessor, as: .assessor, for: "the assessor of learner \(m.learnerID)")
+        _ = try staffMember(m.internalQualityAssurer, as: .internalQualityAssurer, for: "the internal quality assurer of learner \(m.learnerID)")
         if !m.uln.isEmpty { try registerULN(m.uln, of: m.learnerID) }
         var state = Attest_V1_LearnerState()
         state.registration = m
@@ -187,26 +237,30 @@ struct RuleContext {
     /// and remembers whose it is.
     func registerULN(_ uln: String, of learner: String) throws {
         guard uln.utf8.count == 10, uln.utf8.allSatisfy({ (0x30...0x39).contains($0) }), !uln.hasPrefix("0") else {
-            throw RuleViolation("well-formed", "uln \(uln) is not a unique learner number (10 digits, the first not 0)")
+            throw RuleViolation("well-formed", "uln \(uln) of learner \(learner) is not a unique learner number (10 digits, the first not 0)")
         }
         if let holder = try entities.store.load("uln/" + uln) {
-            throw RuleViolation("uln-unique", "ULN \(uln) is already learner \(String(decoding: holder, as: UTF8.self))'s")
+            throw RuleViolation("uln-unique", "ULN \(uln) of learner \(learner) is already learner \(String(decoding: holder, as: UTF8.self))'s")
         }
         try entities.store.save("uln/" + uln, Array(learner.utf8))
     }
 
-    /// The learner, registered and not withdrawn, with events dated after the registration.
-    func activeLearner(_ id: String) throws -> Attest_V1_LearnerState {
+    /// The learner `subject` concerns (`nil`: an event about the learner themself),
+    /// registered and not withdrawn, with the event dated after the registration.
+    func activeLearner(_ id: String, for subject: String? = nil) throws -> Attest_V1_LearnerState {
+        let of = subject.map { " of \($0)" } ?? ""
+        if id.isEmpty { throw RuleViolation("well-formed", "\(subject ?? "the event") names no learnerId") }
         guard let learner = try entities.learner(id) else {
-            throw RuleViolation("learner-registered", "learner \(id) is not registered")
+            throw RuleViolation("learner-registered", "learner \(id)\(of) is not registered")
         }
-        if learner.withdrawn { throw RuleViolation("learner-withdrawn", "learner \(id) has withdrawn") }
-        try checkOrder("the event", after: learner.registeredAtMicros, "learner \(id) was registered")
+        if learner.withdrawn { throw RuleViolation("learner-withdrawn", "learner \(id)\(of) has withdrawn") }
+        try checkOrder(subject ?? "the event", after: learner.registeredAtMicros, "learner \(id) was registered")
         return learner
     }
 
     func withdrawLearner(_ m: Attest_V1_LearnerWithdrawn) throws {
         var learner = try activeLearner(m.learnerID)
+        try requireReason(m.reason, "reason", of: "the withdrawal of learner \(m.learnerID)")
         learner.withdrawn = true
         try entities.set("learner", m.learnerID, learner)
     }
@@ -231,37 +285,41 @@ struct RuleContext {
     }
 
     /// The unit's criteria in the learner's specification version.
-    func criteria(of unit: String, for learner: Attest_V1_LearnerState) throws -> [String: Int] {
+    func criteria(of unit: String, for learner: Attest_V1_LearnerState, in subject: String) throws -> [String: Int] {
+        if unit.isEmpty { throw RuleViolation("well-formed", "\(subject) names no unit") }
         guard let criteria = try learnerSpecification(learner).criteria[unit] else {
             let r = learner.registration
             throw RuleViolation(
                 "specification-criteria",
-                "unit \(unit) is not in \(r.qualification) version \(r.specificationVersion), which learner \(r.learnerID) is registered on")
+                "unit \(unit) of \(subject) is not in \(r.qualification) version \(r.specificationVersion), which learner \(r.learnerID) is registered on")
         }
         return criteria
     }
 
-    func checkCriteria(_ claimed: [String], in unit: String, for learner: Attest_V1_LearnerState) throws {
-        let known = try criteria(of: unit, for: learner)
+    func checkCriteria(_ claimed: [String], in unit: String, for learner: Attest_V1_LearnerState, in subject: String) throws {
+        let known = try criteria(of: unit, for: learner, in: subject)
         if let unknown = claimed.first(where: { known[$0] == nil }) {
-            throw RuleViolation("specification-criteria", "criterion \(unknown) is not in unit \(unit)")
+            throw RuleViolation("specification-criteria", "criterion \(unknown) of \(subject) is not in unit \(unit)")
         }
-        if Set(claimed).count != claimed.count {
-            throw RuleViolation("well-formed", "a criterion is listed twice")
-        }
+        if let twice = repeated(claimed) { throw RuleViolation("well-formed", "\(subject) lists criterion \(twice) twice") }
+    }
+
+    /// The first element that appears twice, if any.
+    func repeated(_ values: [String]) -> String? {
+        var seen = Set<String>()
+        return values.first { !seen.insert($0).inserted }
     }
 
     // MARK: reasonable adjustments
 
     func requestAdjustment(_ m: Attest_V1_ReasonableAdjustmentRequested) throws {
-        if m.adjustmentID.isEmpty || m.arrangement.isEmpty {
-            throw RuleViolation("well-formed", "a reasonable adjustment needs an adjustmentId and an arrangement")
-        }
+        try require(m.adjustmentID, "adjustmentId", of: "the reasonable adjustment of learner \(m.learnerID)")
+        try require(m.arrangement, "arrangement", of: "reasonable adjustment \(m.adjustmentID)")
         if try entities.adjustment(m.adjustmentID) != nil {
             throw RuleViolation("id-unique", "adjustment \(m.adjustmentID) is already recorded")
         }
-        var learner = try activeLearner(m.learnerID)
-        for unit in m.units { _ = try criteria(of: unit, for: learner) }
+        var learner = try activeLearner(m.learnerID, for: "adjustment \(m.adjustmentID)")
+        for unit in m.units { _ = try criteria(of: unit, for: learner, in: "adjustment \(m.adjustmentID)") }
         learner.pendingAdjustments.append(m.adjustmentID)
         try entities.set("learner", m.learnerID, learner)
         var state = Attest_V1_AdjustmentState()
@@ -276,7 +334,7 @@ struct RuleContext {
         if adjustment.decision != 0 {
             throw RuleViolation("adjustment-pending", "adjustment \(id) is already \(adjustment.decision == 1 ? "approved" : "rejected")")
         }
-        var learner = try activeLearner(adjustment.request.learnerID)
+        var learner = try activeLearner(adjustment.request.learnerID, for: "the decision on adjustment \(id)")
         adjustment.decision = approved ? 1 : 2
         learner.pendingAdjustments.removeAll { $0 == id }
         if approved {
@@ -292,24 +350,25 @@ struct RuleContext {
     // MARK: evidence and decisions
 
     func submitEvidence(_ m: Attest_V1_EvidenceSubmitted) throws {
-        if m.evidenceID.isEmpty { throw RuleViolation("well-formed", "evidenceId is empty") }
+        try require(m.evidenceID, "evidenceId", of: "the evidence of learner \(m.learnerID)")
+        let subject = "evidence \(m.evidenceID)"
         if try entities.evidence(m.evidenceID) != nil {
             throw RuleViolation("id-unique", "evidence \(m.evidenceID) is already recorded")
         }
-        let learner = try activeLearner(m.learnerID)
-        if m.criteria.isEmpty { throw RuleViolation("well-formed", "evidence \(m.evidenceID) claims no criteria") }
-        try checkCriteria(m.criteria, in: m.unit, for: learner)
-        if m.method == .unspecified { throw RuleViolation("well-formed", "evidence \(m.evidenceID) has no method") }
-        let testimony = m.method == .witnessTestimony || m.method == .expertWitnessTestimony
-        if testimony, m.witness.isEmpty {
-            throw RuleViolation("witness-named", "evidence \(m.evidenceID) is witness testimony but names no witness")
+        let learner = try activeLearner(m.learnerID, for: subject)
+        if m.criteria.isEmpty { throw RuleViolation("well-formed", "\(subject) claims no criteria") }
+        try checkCriteria(m.criteria, in: m.unit, for: learner, in: subject)
+        let producer = try EvidenceProducer(m.method, of: subject)
+        if schemaVersion >= 2 { try checkProducer(producer, of: m) }
+        if producer == .witness, m.witness.isEmpty {
+            throw RuleViolation("witness-named", "\(subject) is \(m.method.name) but names no witness")
         }
         let artefact = m.artefact
         if artefact.sha256.utf8.count != 64 || !artefact.sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) {
-            throw RuleViolation("well-formed", "artefact sha256 of evidence \(m.evidenceID) is not 64 lowercase hexadecimal digits")
+            throw RuleViolation("well-formed", "artefact sha256 of \(subject) is not 64 lowercase hexadecimal digits")
         }
         if artefact.mediaType.isEmpty || artefact.sizeBytes == 0 {
-            throw RuleViolation("well-formed", "artefact of evidence \(m.evidenceID) needs a media type and a size")
+            throw RuleViolation("well-formed", "artefact of \(subject) needs a media type and a size")
         }
         var state = Attest_V1_EvidenceState()
         state.submission = m
@@ -318,63 +377,114 @@ struct RuleContext {
         try entities.set("evidence", m.evidenceID, state)
     }
 
-    /// The evidence, present and not withdrawn.
-    func standingEvidence(_ id: String) throws -> Attest_V1_EvidenceState {
-        guard let evidence = try entities.evidence(id) else {
-            throw RuleViolation("evidence-known", "evidence \(id) has not been submitted")
+    /// Checks who produced and who recorded the evidence, as its method has it: a learner
+    /// records only what they produced or testimony they collected; an assessor named as
+    /// conducting it is one, competent in the unit; simulation evidence names a simulation
+    /// an IQA reviewed, before, as fit for purpose for the unit.
+    func checkProducer(_ producer: EvidenceProducer, of m: Attest_V1_EvidenceSubmitted) throws {
+        let subject = "evidence \(m.evidenceID)"
+        if producer != .witness, !m.witness.isEmpty {
+            throw RuleViolation("well-formed", "\(subject) is \(m.method.name), not testimony, but names witness \(m.witness)")
         }
-        if evidence.withdrawn { throw RuleViolation("evidence-withdrawn", "evidence \(id) has been withdrawn") }
+        if producer != .assessor, !m.assessor.isEmpty {
+            throw RuleViolation(
+                "well-formed", "\(subject) is \(m.method.name), which the learner or a witness produces, but names assessor \(m.assessor)")
+        }
+        if m.method != .simulation, !m.simulationID.isEmpty {
+            throw RuleViolation("well-formed", "\(subject) is \(m.method.name), not a simulation, but names simulation \(m.simulationID)")
+        }
+        if producer == .assessor {
+            if try actorIsLearner {
+                throw RuleViolation(
+                    "evidence-producer",
+                    "learner \(actor.id) may record evidence they produced or testimony, not \(m.method.name) (\(subject)); an assessor records it")
+            }
+            let conductor = m.assessor.isEmpty ? actor.id : m.assessor
+            _ = try staffMember(conductor, as: .assessor, for: "the assessor who conducted \(subject)")
+            try checkCompetence(conductor, unit: m.unit, for: subject)
+        }
+        if m.method == .simulation { try checkSimulation(m.simulationID, unit: m.unit, for: subject) }
+    }
+
+    /// The simulation named exists, was found fit for purpose, covers `unit` and was reviewed before now.
+    func checkSimulation(_ id: String, unit: String, for subject: String) throws {
+        if id.isEmpty {
+            throw RuleViolation("simulation-reviewed", "\(subject) is a simulation but names no simulationId reviewed by an IQA")
+        }
+        guard let simulation: Attest_V1_SimulationState = try entities.get("simulation", id) else {
+            throw RuleViolation("simulation-reviewed", "simulation \(id) of \(subject) has not been reviewed by an IQA")
+        }
+        if !simulation.review.fitForPurpose {
+            throw RuleViolation("simulation-reviewed", "simulation \(id) of \(subject) was reviewed as not fit for purpose")
+        }
+        if !simulation.review.units.contains(unit) {
+            throw RuleViolation(
+                "simulation-reviewed",
+                "simulation \(id) of \(subject) was reviewed for units \(simulation.review.units.joined(separator: ", ")), not \(unit)")
+        }
+        try checkOrder(subject, after: simulation.reviewedAtMicros, "simulation \(id) was reviewed")
+    }
+
+    /// The evidence, present and not withdrawn.
+    func standingEvidence(_ id: String, for subject: String) throws -> Attest_V1_EvidenceState {
+        if id.isEmpty { throw RuleViolation("well-formed", "\(subject) names no evidenceId") }
+        guard let evidence = try entities.evidence(id) else {
+            throw RuleViolation("evidence-known", "evidence \(id) of \(subject) has not been submitted")
+        }
+        if evidence.withdrawn { throw RuleViolation("evidence-withdrawn", "evidence \(id) of \(subject) has been withdrawn") }
         return evidence
     }
 
-    /// Checks that the actor may judge `evidence`: not its submitter or witness, and competent in its unit.
-    func checkJudge(of evidence: Attest_V1_EvidenceState) throws {
+    /// Checks that the actor may judge `evidence`: not its witness, and competent in its
+    /// unit. The assessor who recorded, observed, questioned or held the discussion may.
+    func checkJudge(of evidence: Attest_V1_EvidenceState, in subject: String) throws {
         let submission = evidence.submission
-        if evidence.submittedBy == actor.id {
-            throw RuleViolation("independent-assessor", "\(actor.id) submitted evidence \(submission.evidenceID) and cannot assess it")
-        }
         if submission.witness == actor.id {
-            throw RuleViolation("independent-assessor", "\(actor.id) witnessed evidence \(submission.evidenceID) and cannot assess it")
+            throw RuleViolation(
+                "independent-assessor", "\(actor.id) is the witness of evidence \(submission.evidenceID) and cannot decide on it (\(subject))")
         }
-        try checkCompetence(actor.id, unit: submission.unit)
+        try checkCompetence(actor.id, unit: submission.unit, for: subject)
     }
 
-    func checkDecisions(_ decisions: [Attest_V1_CriterionDecision], against evidence: Attest_V1_EvidenceState) throws {
-        if decisions.isEmpty { throw RuleViolation("well-formed", "no decisions are given") }
-        let claimed = Set(evidence.submission.criteria)
+    func checkDecisions(_ decisions: [Attest_V1_CriterionDecision], against evidence: Attest_V1_EvidenceState, in subject: String) throws {
+        let submission = evidence.submission
+        if decisions.isEmpty { throw RuleViolation("well-formed", "\(subject) gives no decisions") }
+        let claimed = Set(submission.criteria)
         for decision in decisions {
-            if decision.outcome == .unspecified {
-                throw RuleViolation("well-formed", "criterion \(decision.criterion) has no outcome (MET or NOT_YET_MET)")
+            if decision.outcome != .met && decision.outcome != .notYetMet {
+                throw RuleViolation("well-formed", "criterion \(decision.criterion) of \(subject) has no outcome (MET or NOT_YET_MET)")
             }
             if !claimed.contains(decision.criterion) {
                 throw RuleViolation(
                     "criteria-claimed",
-                    "criterion \(decision.criterion) is not claimed by evidence \(evidence.submission.evidenceID) (it claims \(evidence.submission.criteria.joined(separator: ", ")))")
+                    "criterion \(decision.criterion) of \(subject) is not claimed by evidence \(submission.evidenceID) (it claims \(submission.criteria.joined(separator: ", ")))")
             }
         }
-        if Set(decisions.map(\.criterion)).count != decisions.count {
-            throw RuleViolation("well-formed", "a criterion is decided twice")
+        if let twice = repeated(decisions.map(\.criterion)) {
+            throw RuleViolation("well-formed", "\(subject) decides criterion \(twice) twice")
         }
     }
 
     func assessEvidence(_ m: Attest_V1_EvidenceAssessed) throws {
-        if m.assessmentID.isEmpty { throw RuleViolation("well-formed", "assessmentId is empty") }
+        try require(m.assessmentID, "assessmentId", of: "the assessment of evidence \(m.evidenceID)")
+        let subject = "assessment \(m.assessmentID)"
         if try entities.assessment(m.assessmentID) != nil {
             throw RuleViolation("id-unique", "assessment \(m.assessmentID) is already recorded")
         }
-        let evidence = try standingEvidence(m.evidenceID)
+        let evidence = try standingEvidence(m.evidenceID, for: subject)
         let unit = evidence.submission.unit
-        let learner = try activeLearner(evidence.submission.learnerID)
-        try checkJudge(of: evidence)
-        try checkDecisions(m.decisions.map(\.decision), against: evidence)
-        if let unnamed = m.decisions.first(where: { if case .UNRECOGNIZED = $0.method { true } else { false } }) {
-            throw RuleViolation("well-formed", "criterion \(unnamed.criterion) names an unknown method")
+        let learner = try activeLearner(evidence.submission.learnerID, for: subject)
+        try checkJudge(of: evidence, in: subject)
+        try checkDecisions(m.decisions.map(\.decision), against: evidence, in: subject)
+        if let unnamed = m.decisions.first(where: { $0.method.name == "unspecified" && $0.method != .unspecified }) {
+            throw RuleViolation("well-formed", "criterion \(unnamed.criterion) of \(subject) names an unknown method")
         }
-        try checkOrder("assessment", after: evidence.occurredAtMicros, "evidence \(m.evidenceID) was submitted")
+        try checkOrder(subject, after: evidence.occurredAtMicros, "evidence \(m.evidenceID) was submitted")
+        let learnerID = learner.registration.learnerID
         if let pending = try learner.pendingAdjustments.first(where: { try applies(entities.adjustment($0)?.request.units ?? [], to: unit) }) {
             throw RuleViolation(
                 "adjustment-decided-first",
-                "learner \(learner.registration.learnerID) has reasonable adjustment \(pending) awaiting the awarding organisation's decision")
+                "learner \(learnerID) has reasonable adjustment \(pending) for unit \(unit) awaiting the awarding organisation's decision (\(subject))")
         }
         let applying = learner.approvedAdjustments.filter { applies($0.units, to: unit) }.map(\.adjustmentID)
         let approved = Set(learner.approvedAdjustments.map(\.adjustmentID))
@@ -382,14 +492,14 @@ struct RuleContext {
             if let stray = decision.adjustmentsApplied.first(where: { !approved.contains($0) }) {
                 throw RuleViolation(
                     "adjustment-recorded",
-                    "adjustment \(stray) on criterion \(decision.criterion) is not an approved adjustment of learner \(learner.registration.learnerID)")
+                    "adjustment \(stray) on criterion \(decision.criterion) of \(subject) is not an approved adjustment of learner \(learnerID)")
             }
         }
         let applied = Set(m.decisions.flatMap(\.adjustmentsApplied))
         if let missing = applying.first(where: { !applied.contains($0) }) {
             throw RuleViolation(
                 "adjustment-recorded",
-                "approved adjustment \(missing) applies to unit \(unit) and must be listed in the adjustmentsApplied of the criteria it was used for")
+                "approved adjustment \(missing) of learner \(learnerID) applies to unit \(unit) and must be listed in the adjustmentsApplied of the criteria of \(subject) it was used for")
         }
         var state = Attest_V1_AssessmentState()
         state.evidenceID = m.evidenceID
@@ -401,41 +511,48 @@ struct RuleContext {
     func applies(_ units: [String], to unit: String) -> Bool { units.isEmpty || units.contains(unit) }
 
     func withdrawEvidence(_ m: Attest_V1_EvidenceWithdrawn) throws {
-        var evidence = try standingEvidence(m.evidenceID)
-        _ = try activeLearner(evidence.submission.learnerID)
-        if m.reason.isEmpty { throw RuleViolation("well-formed", "withdrawing evidence \(m.evidenceID) needs a reason") }
+        let subject = "the withdrawal of evidence \(m.evidenceID)"
+        var evidence = try standingEvidence(m.evidenceID, for: subject)
+        _ = try activeLearner(evidence.submission.learnerID, for: subject)
+        try requireReason(m.reason, "reason", of: subject)
         evidence.withdrawn = true
         try entities.set("evidence", m.evidenceID, evidence)
     }
 
     /// The assessment, with its evidence standing and its learner active.
-    func standingAssessment(_ id: String) throws -> (Attest_V1_AssessmentState, Attest_V1_EvidenceState) {
+    func standingAssessment(_ id: String, for subject: String) throws -> (Attest_V1_AssessmentState, Attest_V1_EvidenceState) {
+        if id.isEmpty { throw RuleViolation("well-formed", "\(subject) names no assessmentId") }
         guard let assessment = try entities.assessment(id) else {
-            throw RuleViolation("assessment-known", "assessment \(id) has not been recorded")
+            throw RuleViolation("assessment-known", "assessment \(id) of \(subject) has not been recorded")
         }
-        let evidence = try standingEvidence(assessment.evidenceID)
-        _ = try activeLearner(evidence.submission.learnerID)
+        let evidence = try standingEvidence(assessment.evidenceID, for: "assessment \(id)")
+        _ = try activeLearner(evidence.submission.learnerID, for: subject)
         return (assessment, evidence)
     }
 
     // MARK: quality assurance
 
     func sampleAssessment(_ m: Attest_V1_AssessmentSampled) throws {
-        if m.sampleID.isEmpty { throw RuleViolation("well-formed", "sampleId is empty") }
+        try require(m.sampleID, "sampleId", of: "the sample of assessment \(m.assessmentID)")
+        let subject = "sample \(m.sampleID) of assessment \(m.assessmentID)"
         if try entities.sample(m.sampleID) != nil {
             throw RuleViolation("id-unique", "sample \(m.sampleID) is already recorded")
         }
-        let (assessment, _) = try standingAssessment(m.assessmentID)
+        let (assessment, _) = try standingAssessment(m.assessmentID, for: "sample \(m.sampleID)")
         if assessment.assessor == actor.id {
-            throw RuleViolation("independent-sampler", "\(actor.id) made assessment \(m.assessmentID) and cannot sample it")
+            throw RuleViolation("independent-sampler", "\(actor.id) made assessment \(m.assessmentID) and cannot sample it (sample \(m.sampleID))")
         }
-        if m.stage == .unspecified || m.outcome == .unspecified {
-            throw RuleViolation("well-formed", "a sample needs a stage (INTERIM or SUMMATIVE) and an outcome (AGREED or DISAGREED)")
+        if m.stage != .interim && m.stage != .summative {
+            throw RuleViolation("well-formed", "\(subject) needs a stage (INTERIM or SUMMATIVE)")
         }
-        if m.outcome == .disagreed, m.rationale.isEmpty || m.requiredAction.isEmpty {
-            throw RuleViolation("disagreement-explained", "a disagreed sample needs a rationale and a required action")
+        if m.outcome != .agreed && m.outcome != .disagreed {
+            throw RuleViolation("well-formed", "\(subject) needs an outcome (AGREED or DISAGREED)")
         }
-        try checkOrder("sample", after: assessment.decidedAtMicros, "assessment \(m.assessmentID) was decided")
+        if m.outcome == .disagreed {
+            try requireReason(m.rationale, "rationale", of: "disagreed \(subject)")
+            try requireReason(m.requiredAction, "requiredAction", of: "disagreed \(subject)")
+        }
+        try checkOrder(subject, after: assessment.decidedAtMicros, "assessment \(m.assessmentID) was decided")
         var state = Attest_V1_SampleState()
         state.assessmentID = m.assessmentID
         state.outcome = m.outcome
@@ -444,67 +561,95 @@ struct RuleContext {
     }
 
     func reviseDecision(_ m: Attest_V1_DecisionRevised) throws {
+        let subject = "the revision of assessment \(m.assessmentID) after sample \(m.sampleID)"
+        if m.sampleID.isEmpty { throw RuleViolation("well-formed", "\(subject) names no sampleId") }
         guard var sample = try entities.sample(m.sampleID) else {
-            throw RuleViolation("sample-known", "sample \(m.sampleID) has not been recorded")
+            throw RuleViolation("sample-known", "sample \(m.sampleID) of \(subject) has not been recorded")
         }
         if sample.assessmentID != m.assessmentID {
             throw RuleViolation("sample-known", "sample \(m.sampleID) is of assessment \(sample.assessmentID), not \(m.assessmentID)")
         }
         if sample.outcome != .disagreed {
-            throw RuleViolation("revision-after-disagreement", "sample \(m.sampleID) agreed with the decision; there is nothing to revise")
+            throw RuleViolation(
+                "revision-after-disagreement", "sample \(m.sampleID) agreed with assessment \(m.assessmentID); there is nothing to revise")
         }
-        if sample.revised { throw RuleViolation("revision-after-disagreement", "the decision sampled by \(m.sampleID) is already revised") }
-        let (_, evidence) = try standingAssessment(m.assessmentID)
-        try checkJudge(of: evidence)
-        try checkDecisions(m.decisions, against: evidence)
-        if m.rationale.isEmpty { throw RuleViolation("well-formed", "a revision needs a rationale") }
-        try checkOrder("revision", after: sample.sampledAtMicros, "sample \(m.sampleID) was recorded")
+        if sample.revised {
+            throw RuleViolation("revision-after-disagreement", "assessment \(m.assessmentID) is already revised after sample \(m.sampleID)")
+        }
+        let (_, evidence) = try standingAssessment(m.assessmentID, for: subject)
+        try checkJudge(of: evidence, in: subject)
+        try checkDecisions(m.decisions, against: evidence, in: subject)
+        try requireReason(m.rationale, "rationale", of: subject)
+        try checkOrder("the revision of assessment \(m.assessmentID)", after: sample.sampledAtMicros, "sample \(m.sampleID) was recorded")
         sample.revised = true
         try entities.set("sample", m.sampleID, sample)
     }
 
     func recordStandardisation(_ m: Attest_V1_StandardisationRecorded) throws {
-        if m.activityID.isEmpty { throw RuleViolation("well-formed", "activityId is empty") }
+        try require(m.activityID, "activityId", of: "the standardisation")
+        let subject = "standardisation \(m.activityID)"
         if try entities.store.load("standardisation/" + m.activityID) != nil {
-            throw RuleViolation("id-unique", "standardisation \(m.activityID) is already recorded")
+            throw RuleViolation("id-unique", "\(subject) is already recorded")
         }
-        _ = try staffMember(m.ledBy, as: .internalQualityAssurer, for: "lead")
-        if m.participants.isEmpty { throw RuleViolation("well-formed", "standardisation \(m.activityID) names no participants") }
+        _ = try staffMember(m.ledBy, as: .internalQualityAssurer, for: "the lead of \(subject)")
+        if m.participants.isEmpty { throw RuleViolation("well-formed", "\(subject) names no participants") }
         for participant in m.participants where try entities.staff(participant) == nil {
-            throw RuleViolation("registered-staff", "participant \(participant) is not registered staff")
+            throw RuleViolation("registered-staff", "participant \(participant) of \(subject) is not registered staff")
         }
-        if m.agreedOutcome.isEmpty { throw RuleViolation("well-formed", "standardisation \(m.activityID) records no agreed outcome") }
+        try require(m.agreedOutcome, "agreedOutcome", of: subject)
         try entities.store.save("standardisation/" + m.activityID, [1])
+    }
+
+    func reviewSimulation(_ m: Attest_V1_SimulationReviewed) throws {
+        try require(m.simulationID, "simulationId", of: "the simulation review")
+        let subject = "the review of simulation \(m.simulationID)"
+        if try entities.store.load("simulation/" + m.simulationID) != nil {
+            throw RuleViolation("id-unique", "simulation \(m.simulationID) is already reviewed")
+        }
+        if m.units.isEmpty { throw RuleViolation("well-formed", "\(subject) names no units") }
+        for unit in m.units where try entities.store.load("unit/" + unit) == nil {
+            throw RuleViolation("specification-criteria", "unit \(unit) of \(subject) is in no imported specification")
+        }
+        try require(m.summary, "summary", of: subject)
+        try requireReason(m.rationale, "rationale", of: subject)
+        var state = Attest_V1_SimulationState()
+        state.review = m
+        state.reviewedAtMicros = micros
+        try entities.set("simulation", m.simulationID, state)
     }
 
     // MARK: recognition of prior learning
 
     func creditRPL(_ m: Attest_V1_RplCredited) throws {
-        if m.rplID.isEmpty { throw RuleViolation("well-formed", "rplId is empty") }
-        if try entities.rpl(m.rplID) != nil { throw RuleViolation("id-unique", "RPL \(m.rplID) is already recorded") }
-        var learner = try activeLearner(m.learnerID)
-        try checkCompetence(actor.id, unit: m.unit)
-        if m.evidence.isEmpty { throw RuleViolation("well-formed", "RPL \(m.rplID) does not say what evidence it rests on") }
+        try require(m.rplID, "rplId", of: "the RPL credit of learner \(m.learnerID)")
+        let subject = "RPL \(m.rplID)"
+        if try entities.rpl(m.rplID) != nil { throw RuleViolation("id-unique", "\(subject) is already recorded") }
+        var learner = try activeLearner(m.learnerID, for: subject)
+        _ = try criteria(of: m.unit, for: learner, in: subject)
+        try checkCompetence(actor.id, unit: m.unit, for: subject)
+        try require(m.evidence, "evidence it rests on", of: subject)
         switch m.basis {
         case .creditTransfer:
-            if !m.criteria.isEmpty { throw RuleViolation("well-formed", "credit transfer credits the whole unit: list no criteria") }
-            _ = try criteria(of: m.unit, for: learner)
+            if !m.criteria.isEmpty {
+                throw RuleViolation("well-formed", "\(subject) is a credit transfer, which credits the whole unit \(m.unit): list no criteria")
+            }
             if learner.creditedUnits.contains(m.unit) {
-                throw RuleViolation("rpl-once", "unit \(m.unit) is already credited to learner \(m.learnerID)")
+                throw RuleViolation("rpl-once", "unit \(m.unit) is already credited to learner \(m.learnerID) (\(subject))")
             }
             learner.creditedUnits.append(m.unit)
         case .priorLearning:
-            if m.criteria.isEmpty { throw RuleViolation("well-formed", "prior learning credit lists the criteria it credits") }
-            try checkCriteria(m.criteria, in: m.unit, for: learner)
+            if m.criteria.isEmpty { throw RuleViolation("well-formed", "\(subject) credits prior learning and lists no criteria") }
+            try checkCriteria(m.criteria, in: m.unit, for: learner, in: subject)
             if learner.creditedUnits.contains(m.unit) {
-                throw RuleViolation("rpl-once", "unit \(m.unit) is already credited to learner \(m.learnerID)")
+                throw RuleViolation("rpl-once", "unit \(m.unit) is already credited to learner \(m.learnerID) (\(subject))")
             }
             for criterion in m.criteria where learner.creditedCriteria.contains("\(m.unit) \(criterion)") {
-                throw RuleViolation("rpl-once", "criterion \(criterion) of unit \(m.unit) is already credited to learner \(m.learnerID)")
+                throw RuleViolation(
+                    "rpl-once", "criterion \(criterion) of unit \(m.unit) is already credited to learner \(m.learnerID) (\(subject))")
             }
             learner.creditedCriteria += m.criteria.map { "\(m.unit) \($0)" }
         case .unspecified, .UNRECOGNIZED:
-            throw RuleViolation("well-formed", "RPL \(m.rplID) needs a basis (CREDIT_TRANSFER or PRIOR_LEARNING)")
+            throw RuleViolation("well-formed", "\(subject) needs a basis (CREDIT_TRANSFER or PRIOR_LEARNING)")
         }
         var state = Attest_V1_RplState()
         state.credit = m
@@ -513,13 +658,15 @@ struct RuleContext {
     }
 
     func revokeRPL(_ m: Attest_V1_RplRevoked) throws {
+        let subject = "the revocation of RPL \(m.rplID)"
+        if m.rplID.isEmpty { throw RuleViolation("well-formed", "\(subject) names no rplId") }
         guard var rpl = try entities.rpl(m.rplID) else {
             throw RuleViolation("rpl-known", "RPL \(m.rplID) has not been credited")
         }
         if rpl.revoked { throw RuleViolation("rpl-known", "RPL \(m.rplID) is already revoked") }
-        if m.reason.isEmpty { throw RuleViolation("well-formed", "revoking RPL \(m.rplID) needs a reason") }
+        try requireReason(m.reason, "reason", of: subject)
         let credit = rpl.credit
-        var learner = try activeLearner(credit.learnerID)
+        var learner = try activeLearner(credit.learnerID, for: subject)
         learner.creditedUnits.removeAll { $0 == credit.unit && credit.basis == .creditTransfer }
         learner.creditedCriteria.removeAll { entry in credit.criteria.contains { entry == "\(credit.unit) \($0)" } }
         rpl.revoked = true

@@ -66,7 +66,7 @@ public final class CentreStore: Sendable {
                     let entities = OverlayEntityStore { key in try reader.get(self.state, key: TextKey(key)) }
                     do {
                         try self.rules.apply(
-                            event.event, by: event.draft.actor, occurredAt: event.draft.occurredAt,
+                            event.event, schemaVersion: event.draft.schemaVersion, by: event.draft.actor, occurredAt: event.draft.occurredAt,
                             recordedAt: appending.recordedAt, to: entities)
                     } catch let violation as RuleViolation {
                         throw BatchRefusal(index: appending.index, reason: violation.description)

@@ -20,6 +20,7 @@ public indirect enum DomainEvent: Sendable {
     case assessmentSampled(Attest_V1_AssessmentSampled)
     case decisionRevised(Attest_V1_DecisionRevised)
     case standardisationRecorded(Attest_V1_StandardisationRecorded)
+    case simulationReviewed(Attest_V1_SimulationReviewed)
     case rplCredited(Attest_V1_RplCredited)
     case rplRevoked(Attest_V1_RplRevoked)
 
@@ -80,6 +81,7 @@ public indirect enum DomainEvent: Sendable {
         case .assessmentSampled: .assessmentSampled(message as! Attest_V1_AssessmentSampled)
         case .decisionRevised: .decisionRevised(message as! Attest_V1_DecisionRevised)
         case .standardisationRecorded: .standardisationRecorded(message as! Attest_V1_StandardisationRecorded)
+        case .simulationReviewed: .simulationReviewed(message as! Attest_V1_SimulationReviewed)
         case .rplCredited: .rplCredited(message as! Attest_V1_RplCredited)
         case .rplRevoked: .rplRevoked(message as! Attest_V1_RplRevoked)
         }
@@ -101,6 +103,7 @@ public indirect enum DomainEvent: Sendable {
         case .assessmentSampled: .assessmentSampled
         case .decisionRevised: .decisionRevised
         case .standardisationRecorded: .standardisationRecorded
+        case .simulationReviewed: .simulationReviewed
         case .rplCredited: .rplCredited
         case .rplRevoked: .rplRevoked
         }
@@ -123,6 +126,7 @@ public indirect enum DomainEvent: Sendable {
         case let .assessmentSampled(m): m
         case let .decisionRevised(m): m
         case let .standardisationRecorded(m): m
+        case let .simulationReviewed(m): m
         case let .rplCredited(m): m
         case let .rplRevoked(m): m
         }
@@ -146,6 +150,7 @@ public indirect enum DomainEvent: Sendable {
         case let .assessmentSampled(m): "assessment-" + m.assessmentID
         case let .decisionRevised(m): "assessment-" + m.assessmentID
         case let .standardisationRecorded(m): "standardisation-" + m.activityID
+        case let .simulationReviewed(m): "simulation-" + m.simulationID
         case let .rplCredited(m): "rpl-" + m.rplID
         case let .rplRevoked(m): "rpl-" + m.rplID
         }

@@ -18,6 +18,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case assessmentSampled = "assessment.sampled"
     case decisionRevised = "decision.revised"
     case standardisationRecorded = "standardisation.recorded"
+    case simulationReviewed = "simulation.reviewed"
     case rplCredited = "rpl.credited"
     case rplRevoked = "rpl.revoked"
 
@@ -38,6 +39,7 @@ public enum EventType: String, CaseIterable, Sendable {
         case .assessmentSampled: Attest_V1_AssessmentSampled.self
         case .decisionRevised: Attest_V1_DecisionRevised.self
         case .standardisationRecorded: Attest_V1_StandardisationRecorded.self
+        case .simulationReviewed: Attest_V1_SimulationReviewed.self
         case .rplCredited: Attest_V1_RplCredited.self
         case .rplRevoked: Attest_V1_RplRevoked.self
         }
@@ -47,7 +49,18 @@ public enum EventType: String, CaseIterable, Sendable {
     /// stored version is upcast to when read (`Upcasters`). `payloadType` is its message.
     public var currentVersion: UInt32 {
         switch self {
-        case .learnerRegistered, .evidenceAssessed: 2
+        case .learnerRegistered, .evidenceAssessed, .evidenceSubmitted: 2
+        default: 1
+        }
+    }
+
+    /// The oldest schema version accepted as new input. Older stored records are still
+    /// read and upcast, but a version whose shape lacks what the rules now ask of new
+    /// events is not appended: evidence.submitted version 1 cannot name the assessor
+    /// who conducted it or the simulation it was gathered under.
+    public var oldestInputVersion: UInt32 {
+        switch self {
+        case .evidenceSubmitted: 2
         default: 1
         }
     }
@@ -62,7 +75,7 @@ public enum EventType: String, CaseIterable, Sendable {
             [.awardingOrganisationOfficer]
         case .evidenceSubmitted, .evidenceAssessed, .decisionRevised, .rplCredited, .rplRevoked:
             [.assessor]
-        case .assessmentSampled, .standardisationRecorded:
+        case .assessmentSampled, .standardisationRecorded, .simulationReviewed:
             [.internalQualityAssurer]
         case .evidenceWithdrawn:
             [.assessor, .internalQualityAssurer]

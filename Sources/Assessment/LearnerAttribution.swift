@@ -1,6 +1,6 @@
 /// Which learner each event concerns. An event that names an evidence, assessment,
 /// adjustment or RPL id concerns the learner that id was recorded for; staff,
-/// specification and standardisation events concern no learner.
+/// specification, standardisation and simulation events concern no learner.
 public struct LearnerAttribution: Sendable {
     private var owners: [String: String] = [:]
 
@@ -18,7 +18,7 @@ public struct LearnerAttribution: Sendable {
     /// (`evidence/ID`, `assessment/ID`, `adjustment/ID` or `rpl/ID`).
     public static func learner(of event: DomainEvent, owner: (String) throws -> String?) rethrows -> String? {
         switch event {
-        case .specificationImported, .staffRegistered, .standardisationRecorded: nil
+        case .specificationImported, .staffRegistered, .standardisationRecorded, .simulationReviewed: nil
         case let .learnerRegistered(m): m.learnerID
         case let .learnerWithdrawn(m): m.learnerID
         case let .certificateClaimed(m): m.learnerID

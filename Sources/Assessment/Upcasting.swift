@@ -39,6 +39,7 @@ public enum Upcasters {
     public static let all: [Upcaster] = [
         Upcaster(.learnerRegistered, from: 1, learnerRegisteredV2),
         Upcaster(.evidenceAssessed, from: 1, evidenceAssessedV2),
+        Upcaster(.evidenceSubmitted, from: 1, evidenceSubmittedV2),
     ]
 
     private struct Key: Hashable {
@@ -94,6 +95,20 @@ public enum Upcasters {
             $0.dateOfBirth = old.dateOfBirth
             $0.assessor = old.assessor
             $0.internalQualityAssurer = old.internalQualityAssurer
+        }
+    }
+
+    /// evidence.submitted 1 → 2: the same evidence, with no assessor or simulation named.
+    /// The rules that need them apply to records of version 2 on.
+    static func evidenceSubmittedV2(_ old: Attest_V1_EvidenceSubmittedV1) -> Attest_V1_EvidenceSubmitted {
+        .with {
+            $0.evidenceID = old.evidenceID
+            $0.learnerID = old.learnerID
+            $0.unit = old.unit
+            $0.method = old.method
+            $0.criteria = old.criteria
+            if old.hasArtefact { $0.artefact = old.artefact }
+            $0.witness = old.witness
         }
     }
 

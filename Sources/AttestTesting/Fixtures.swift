@@ -1,5 +1,6 @@
 import Foundation
 import Merkle
+import Records
 
 /// The fixture stores under `Tests/Fixtures/`, written by earlier versions of the code.
 public enum Fixtures {
@@ -19,6 +20,33 @@ public enum Fixtures {
             atPath: self.directory().appendingPathComponent(name).appendingPathComponent("data.mdb").path,
             toPath: copy + "/data.mdb")
         return copy
+    }
+
+    /// The specification in `Tests/Fixtures/specifications/NAME.json`.
+    public static func specification(_ name: String) throws -> Attest_V1_Specification {
+        let url = directory().appendingPathComponent("specifications/\(name).json")
+        return try Attest_V1_Specification(jsonString: String(contentsOf: url, encoding: .utf8))
+    }
+
+    /// Whether the JSON `report` says everything the expected report `v1/expected/NAME.json`
+    /// says, the same way. What later versions of a report added (a transcript's
+    /// shortfalls, its specification's identity) is not in the files and not compared.
+    public static func repeats(_ name: String, in report: Data) throws -> Bool {
+        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: directory().appendingPathComponent("v1/expected/\(name).json")))
+        return contains(try JSONSerialization.jsonObject(with: report), expected)
+    }
+
+    private static func contains(_ actual: Any, _ expected: Any) -> Bool {
+        switch (actual, expected) {
+        case let (actual as [String: Any], expected as [String: Any]):
+            return expected.allSatisfy { key, value in actual[key].map { contains($0, value) } ?? false }
+        case let (actual as [Any], expected as [Any]):
+            return actual.count == expected.count && zip(actual, expected).allSatisfy(contains)
+        case let (actual as NSObject, expected as NSObject):
+            return actual == expected
+        default:
+            return false
+        }
     }
 
     /// The SHA-256 of the file at `path`, in hexadecimal.

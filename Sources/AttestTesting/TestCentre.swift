@@ -88,10 +88,12 @@ public final class TestCentre {
         }
     }
 
-    /// Evidence `id` for learner L1 on `unit`, claiming `criteria`.
+    /// Evidence `id` for learner L1 on `unit`, claiming `criteria`; `assessor` names who
+    /// conducted an observation, questioning, discussion or simulation (empty: who records it).
     public static func evidence(
         _ id: String, unit: String = "A/506/2130", criteria: [String] = ["1.1", "1.2"],
-        method: Attest_V1_EvidenceMethod = .observation, learner: String = "L1", witness: String = ""
+        method: Attest_V1_EvidenceMethod = .observation, learner: String = "L1", witness: String = "",
+        assessor: String = "", simulation: String = ""
     ) -> Attest_V1_EvidenceSubmitted {
         .with {
             $0.evidenceID = id
@@ -100,6 +102,8 @@ public final class TestCentre {
             $0.method = method
             $0.criteria = criteria
             $0.witness = witness
+            $0.assessor = assessor
+            $0.simulationID = simulation
             $0.artefact = .with {
                 $0.sha256 = String(repeating: "ab", count: 32)
                 $0.mediaType = "application/pdf"

@@ -53,6 +53,18 @@ public struct Audit: Codable, Equatable, Sendable {
         /// Assessors with no standardisation in the `months` before the audit's date.
         public var assessorsNotStandardised: [String]
         public var learnersAchievedWithoutSummativeSample: [String]
+        /// Competence criteria met by assessment with no performance evidence behind them.
+        public var competenceWithoutPerformanceEvidence: [CompetenceGap]
+    }
+
+    /// A competence criterion a learner was judged to meet only by methods that do not
+    /// show them performing (questioning, discussion, a test, a reflective account).
+    public struct CompetenceGap: Codable, Equatable, Sendable {
+        public var learner: String
+        public var unit: String
+        public var criterion: String
+        /// The methods of the decisions that met it.
+        public var methods: [String]
     }
 }
 
@@ -79,11 +91,13 @@ extension Audit {
         let cutoff = (calendar.date(byAdding: .month, value: -months, to: date) ?? date).microsecondsSinceEpoch
 
         var withoutSummative: [String] = []
+        var competenceGaps: [CompetenceGap] = []
         for (_, value) in try snapshot.entries(of: TranscriptProjection().name, prefix: "learner/") {
             let record = try Attest_V1_LearnerRecord(serializedBytes: value)
+            guard let specification = try snapshot.specification(record.qualification, version: record.specificationVersion) else { continue }
+            competenceGaps += CompetenceGap.all(in: record, specification)
             guard !record.samples.contains(where: { $0.stage == .summative }),
-                  let specification = try snapshot.specification(record.qualification, version: record.specificationVersion),
-                  Transcript(record: record, specification: specification).rulesOfCombinationMet
+                  Transcript(record: record, specification: specification).isComplete
             else { continue }
             withoutSummative.append(record.learnerID)
         }
@@ -108,6 +122,24 @@ extension Audit {
                 unitsNeverSampled: units.filter { $0.decisions > 0 && $0.sampled == 0 }.map(\.name),
                 methodsNeverSampled: methods.filter { $0.decisions > 0 && $0.sampled == 0 }.map(\.name),
                 assessorsNotStandardised: assessors.filter { $0.lastStandardisationMicros < cutoff }.map(\.staffID),
-                learnersAchievedWithoutSummativeSample: withoutSummative))
+                learnersAchievedWithoutSummativeSample: withoutSummative,
+                competenceWithoutPerformanceEvidence: competenceGaps))
+    }
+}
+
+extension Audit.CompetenceGap {
+    /// The learner's competence criteria met by assessment (not credited) where no
+    /// decision that met them used a performance method, in specification order.
+    static func all(in record: Attest_V1_LearnerRecord, _ specification: CompiledSpecification) -> [Self] {
+        let standing = Standing(record)
+        return specification.competenceCriteria.compactMap { unit, criterion in
+            guard standing.credit(unit, criterion) == nil else { return nil }
+            let met = (standing.judgements[unit + " " + criterion] ?? []).filter(\.met)
+            let methods = met.map { standing.method(of: $0.decision, for: criterion) }
+            guard !methods.isEmpty, !methods.contains(where: \.isPerformance) else { return nil }
+            var names: [String] = []
+            for method in methods where !names.contains(method.name) { names.append(method.name) }
+            return Self(learner: record.learnerID, unit: unit, criterion: criterion, methods: names)
+        }
     }
 }

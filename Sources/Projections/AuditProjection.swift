@@ -39,7 +39,7 @@ public struct AuditProjection: Projection {
                 activity.decisions += 1
                 if newLearner { activity.learners += 1 }
                 activity.units.insertOnce(evidence.unit)
-                for method in methods { activity.methods.insertOnce(Transcript.name(method)) }
+                for method in methods { activity.methods.insertOnce(method.name) }
             }
             try audit.unit(evidence.unit) { $0.decisions += 1 }
             for method in methods { try audit.method(method) { $0.decisions += 1 } }
@@ -123,7 +123,7 @@ struct AuditState {
     }
 
     func method(_ method: Attest_V1_EvidenceMethod, _ change: (inout Attest_V1_Tally) -> Void) throws {
-        let name = Transcript.name(method)
+        let name = method.name
         try Self.change(methods, name, change, initial: .with { $0.name = name })
     }
 

@@ -9,6 +9,8 @@ struct HTMLPage {
 
     mutating func paragraph(_ text: String) { body.append("<p>\(escape(text))</p>") }
 
+    mutating func list(_ items: [String]) { body.append("<ul>" + items.map { "<li>\(escape($0))</li>" }.joined() + "</ul>") }
+
     /// A table; numeric cells are right-aligned.
     mutating func table(_ header: [String], _ rows: [[String]]) {
         var html = "<table><thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"

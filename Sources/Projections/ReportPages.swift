@@ -39,6 +39,9 @@ public struct AuditPage {
             ["Methods never sampled", gaps.methodsNeverSampled.joined(separator: ", ")],
             ["Assessors not standardised in \(months) months", gaps.assessorsNotStandardised.joined(separator: ", ")],
             ["Learners achieved without a summative sample", gaps.learnersAchievedWithoutSummativeSample.joined(separator: ", ")],
+            ["Competence criteria met with no performance evidence",
+             gaps.competenceWithoutPerformanceEvidence.map { "\($0.learner) \($0.unit) \($0.criterion) (\($0.methods.joined(separator: ", ")))" }
+                .joined(separator: "; ")],
         ])
         return page.html
     }
@@ -53,23 +56,33 @@ public struct TranscriptPage {
     public var html: String {
         let t = transcript
         var page = HTMLPage(title: "Transcript: learner \(t.learnerHeading)")
-        page.paragraph("\(t.qualification) version \(t.specificationVersion): \(t.status.replacingOccurrences(of: "_", with: " "))"
-            + (t.rulesOfCombinationMet ? "; rules of combination met" : "; rules of combination not met")
-            + (t.achievedAt.map { ", first met \($0)" } ?? ""))
-        page.table(["Credits", "Achieved", "Required"], [
-            ["Total", "\(t.credits.total)", "\(t.credits.required.total)"],
-            ["Mandatory", "\(t.credits.mandatory)", "\(t.credits.required.mandatory)"],
-            ["Optional", "\(t.credits.optional)", "\(t.credits.required.optional)"],
-        ])
-        page.heading("Units")
-        page.table(["Unit", "Group", "Credits", "Status", "Criteria met"], t.units.map {
-            [$0.unit, $0.group, "\($0.credits)", $0.status.replacingOccurrences(of: "_", with: " "),
-             "\($0.criteria.filter { $0.status == "met" }.count) of \($0.criteria.count)"]
-        })
-        for unit in t.units where unit.status != "not_started" {
-            page.heading("Unit \(unit.unit)")
-            page.table(["Criterion", "Status", "Met by", "Evidence", "Assessor", "Decided"], unit.criteria.map {
-                [$0.id, $0.status.replacingOccurrences(of: "_", with: " "), $0.metBy ?? "",
+        page.paragraph(t.specificationLine)
+        page.paragraph(t.statusLine)
+        if !t.shortfalls.isEmpty {
+            page.heading("Still to achieve")
+            page.list(t.shortfalls)
+        }
+        if let credits = t.credits {
+            page.table(["Credits", "Achieved", "Required"], [
+                ["Total", "\(credits.total)", "\(credits.required.total)"],
+                ["Mandatory", "\(credits.mandatory)", "\(credits.required.mandatory)"],
+                ["Optional", "\(credits.optional)", "\(credits.required.optional)"],
+            ])
+        }
+        if !t.units.isEmpty {
+            page.heading("Units")
+            page.table(["Unit", "Group", "Credits", "GLH", "Status", "Criteria met"], t.units.map {
+                [$0.unit, $0.group, "\($0.credits)", $0.guidedLearningHours.map(String.init) ?? "", $0.status.replacingOccurrences(of: "_", with: " "),
+                 "\($0.criteria.filter { $0.status == "met" }.count) of \($0.criteria.count)"]
+            })
+        }
+        var sections = t.units.filter { $0.status != "not_started" }.map { ("Unit \($0.unit)", $0.criteria) }
+        if let performance = t.performanceCriteria { sections.append(("Performance criteria", performance)) }
+        if let knowledge = t.knowledge { sections.append(("Knowledge and understanding", knowledge)) }
+        for (title, criteria) in sections {
+            page.heading(title)
+            page.table(["Criterion", "Kind", "Status", "Met by", "Evidence", "Assessor", "Decided"], criteria.map {
+                [$0.id, $0.kind ?? "", $0.status.replacingOccurrences(of: "_", with: " "), $0.metBy ?? "",
                  $0.evidence.map { "\($0.id) (\($0.method.replacingOccurrences(of: "_", with: " ")))" }.joined(separator: ", "),
                  $0.assessor ?? "", $0.decidedAt ?? ""]
             })

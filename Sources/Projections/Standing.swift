@@ -62,6 +62,16 @@ extension Attest_V1_LearnerRecord {
         return mask.withUnsafeBytes { bytes in bytes.reduce(0) { $0 + $1.nonzeroBitCount } } == count
     }
 
+    /// The criteria of `unit` not met, in the specification's order.
+    func unmetCriteria(of unit: String, in specification: CompiledSpecification) -> [String] {
+        guard let positions = specification.criteria[unit] else { return [] }
+        let mask = met[unit] ?? Data()
+        return positions.filter { criterion, position in
+            let byte = position / 8
+            return byte >= mask.count || mask[mask.startIndex + byte] & (1 << (position % 8)) == 0
+        }.sorted { $0.value < $1.value }.map(\.key)
+    }
+
     /// The units of `specification` achieved.
     func achievedUnits(of specification: CompiledSpecification) -> Set<String> {
         Set(met.keys.filter { achieves($0, in: specification) })
@@ -85,6 +95,18 @@ extension Attest_V1_DecisionEntry {
         self.decisions = []
         criteriaMet = met
         criteriaNotYetMet = notYetMet
+    }
+
+    /// Amends the decisions in force with a revision: the criteria it lists take its
+    /// outcomes, the others keep theirs.
+    mutating func amendOutcomes(_ revision: [Attest_V1_CriterionDecision]) {
+        let revised = Dictionary(revision.map { ($0.criterion, $0) }, uniquingKeysWith: { _, last in last })
+        var amended = outcomes.map { outcome in
+            revised[outcome.criterion] ?? .with { $0.criterion = outcome.criterion; $0.outcome = outcome.met ? .met : .notYetMet }
+        }
+        let decided = Set(amended.map(\.criterion))
+        amended += revision.filter { !decided.contains($0.criterion) }
+        setOutcomes(amended)
     }
 
     /// The criteria the decisions in force meet, however the report's version kept them.
@@ -136,64 +158,14 @@ struct Standing {
         transfers[unit] ?? priorLearning[unit + " " + criterion]
     }
 
+    /// The method that confirmed `criterion` in `decision`: the one the decision named
+    /// for it, or else the evidence's own.
+    func method(of decision: Attest_V1_DecisionEntry, for criterion: String) -> Attest_V1_EvidenceMethod {
+        decision.methods[criterion] ?? evidence[decision.evidenceID]?.method ?? .unspecified
+    }
+
     /// The evidence behind `decision` on `criterion`, with the method that confirmed it.
     func evidenceUsed(_ decision: Attest_V1_DecisionEntry, for criterion: String) -> Transcript.EvidenceUsed {
-        let method = decision.methods[criterion] ?? evidence[decision.evidenceID]?.method ?? .unspecified
-        return Transcript.EvidenceUsed(id: decision.evidenceID, method: Transcript.name(method))
+        Transcript.EvidenceUsed(id: decision.evidenceID, method: method(of: decision, for: criterion).name)
     }
-}
-
-/// A specification's rules of combination, indexed to weigh sets of achieved units.
-struct CombinationRules {
-    private let credits: [String: Int]
-    private let groupOf: [String: String]
-    private let mandatoryGroups: Set<String>
-    private let groupMinimums: [(group: String, credits: Int)]
-    private let mandatoryUnits: [String]
-    private let requiredTotal: Int
-
-    init(_ specification: Attest_V1_Specification) {
-        let rules = specification.rulesOfCombination
-        credits = Dictionary(specification.units.map { ($0.number, Int($0.credits)) }, uniquingKeysWith: { first, _ in first })
-        groupOf = Dictionary(specification.groups.flatMap { group in group.units.map { ($0, group.code) } }, uniquingKeysWith: { first, _ in first })
-        mandatoryGroups = Set(specification.groups.filter(\.mandatory).map(\.code))
-        groupMinimums = rules.groupMinimums.map { ($0.group, Int($0.minimumCredits)) }
-        mandatoryUnits = rules.mandatoryUnits
-        requiredTotal = Int(rules.totalCredits)
-    }
-
-    /// Whether `achieved` meets the rules: `weigh(achieved).met`, but quick to say no when
-    /// the credits fall short, as they do for most of a learner's units.
-    func areMet(by achieved: Set<String>) -> Bool {
-        achieved.reduce(0) { $0 + (credits[$1] ?? 0) } >= requiredTotal && weigh(achieved).met
-    }
-
-    /// The credits of `achieved` against the rules.
-    func weigh(_ achieved: Set<String>) -> Combination {
-        var total = 0
-        var byGroup: [String: Int] = [:]
-        for unit in achieved {
-            guard let value = credits[unit] else { continue }
-            total += value
-            if let group = groupOf[unit] { byGroup[group, default: 0] += value }
-        }
-        let mandatory = byGroup.filter { mandatoryGroups.contains($0.key) }.values.reduce(0, +)
-        let required = groupMinimums.filter { mandatoryGroups.contains($0.group) }.reduce(0) { $0 + $1.credits }
-        return Combination(
-            total: total, mandatory: mandatory, requiredTotal: requiredTotal, requiredMandatory: required,
-            requiredOptional: groupMinimums.reduce(0) { $0 + $1.credits } - required,
-            met: requiredTotal > 0 && total >= requiredTotal
-                && groupMinimums.allSatisfy { byGroup[$0.group, default: 0] >= $0.credits }
-                && mandatoryUnits.allSatisfy(achieved.contains))
-    }
-}
-
-/// Credits of achieved units against a specification's rules of combination.
-struct Combination {
-    let total: Int
-    let mandatory: Int
-    let requiredTotal: Int
-    let requiredMandatory: Int
-    let requiredOptional: Int
-    let met: Bool
 }

@@ -5,11 +5,12 @@ import Records
 import SwiftProtobuf
 
 /// Keeps, for each learner, the facts their transcript is computed from: evidence,
-/// decisions (as revised), RPL, adjustments and samples, and when the rules of
-/// combination were first met.
+/// decisions (as revised), RPL, adjustments and samples, and when their specification
+/// was first completed.
 public struct TranscriptProjection: Projection {
     public let name = "transcripts"
-    public let version: UInt32 = 3
+    /// 4: a revision amends the decisions it lists, and standalone units and standards complete.
+    public let version: UInt32 = 4
 
     public init() {}
 
@@ -81,7 +82,7 @@ public struct TranscriptProjection: Projection {
         case let .decisionRevised(m):
             try records.change(owner: "assessment", m.assessmentID, by: projected, reweighing: true) { record in
                 record.decisions.mutate(where: { $0.assessmentID == m.assessmentID }) { decision in
-                    decision.setOutcomes(m.decisions)
+                    decision.amendOutcomes(m.decisions)
                     decision.awaitingRevision = false
                     decision.decidedAtMicros = at
                     decision.assessor = projected.actor
@@ -101,7 +102,7 @@ public struct TranscriptProjection: Projection {
             try records.change(owner: "rpl", m.rplID, by: projected, reweighing: true) { record in
                 record.rpl.mutate(where: { $0.rplID == m.rplID }) { $0.revoked = true }
             }
-        case .specificationImported, .staffRegistered, .standardisationRecorded:
+        case .specificationImported, .staffRegistered, .standardisationRecorded, .simulationReviewed:
             return
         }
     }
@@ -128,14 +129,14 @@ final class LearnerRecords {
 
     func save(_ record: Attest_V1_LearnerRecord) throws { records.set(record.learnerID, record) }
 
-    /// The specification version the learner is registered on, with its rules of combination.
+    /// The specification version the learner is registered on, with what completes it.
     func specification(of record: Attest_V1_LearnerRecord, for projected: ProjectedEvent) throws -> RegisteredSpecification {
         let key = SpecificationVersion(id: record.qualification, version: record.specificationVersion)
         if let known = specifications[key] { return known }
         guard let compiled = try projected.specification(key.id, key.version) else {
             throw ProjectionError("specification \(key.id)@\(key.version) of learner \(record.learnerID) is missing")
         }
-        let registered = RegisteredSpecification(compiled: compiled, rules: CombinationRules(compiled.specification))
+        let registered = RegisteredSpecification(compiled: compiled, completion: Completion(compiled.specification))
         specifications[key] = registered
         return registered
     }
@@ -143,7 +144,7 @@ final class LearnerRecords {
     /// Changes the learner's record for `projected`. With `reweighing`, then works out
     /// afresh which criteria of the event's unit it meets, for a change that can undo a
     /// decision or a credit. A decision or a credit may complete a unit, and with it the
-    /// rules of combination for the first time: that date is noted.
+    /// specification for the first time: that date is noted.
     func change(
         _ learner: String, by projected: ProjectedEvent, reweighing: Bool = false,
         _ body: (inout Attest_V1_LearnerRecord) throws -> Void
@@ -158,7 +159,7 @@ final class LearnerRecords {
             guard let unit, let registered else { return }
             if reweighing { record.recomputeMet(of: unit, in: registered.compiled) }
             if !achievedBefore, record.achieves(unit, in: registered.compiled),
-               registered.rules.areMet(by: record.achievedUnits(of: registered.compiled)) {
+               registered.completion.isMet(by: record.achievedUnits(of: registered.compiled)) {
                 record.achievedAtMicros = projected.occurredAt.microsecondsSinceEpoch
             }
         }
@@ -197,19 +198,22 @@ final class LearnerRecords {
         return record.evidence.last { $0.evidenceID == evidence }?.unit
     }
 
-    /// Records a certificate claim, refusing it unless the learner meets the rules of
-    /// combination and a summative sample of their decisions was agreed.
+    /// Records a certificate claim, refusing it unless the learner has completed their
+    /// specification (its rules of combination, its unit, or every item of a standard)
+    /// and a summative sample of their decisions was agreed.
     func claimCertificate(for learner: String, by projected: ProjectedEvent, at micros: Int64) throws {
         guard var record = try record(learner) else { throw ProjectionError("learner \(learner) has no record") }
         let registered = try specification(of: record, for: projected)
-        let combination = registered.rules.weigh(record.achievedUnits(of: registered.compiled))
-        guard combination.met else {
+        let transcript = Transcript(record: record, specification: registered.compiled)
+        guard transcript.isComplete else {
             throw projected.refusal(
                 "certificate-earned",
-                "learner \(learner) does not meet the rules of combination of \(record.qualification) (\(combination.total) of \(combination.requiredTotal) credits, \(combination.mandatory) of \(combination.requiredMandatory) mandatory)")
+                "learner \(learner) has not completed \(record.qualification) version \(record.specificationVersion): \(transcript.shortfalls.joined(separator: ", "))")
         }
         guard record.samples.contains(where: { $0.stage == .summative && $0.outcome == .agreed }) else {
-            throw projected.refusal("certificate-earned", "no summative sample of learner \(learner)'s decisions was agreed")
+            throw projected.refusal(
+                "certificate-earned",
+                "no summative sample of learner \(learner)'s decisions was agreed (\(record.samples.filter { $0.stage == .summative }.count) summative samples recorded)")
         }
         record.certificatedAtMicros = micros
         try save(record)
@@ -226,15 +230,15 @@ private extension DomainEvent {
     }
 }
 
-/// A specification learners are registered on, with its rules of combination indexed:
-/// a class, so that handing it to each change costs one reference.
+/// A specification learners are registered on, with what completes it indexed: a
+/// class, so that handing it to each change costs one reference.
 final class RegisteredSpecification {
     let compiled: CompiledSpecification
-    let rules: CombinationRules
+    let completion: Completion
 
-    init(compiled: CompiledSpecification, rules: CombinationRules) {
+    init(compiled: CompiledSpecification, completion: Completion) {
         self.compiled = compiled
-        self.rules = rules
+        self.completion = completion
     }
 }
 

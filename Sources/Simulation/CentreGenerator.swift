@@ -7,6 +7,10 @@ import Records
 /// the way. Every event passes the centre's rules when appended in order to an empty
 /// store, and the same (learners, seed) always gives the same bytes.
 ///
+/// Assessors observe, question and hold discussions themselves and assess what they
+/// observed; simulations run under the one the IQA reviewed; learners record their own
+/// reflective accounts.
+///
 /// Proportions: about 60% of learners complete every unit they take, 3% withdraw, 7% have
 /// an optional unit by credit transfer and 3% criteria by prior learning, 5% request a
 /// reasonable adjustment (most approved); 10% of first decisions leave a criterion not
@@ -56,6 +60,8 @@ struct Staff {
     let admin = "admin-1"
     let officer = "ao-1"
     let dual = "assessor-iqa-1"
+    /// The simulation the first IQA reviews before any learner starts, for every unit.
+    let simulation = "SIM-1"
     /// Assessors (the dual-role person last), with the units each is competent in.
     let assessors: [(id: String, units: Set<String>)]
     let iqas: [String]
@@ -127,6 +133,12 @@ struct Staff {
             $0.agreedOutcome = "Common standard agreed for observation and questioning records."
             $0.actions = ["Use the shared observation template from the first learner on"]
         }, by: iqas[0], as: "internal_quality_assurer", at: start - 86_400)
+        try writer.write("simulation.reviewed", Attest_V1_SimulationReviewed.with {
+            $0.simulationID = simulation; $0.units = all
+            $0.summary = "A scripted busy-counter scenario with a complaint and a change of request, run in the training room"
+            $0.fitForPurpose = true
+            $0.rationale = "Realistic, unannounced contingencies, documented plan that maps to each unit's criteria"
+        }, by: iqas[0], as: "internal_quality_assurer", at: start - 86_400 + 3600)
     }
 
     /// A standardisation meeting later in the year, on units learners are taking.

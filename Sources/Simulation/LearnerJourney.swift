@@ -150,15 +150,21 @@ struct LearnerJourney {
             let method = Self.methods[Int.random(in: 0..<Self.methods.count, using: &random)]
             let evidence = next("EV")
             wait(hours: 24, &random)
+            let learnerRecords = method == .reflectiveAccount
             try writer.write("evidence.submitted", Attest_V1_EvidenceSubmitted.with {
                 $0.evidenceID = evidence; $0.learnerID = id; $0.unit = unit; $0.method = method; $0.criteria = piece
-                if method == .witnessTestimony || method == .expertWitnessTestimony { $0.witness = "witness-\(index % 97)" }
+                switch method {
+                case .witnessTestimony, .expertWitnessTestimony: $0.witness = "witness-\(index % 97)"
+                case .observation, .questioning, .professionalDiscussion: $0.assessor = judge
+                case .simulation: $0.assessor = judge; $0.simulationID = staff.simulation
+                default: break
+                }
                 $0.artefact = .with {
                     $0.sha256 = (0..<4).map { _ in String(random.next(), radix: 16).leftPadded(to: 16) }.joined()
                     $0.mediaType = Self.mediaType(method)
                     $0.sizeBytes = UInt64.random(in: 20_000...90_000_000, using: &random)
                 }
-            }, by: submitter, as: "assessor", at: now)
+            }, by: learnerRecords ? id : submitter, as: learnerRecords ? "learner" : "assessor", at: now)
             recentEvidence = Array((recentEvidence + [evidence]).suffix(3))
             if random.chance(0.01) {
                 wait(hours: 12, &random)

@@ -6,13 +6,15 @@ import Projections
 struct TranscriptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transcript",
-        abstract: "Show a learner's progress against their qualification.",
+        abstract: "Show a learner's progress against their qualification, unit or standard.",
         discussion: """
             Every unit of the learner's specification version with its group, credits and \
-            status, each criterion's status and how it was met, credits beside what the \
-            rules of combination require, adjustments in force and IQA samples. A decision \
-            disagreed at sampling does not count until it is revised; withdrawn evidence \
-            and revoked RPL do not count. --json gives the figures named in docs/reports.md.
+            status (or a standard's performance criteria and knowledge items), each \
+            criterion's status and how it was met, credits beside what the rules of \
+            combination require, what is still missing, adjustments in force and IQA \
+            samples. A decision disagreed at sampling does not count until it is revised; \
+            withdrawn evidence and revoked RPL do not count. --json gives the figures \
+            named in docs/reports.md.
 
             Example:
               attest transcript centre.store 1000000007 --json --html 1000000007.html
@@ -58,20 +60,20 @@ struct TranscriptTable {
 
     var text: String {
         let t = transcript
-        let c = t.credits
-        var lines = [
-            "Learner \(t.learnerHeading): \(t.qualification) version \(t.specificationVersion), \(t.status.replacingOccurrences(of: "_", with: " "))",
-            "Credits \(c.total) of \(c.required.total) (mandatory \(c.mandatory) of \(c.required.mandatory), optional \(c.optional) of \(c.required.optional)); "
-                + (t.rulesOfCombinationMet ? "rules of combination met" : "rules of combination not met")
-                + (t.achievedAt.map { ", first met \($0)" } ?? ""),
-            "",
-            "UNIT         GROUP  CREDITS  STATUS           CRITERIA MET",
-        ]
-        for unit in t.units {
-            let met = unit.criteria.filter { $0.status == "met" }.count
-            lines.append(
-                unit.unit.column(13) + unit.group.column(7) + String(unit.credits).column(9)
-                    + unit.status.replacingOccurrences(of: "_", with: " ").column(17) + "\(met)/\(unit.criteria.count)")
+        var lines = ["Learner \(t.learnerHeading): \(t.specificationLine)", t.statusLine.prefix(1).uppercased() + t.statusLine.dropFirst()]
+        if !t.shortfalls.isEmpty { lines.append("Still to achieve: " + t.shortfalls.joined(separator: ", ")) }
+        if !t.units.isEmpty {
+            lines += ["", "UNIT         GROUP  CREDITS  STATUS           CRITERIA MET"]
+            for unit in t.units {
+                let met = unit.criteria.filter { $0.status == "met" }.count
+                lines.append(
+                    unit.unit.column(13) + unit.group.column(7) + String(unit.credits).column(9)
+                        + unit.status.replacingOccurrences(of: "_", with: " ").column(17) + "\(met)/\(unit.criteria.count)")
+            }
+        }
+        for (title, items) in [("PERFORMANCE CRITERIA", t.performanceCriteria), ("KNOWLEDGE", t.knowledge)] {
+            guard let items else { continue }
+            lines += ["", title.column(22) + "STATUS"] + items.map { $0.id.column(22) + $0.status.replacingOccurrences(of: "_", with: " ") }
         }
         if !t.adjustments.isEmpty {
             lines += ["", "Adjustments in force:"] + t.adjustments.map { "  \($0.id): \($0.arrangement)" }

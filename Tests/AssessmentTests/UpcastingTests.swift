@@ -92,13 +92,13 @@ import Testing
         var learner = C.learner("L2")
         learner.uln = "123456789"
         #expect(centre.refusal(.learnerRegistered(learner), by: "admin")
-            == "rule well-formed: uln 123456789 is not a unique learner number (10 digits, the first not 0)")
+            == "rule well-formed: uln 123456789 of learner L2 is not a unique learner number (10 digits, the first not 0)")
         learner.uln = "0123456789"
         #expect(centre.refusal(.learnerRegistered(learner), by: "admin") != nil)
         learner.uln = "1234567890"
         #expect(centre.refusal(.learnerRegistered(learner), by: "admin") == nil)
         var other = C.learner("L3")
         other.uln = "1234567890"
-        #expect(centre.refusal(.learnerRegistered(other), by: "admin") == "rule uln-unique: ULN 1234567890 is already learner L2's")
+        #expect(centre.refusal(.learnerRegistered(other), by: "admin") == "rule uln-unique: ULN 1234567890 of learner L3 is already learner L2's")
     }
 }

@@ -100,13 +100,13 @@ import Testing
         #expect(try attest.run(["append", store, "-", "--quiet"], input: generated.stdout).status == 0)
         let table = try attest.run(["transcript", store, "1000000003"])
         #expect(table.status == 0)
-        #expect(table.stdout.hasPrefix("Learner 1000000003: 603/4767/3 version 1, "))
+        #expect(table.stdout.hasPrefix("Learner 1000000003: 603/4767/3 version 1: SFJ Awards Level 2 Certificate in Customer Service (qualification; SFJ Awards)\n"))
         #expect(table.stdout.contains("A/506/2130   A      5        "))
         let json = try attest.run(["transcript", store, "1000000003", "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         #expect(Set(object.keys) == Set<String>([
-            "learner", "uln", "qualification", "specificationVersion", "status", "rulesOfCombinationMet", "achievedAt",
-            "credits", "units", "adjustments", "samples",
+            "learner", "uln", "qualification", "specificationVersion", "specification", "status", "rulesOfCombinationMet", "achievedAt",
+            "credits", "shortfalls", "units", "adjustments", "samples",
         ]).subtracting(object["achievedAt"] == nil ? ["achievedAt"] : []))
         #expect((object["units"] as? [Any])?.count == 23)
         let unknown = try attest.run(["transcript", store, "42"])
@@ -160,7 +160,7 @@ import Testing
         try environment.write { try $0.clear(registry) }
         let refused = try attest.run(["transcript", store, "1000000001"])
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("the transcripts report has never been built in this store and this is version 3: run `attest rebuild STORE transcripts`"))
+        #expect(refused.stderr.contains("the transcripts report has never been built in this store and this is version 4: run `attest rebuild STORE transcripts`"))
         #expect(try attest.run(["transcript", store, "1000000001", "--json", "--rebuild"]).stdout == before)
         #expect(try attest.run(["audit", store]).status != 0)
         let rebuilt = try attest.run(["rebuild", store])

@@ -20,12 +20,12 @@ import Testing
         #expect(review.status == 0)
         #expect(review.stdout == """
             dry run: 252 records replayed in memory; the store was not changed
-            transcripts (stored by version 1, rebuilt by version 3): 0 of 7 learners change
+            transcripts (stored by version 1, rebuilt by version 4): 0 of 7 learners change
             audit (stored by version 1, rebuilt by version 3): 0 figures change
 
             """)
         let json = try attest.run(["rebuild", store, "transcripts", "--dry-run", "--json"])
-        #expect(json.stdout == #"{"learners":7,"records":252,"reports":[{"codeVersion":3,"name":"transcripts","storedVersion":1}],"transcripts":[]}"# + "\n")
+        #expect(json.stdout == #"{"learners":7,"records":252,"reports":[{"codeVersion":4,"name":"transcripts","storedVersion":1}],"transcripts":[]}"# + "\n")
         #expect(try Fixtures.sha256(ofFile: store + "/data.mdb") == before, "a dry run changed the store")
 
         let misuse = try attest.run(["rebuild", store, "--json"])
@@ -34,11 +34,11 @@ import Testing
 
         #expect(try attest.run(["rebuild", store]).status == 0)
         for learner in ["1000000001", "C-0042"] {
-            let expected = try String(contentsOf: Fixtures.directory().appendingPathComponent("v1/expected/transcript-\(learner).json"), encoding: .utf8)
-            #expect(try attest.run(["transcript", store, learner, "--json"]).stdout == expected)
+            let transcript = try attest.run(["transcript", store, learner, "--json"]).stdout
+            #expect(try Fixtures.repeats("transcript-\(learner)", in: Data(transcript.utf8)), "learner \(learner)")
         }
-        let audit = try String(contentsOf: Fixtures.directory().appendingPathComponent("v1/expected/audit.json"), encoding: .utf8)
-        #expect(try attest.run(["audit", store, "--json", "--as-of", "2027-06-30"]).stdout == audit)
+        let audit = try attest.run(["audit", store, "--json", "--as-of", "2027-06-30"]).stdout
+        #expect(try Fixtures.repeats("audit", in: Data(audit.utf8)))
         #expect(try attest.run(["verify", store]).status == 0)
     }
 

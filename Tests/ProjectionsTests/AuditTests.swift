@@ -57,4 +57,24 @@ import Testing
         try centre.record(.assessmentSampled(TestCentre.sample("S9", of: "AS-M/617/4417", stage: .summative)), by: "i2")
         #expect(try centre.store.audit(on: centre.now).gaps.learnersAchievedWithoutSummativeSample.isEmpty)
     }
+
+    @Test func competenceMetWithoutPerformanceEvidenceIsAGap() throws {
+        let centre = try TestCentre.standard(projections: CentreStore.reports)
+        // A/506/2130: outcomes 1 and 2 are knowledge, 3 to 5 competence.
+        try centre.record(.evidenceSubmitted(TestCentre.evidence("E1", criteria: ["1.1", "3.1", "4.1"], method: .questioning)), by: "a1")
+        try centre.record(.evidenceAssessed(TestCentre.assessment("AS1", of: "E1", criteria: ["1.1", "3.1", "4.1"])), by: "a1")
+        try centre.record(.evidenceSubmitted(TestCentre.evidence("E2", criteria: ["4.1", "4.2"], method: .professionalDiscussion)), by: "a1")
+        var mixed = TestCentre.assessment("AS2", of: "E2", criteria: ["4.1", "4.2"])
+        mixed.decisions[1].method = .observation
+        try centre.record(.evidenceAssessed(mixed), by: "a1")
+        let gaps = try centre.store.audit(on: centre.now).gaps.competenceWithoutPerformanceEvidence
+        #expect(gaps.map { [$0.learner, $0.unit, $0.criterion] + $0.methods } == [
+            ["L1", "A/506/2130", "3.1", "questioning"],
+            ["L1", "A/506/2130", "4.1", "questioning", "professional_discussion"],
+        ])
+        // An observation of 3.1 and 4.1 closes both.
+        try centre.record(.evidenceSubmitted(TestCentre.evidence("E3", criteria: ["3.1", "4.1"], method: .observation)), by: "a1")
+        try centre.record(.evidenceAssessed(TestCentre.assessment("AS3", of: "E3", criteria: ["3.1", "4.1"])), by: "a1")
+        #expect(try centre.store.audit(on: centre.now).gaps.competenceWithoutPerformanceEvidence.isEmpty)
+    }
 }

@@ -83,6 +83,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how customer service is delivered",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -113,6 +114,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "How customer service connects to the brand",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "2.1",
@@ -135,6 +137,7 @@ enum BundledSpecifications {
         {
           "number": "3",
           "summary": "Gets ready to serve customers",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "3.1",
@@ -149,6 +152,7 @@ enum BundledSpecifications {
         {
           "number": "4",
           "summary": "Delivers service to customers",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "4.1",
@@ -179,6 +183,7 @@ enum BundledSpecifications {
         {
           "number": "5",
           "summary": "Helps improve customer service delivery",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "5.1",
@@ -203,6 +208,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows the kinds of customers",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -225,6 +231,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Knows why customers and loyalty matter",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "2.1",
@@ -261,6 +268,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows what customer service is",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -287,6 +295,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Knows legal and ethical duties in service",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "2.1",
@@ -309,6 +318,7 @@ enum BundledSpecifications {
         {
           "number": "3",
           "summary": "Knows how to give effective service",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "3.1",
@@ -335,6 +345,7 @@ enum BundledSpecifications {
         {
           "number": "4",
           "summary": "Knows how service information is managed",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "4.1",
@@ -363,6 +374,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Manages own performance",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "1.1",
@@ -389,6 +401,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Organises own time and tasks",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -407,6 +420,7 @@ enum BundledSpecifications {
         {
           "number": "3",
           "summary": "Works out own development needs",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "3.1",
@@ -441,6 +455,7 @@ enum BundledSpecifications {
         {
           "number": "4",
           "summary": "Carries out a personal development plan",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "4.1",
@@ -477,6 +492,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how to speak effectively with customers",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -507,6 +523,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Uses service language with customers",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -563,6 +580,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how to write to customers",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -585,6 +603,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Plans written messages to customers",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -603,6 +622,7 @@ enum BundledSpecifications {
         {
           "number": "3",
           "summary": "Writes to customers",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "3.1",
@@ -635,6 +655,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how to serve customers in person",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -677,6 +698,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Communicates well with customers",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -715,6 +737,7 @@ enum BundledSpecifications {
         {
           "number": "3",
           "summary": "Uses body language to build rapport",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "3.1",
@@ -755,6 +778,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how to handle incoming calls",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -789,6 +813,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Finds out why customers are calling",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -819,6 +844,7 @@ enum BundledSpecifications {
         {
           "number": "3",
           "summary": "Handles customer questions and requests",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "3.1",
@@ -855,6 +881,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how to make outbound customer calls",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -893,6 +920,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Plans outbound calls",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -915,6 +943,7 @@ enum BundledSpecifications {
         {
           "number": "3",
           "summary": "Makes calls to customers",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "3.1",
@@ -967,6 +996,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how to promote extra products or services",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -989,6 +1019,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Promotes extra products or services",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1021,6 +1052,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how customer information is processed",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -1047,6 +1079,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Processes customer information",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1087,6 +1120,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how to go beyond customer expectations",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -1109,6 +1143,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Goes beyond customer expectations",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1149,6 +1184,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how to serve customers on their premises",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -1179,6 +1215,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Serves customers on their premises",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1223,6 +1260,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows the service handover process",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -1245,6 +1283,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Plans service handovers",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1263,6 +1302,7 @@ enum BundledSpecifications {
         {
           "number": "3",
           "summary": "Carries out service handovers",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "3.1",
@@ -1299,6 +1339,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how service problems are resolved",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -1329,6 +1370,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Resolves customer service problems",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1367,6 +1409,7 @@ enum BundledSpecifications {
         {
           "number": "3",
           "summary": "Handles problems that stay unresolved",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "3.1",
@@ -1391,6 +1434,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how to serve challenging customers",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -1425,6 +1469,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Handles challenging customers",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1469,6 +1514,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how to build customer relationships",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -1503,6 +1549,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Builds relationships with customers",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1539,6 +1586,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how to support service improvements",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -1557,6 +1605,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Identifies scope for service improvement",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1575,6 +1624,7 @@ enum BundledSpecifications {
         {
           "number": "3",
           "summary": "Helps put service improvements in place",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "3.1",
@@ -1603,6 +1653,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how to support customers online in real time",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -1625,6 +1676,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Establishes what online support customers need",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1643,6 +1695,7 @@ enum BundledSpecifications {
         {
           "number": "3",
           "summary": "Gives live online customer support",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "3.1",
@@ -1675,6 +1728,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows social media use in business",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -1709,6 +1763,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Serves customers through social media",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1741,6 +1796,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows how to help self-service users",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -1763,6 +1819,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Identifies help self-service users need",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1777,6 +1834,7 @@ enum BundledSpecifications {
         {
           "number": "3",
           "summary": "Helps customers use self-service equipment",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "3.1",
@@ -1809,6 +1867,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Knows about after-sale customer service",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "1.1",
@@ -1835,6 +1894,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Provides after-sale customer service",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1875,6 +1935,7 @@ enum BundledSpecifications {
         {
           "number": "1",
           "summary": "Handles incidents via a contact centre",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "1.1",
@@ -1909,6 +1970,7 @@ enum BundledSpecifications {
         {
           "number": "2",
           "summary": "Uses contact centre systems to deploy resources",
+          "kind": "COMPETENCE",
           "criteria": [
             {
               "number": "2.1",
@@ -1927,6 +1989,7 @@ enum BundledSpecifications {
         {
           "number": "3",
           "summary": "Knows how contact centres handle incidents",
+          "kind": "KNOWLEDGE",
           "criteria": [
             {
               "number": "3.1",

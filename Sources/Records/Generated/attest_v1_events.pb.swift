@@ -540,7 +540,13 @@ public nonisolated struct Attest_V1_Artefact: Sendable {
   public init() {}
 }
 
-/// evidence.submitted v1
+/// evidence.submitted v2. Who produced the evidence follows from its method:
+///   - the learner: WORK_PRODUCT, REFLECTIVE_ACCOUNT, WRITTEN_OR_ONLINE_TEST;
+///   - a witness, named in `witness`: WITNESS_TESTIMONY, EXPERT_WITNESS_TESTIMONY;
+///   - an assessor, named in `assessor` (or, when it is empty, the assessor who
+///     recorded it): OBSERVATION, QUESTIONING, PROFESSIONAL_DISCUSSION, SIMULATION.
+/// The actor of the event is who recorded it: an assessor, or the learner for
+/// evidence they produced or testimony they collected.
 public nonisolated struct Attest_V1_EvidenceSubmitted: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -566,8 +572,52 @@ public nonisolated struct Attest_V1_EvidenceSubmitted: Sendable {
   /// Clears the value of `artefact`. Subsequent reads from it will return its default value.
   public mutating func clearArtefact() {self._artefact = nil}
 
-  /// The witness, for witness and expert witness testimony (a staff id or the
+  /// The witness, for witness and expert witness testimony only (a staff id or the
   /// witness's own reference).
+  public var witness: String = String()
+
+  /// The assessor who observed, questioned, held the discussion or ran the
+  /// simulation; empty when that is the assessor recording the evidence.
+  public var assessor: String = String()
+
+  /// For SIMULATION only: the simulation, reviewed by an IQA before delivery, the
+  /// evidence was gathered under.
+  public var simulationID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _artefact: Attest_V1_Artefact? = nil
+}
+
+/// evidence.submitted v1: no assessor or simulation named. Stored records of version 1
+/// are read through this message and upcast with neither (a simulation then was not
+/// yet recorded as reviewed).
+public nonisolated struct Attest_V1_EvidenceSubmittedV1: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var evidenceID: String = String()
+
+  public var learnerID: String = String()
+
+  public var unit: String = String()
+
+  public var method: Attest_V1_EvidenceMethod = .unspecified
+
+  public var criteria: [String] = []
+
+  public var artefact: Attest_V1_Artefact {
+    get {_artefact ?? Attest_V1_Artefact()}
+    set {_artefact = newValue}
+  }
+  /// Returns true if `artefact` has been explicitly set.
+  public var hasArtefact: Bool {self._artefact != nil}
+  /// Clears the value of `artefact`. Subsequent reads from it will return its default value.
+  public mutating func clearArtefact() {self._artefact = nil}
+
   public var witness: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -575,6 +625,32 @@ public nonisolated struct Attest_V1_EvidenceSubmitted: Sendable {
   public init() {}
 
   fileprivate var _artefact: Attest_V1_Artefact? = nil
+}
+
+/// simulation.reviewed v1: an IQA's review, before delivery, of a simulation the centre
+/// plans to assess competence with (handbook 5.5.6).
+public nonisolated struct Attest_V1_SimulationReviewed: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var simulationID: String = String()
+
+  /// The units the simulation assesses.
+  public var units: [String] = []
+
+  /// What the simulation is, in a sentence.
+  public var summary: String = String()
+
+  /// Whether the IQA found it fit for purpose; evidence is gathered only under one that is.
+  public var fitForPurpose: Bool = false
+
+  /// Why: what was checked, or what is wrong.
+  public var rationale: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Attest_V1_CriterionDecision: Sendable {
@@ -698,7 +774,8 @@ public nonisolated struct Attest_V1_AssessmentSampled: Sendable {
   public init() {}
 }
 
-/// decision.revised v1: an assessor's new decision after a disagreed sample.
+/// decision.revised v1: an assessor's new decision after a disagreed sample. It
+/// amends: the criteria it lists take its outcomes, the others keep theirs.
 public nonisolated struct Attest_V1_DecisionRevised: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1235,6 +1312,80 @@ nonisolated extension Attest_V1_Artefact: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Attest_V1_EvidenceSubmitted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EvidenceSubmitted"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}evidence_id\0\u{3}learner_id\0\u{1}unit\0\u{1}method\0\u{1}criteria\0\u{1}artefact\0\u{1}witness\0\u{1}assessor\0\u{3}simulation_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.evidenceID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.learnerID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.unit) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.method) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.criteria) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._artefact) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.witness) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.assessor) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.simulationID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.evidenceID.isEmpty {
+      try visitor.visitSingularStringField(value: self.evidenceID, fieldNumber: 1)
+    }
+    if !self.learnerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.learnerID, fieldNumber: 2)
+    }
+    if !self.unit.isEmpty {
+      try visitor.visitSingularStringField(value: self.unit, fieldNumber: 3)
+    }
+    if self.method != .unspecified {
+      try visitor.visitSingularEnumField(value: self.method, fieldNumber: 4)
+    }
+    if !self.criteria.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.criteria, fieldNumber: 5)
+    }
+    try { if let v = self._artefact {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    if !self.witness.isEmpty {
+      try visitor.visitSingularStringField(value: self.witness, fieldNumber: 7)
+    }
+    if !self.assessor.isEmpty {
+      try visitor.visitSingularStringField(value: self.assessor, fieldNumber: 8)
+    }
+    if !self.simulationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.simulationID, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_EvidenceSubmitted, rhs: Attest_V1_EvidenceSubmitted) -> Bool {
+    if lhs.evidenceID != rhs.evidenceID {return false}
+    if lhs.learnerID != rhs.learnerID {return false}
+    if lhs.unit != rhs.unit {return false}
+    if lhs.method != rhs.method {return false}
+    if lhs.criteria != rhs.criteria {return false}
+    if lhs._artefact != rhs._artefact {return false}
+    if lhs.witness != rhs.witness {return false}
+    if lhs.assessor != rhs.assessor {return false}
+    if lhs.simulationID != rhs.simulationID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Attest_V1_EvidenceSubmittedV1: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EvidenceSubmittedV1"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}evidence_id\0\u{3}learner_id\0\u{1}unit\0\u{1}method\0\u{1}criteria\0\u{1}artefact\0\u{1}witness\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
@@ -1284,7 +1435,7 @@ nonisolated extension Attest_V1_EvidenceSubmitted: SwiftProtobuf.Message, SwiftP
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Attest_V1_EvidenceSubmitted, rhs: Attest_V1_EvidenceSubmitted) -> Bool {
+  public static func ==(lhs: Attest_V1_EvidenceSubmittedV1, rhs: Attest_V1_EvidenceSubmittedV1) -> Bool {
     if lhs.evidenceID != rhs.evidenceID {return false}
     if lhs.learnerID != rhs.learnerID {return false}
     if lhs.unit != rhs.unit {return false}
@@ -1292,6 +1443,56 @@ nonisolated extension Attest_V1_EvidenceSubmitted: SwiftProtobuf.Message, SwiftP
     if lhs.criteria != rhs.criteria {return false}
     if lhs._artefact != rhs._artefact {return false}
     if lhs.witness != rhs.witness {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Attest_V1_SimulationReviewed: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SimulationReviewed"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}simulation_id\0\u{1}units\0\u{1}summary\0\u{3}fit_for_purpose\0\u{1}rationale\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.simulationID) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.units) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.summary) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.fitForPurpose) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.rationale) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.simulationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.simulationID, fieldNumber: 1)
+    }
+    if !self.units.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.units, fieldNumber: 2)
+    }
+    if !self.summary.isEmpty {
+      try visitor.visitSingularStringField(value: self.summary, fieldNumber: 3)
+    }
+    if self.fitForPurpose != false {
+      try visitor.visitSingularBoolField(value: self.fitForPurpose, fieldNumber: 4)
+    }
+    if !self.rationale.isEmpty {
+      try visitor.visitSingularStringField(value: self.rationale, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_SimulationReviewed, rhs: Attest_V1_SimulationReviewed) -> Bool {
+    if lhs.simulationID != rhs.simulationID {return false}
+    if lhs.units != rhs.units {return false}
+    if lhs.summary != rhs.summary {return false}
+    if lhs.fitForPurpose != rhs.fitForPurpose {return false}
+    if lhs.rationale != rhs.rationale {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -15,8 +15,11 @@
 ///     outcomes and assessment criteria (e.g. 603/4767/3);
 ///   - STANDALONE_UNIT: exactly one unit, no groups and no rules of combination;
 ///   - OCCUPATIONAL_STANDARD: a National Occupational Standard with numbered
-///     performance criteria and knowledge-and-understanding items, no credits
-///     and no learning outcomes.
+///     performance criteria (P1, P2, ...) and knowledge-and-understanding items
+///     (K1, K2, ...), no units, groups, credits or learning outcomes.
+/// How each kind is completed: a qualification when its rules of combination are
+/// met, a standalone unit when every criterion of its unit is met, a standard when
+/// every performance criterion and every knowledge item is met.
 /// Specifications are imported as events; the stored form is binary, the
 /// files under Schemas/qualifications/ are the proto3 JSON form of this message.
 
@@ -32,47 +35,175 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-public nonisolated struct Attest_V1_Specification: Sendable {
+/// Whether a learning outcome asks what the learner knows or what they can do: the
+/// handbook's "Know / Understand ..." outcomes against its "Be able to ..." ones.
+public nonisolated enum Attest_V1_OutcomeKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// Not stated (specifications imported before outcomes were marked).
+  case unspecified // = 0
+  case knowledge // = 1
+  case competence // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .knowledge
+    case 2: self = .competence
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .knowledge: return 1
+    case .competence: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Attest_V1_OutcomeKind] = [
+    .unspecified,
+    .knowledge,
+    .competence,
+  ]
+
+}
+
+public nonisolated struct Attest_V1_Specification: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// Regulated number (qualification or unit) or the standard's code.
-  public var id: String = String()
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
 
-  public var kind: Attest_V1_Specification.Kind = .unspecified
+  public var kind: Attest_V1_Specification.Kind {
+    get {_storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
 
-  public var title: String = String()
+  public var title: String {
+    get {_storage._title}
+    set {_uniqueStorage()._title = newValue}
+  }
 
-  public var awardingOrganisation: String = String()
+  public var awardingOrganisation: String {
+    get {_storage._awardingOrganisation}
+    set {_uniqueStorage()._awardingOrganisation = newValue}
+  }
 
-  public var level: UInt32 = 0
+  public var level: UInt32 {
+    get {_storage._level}
+    set {_uniqueStorage()._level = newValue}
+  }
 
   /// Total qualification time in hours (qualifications only).
-  public var totalQualificationTime: UInt32 = 0
+  public var totalQualificationTime: UInt32 {
+    get {_storage._totalQualificationTime}
+    set {_uniqueStorage()._totalQualificationTime = newValue}
+  }
 
-  public var guidedLearningHours: UInt32 = 0
+  public var guidedLearningHours: UInt32 {
+    get {_storage._guidedLearningHours}
+    set {_uniqueStorage()._guidedLearningHours = newValue}
+  }
 
   /// Minimum age in whole years at registration; 0 when there is none.
-  public var minimumAge: UInt32 = 0
+  public var minimumAge: UInt32 {
+    get {_storage._minimumAge}
+    set {_uniqueStorage()._minimumAge = newValue}
+  }
 
-  public var groups: [Attest_V1_Group] = []
+  public var groups: [Attest_V1_Group] {
+    get {_storage._groups}
+    set {_uniqueStorage()._groups = newValue}
+  }
 
   public var rulesOfCombination: Attest_V1_RulesOfCombination {
-    get {_rulesOfCombination ?? Attest_V1_RulesOfCombination()}
-    set {_rulesOfCombination = newValue}
+    get {_storage._rulesOfCombination ?? Attest_V1_RulesOfCombination()}
+    set {_uniqueStorage()._rulesOfCombination = newValue}
   }
   /// Returns true if `rulesOfCombination` has been explicitly set.
-  public var hasRulesOfCombination: Bool {self._rulesOfCombination != nil}
+  public var hasRulesOfCombination: Bool {_storage._rulesOfCombination != nil}
   /// Clears the value of `rulesOfCombination`. Subsequent reads from it will return its default value.
-  public mutating func clearRulesOfCombination() {self._rulesOfCombination = nil}
+  public mutating func clearRulesOfCombination() {_uniqueStorage()._rulesOfCombination = nil}
 
-  public var units: [Attest_V1_Unit] = []
+  public var units: [Attest_V1_Unit] {
+    get {_storage._units}
+    set {_uniqueStorage()._units = newValue}
+  }
 
-  /// Occupational standards only.
-  public var performanceCriteria: [Attest_V1_Criterion] = []
+  /// Occupational standards only: performance criteria are competence, knowledge
+  /// items are knowledge and understanding.
+  public var performanceCriteria: [Attest_V1_Criterion] {
+    get {_storage._performanceCriteria}
+    set {_uniqueStorage()._performanceCriteria = newValue}
+  }
 
-  public var knowledge: [Attest_V1_Criterion] = []
+  public var knowledge: [Attest_V1_Criterion] {
+    get {_storage._knowledge}
+    set {_uniqueStorage()._knowledge = newValue}
+  }
+
+  /// Who the specification is and where it comes from, as its developer publishes
+  /// it. All optional; dates are "YYYY-MM-DD".
+  /// The organisation that developed it (a standard-setting body for a NOS).
+  public var developedBy: String {
+    get {_storage._developedBy}
+    set {_uniqueStorage()._developedBy = newValue}
+  }
+
+  /// The developer's own version number, e.g. "2" (not the import's version).
+  public var publishedVersion: String {
+    get {_storage._publishedVersion}
+    set {_uniqueStorage()._publishedVersion = newValue}
+  }
+
+  public var approvedOn: String {
+    get {_storage._approvedOn}
+    set {_uniqueStorage()._approvedOn = newValue}
+  }
+
+  /// The date by which the developer means to review it.
+  public var reviewOn: String {
+    get {_storage._reviewOn}
+    set {_uniqueStorage()._reviewOn = newValue}
+  }
+
+  /// The unique reference number of a standard, e.g. "SFJCCAA1".
+  public var urn: String {
+    get {_storage._urn}
+    set {_uniqueStorage()._urn = newValue}
+  }
+
+  /// The references of the earlier standards it replaces.
+  public var supersededUrns: [String] {
+    get {_storage._supersededUrns}
+    set {_uniqueStorage()._supersededUrns = newValue}
+  }
+
+  /// The suite of standards it belongs to.
+  public var suite: String {
+    get {_storage._suite}
+    set {_uniqueStorage()._suite = newValue}
+  }
+
+  /// The occupations it is relevant to.
+  public var occupations: [String] {
+    get {_storage._occupations}
+    set {_uniqueStorage()._occupations = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -120,7 +251,7 @@ public nonisolated struct Attest_V1_Specification: Sendable {
 
   public init() {}
 
-  fileprivate var _rulesOfCombination: Attest_V1_RulesOfCombination? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// A group of units, e.g. "A" (mandatory) or "B" (optional).
@@ -214,6 +345,8 @@ public nonisolated struct Attest_V1_LearningOutcome: Sendable {
 
   public var criteria: [Attest_V1_Criterion] = []
 
+  public var kind: Attest_V1_OutcomeKind = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -240,95 +373,215 @@ public nonisolated struct Attest_V1_Criterion: Sendable {
 
 fileprivate nonisolated let _protobuf_package = "attest.v1"
 
+nonisolated extension Attest_V1_OutcomeKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OUTCOME_KIND_UNSPECIFIED\0\u{1}KNOWLEDGE\0\u{1}COMPETENCE\0")
+}
+
 nonisolated extension Attest_V1_Specification: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Specification"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}title\0\u{3}awarding_organisation\0\u{1}level\0\u{3}total_qualification_time\0\u{3}guided_learning_hours\0\u{3}minimum_age\0\u{1}groups\0\u{3}rules_of_combination\0\u{1}units\0\u{3}performance_criteria\0\u{1}knowledge\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}title\0\u{3}awarding_organisation\0\u{1}level\0\u{3}total_qualification_time\0\u{3}guided_learning_hours\0\u{3}minimum_age\0\u{1}groups\0\u{3}rules_of_combination\0\u{1}units\0\u{3}performance_criteria\0\u{1}knowledge\0\u{3}developed_by\0\u{3}published_version\0\u{3}approved_on\0\u{3}review_on\0\u{1}urn\0\u{3}superseded_urns\0\u{1}suite\0\u{1}occupations\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _kind: Attest_V1_Specification.Kind = .unspecified
+    var _title: String = String()
+    var _awardingOrganisation: String = String()
+    var _level: UInt32 = 0
+    var _totalQualificationTime: UInt32 = 0
+    var _guidedLearningHours: UInt32 = 0
+    var _minimumAge: UInt32 = 0
+    var _groups: [Attest_V1_Group] = []
+    var _rulesOfCombination: Attest_V1_RulesOfCombination? = nil
+    var _units: [Attest_V1_Unit] = []
+    var _performanceCriteria: [Attest_V1_Criterion] = []
+    var _knowledge: [Attest_V1_Criterion] = []
+    var _developedBy: String = String()
+    var _publishedVersion: String = String()
+    var _approvedOn: String = String()
+    var _reviewOn: String = String()
+    var _urn: String = String()
+    var _supersededUrns: [String] = []
+    var _suite: String = String()
+    var _occupations: [String] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _kind = source._kind
+      _title = source._title
+      _awardingOrganisation = source._awardingOrganisation
+      _level = source._level
+      _totalQualificationTime = source._totalQualificationTime
+      _guidedLearningHours = source._guidedLearningHours
+      _minimumAge = source._minimumAge
+      _groups = source._groups
+      _rulesOfCombination = source._rulesOfCombination
+      _units = source._units
+      _performanceCriteria = source._performanceCriteria
+      _knowledge = source._knowledge
+      _developedBy = source._developedBy
+      _publishedVersion = source._publishedVersion
+      _approvedOn = source._approvedOn
+      _reviewOn = source._reviewOn
+      _urn = source._urn
+      _supersededUrns = source._supersededUrns
+      _suite = source._suite
+      _occupations = source._occupations
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
-      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.title) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.awardingOrganisation) }()
-      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.level) }()
-      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.totalQualificationTime) }()
-      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.guidedLearningHours) }()
-      case 8: try { try decoder.decodeSingularUInt32Field(value: &self.minimumAge) }()
-      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.groups) }()
-      case 10: try { try decoder.decodeSingularMessageField(value: &self._rulesOfCombination) }()
-      case 11: try { try decoder.decodeRepeatedMessageField(value: &self.units) }()
-      case 12: try { try decoder.decodeRepeatedMessageField(value: &self.performanceCriteria) }()
-      case 13: try { try decoder.decodeRepeatedMessageField(value: &self.knowledge) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._title) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._awardingOrganisation) }()
+        case 5: try { try decoder.decodeSingularUInt32Field(value: &_storage._level) }()
+        case 6: try { try decoder.decodeSingularUInt32Field(value: &_storage._totalQualificationTime) }()
+        case 7: try { try decoder.decodeSingularUInt32Field(value: &_storage._guidedLearningHours) }()
+        case 8: try { try decoder.decodeSingularUInt32Field(value: &_storage._minimumAge) }()
+        case 9: try { try decoder.decodeRepeatedMessageField(value: &_storage._groups) }()
+        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._rulesOfCombination) }()
+        case 11: try { try decoder.decodeRepeatedMessageField(value: &_storage._units) }()
+        case 12: try { try decoder.decodeRepeatedMessageField(value: &_storage._performanceCriteria) }()
+        case 13: try { try decoder.decodeRepeatedMessageField(value: &_storage._knowledge) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._developedBy) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._publishedVersion) }()
+        case 16: try { try decoder.decodeSingularStringField(value: &_storage._approvedOn) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._reviewOn) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._urn) }()
+        case 19: try { try decoder.decodeRepeatedStringField(value: &_storage._supersededUrns) }()
+        case 20: try { try decoder.decodeSingularStringField(value: &_storage._suite) }()
+        case 21: try { try decoder.decodeRepeatedStringField(value: &_storage._occupations) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.id.isEmpty {
-      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
-    }
-    if self.kind != .unspecified {
-      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
-    }
-    if !self.title.isEmpty {
-      try visitor.visitSingularStringField(value: self.title, fieldNumber: 3)
-    }
-    if !self.awardingOrganisation.isEmpty {
-      try visitor.visitSingularStringField(value: self.awardingOrganisation, fieldNumber: 4)
-    }
-    if self.level != 0 {
-      try visitor.visitSingularUInt32Field(value: self.level, fieldNumber: 5)
-    }
-    if self.totalQualificationTime != 0 {
-      try visitor.visitSingularUInt32Field(value: self.totalQualificationTime, fieldNumber: 6)
-    }
-    if self.guidedLearningHours != 0 {
-      try visitor.visitSingularUInt32Field(value: self.guidedLearningHours, fieldNumber: 7)
-    }
-    if self.minimumAge != 0 {
-      try visitor.visitSingularUInt32Field(value: self.minimumAge, fieldNumber: 8)
-    }
-    if !self.groups.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.groups, fieldNumber: 9)
-    }
-    try { if let v = self._rulesOfCombination {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
-    } }()
-    if !self.units.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.units, fieldNumber: 11)
-    }
-    if !self.performanceCriteria.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.performanceCriteria, fieldNumber: 12)
-    }
-    if !self.knowledge.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.knowledge, fieldNumber: 13)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if _storage._kind != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._kind, fieldNumber: 2)
+      }
+      if !_storage._title.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._title, fieldNumber: 3)
+      }
+      if !_storage._awardingOrganisation.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._awardingOrganisation, fieldNumber: 4)
+      }
+      if _storage._level != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._level, fieldNumber: 5)
+      }
+      if _storage._totalQualificationTime != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._totalQualificationTime, fieldNumber: 6)
+      }
+      if _storage._guidedLearningHours != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._guidedLearningHours, fieldNumber: 7)
+      }
+      if _storage._minimumAge != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._minimumAge, fieldNumber: 8)
+      }
+      if !_storage._groups.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._groups, fieldNumber: 9)
+      }
+      try { if let v = _storage._rulesOfCombination {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      } }()
+      if !_storage._units.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._units, fieldNumber: 11)
+      }
+      if !_storage._performanceCriteria.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._performanceCriteria, fieldNumber: 12)
+      }
+      if !_storage._knowledge.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._knowledge, fieldNumber: 13)
+      }
+      if !_storage._developedBy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._developedBy, fieldNumber: 14)
+      }
+      if !_storage._publishedVersion.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._publishedVersion, fieldNumber: 15)
+      }
+      if !_storage._approvedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._approvedOn, fieldNumber: 16)
+      }
+      if !_storage._reviewOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._reviewOn, fieldNumber: 17)
+      }
+      if !_storage._urn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._urn, fieldNumber: 18)
+      }
+      if !_storage._supersededUrns.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._supersededUrns, fieldNumber: 19)
+      }
+      if !_storage._suite.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._suite, fieldNumber: 20)
+      }
+      if !_storage._occupations.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._occupations, fieldNumber: 21)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Attest_V1_Specification, rhs: Attest_V1_Specification) -> Bool {
-    if lhs.id != rhs.id {return false}
-    if lhs.kind != rhs.kind {return false}
-    if lhs.title != rhs.title {return false}
-    if lhs.awardingOrganisation != rhs.awardingOrganisation {return false}
-    if lhs.level != rhs.level {return false}
-    if lhs.totalQualificationTime != rhs.totalQualificationTime {return false}
-    if lhs.guidedLearningHours != rhs.guidedLearningHours {return false}
-    if lhs.minimumAge != rhs.minimumAge {return false}
-    if lhs.groups != rhs.groups {return false}
-    if lhs._rulesOfCombination != rhs._rulesOfCombination {return false}
-    if lhs.units != rhs.units {return false}
-    if lhs.performanceCriteria != rhs.performanceCriteria {return false}
-    if lhs.knowledge != rhs.knowledge {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._kind != rhs_storage._kind {return false}
+        if _storage._title != rhs_storage._title {return false}
+        if _storage._awardingOrganisation != rhs_storage._awardingOrganisation {return false}
+        if _storage._level != rhs_storage._level {return false}
+        if _storage._totalQualificationTime != rhs_storage._totalQualificationTime {return false}
+        if _storage._guidedLearningHours != rhs_storage._guidedLearningHours {return false}
+        if _storage._minimumAge != rhs_storage._minimumAge {return false}
+        if _storage._groups != rhs_storage._groups {return false}
+        if _storage._rulesOfCombination != rhs_storage._rulesOfCombination {return false}
+        if _storage._units != rhs_storage._units {return false}
+        if _storage._performanceCriteria != rhs_storage._performanceCriteria {return false}
+        if _storage._knowledge != rhs_storage._knowledge {return false}
+        if _storage._developedBy != rhs_storage._developedBy {return false}
+        if _storage._publishedVersion != rhs_storage._publishedVersion {return false}
+        if _storage._approvedOn != rhs_storage._approvedOn {return false}
+        if _storage._reviewOn != rhs_storage._reviewOn {return false}
+        if _storage._urn != rhs_storage._urn {return false}
+        if _storage._supersededUrns != rhs_storage._supersededUrns {return false}
+        if _storage._suite != rhs_storage._suite {return false}
+        if _storage._occupations != rhs_storage._occupations {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -520,7 +773,7 @@ nonisolated extension Attest_V1_Unit: SwiftProtobuf.Message, SwiftProtobuf._Mess
 
 nonisolated extension Attest_V1_LearningOutcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LearningOutcome"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}number\0\u{1}summary\0\u{1}criteria\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}number\0\u{1}summary\0\u{1}criteria\0\u{1}kind\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -531,6 +784,7 @@ nonisolated extension Attest_V1_LearningOutcome: SwiftProtobuf.Message, SwiftPro
       case 1: try { try decoder.decodeSingularStringField(value: &self.number) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.summary) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.criteria) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
       default: break
       }
     }
@@ -546,6 +800,9 @@ nonisolated extension Attest_V1_LearningOutcome: SwiftProtobuf.Message, SwiftPro
     if !self.criteria.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.criteria, fieldNumber: 3)
     }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -553,6 +810,7 @@ nonisolated extension Attest_V1_LearningOutcome: SwiftProtobuf.Message, SwiftPro
     if lhs.number != rhs.number {return false}
     if lhs.summary != rhs.summary {return false}
     if lhs.criteria != rhs.criteria {return false}
+    if lhs.kind != rhs.kind {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
