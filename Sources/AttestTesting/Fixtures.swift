@@ -32,8 +32,13 @@ public enum Fixtures {
     /// says, the same way. What later versions of a report added (a transcript's
     /// shortfalls, its specification's identity) is not in the files and not compared.
     public static func repeats(_ name: String, in report: Data) throws -> Bool {
-        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: directory().appendingPathComponent("v1/expected/\(name).json")))
-        return contains(try JSONSerialization.jsonObject(with: report), expected)
+        try json(report, says: Data(contentsOf: directory().appendingPathComponent("v1/expected/\(name).json")))
+    }
+
+    /// Whether the JSON `report` says everything the JSON `expected` says, the same way:
+    /// every name of every object, with equal values; lists of the same length, item by item.
+    public static func json(_ report: Data, says expected: Data) throws -> Bool {
+        contains(try JSONSerialization.jsonObject(with: report), try JSONSerialization.jsonObject(with: expected))
     }
 
     private static func contains(_ actual: Any, _ expected: Any) -> Bool {
