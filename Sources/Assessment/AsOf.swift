@@ -35,7 +35,7 @@ extension CentreStore {
     /// its start to that point in memory, through the rules and every projection, and the
     /// stored reports are not touched.
     public func readProjections<R>(asOf point: AsOf, _ body: (ProjectionSnapshot) throws -> R) throws -> R {
-        let replay = CentreReplay(projections: projections.map(\.projection))
+        let replay = CentreReplay(projections: projections.map(\.projection), timeZone: timeZone)
         try log.read { entry in
             let record = entry.record
             guard point.includes(record) else { return false }

@@ -11,24 +11,24 @@ struct CalendarDate: Comparable, CustomStringConvertible {
               (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         var components = DateComponents(year: year, month: month, day: day)
-        components.calendar = Self.calendar
+        components.calendar = .gregorian(in: .gmt)
         guard components.isValidDate else { return nil }
         self.year = year
         self.month = month
         self.day = day
     }
 
-    /// The UTC calendar date of `date`.
-    init(_ date: Date) {
-        let c = Self.calendar.dateComponents([.year, .month, .day], from: date)
+    /// The date of `date` on the calendar of `timeZone`.
+    init(_ date: Date, in timeZone: TimeZone) {
+        let c = Calendar.gregorian(in: timeZone).dateComponents([.year, .month, .day], from: date)
         year = c.year!
         month = c.month!
         day = c.day!
     }
 
-    /// Whole years from this date (a birth date) to the UTC date of `date`.
-    func age(on date: Date) -> Int {
-        let today = CalendarDate(date)
+    /// Whole years from this date (a birth date) to the date of `date` in `timeZone`.
+    func age(on date: Date, in timeZone: TimeZone) -> Int {
+        let today = CalendarDate(date, in: timeZone)
         let birthdayPassed = (today.month, today.day) >= (month, day)
         return today.year - year - (birthdayPassed ? 0 : 1)
     }
@@ -36,10 +36,13 @@ struct CalendarDate: Comparable, CustomStringConvertible {
     static func < (a: Self, b: Self) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
     var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+}
 
-    private static let calendar: Calendar = {
+extension Calendar {
+    /// The Gregorian calendar of `timeZone`: the one a centre counts its days and months in.
+    static func gregorian(in timeZone: TimeZone) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = timeZone
         return calendar
-    }()
+    }
 }

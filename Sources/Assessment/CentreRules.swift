@@ -11,8 +11,12 @@ public final class CentreRules: Sendable {
     public static let futureTolerance: TimeInterval = 5 * 60
 
     let specifications = SpecificationCache()
+    /// The centre's time zone, in which a rule about a day counts it.
+    let timeZone: TimeZone
 
-    public init() {}
+    public init(timeZone: TimeZone) {
+        self.timeZone = timeZone
+    }
 
     /// Checks `event`, recorded by `actor` and dated `occurredAt`, and remembers its effect.
     /// - Throws: `RuleViolation` naming the rule and the facts; nothing is remembered then.
@@ -20,7 +24,8 @@ public final class CentreRules: Sendable {
         _ event: DomainEvent, by actor: Actor, occurredAt: Date, recordedAt: Date, to store: any EntityStore
     ) throws {
         let context = RuleContext(
-            entities: Entities(store: store), actor: actor, occurredAt: occurredAt, specifications: specifications)
+            entities: Entities(store: store), actor: actor, occurredAt: occurredAt, specifications: specifications,
+            timeZone: timeZone)
         if occurredAt.timeIntervalSince(recordedAt) > Self.futureTolerance {
             throw RuleViolation(
                 "future-dated",
@@ -54,6 +59,7 @@ struct RuleContext {
     let actor: Actor
     let occurredAt: Date
     let specifications: SpecificationCache
+    let timeZone: TimeZone
 
     var micros: Int64 { occurredAt.microsecondsSinceEpoch }
 
@@ -168,11 +174,11 @@ struct RuleContext {
             throw RuleViolation("well-formed", "dateOfBirth \(m.dateOfBirth) is not a date such as 2008-04-30")
         }
         let minimum = Int(specification.specification.minimumAge)
-        let age = birth.age(on: occurredAt)
+        let age = birth.age(on: occurredAt, in: timeZone)
         if age < minimum {
             throw RuleViolation(
                 "minimum-age",
-                "learner \(m.learnerID) is \(age) on \(CalendarDate(occurredAt)); \(m.qualification) needs learners aged \(minimum) or over")
+                "learner \(m.learnerID) is \(age) on \(CalendarDate(occurredAt, in: timeZone)); \(m.qualification) needs learners aged \(minimum) or over")
         }
         _ = try staffMember(m.assessor, as: .assessor, for: "assessor")
         _ = try staffMember(m.internalQualityAssurer, as: .internalQualityAssurer, for: "internal quality assurer")

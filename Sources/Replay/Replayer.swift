@@ -84,7 +84,7 @@ public enum Replayer {
             }
             guard try checkSignatures(signed, options, centreKey: centreKey, into: &report) else { return }
             var checker = RecordChecker(checkpoint: signed.checkpoint, since: options.since?.checkpoint)
-            let pipeline = try EventPipeline(replay: makeReplay(options), asOf: options.asOf)
+            let pipeline = try EventPipeline(replay: makeReplay(options, timeZone: store.timeZone), asOf: options.asOf)
             var batch: [DecodedEvent] = []
             var integrity: Breach?
             do {
@@ -145,7 +145,7 @@ public enum Replayer {
         do { records = try bundle.records() } catch let error as BundleError { throw ReplayInputError("\(bundle.directory): \(error)") }
         let checkpoint = bundle.checkpoint.checkpoint
         var checker = RecordChecker(checkpoint: checkpoint, since: options.since?.checkpoint)
-        let pipeline = try EventPipeline(replay: makeReplay(options), asOf: options.asOf)
+        let pipeline = try EventPipeline(replay: makeReplay(options, timeZone: bundle.timeZone), asOf: options.asOf)
         var batch: [DecodedEvent] = []
         var integrity: Breach?
         do {
@@ -260,9 +260,10 @@ public enum Replayer {
 
     // MARK: Shared steps
 
-    private static func makeReplay(_ options: ReplayOptions) throws -> CentreReplay {
-        guard let scratch = options.scratchDirectory else { return CentreReplay(projections: options.projections) }
-        return try CentreReplay(projections: options.projections) { try ScratchState(under: scratch) }
+    /// The replay of the history of a centre in `timeZone`.
+    private static func makeReplay(_ options: ReplayOptions, timeZone: TimeZone) throws -> CentreReplay {
+        guard let scratch = options.scratchDirectory else { return CentreReplay(projections: options.projections, timeZone: timeZone) }
+        return try CentreReplay(projections: options.projections, timeZone: timeZone) { try ScratchState(under: scratch) }
     }
 
     /// Checks the checkpoint's signature (and that of the one kept from before) with the key
