@@ -1,10 +1,11 @@
+import EventLog
 import Foundation
 
 /// A date without a time, written `YYYY-MM-DD`.
-struct CalendarDate: Comparable, CustomStringConvertible {
+public struct CalendarDate: Comparable, Sendable, CustomStringConvertible {
     let year: Int, month: Int, day: Int
 
-    init?(_ text: String) {
+    public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
@@ -33,9 +34,16 @@ struct CalendarDate: Comparable, CustomStringConvertible {
         return today.year - year - (birthdayPassed ? 0 : 1)
     }
 
-    static func < (a: Self, b: Self) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+    /// The last microsecond of this day in `timeZone`, in microseconds since 1970.
+    func endMicros(in timeZone: TimeZone) -> Int64 {
+        let calendar = Calendar.gregorian(in: timeZone)
+        let start = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+        return calendar.date(byAdding: .day, value: 1, to: start)!.microsecondsSinceEpoch - 1
+    }
 
-    var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public static func < (a: Self, b: Self) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
 }
 
 extension Calendar {

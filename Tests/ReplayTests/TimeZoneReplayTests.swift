@@ -48,4 +48,13 @@ import Testing
         #expect(breach.kind == .rule && breach.learner == "L2")
         #expect(breach.detail.contains("learner L2 is 15 on 2025-07-09"))
     }
+
+    @Test func anAsOfDayEndsInTheCentresTimeZoneAndSaysWhenTheLogHeldNothing() throws {
+        var options = options
+        options.asOf = AsOf("2025-03-01")
+        let report = try Replayer.verify(store, options: options)
+        #expect(report.breach == nil && report.replayed == 0)
+        #expect(report.summary.contains(
+            "rules        as of 2025-03-01 (the end of that day in Asia/Tokyo, 2025-03-01T14:59:59.999999Z) the log held no records"))
+    }
 }
