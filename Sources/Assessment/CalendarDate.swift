@@ -48,7 +48,7 @@ public struct CalendarDate: Comparable, Sendable, CustomStringConvertible {
 
 extension Calendar {
     /// The Gregorian calendar of `timeZone`: the one a centre counts its days and months in.
-    static func gregorian(in timeZone: TimeZone) -> Calendar {
+    public static func gregorian(in timeZone: TimeZone) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         return calendar

@@ -154,6 +154,7 @@ public final class CentreReplay: @unchecked Sendable {
             return states[index]
         }
         return ProjectionSnapshot(
+            timeZone: rules.timeZone,
             stateOf: { try state($0) },
             entriesOf: { name, prefix in try state(name).entries(prefix: prefix) },
             specificationOf: specification)
