@@ -51,6 +51,30 @@ import Testing
         #expect(report["merkleRoot"] as? String == head["merkleRoot"] as? String)
     }
 
+    @Test func aStoreKeepsTheCentresTimeZoneAndTheHeadShowsIt() throws {
+        #expect(try attest.run(["init", store, "--time-zone", "America/New_York"]).status == 0)
+        let head = try JSONSerialization.jsonObject(with: Data(try attest.run(["head", store, "--json"]).stdout.utf8)) as! [String: Any]
+        #expect(head["timeZone"] as? String == "America/New_York")
+        #expect(try attest.run(["head", store]).stdout.hasSuffix("time zone    America/New_York\n"))
+
+        let london = directory.child("london.store")
+        #expect(try attest.run(["init", london]).status == 0)
+        #expect(try attest.run(["head", london]).stdout.hasSuffix("time zone    Europe/London\n"))
+
+        let mars = directory.child("mars.store")
+        let unknown = try attest.run(["init", mars, "--time-zone", "Mars/Olympus_Mons"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("Mars/Olympus_Mons is not a time zone this system knows"))
+        #expect(!FileManager.default.fileExists(atPath: mars))
+    }
+
+    @Test func aStoreFromBeforeTimeZonesIsInEuropeLondon() throws {
+        let fixture = try Fixtures.copy("v1/store", into: directory)
+        let head = try JSONSerialization.jsonObject(with: Data(try attest.run(["head", fixture, "--json"]).stdout.utf8)) as! [String: Any]
+        #expect(head["sequence"] as? Int == 252)
+        #expect(head["timeZone"] as? String == "Europe/London")
+    }
+
     @Test func anAsOfThatFindsNothingSaysWhichPointItUsed() throws {
         try attest.run(["init", store])
         let generated = try attest.run(["generate", "--learners", "2", "--seed", "2"])
