@@ -9,13 +9,13 @@ import LMDB
 /// not with the number of events. Projections see the events in batches, as appends do.
 ///
 /// ```swift
-/// let replay = CentreReplay(projections: CentreStore.reports)
+/// let replay = CentreReplay(projections: CentreStore.reports, timeZone: store.timeZone)
 /// for record in records { try replay.apply(record, DomainEvent(record: record)) }
 /// try replay.finish()
 /// let audit = try replay.snapshot.entries(of: "audit", prefix: "assessor/")
 /// ```
 public final class CentreReplay: @unchecked Sendable {
-    private let rules = CentreRules()
+    private let rules: CentreRules
     private let rulesState: any ReplayState
     /// Guards `rulesState`, which the rules write and the projections read specifications
     /// from, so `checkRules` and `project` may run on two threads.
@@ -30,18 +30,27 @@ public final class CentreReplay: @unchecked Sendable {
     /// The number of events the rules accepted.
     public private(set) var applied: UInt64 = 0
 
-    /// A replay feeding `projections`, keeping their state and the rules' in memory.
-    public convenience init(projections: [any Projection], batchSize: Int = 256) {
-        self.init(projections: projections, batchSize: batchSize, rulesState: MemoryEntityStore(),
+    /// A replay of the history of a centre in `timeZone`, feeding `projections`, keeping
+    /// their state and the rules' in memory.
+    public convenience init(projections: [any Projection], timeZone: TimeZone, batchSize: Int = 256) {
+        self.init(projections: projections, timeZone: timeZone, batchSize: batchSize, rulesState: MemoryEntityStore(),
                   states: projections.map { _ in MemoryEntityStore() })
     }
 
-    /// A replay feeding `projections`, keeping their state and the rules' in stores that `state` makes.
-    public convenience init(projections: [any Projection], batchSize: Int = 256, state: () throws -> any ReplayState) throws {
-        try self.init(projections: projections, batchSize: batchSize, rulesState: state(), states: projections.map { _ in try state() })
+    /// A replay of the history of a centre in `timeZone`, feeding `projections`, keeping
+    /// their state and the rules' in stores that `state` makes.
+    public convenience init(
+        projections: [any Projection], timeZone: TimeZone, batchSize: Int = 256, state: () throws -> any ReplayState
+    ) throws {
+        try self.init(
+            projections: projections, timeZone: timeZone, batchSize: batchSize, rulesState: state(),
+            states: projections.map { _ in try state() })
     }
 
-    private init(projections: [any Projection], batchSize: Int, rulesState: any ReplayState, states: [any ReplayState]) {
+    private init(
+        projections: [any Projection], timeZone: TimeZone, batchSize: Int, rulesState: any ReplayState, states: [any ReplayState]
+    ) {
+        rules = CentreRules(timeZone: timeZone)
         self.projections = projections
         self.rulesState = rulesState
         self.states = states
@@ -145,6 +154,7 @@ public final class CentreReplay: @unchecked Sendable {
             return states[index]
         }
         return ProjectionSnapshot(
+            timeZone: rules.timeZone,
             stateOf: { try state($0) },
             entriesOf: { name, prefix in try state(name).entries(prefix: prefix) },
             specificationOf: specification)

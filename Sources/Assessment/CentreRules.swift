@@ -11,8 +11,12 @@ public final class CentreRules: Sendable {
     public static let futureTolerance: TimeInterval = 5 * 60
 
     let specifications = SpecificationCache()
+    /// The centre's time zone, in which a rule about a day counts it.
+    let timeZone: TimeZone
 
-    public init() {}
+    public init(timeZone: TimeZone) {
+        self.timeZone = timeZone
+    }
 
     /// Checks `event`, written at schema `schemaVersion`, recorded by `actor` and dated
     /// `occurredAt`, and remembers its effect. A rule that needs a field an older schema
@@ -24,7 +28,7 @@ public final class CentreRules: Sendable {
     ) throws {
         let context = RuleContext(
             entities: Entities(store: store), actor: actor, occurredAt: occurredAt, schemaVersion: schemaVersion,
-            specifications: specifications)
+            specifications: specifications, timeZone: timeZone)
         if occurredAt.timeIntervalSince(recordedAt) > Self.futureTolerance {
             throw RuleViolation(
                 "future-dated",
@@ -63,6 +67,7 @@ struct RuleContext {
     /// The schema version the event was written with.
     let schemaVersion: UInt32
     let specifications: SpecificationCache
+    let timeZone: TimeZone
 
     var micros: Int64 { occurredAt.microsecondsSinceEpoch }
 
@@ -218,11 +223,11 @@ struct RuleContext {
             throw RuleViolation("well-formed", "dateOfBirth \(m.dateOfBirth) of learner \(m.learnerID) is not a date such as 2008-04-30")
         }
         let minimum = Int(specification.specification.minimumAge)
-        let age = birth.age(on: occurredAt)
+        let age = birth.age(on: occurredAt, in: timeZone)
         if age < minimum {
             throw RuleViolation(
                 "minimum-age",
-                "learner \(m.learnerID) is \(age) on \(CalendarDate(occurredAt)); \(m.qualification) needs learners aged \(minimum) or over")
+                "learner \(m.learnerID) is \(age) on \(CalendarDate(occurredAt, in: timeZone)); \(m.qualification) needs learners aged \(minimum) or over")
         }
         _ = try staffMember(m.assessor, as: .assessor, for: "the assessor of learner \(m.learnerID)")
         _ = try staffMember(m.internalQualityAssurer, as: .internalQualityAssurer, for: "the internal quality assurer of learner \(m.learnerID)")

@@ -11,15 +11,19 @@ import Records
 public final class CentreStore: Sendable {
     public let log: EventLog
     let state: Database
-    let rules = CentreRules()
+    /// The centre's time zone, in which its rules and reports count days.
+    public let timeZone: TimeZone
+    let rules: CentreRules
     /// The projections kept inline, with their databases.
     let projections: [ProjectionSlots]
     /// Which database serves each projection, and the code version that built it.
     let registry: Database
 
-    /// Creates a new, empty store in directory `path`, keeping `projections`.
-    public static func create(at path: String, projections: [any Projection] = []) throws -> CentreStore {
-        let store = try CentreStore(log: EventLog.create(at: path), projections: projections)
+    /// Creates a new, empty store in directory `path` for a centre in `timeZone`, keeping `projections`.
+    public static func create(
+        at path: String, timeZone: TimeZone = EventLog.defaultTimeZone, projections: [any Projection] = []
+    ) throws -> CentreStore {
+        let store = try CentreStore(log: EventLog.create(at: path, timeZone: timeZone), projections: projections)
         try store.registerNewProjections()
         return store
     }
@@ -33,6 +37,8 @@ public final class CentreStore: Sendable {
 
     init(log: EventLog, projections: [any Projection], create: Bool = true) throws {
         self.log = log
+        timeZone = try log.timeZone()
+        rules = CentreRules(timeZone: timeZone)
         let environment = log.environment
         state = try environment.openDatabase("rules-state", create: create)
         registry = try environment.openDatabase("projections", create: create)

@@ -314,6 +314,8 @@ struct AcceptedEvent: Sendable {
 /// The projections of a store at one point of its log: as one read snapshot sees them,
 /// or as a replay up to an earlier point left them.
 public struct ProjectionSnapshot {
+    /// The centre's time zone, in which a report counts days and months.
+    public let timeZone: TimeZone
     let stateOf: (String) throws -> any EntityStore
     let entriesOf: (String, String) throws -> [(key: String, value: [UInt8])]
     let specificationOf: (String, UInt32) throws -> CompiledSpecification?
@@ -350,6 +352,7 @@ extension ProjectionSnapshot {
         }
         let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(store.state, key: TextKey(key)) })
         self.init(
+            timeZone: store.timeZone,
             stateOf: { name in
                 guard let database = try database(name) else { return MemoryEntityStore() }
                 return SnapshotEntityStore { key in try reader.get(database, key: TextKey(key)) }

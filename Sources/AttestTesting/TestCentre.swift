@@ -15,9 +15,9 @@ public final class TestCentre {
 
     public var path: String { directory.child("store") }
 
-    /// An empty store keeping `projections`.
-    public init(projections: [any Projection] = []) throws {
-        store = try CentreStore.create(at: directory.child("store"), projections: projections)
+    /// An empty store of a centre in `timeZone`, keeping `projections`.
+    public init(timeZone: TimeZone = EventLog.defaultTimeZone, projections: [any Projection] = []) throws {
+        store = try CentreStore.create(at: directory.child("store"), timeZone: timeZone, projections: projections)
     }
 
     /// Appends the generator's centre of `learners` (seeded with `seed`) through the rules,
@@ -54,9 +54,12 @@ public final class TestCentre {
 
     /// Registers the staff every test needs and learner `L1` on 603/4767/3:
     /// `admin`; assessors `a1` (every unit) and `a2` (group A units only); IQAs `i1` and
-    /// `i2`; `d1`, both assessor and IQA (every unit); awarding-organisation officer `o1`.
-    public static func standard(projections: [any Projection] = []) throws -> TestCentre {
-        let centre = try TestCentre(projections: projections)
+    /// `i2`; `d1`, both assessor and IQA (every unit); awarding-organisation officer `o1`;
+    /// the centre is in `timeZone`.
+    public static func standard(
+        timeZone: TimeZone = EventLog.defaultTimeZone, projections: [any Projection] = []
+    ) throws -> TestCentre {
+        let centre = try TestCentre(timeZone: timeZone, projections: projections)
         let all = centre.specification.units.map(\.number)
         try centre.record(.staffRegistered(.with { $0.staffID = "admin"; $0.roles = [.centreAdministrator] }), by: "admin")
         try centre.record(.specificationImported(.with { $0.version = 1; $0.specification = centre.specification }), by: "admin")

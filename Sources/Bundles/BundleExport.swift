@@ -37,7 +37,8 @@ extension CentreStore {
                 }
             }
             try writer.file(BundleFile.reports, lines.map { $0 + "\n" }.joined())
-            let manifest = BundleManifest(kind: .store, records: records, treeSize: checkpoint.checkpoint.size)
+            let manifest = BundleManifest(
+                kind: .store, records: records, treeSize: checkpoint.checkpoint.size, timeZone: timeZone.identifier)
             try writer.finish(manifest: manifest, checkpoint: checkpoint, key: key)
             return ExportSummary(manifest: manifest, checkpoint: checkpoint)
         }
@@ -73,7 +74,9 @@ extension CentreStore {
             }
             try writer.finishRecords()
             try writer.file(BundleFile.proofs, proofs)
-            let manifest = BundleManifest(kind: .learner, learner: learner, records: UInt64(chosen.count), treeSize: checkpoint.checkpoint.size)
+            let manifest = BundleManifest(
+                kind: .learner, learner: learner, records: UInt64(chosen.count), treeSize: checkpoint.checkpoint.size,
+                timeZone: timeZone.identifier)
             try writer.finish(manifest: manifest, checkpoint: checkpoint, key: key)
             return ExportSummary(manifest: manifest, checkpoint: checkpoint)
         }

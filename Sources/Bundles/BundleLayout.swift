@@ -37,6 +37,9 @@ public struct BundleManifest: Codable, Equatable, Sendable {
     public var records: UInt64
     /// The size of the log the checkpoint covers.
     public var treeSize: UInt64
+    /// The centre's time zone, an IANA identifier; absent in bundles written before
+    /// bundles carried it, which are read as `EventLog.defaultTimeZone`.
+    public var timeZone: String?
 }
 
 /// A bundle that cannot be written or read: which file, and what is wrong.

@@ -1,4 +1,5 @@
 import Checkpoints
+import EventLog
 import Foundation
 import Merkle
 
@@ -10,6 +11,8 @@ public struct BundleReader: Sendable {
     public let checkpoint: SignedCheckpoint
     /// The centre's key as the bundle carries it (an EQA should also check against their own copy).
     public let key: VerifierKey
+    /// The centre's time zone, as the manifest names it.
+    public let timeZone: TimeZone
 
     /// Whether `path` looks like a bundle (it holds a manifest).
     public static func isBundle(_ path: String) -> Bool {
@@ -36,6 +39,11 @@ public struct BundleReader: Sendable {
         guard manifest.format == BundleManifest.currentFormat else {
             throw BundleError("the bundle's format is \(manifest.format); this tool reads \(BundleManifest.currentFormat)")
         }
+        let identifier = manifest.timeZone ?? EventLog.defaultTimeZone.identifier
+        guard let zone = TimeZone(identifier: identifier) else {
+            throw BundleError("the bundle's time zone \(identifier) is not one this system knows")
+        }
+        timeZone = zone
         do {
             checkpoint = try SignedCheckpoint(parsing: text(BundleFile.checkpoint))
             key = try VerifierKey(text: text(BundleFile.key))

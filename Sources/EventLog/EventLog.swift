@@ -8,12 +8,16 @@ import Merkle
 /// - `log`: big-endian sequence → record bytes (appended with `MDB_APPEND`);
 /// - `streams`: stream id ‖ 0x00 ‖ big-endian stream version → big-endian sequence;
 /// - `event-ids`: event UUID (16 bytes) → big-endian sequence;
-/// - `meta`: the format, the head (sequence, chain hash, recorded-at) and the
-///   Merkle tree's right edge.
+/// - `meta`: the format, the centre's time zone, the head (sequence, chain hash,
+///   recorded-at) and the Merkle tree's right edge.
 /// Every append updates all four in one write transaction.
 public final class EventLog: Sendable {
     /// The store format this code reads and writes.
     public static let format = "attest-log/1"
+
+    /// The time zone of a store that records none (one created before stores recorded
+    /// theirs), and of a new store unless another is given.
+    public static let defaultTimeZone = TimeZone(identifier: "Europe/London")!
 
     /// The LMDB environment, for modules that keep their own databases beside the log.
     public let environment: Environment
@@ -24,12 +28,16 @@ public final class EventLog: Sendable {
 
     enum MetaKey {
         static let format = Array("format".utf8)
+        static let timeZone = Array("time-zone".utf8)
         static let head = Array("head".utf8)
         static let merkleEdge = Array("merkle-edge".utf8)
     }
 
-    /// Creates a new, empty store in directory `path` (created when missing).
-    public static func create(at path: String, options: EnvironmentOptions = .init()) throws -> EventLog {
+    /// Creates a new, empty store in directory `path` (created when missing), kept in
+    /// `timeZone`, the centre's.
+    public static func create(
+        at path: String, timeZone: TimeZone = defaultTimeZone, options: EnvironmentOptions = .init()
+    ) throws -> EventLog {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         if FileManager.default.fileExists(atPath: path + "/data.mdb") {
             throw EventLogError.alreadyAStore(path: path)
@@ -38,6 +46,7 @@ public final class EventLog: Sendable {
         let log = try EventLog(environment: environment, create: true)
         try environment.write { txn in
             try txn.put(log.meta, key: MetaKey.format, value: Array(format.utf8), flags: .noOverwrite)
+            try txn.put(log.meta, key: MetaKey.timeZone, value: Array(timeZone.identifier.utf8), flags: .noOverwrite)
         }
         return log
     }
@@ -65,6 +74,15 @@ public final class EventLog: Sendable {
         } catch LMDBError.notFound {
             throw EventLogError.notAStore(path: environment.path)
         }
+    }
+
+    /// The centre's time zone, in which its rules and reports count days: the one given at
+    /// creation, or `defaultTimeZone` for a store that records none.
+    public func timeZone() throws -> TimeZone {
+        guard let stored = try environment.read({ try $0.get(meta, key: MetaKey.timeZone) }) else { return Self.defaultTimeZone }
+        let identifier = String(decoding: stored, as: UTF8.self)
+        guard let zone = TimeZone(identifier: identifier) else { throw EventLogError.unknownTimeZone(identifier) }
+        return zone
     }
 
     /// The current head: size, last chain hash and Merkle root.

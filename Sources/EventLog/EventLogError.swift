@@ -9,6 +9,7 @@ public enum EventLogError: Error, Equatable, CustomStringConvertible {
     case versionConflict(index: Int, stream: String, expected: UInt64, actual: UInt64)
     case idConflict(index: Int, id: UUID, sequence: UInt64)
     case corrupt(reason: String)
+    case unknownTimeZone(String)
 
     public var description: String {
         switch self {
@@ -26,6 +27,8 @@ public enum EventLogError: Error, Equatable, CustomStringConvertible {
             "event id \(id.uuidString.lowercased()) is already in the log at sequence \(sequence) with different content"
         case let .corrupt(reason):
             "the store is damaged: \(reason)"
+        case let .unknownTimeZone(identifier):
+            "the store's time zone \(identifier) is not one this system knows (its time zone database may be older than the store)"
         }
     }
 

@@ -86,8 +86,7 @@ extension Audit {
         let iqas = try snapshot.entries(of: audit, prefix: "iqa/").map { try Attest_V1_IqaActivity(serializedBytes: $0.value) }
         let units = try snapshot.entries(of: audit, prefix: "unit/").map { try Attest_V1_Tally(serializedBytes: $0.value) }
         let methods = try snapshot.entries(of: audit, prefix: "method/").map { try Attest_V1_Tally(serializedBytes: $0.value) }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = Calendar.gregorian(in: snapshot.timeZone)
         let cutoff = (calendar.date(byAdding: .month, value: -months, to: date) ?? date).microsecondsSinceEpoch
 
         var withoutSummative: [String] = []

@@ -25,7 +25,7 @@ final class EventPipeline: @unchecked Sendable {
     /// Thrown by the rules' stage at the `asOf` point: not a breach.
     private struct PointReached: Error {}
 
-    init(replay: CentreReplay, asOf: AsOf?) {
+    init(replay: CentreReplay, asOf: HistoryPoint?) {
         self.replay = replay
         projections = (0..<replay.projectionCount).map { index in Stage { batch in try replay.project(batch, into: index) } }
         rules = Stage { [unowned self] batch in

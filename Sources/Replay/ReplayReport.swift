@@ -1,3 +1,4 @@
+import Assessment
 import Checkpoints
 import EventLog
 import Foundation
@@ -20,6 +21,9 @@ public struct ReplayReport: Encodable, Sendable {
     public var replayed: UInt64 = 0
     /// The last sequence replayed, when the replay stopped at `--as-of`.
     public var asOf: UInt64?
+    /// The `--as-of` point on the centre's calendar, e.g. `2025-03-01 (the end of that day in
+    /// Europe/London, 2025-03-01T23:59:59.999999Z)`.
+    public var asOfPoint: HistoryPoint?
     /// The stored report entries found equal to the rebuilt ones.
     public var reportsCompared: Int = 0
     /// The learners whose transcripts were rebuilt.
@@ -41,7 +45,9 @@ public struct ReplayReport: Encodable, Sendable {
         }
         lines.append("records      \(records) checked: " + (source == "learner bundle" ? "inclusion proofs, decoding" : "chain, Merkle root, decoding"))
         if let extends { lines.append("consistency  the log extends the checkpoint of \(extends) records kept from before") }
-        if replayed > 0 || source != "learner bundle" {
+        if let asOfPoint, replayed == 0, breach == nil {
+            lines.append("rules        \(EmptyHistory(point: asOfPoint))")
+        } else if replayed > 0 || source != "learner bundle" {
             lines.append("rules        \(replayed) events replayed in order" + (asOf.map { " (to sequence \($0))" } ?? ""))
         }
         if reportsCompared > 0 { lines.append("reports      \(reportsCompared) stored entries equal the rebuilt ones (\(learners) learners)") }

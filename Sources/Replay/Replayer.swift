@@ -14,7 +14,8 @@ public struct ReplayOptions {
     public var key: VerifierKey?
     /// A checkpoint kept from an earlier visit: the log must extend it.
     public var since: SignedCheckpoint?
-    /// Replay the rules and projections only up to this point (integrity is still checked to the end).
+    /// Replay the rules and projections only up to this point, on the centre's calendar
+    /// (integrity is still checked to the end).
     public var asOf: AsOf?
     /// Called now and then with (records checked, records in all).
     public var progress: ((UInt64, UInt64) -> Void)?
@@ -84,7 +85,7 @@ public enum Replayer {
             }
             guard try checkSignatures(signed, options, centreKey: centreKey, into: &report) else { return }
             var checker = RecordChecker(checkpoint: signed.checkpoint, since: options.since?.checkpoint)
-            let pipeline = try EventPipeline(replay: makeReplay(options), asOf: options.asOf)
+            let pipeline = try makePipeline(options, timeZone: store.timeZone, into: &report)
             var batch: [DecodedEvent] = []
             var integrity: Breach?
             do {
@@ -145,7 +146,7 @@ public enum Replayer {
         do { records = try bundle.records() } catch let error as BundleError { throw ReplayInputError("\(bundle.directory): \(error)") }
         let checkpoint = bundle.checkpoint.checkpoint
         var checker = RecordChecker(checkpoint: checkpoint, since: options.since?.checkpoint)
-        let pipeline = try EventPipeline(replay: makeReplay(options), asOf: options.asOf)
+        let pipeline = try makePipeline(options, timeZone: bundle.timeZone, into: &report)
         var batch: [DecodedEvent] = []
         var integrity: Breach?
         do {
@@ -260,10 +261,21 @@ public enum Replayer {
 
     // MARK: Shared steps
 
-    private static func makeReplay(_ options: ReplayOptions) throws -> CentreReplay {
-        guard let scratch = options.scratchDirectory else { return CentreReplay(projections: options.projections) }
-        return try CentreReplay(projections: options.projections) { try ScratchState(under: scratch) }
+    /// The replay of the history of a centre in `timeZone`, up to `options.asOf` on its
+    /// calendar, which `report` names.
+    private static func makePipeline(
+        _ options: ReplayOptions, timeZone: TimeZone, into report: inout ReplayReport
+    ) throws -> EventPipeline {
+        let point = options.asOf?.resolved(in: timeZone)
+        report.asOfPoint = point
+        let replay = if let scratch = options.scratchDirectory {
+            try CentreReplay(projections: options.projections, timeZone: timeZone) { try ScratchState(under: scratch) }
+        } else {
+            CentreReplay(projections: options.projections, timeZone: timeZone)
+        }
+        return EventPipeline(replay: replay, asOf: point)
     }
+
 
     /// Checks the checkpoint's signature (and that of the one kept from before) with the key
     /// supplied, or else the centre's own. - Returns: false when a breach was recorded.

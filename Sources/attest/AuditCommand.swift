@@ -37,8 +37,7 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(location.store)
-        var date = Date()
-        if case let .date(point) = asOf.point { date = point }
+        let date = try asOf.resolved(in: store)?.date ?? Date()
         let audit = try rebuild.read(store) { try store.audit(months: months, on: date, asOf: asOf.point) }
         if let html {
             try AuditPage(audit: audit, months: months).html.write(toFile: html, atomically: true, encoding: .utf8)

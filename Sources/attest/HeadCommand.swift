@@ -5,7 +5,7 @@ import Merkle
 struct HeadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "head",
-        abstract: "Show the size of the log, its last chain hash and its Merkle root.",
+        abstract: "Show the size of the log, its last chain hash, its Merkle root and the centre's time zone.",
         discussion: """
             Example:
               attest head centre.store --json
@@ -18,13 +18,16 @@ struct HeadCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let head = try EventLog(openingAt: location.store).head()
+        let log = try EventLog(openingAt: location.store)
+        let head = try log.head()
+        let timeZone = try log.timeZone().identifier
         if json {
-            print(#"{"chainHash":"\#(head.chainHash.hex)","merkleRoot":"\#(head.merkleRoot.hex)","sequence":\#(head.sequence)}"#)
+            print(#"{"chainHash":"\#(head.chainHash.hex)","merkleRoot":"\#(head.merkleRoot.hex)","sequence":\#(head.sequence),"timeZone":"\#(timeZone)"}"#)
         } else {
             print("sequence     \(head.sequence)")
             print("chain hash   \(head.chainHash.hex)")
             print("Merkle root  \(head.merkleRoot.hex)")
+            print("time zone    \(timeZone)")
         }
     }
 }

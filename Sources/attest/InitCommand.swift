@@ -1,6 +1,7 @@
 import ArgumentParser
 import Assessment
 import Checkpoints
+import EventLog
 import Foundation
 
 struct InitCommand: ParsableCommand {
@@ -13,26 +14,29 @@ struct InitCommand: ParsableCommand {
             STORE/centre.key (mode 0600), beside the LMDB files and never inside them; \
             `attest key STORE` prints its public half for external quality assurers.
 
+            The centre's time zone is kept with the store: the rules and reports count \
+            days (a learner's age, --as-of dates, the audit's months) on its calendar.
+
             Example:
-              attest init centre.store --centre centre.example/1234
+              attest init centre.store --centre centre.example/1234 --time-zone Europe/London
             """
     )
 
     @OptionGroup var location: StoreArgument
 
-    @Option(help: "The centre's identity, naming its key and its checkpoints (printable ASCII, no spaces or '+'; default: the store directory's name).")
-    var centre: String?
+    @OptionGroup var centre: CentreOption
+
+    @Option(help: "The centre's time zone, an IANA identifier.")
+    var timeZone = EventLog.defaultTimeZone.identifier
 
     func run() throws {
-        // By default the directory's name, with anything a key name cannot hold made a '-'.
-        let name = centre ?? String(URL(fileURLWithPath: location.store).standardizedFileURL.lastPathComponent.unicodeScalars.map {
-            $0.value > 0x20 && $0.value < 0x7F && $0 != "+" ? Character($0) : "-"
-        })
-        let key: SigningKey
-        do { key = try SigningKey(generatingFor: name) } catch { throw ValidationError("--centre: \(error)") }
-        _ = try CentreStore.create(at: location.store, projections: CentreStore.reports)
+        guard let zone = TimeZone(identifier: timeZone) else {
+            throw ValidationError("--time-zone: \(timeZone) is not a time zone this system knows (an IANA identifier such as Europe/London)")
+        }
+        let key = try centre.newKey(forStore: location.store)
+        _ = try CentreStore.create(at: location.store, timeZone: zone, projections: CentreStore.reports)
         try key.write(to: SigningKey.path(inStore: location.store))
-        print("created an empty store in \(location.store)")
-        print("signing key for \(name) in \(SigningKey.path(inStore: location.store))")
+        print("created an empty store in \(location.store), time zone \(zone.identifier)")
+        print("signing key for \(key.name) in \(SigningKey.path(inStore: location.store))")
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Checkpoints
+import EventLog
+import Foundation
 
 struct KeyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,14 +12,38 @@ struct KeyCommand: ParsableCommand {
             NAME+KEYHASH+BASE64 (docs/format.md). Give it to the EQA once, by a channel \
             you both trust; `attest-replay --key` checks checkpoints against it.
 
+            With --create, first gives a store that has no signing key (one created \
+            before stores had keys) its first, named as `attest init` names it; a store \
+            that has one keeps it.
+
             Example:
               attest key centre.store > centre.pub
+              attest key old.store --create --centre centre.example/1234 > centre.pub
             """
     )
 
     @OptionGroup var location: StoreArgument
 
+    @Flag(help: "Create the store's first signing key, then print its public half.")
+    var create = false
+
+    @OptionGroup var centre: CentreOption
+
+    func validate() throws {
+        if centre.centre != nil, !create { throw ValidationError("--centre goes with --create") }
+    }
+
     func run() throws {
-        print(try SigningKey(contentsOf: SigningKey.path(inStore: location.store)).verifierKey)
+        let path = SigningKey.path(inStore: location.store)
+        if create {
+            _ = try EventLog(openingAt: location.store)
+            if FileManager.default.fileExists(atPath: path) {
+                throw CommandFailure("\(path) already holds the centre's signing key; a centre keeps its key")
+            }
+            let key = try centre.newKey(forStore: location.store)
+            try key.write(to: path)
+            FileHandle.standardError.write(Data("signing key for \(key.name) in \(path)\n".utf8))
+        }
+        print(try SigningKey(contentsOf: path).verifierKey)
     }
 }

@@ -106,10 +106,16 @@ struct RebuildOption: ParsableArguments {
 struct AsOfOption: ParsableArguments {
     @Option(
         name: .customLong("as-of"),
-        help: "Show the report as it stood after this sequence, or at this date (2025-03-01 or RFC 3339), by replaying the log.",
+        help: "Show the report as it stood after this sequence, or at this date (2025-03-01, the end of that day in the centre's time zone, or RFC 3339), by replaying the log.",
         transform: { text in
             guard let point = AsOf(text) else { throw ValidationError("--as-of takes a sequence or a date such as 2025-03-01: \(text)") }
             return point
         })
     var point: AsOf?
+
+    /// The point on `store`'s calendar, or `nil` without --as-of.
+    /// - Throws: `EmptyHistory` naming the point when the log held no record then.
+    func resolved(in store: CentreStore) throws -> HistoryPoint? {
+        try point.map(store.historyPoint)
+    }
 }

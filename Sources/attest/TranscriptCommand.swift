@@ -38,6 +38,7 @@ struct TranscriptCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(location.store)
+        _ = try asOf.resolved(in: store)
         guard let transcript = try rebuild.read(store, { try store.transcript(of: learner, asOf: asOf.point) }) else {
             throw CommandFailure("learner \(learner) is not registered in \(location.store)")
         }

@@ -107,6 +107,26 @@ import Testing
         #expect(refusal == "rule minimum-age: learner L3 is 15 on 2025-01-06; 603/4767/3 needs learners aged 16 or over")
     }
 
+    @Test func aLearnersAgeIsCountedOnTheCentresLocalDate() throws {
+        // Europe/London, in British Summer Time: born 2009-07-10, 16 from the first minute of 2025-07-10 there.
+        let centre = try C.standard()
+        let justAfterMidnight = try #require(Timestamp.parse("2025-07-10T00:30:00+01:00"))
+        #expect(centre.refusal(.learnerRegistered(C.learner("L2", born: "2009-07-10")), by: "admin", at: justAfterMidnight) == nil)
+        let theEveningBefore = try #require(Timestamp.parse("2025-07-09T23:30:00+01:00"))
+        #expect(centre.refusal(.learnerRegistered(C.learner("L3", born: "2009-07-10")), by: "admin", at: theEveningBefore)
+            == "rule minimum-age: learner L3 is 15 on 2025-07-09; 603/4767/3 needs learners aged 16 or over")
+    }
+
+    @Test func aCentreInAnotherTimeZoneCountsItsOwnDate() throws {
+        let centre = try C.standard(timeZone: try #require(TimeZone(identifier: "America/New_York")))
+        // 00:30 in London is 19:30 the evening before in New York.
+        let londonMidnight = try #require(Timestamp.parse("2025-07-10T00:30:00+01:00"))
+        #expect(centre.refusal(.learnerRegistered(C.learner("L2", born: "2009-07-10")), by: "admin", at: londonMidnight)
+            == "rule minimum-age: learner L2 is 15 on 2025-07-09; 603/4767/3 needs learners aged 16 or over")
+        let newYorkMidnight = try #require(Timestamp.parse("2025-07-10T00:30:00-04:00"))
+        #expect(centre.refusal(.learnerRegistered(C.learner("L2", born: "2009-07-10")), by: "admin", at: newYorkMidnight) == nil)
+    }
+
     @Test func assignedStaffHoldTheirRoles() throws {
         let centre = try C.standard()
         var learner = C.learner("L2")

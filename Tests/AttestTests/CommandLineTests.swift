@@ -51,6 +51,45 @@ import Testing
         #expect(report["merkleRoot"] as? String == head["merkleRoot"] as? String)
     }
 
+    @Test func aStoreKeepsTheCentresTimeZoneAndTheHeadShowsIt() throws {
+        #expect(try attest.run(["init", store, "--time-zone", "America/New_York"]).status == 0)
+        let head = try JSONSerialization.jsonObject(with: Data(try attest.run(["head", store, "--json"]).stdout.utf8)) as! [String: Any]
+        #expect(head["timeZone"] as? String == "America/New_York")
+        #expect(try attest.run(["head", store]).stdout.hasSuffix("time zone    America/New_York\n"))
+
+        let london = directory.child("london.store")
+        #expect(try attest.run(["init", london]).status == 0)
+        #expect(try attest.run(["head", london]).stdout.hasSuffix("time zone    Europe/London\n"))
+
+        let mars = directory.child("mars.store")
+        let unknown = try attest.run(["init", mars, "--time-zone", "Mars/Olympus_Mons"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("Mars/Olympus_Mons is not a time zone this system knows"))
+        #expect(!FileManager.default.fileExists(atPath: mars))
+    }
+
+    @Test func aStoreFromBeforeTimeZonesIsInEuropeLondon() throws {
+        let fixture = try Fixtures.copy("v1/store", into: directory)
+        let head = try JSONSerialization.jsonObject(with: Data(try attest.run(["head", fixture, "--json"]).stdout.utf8)) as! [String: Any]
+        #expect(head["sequence"] as? Int == 252)
+        #expect(head["timeZone"] as? String == "Europe/London")
+    }
+
+    @Test func anAsOfThatFindsNothingSaysWhichPointItUsed() throws {
+        try attest.run(["init", store])
+        let generated = try attest.run(["generate", "--learners", "2", "--seed", "2"])
+        #expect(try attest.run(["append", store, "-", "--quiet"], input: generated.stdout).status == 0)
+        // The store stamped every record with its own clock, after 2025-03-01.
+        let message = "as of 2025-03-01 (the end of that day in Europe/London, 2025-03-01T23:59:59.999999Z) the log held no records"
+        let transcript = try attest.run(["transcript", store, "1000000001", "--as-of", "2025-03-01"])
+        #expect(transcript.status != 0)
+        #expect(transcript.stderr.contains(message))
+        let audit = try attest.run(["audit", store, "--as-of", "2025-03-01", "--json"])
+        #expect(audit.status != 0 && audit.stdout.isEmpty)
+        #expect(audit.stderr.contains(message))
+        #expect(try attest.run(["transcript", store, "1000000001", "--as-of", "1"]).stderr.contains("learner 1000000001 is not registered"))
+    }
+
     @Test(arguments: [
         (#"{"type":"learner.withdrawn","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:30:00Z","payload":{},"colour":"red"}"#,
          #"line 2: has an unknown field "colour"; nothing was appended"#),

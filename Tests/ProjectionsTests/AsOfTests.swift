@@ -1,5 +1,6 @@
 import AttestTesting
 import Assessment
+import EventLog
 import Foundation
 import Projections
 import Simulation
@@ -32,8 +33,33 @@ import Testing
         try centre.recordFullQualification()
         #expect(try centre.store.transcript(of: "L1", asOf: .date(before))?.credits?.total == 0)
         #expect(try centre.store.transcript(of: "L1", asOf: .date(Date()))?.credits?.total == 27)
-        #expect(AsOf("2025-03-01") == .date(Date(timeIntervalSince1970: 1_740_873_599.999999)))
+        #expect(AsOf("2025-03-01") == .day(try #require(CalendarDate("2025-03-01"))))
+        #expect(AsOf("2025-03-01T12:00:00Z") == .date(Date(timeIntervalSince1970: 1_740_830_400)))
         #expect(AsOf("1200") == .sequence(1200))
+        #expect(AsOf("2025-02-30") == nil)
         #expect(AsOf("soon") == nil)
+    }
+
+    @Test func aDayEndsAtMidnightInTheCentresTimeZone() throws {
+        let day = try #require(AsOf("2025-07-10"))
+        let london = day.resolved(in: try #require(TimeZone(identifier: "Europe/London")))
+        #expect(london.date == Date(microsecondsSinceEpoch: 1_752_188_399_999_999))
+        #expect(london.description == "2025-07-10 (the end of that day in Europe/London, 2025-07-10T22:59:59.999999Z)")
+        let newYork = day.resolved(in: try #require(TimeZone(identifier: "America/New_York")))
+        #expect(newYork.description == "2025-07-10 (the end of that day in America/New_York, 2025-07-11T03:59:59.999999Z)")
+        #expect(AsOf.sequence(1200).resolved(in: .gmt).date == nil)
+    }
+
+    @Test func aPointBeforeTheFirstRecordIsNamedNotReportedEmpty() throws {
+        let centre = try TestCentre.standard(projections: CentreStore.reports)
+        // The store's clock stamped every record after 2025-03-01.
+        #expect(throws: EmptyHistory.self) { try centre.store.historyPoint(#require(AsOf("2025-03-01"))) }
+        do {
+            _ = try centre.store.historyPoint(#require(AsOf("2025-03-01")))
+        } catch let empty as EmptyHistory {
+            #expect(empty.description == "as of 2025-03-01 (the end of that day in Europe/London, 2025-03-01T23:59:59.999999Z) the log held no records")
+        }
+        #expect(try centre.store.historyPoint(.sequence(1)).description == "sequence 1")
+        #expect(throws: EmptyHistory.self) { try centre.store.historyPoint(.sequence(0)) }
     }
 }

@@ -77,4 +77,19 @@ import Testing
         try centre.record(.evidenceAssessed(TestCentre.assessment("AS3", of: "E3", criteria: ["3.1", "4.1"])), by: "a1")
         #expect(try centre.store.audit(on: centre.now).gaps.competenceWithoutPerformanceEvidence.isEmpty)
     }
+
+    @Test func theMonthsAreCountedBackOnTheCentresCalendar() throws {
+        // 2025-03-01T03:00Z is still 28 February in New York: a month before is 28 January
+        // there (2025-01-29T03:00Z), where in London it is 2025-02-01T03:00Z.
+        let auditDate = Date(timeIntervalSince1970: 1_740_798_000)
+        let standardised = Date(timeIntervalSince1970: 1_738_238_400)  // 2025-01-30T12:00Z
+        for (zone, notStandardised) in [("America/New_York", ["a2", "d1"]), ("Europe/London", ["a1", "a2", "d1"])] {
+            let centre = try TestCentre.standard(timeZone: try #require(TimeZone(identifier: zone)), projections: CentreStore.reports)
+            try centre.record(.standardisationRecorded(.with {
+                $0.activityID = "ST1"; $0.ledBy = "i1"; $0.participants = ["a1"]; $0.units = ["A/506/2130"]
+                $0.agreedOutcome = "Agreed"
+            }), by: "i1", at: standardised)
+            #expect(try centre.store.audit(months: 1, on: auditDate).gaps.assessorsNotStandardised == notStandardised, "\(zone)")
+        }
+    }
 }

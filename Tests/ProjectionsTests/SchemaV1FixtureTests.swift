@@ -26,6 +26,7 @@ import Testing
         let store = try CentreStore(openingAt: Fixtures.copy("v1/store", into: directory), projections: CentreStore.reports)
         let report = try store.log.verify()
         #expect(report.records == 252)
+        #expect(store.timeZone.identifier == "Europe/London", "a store from before stores recorded their time zone")
         var versions: [String: Set<UInt32>] = [:]
         try store.log.read { versions[$0.record.eventType, default: []].insert($0.record.schemaVersion); return true }
         #expect(versions["evidence.assessed"] == [1])

@@ -125,6 +125,28 @@ import Testing
         #expect(try json(proofs.stdout)["root"] as? String == checked["root"] as? String)
     }
 
+    @Test func aStoreFromBeforeSigningKeysIsGivenItsFirstKey() throws {
+        let old = try Fixtures.copy("v1/store", into: directory)
+        let keyFile = old + "/centre.key"
+        #expect(!FileManager.default.fileExists(atPath: keyFile))
+        #expect(try attest.run(["key", old, "--centre", "centre.example/1"]).status != 0, "--centre goes with --create")
+
+        let created = try attest.run(["key", old, "--create"])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.hasPrefix("v1-store+"), "named after the store's directory, as `attest init` names it")
+        #expect(try attest.run(["key", old]).stdout == created.stdout)
+        let key = directory.child("v1.pub")
+        try created.stdout.write(toFile: key, atomically: true, encoding: .utf8)
+        #expect(try attest.run(["checkpoint", old]).status == 0)
+        let replayed = try replay.run([old, "--key", key])
+        #expect(replayed.status == 0, "\(replayed.stdout) \(replayed.stderr)")
+
+        let again = try attest.run(["key", old, "--create"])
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("\(keyFile) already holds the centre's signing key"))
+        #expect(try attest.run(["key", old]).stdout == created.stdout)
+    }
+
     @Test func proveCheckpointsAndKeyPrintWhatTheDocsSay() throws {
         let (store, key, _) = try centre()
         let listed = try attest.run(["checkpoints", store, "--json"])

@@ -39,7 +39,7 @@ struct AttestReplay: ParsableCommand {
     @Option(name: .customLong("since-checkpoint"), help: "A signed checkpoint kept from an earlier visit (a file): the log must extend it.")
     var sinceCheckpoint: String?
 
-    @Option(name: .customLong("as-of"), help: "Replay the rules up to a sequence (1200) or a date (2025-03-01 or RFC 3339); integrity is still checked to the end.")
+    @Option(name: .customLong("as-of"), help: "Replay the rules up to a sequence (1200) or a date (2025-03-01, to the end of that day in the centre's time zone, or RFC 3339); integrity is still checked to the end.")
     var asOf: String?
 
     @Option(help: "Where to keep what the rules and reports remember while replaying (scratch files, removed afterwards; default: the system's temporary directory).")

@@ -1,0 +1,60 @@
+import Assessment
+import AttestTesting
+import Bundles
+import Checkpoints
+import EventLog
+import Foundation
+import Projections
+import Replay
+import Testing
+
+/// A replay counts days on the centre's calendar: the store's time zone, or the one its bundle carries.
+@Suite struct TimeZoneReplayTests {
+    let directory = TemporaryDirectory("replay-time-zone")
+    let key: SigningKey
+    var store: String { directory.child("tokyo.store") }
+    var bundle: String { directory.child("bundle") }
+
+    /// A centre in Asia/Tokyo registers a learner at 00:30 there on their 16th birthday,
+    /// 15:30 the day before in London; its store is copied and exported, signed.
+    init() throws {
+        key = try SigningKey(generatingFor: "centre.tokyo")
+        let centre = try TestCentre.standard(timeZone: try #require(TimeZone(identifier: "Asia/Tokyo")), projections: CentreStore.reports)
+        let birthday = try #require(Timestamp.parse("2025-07-10T00:30:00+09:00"))
+        try centre.record(.learnerRegistered(TestCentre.learner("L2", born: "2009-07-10")), by: "admin", at: birthday)
+        _ = try CheckpointLog(log: centre.store.log, create: true).record(signedBy: key)
+        _ = try centre.store.exportBundle(to: bundle, key: key.verifierKey)
+        try FileManager.default.copyItem(atPath: centre.path, toPath: store)
+    }
+
+    private var options: ReplayOptions {
+        var options = ReplayOptions()
+        options.key = key.verifierKey
+        return options
+    }
+
+    @Test func aStoreAndItsBundleReplayInTheCentresTimeZone() throws {
+        #expect(try Replayer.verify(store, options: options).breach == nil)
+        #expect(try BundleReader(at: bundle).manifest.timeZone == "Asia/Tokyo")
+        #expect(try Replayer.verify(bundle, options: options).breach == nil)
+    }
+
+    @Test func aBundleThatNamesNoTimeZoneIsReplayedInEuropeLondon() throws {
+        let manifest = URL(fileURLWithPath: bundle + "/" + BundleFile.manifest)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: manifest)) as? [String: Any])
+        object["timeZone"] = nil
+        try JSONSerialization.data(withJSONObject: object).write(to: manifest)
+        let breach = try #require(try Replayer.verify(bundle, options: options).breach)
+        #expect(breach.kind == .rule && breach.learner == "L2")
+        #expect(breach.detail.contains("learner L2 is 15 on 2025-07-09"))
+    }
+
+    @Test func anAsOfDayEndsInTheCentresTimeZoneAndSaysWhenTheLogHeldNothing() throws {
+        var options = options
+        options.asOf = AsOf("2025-03-01")
+        let report = try Replayer.verify(store, options: options)
+        #expect(report.breach == nil && report.replayed == 0)
+        #expect(report.summary.contains(
+            "rules        as of 2025-03-01 (the end of that day in Asia/Tokyo, 2025-03-01T14:59:59.999999Z) the log held no records"))
+    }
+}
