@@ -9,7 +9,8 @@ import Records
 ///
 /// Assessors observe, question and hold discussions themselves and assess what they
 /// observed; simulations run under the one the IQA reviewed; learners record their own
-/// reflective accounts.
+/// reflective accounts. Competence criteria are assessed by performance methods (all
+/// but 2% of their evidence), knowledge criteria by any.
 ///
 /// Proportions: about 60% of learners complete every unit they take, 3% withdraw, 7% have
 /// an optional unit by credit transfer and 3% criteria by prior learning, 5% request a

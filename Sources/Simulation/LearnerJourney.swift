@@ -111,6 +111,12 @@ struct LearnerJourney {
         }
     }
 
+    /// The criteria of `unit`'s learning outcomes marked competence.
+    private func competenceCriteria(of unit: String) -> Set<String> {
+        let outcomes = specification.units.first { $0.number == unit }?.learningOutcomes ?? []
+        return Set(outcomes.filter { $0.kind == .competence }.flatMap { $0.criteria.map(\.number) })
+    }
+
     private func criteria(of unit: String) -> [String] {
         specification.units.first { $0.number == unit }?.learningOutcomes.flatMap { $0.criteria.map(\.number) } ?? []
     }
@@ -145,9 +151,13 @@ struct LearnerJourney {
         var last: (id: String, judge: String)?
         let (judge, submitter) = staff.judge(for: unit, preferred: assessorIndex)
         let adjustments = approvedAdjustments.filter { $0.units.isEmpty || $0.units.contains(unit) }.map(\.id)
+        let competence = competenceCriteria(of: unit)
         while !open.isEmpty {
-            let piece = Array(open.prefix(Int.random(in: 2...6, using: &random)))
-            let method = Self.methods[Int.random(in: 0..<Self.methods.count, using: &random)]
+            // A piece of evidence covers criteria of one kind, by a method that suits them.
+            let isCompetence = competence.contains(open[0])
+            let piece = Array(open.prefix(Int.random(in: 2...6, using: &random)).prefix { competence.contains($0) == isCompetence })
+            let methods = isCompetence && !random.chance(0.02) ? Self.performanceMethods : Self.methods
+            let method = methods[Int.random(in: 0..<methods.count, using: &random)]
             let evidence = next("EV")
             wait(hours: 24, &random)
             let learnerRecords = method == .reflectiveAccount
@@ -178,7 +188,7 @@ struct LearnerJourney {
             wait(hours: 48, &random)
             try writer.write("evidence.assessed", Attest_V1_EvidenceAssessed.with {
                 $0.assessmentID = assessment; $0.evidenceID = evidence
-                let confirmed = Self.confirmation(of: method, criteria: piece)
+                let confirmed = isCompetence ? nil : Self.confirmation(of: method, criteria: piece)
                 $0.decisions = piece.map { c in .with {
                     $0.criterion = c; $0.outcome = unmet.contains(c) ? .notYetMet : .met
                     if let confirmed, confirmed.criterion == c { $0.method = confirmed.method }
@@ -214,9 +224,9 @@ struct LearnerJourney {
         return last
     }
 
-    /// The criterion of a piece of evidence an assessor confirms another way, as they often
-    /// do: the last of three or more in a work product or reflective account by questioning,
-    /// in a witness testimony by professional discussion.
+    /// The criterion of a piece of knowledge evidence an assessor confirms another way, as they
+    /// often do: the last of three or more in a work product or reflective account by
+    /// questioning, in a witness testimony by professional discussion.
     static func confirmation(of method: Attest_V1_EvidenceMethod, criteria: [String]) -> (criterion: String, method: Attest_V1_EvidenceMethod)? {
         guard criteria.count >= 3, let last = criteria.last else { return nil }
         switch method {
@@ -225,6 +235,11 @@ struct LearnerJourney {
         default: return nil
         }
     }
+
+    /// Methods that show the learner performing, for competence criteria.
+    static let performanceMethods: [Attest_V1_EvidenceMethod] = [
+        .observation, .observation, .observation, .workProduct, .witnessTestimony, .expertWitnessTestimony, .simulation,
+    ]
 
     static let methods: [Attest_V1_EvidenceMethod] = [
         .observation, .observation, .observation, .workProduct, .workProduct, .professionalDiscussion,

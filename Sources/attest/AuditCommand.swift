@@ -79,6 +79,7 @@ struct AuditTable {
             "  methods never sampled: " + gaps.methodsNeverSampled.listed,
             "  assessors not standardised in \(months) months: " + gaps.assessorsNotStandardised.listed,
             "  learners achieved without a summative sample: " + gaps.learnersAchievedWithoutSummativeSample.listed,
+            "  competence met with no performance evidence: " + gaps.competenceWithoutPerformanceEvidence.summary,
         ]
         return lines.joined(separator: "\n")
     }
@@ -93,4 +94,14 @@ extension String {
 
 extension [String] {
     var listed: String { isEmpty ? "none" : joined(separator: ", ") }
+}
+
+extension [Audit.CompetenceGap] {
+    /// How many criteria of how many learners, and the first few: `--json` lists them all.
+    var summary: String {
+        guard !isEmpty else { return "none" }
+        let learners = Set(map(\.learner)).count
+        let first = prefix(3).map { "\($0.learner) \($0.unit) \($0.criterion) (\($0.methods.joined(separator: ", ")))" }
+        return "\(count) criteria of \(learners) learners: " + first.joined(separator: "; ") + (count > 3 ? "; …" : "")
+    }
 }

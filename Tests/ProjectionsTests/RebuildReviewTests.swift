@@ -31,7 +31,7 @@ struct AuditWithoutStandardisation: Projection {
 
     static func centre(learners: Int) throws -> TestCentre {
         let centre = try TestCentre(projections: CentreStore.reports)
-        try centre.appendGenerated(learners: learners, seed: 9, batchSize: 1_000)
+        try centre.appendGenerated(learners: learners, seed: 2, batchSize: 1_000)
         return centre
     }
 

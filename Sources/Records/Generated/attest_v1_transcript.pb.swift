@@ -42,7 +42,8 @@ public nonisolated struct Attest_V1_LearnerRecord: Sendable {
 
   public var withdrawn: Bool = false
 
-  /// When the rules of combination were first met, in µs since the epoch; 0 until then.
+  /// When the specification was first completed (for a qualification, its rules of
+  /// combination met), in µs since the epoch; 0 until then.
   public var achievedAtMicros: Int64 = 0
 
   public var evidence: [Attest_V1_EvidenceEntry] = []
