@@ -68,14 +68,14 @@ struct Completion {
                 && mandatoryUnits.allSatisfy(achieved.contains))
     }
 
-    /// What is still missing, in words and figures: for a qualification the credits short
-    /// (`credits 26 of 27`, `optional credits 12 of 13`) and the mandatory units not
+    /// What `record` still misses, in words and figures: for a qualification the credits
+    /// short (`credits 26 of 27`, `optional credits 12 of 13`) and the mandatory units not
     /// achieved (`unit F/506/2131 not achieved`); for a standalone unit or a standard each
-    /// criterion or item not met (`1.2 not met`, `K4 not met`), from `unmet`, which lists
-    /// the sole unit's criteria not met in specification order. Empty once complete.
-    func shortfalls(achieved: Set<String>, unmet: () -> [String]) -> [String] {
+    /// criterion or item not met (`1.2 not met`, `K4 not met`). Empty once complete.
+    func shortfalls(of record: Attest_V1_LearnerRecord, in specification: CompiledSpecification) -> [String] {
+        let achieved = record.achievedUnits(of: specification)
         if let soleUnit {
-            return achieved.contains(soleUnit) ? [] : unmet().map { "\($0) not met" }
+            return achieved.contains(soleUnit) ? [] : record.unmetCriteria(of: soleUnit, in: specification).map { "\($0) not met" }
         }
         let weighed = weigh(achieved)
         guard !weighed.met else { return [] }

@@ -204,11 +204,11 @@ final class LearnerRecords {
     func claimCertificate(for learner: String, by projected: ProjectedEvent, at micros: Int64) throws {
         guard var record = try record(learner) else { throw ProjectionError("learner \(learner) has no record") }
         let registered = try specification(of: record, for: projected)
-        let transcript = Transcript(record: record, specification: registered.compiled)
-        guard transcript.isComplete else {
+        guard registered.completion.isMet(by: record.achievedUnits(of: registered.compiled)) else {
+            let shortfalls = registered.completion.shortfalls(of: record, in: registered.compiled)
             throw projected.refusal(
                 "certificate-earned",
-                "learner \(learner) has not completed \(record.qualification) version \(record.specificationVersion): \(transcript.shortfalls.joined(separator: ", "))")
+                "learner \(learner) has not completed \(record.qualification) version \(record.specificationVersion): \(shortfalls.joined(separator: ", "))")
         }
         guard record.samples.contains(where: { $0.stage == .summative && $0.outcome == .agreed }) else {
             throw projected.refusal(

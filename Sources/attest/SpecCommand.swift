@@ -16,9 +16,10 @@ struct SpecImportCommand: ParsableCommand {
         abstract: "Import a specification, or a revision of one, as an event.",
         discussion: """
             Reads a specification in the proto3 JSON form of attest.v1.Specification \
-            (see Schemas/qualifications/). The first import of an id is version 1; a \
-            revised file appends the next version; a file identical to the latest \
-            version appends nothing. Only a centre administrator may import.
+            (see Schemas/qualifications/): a QUALIFICATION, a STANDALONE_UNIT or an \
+            OCCUPATIONAL_STANDARD, whose shape must fit its kind. The first import of an \
+            id is version 1; a revised file appends the next version; a file identical to \
+            the latest version appends nothing. Only a centre administrator may import.
 
             Example:
               attest spec import centre.store Schemas/qualifications/603-4767-3.json --actor admin-1

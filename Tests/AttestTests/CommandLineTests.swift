@@ -153,6 +153,31 @@ import Testing
         #expect(unknown.stderr.contains("learner 42 is not registered"))
     }
 
+    @Test func aStandardIsImportedAssessedAndShownItemByItem() throws {
+        try attest.run(["init", store])
+        #expect(try attest.run(["append", store, "-"], input: Self.lines[0]).status == 0)
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Schemas/qualifications/examples/occupational-standard.json").path
+        #expect(try attest.run(["spec", "import", store, file, "--actor", "admin-1"]).stdout.contains("EXAMPLE-NOS-01 version 1"))
+        let digest = String(repeating: "ab", count: 32)
+        let story = [
+            #"{"type":"staff.registered","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:40:00Z","payload":{"staffId":"assessor-7","roles":["ASSESSOR"],"competentUnits":["EXAMPLE-NOS-01"],"status":"QUALIFIED"}}"#,
+            #"{"type":"staff.registered","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:41:00Z","payload":{"staffId":"iqa-2","roles":["INTERNAL_QUALITY_ASSURER"],"competentUnits":["EXAMPLE-NOS-01"],"status":"QUALIFIED"}}"#,
+            #"{"type":"learner.registered","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T09:42:00Z","payload":{"learnerId":"R-1","qualification":"EXAMPLE-NOS-01","specificationVersion":1,"dateOfBirth":"1990-01-01","assessor":"assessor-7","internalQualityAssurer":"iqa-2"}}"#,
+            #"{"type":"evidence.submitted","actor":{"id":"assessor-7"},"occurredAt":"2026-03-02T10:00:00Z","payload":{"evidenceId":"EV-1","learnerId":"R-1","unit":"EXAMPLE-NOS-01","method":"OBSERVATION","criteria":["P1","P2","P3","P4","P5","P6"],"artefact":{"sha256":"\#(digest)","mediaType":"video/mp4","sizeBytes":"1000"}}}"#,
+            #"{"type":"evidence.assessed","actor":{"id":"assessor-7"},"occurredAt":"2026-03-02T10:30:00Z","payload":{"assessmentId":"AS-1","evidenceId":"EV-1","decisions":[{"criterion":"P1","outcome":"MET"},{"criterion":"P2","outcome":"MET"},{"criterion":"P3","outcome":"MET"},{"criterion":"P4","outcome":"MET"},{"criterion":"P5","outcome":"MET"},{"criterion":"P6","outcome":"MET"}],"feedback":"Observed at the front desk."}}"#,
+        ]
+        #expect(try attest.run(["append", store, "-", "--quiet"], input: story.joined(separator: "\n")).status == 0)
+        let table = try attest.run(["transcript", store, "R-1"])
+        #expect(table.stdout.hasPrefix("Learner R-1: EXAMPLE-NOS-01 version 1: Example Standard: Greet Visitors to a Fictional Reception (occupational standard; Example Standards Body)\nIn progress\n"))
+        #expect(table.stdout.contains("Still to achieve: K1 not met, K2 not met, K3 not met, K4 not met, K5 not met, K6 not met"))
+        #expect(table.stdout.contains("PERFORMANCE CRITERIA  STATUS\nP1                    met\n"))
+        let claim = #"{"type":"certificate.claimed","actor":{"id":"admin-1"},"occurredAt":"2026-03-02T11:00:00Z","payload":{"learnerId":"R-1"}}"#
+        let refused = try attest.run(["append", store, "-"], input: claim)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("line 1: rule certificate-earned: learner R-1 has not completed EXAMPLE-NOS-01 version 1: K1 not met, K2 not met"))
+    }
+
     @Test func theAuditShowsAsATableJSONAndAPrintablePage() throws {
         try attest.run(["init", store])
         let generated = try attest.run(["generate", "--learners", "12", "--seed", "2"])
