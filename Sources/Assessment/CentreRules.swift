@@ -377,7 +377,6 @@ struct RuleContext {
         }
         var state = Attest_V1_EvidenceState()
         state.submission = m
-        state.submittedBy = actor.id
         state.occurredAtMicros = micros
         try entities.set("evidence", m.evidenceID, state)
     }

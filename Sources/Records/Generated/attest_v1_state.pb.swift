@@ -154,8 +154,6 @@ public nonisolated struct Attest_V1_EvidenceState: Sendable {
   /// Clears the value of `submission`. Subsequent reads from it will return its default value.
   public mutating func clearSubmission() {self._submission = nil}
 
-  public var submittedBy: String = String()
-
   public var occurredAtMicros: Int64 = 0
 
   public var withdrawn: Bool = false
@@ -465,7 +463,7 @@ nonisolated extension Attest_V1_AdjustmentState: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Attest_V1_EvidenceState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EvidenceState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}submission\0\u{3}submitted_by\0\u{3}occurred_at_micros\0\u{1}withdrawn\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}submission\0\u{4}\u{2}occurred_at_micros\0\u{1}withdrawn\0\u{b}submitted_by\0\u{c}\u{2}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -474,7 +472,6 @@ nonisolated extension Attest_V1_EvidenceState: SwiftProtobuf.Message, SwiftProto
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularMessageField(value: &self._submission) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.submittedBy) }()
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.occurredAtMicros) }()
       case 4: try { try decoder.decodeSingularBoolField(value: &self.withdrawn) }()
       default: break
@@ -490,9 +487,6 @@ nonisolated extension Attest_V1_EvidenceState: SwiftProtobuf.Message, SwiftProto
     try { if let v = self._submission {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
     } }()
-    if !self.submittedBy.isEmpty {
-      try visitor.visitSingularStringField(value: self.submittedBy, fieldNumber: 2)
-    }
     if self.occurredAtMicros != 0 {
       try visitor.visitSingularInt64Field(value: self.occurredAtMicros, fieldNumber: 3)
     }
@@ -504,7 +498,6 @@ nonisolated extension Attest_V1_EvidenceState: SwiftProtobuf.Message, SwiftProto
 
   public static func ==(lhs: Attest_V1_EvidenceState, rhs: Attest_V1_EvidenceState) -> Bool {
     if lhs._submission != rhs._submission {return false}
-    if lhs.submittedBy != rhs.submittedBy {return false}
     if lhs.occurredAtMicros != rhs.occurredAtMicros {return false}
     if lhs.withdrawn != rhs.withdrawn {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
