@@ -35,13 +35,26 @@ public final class TestCentre {
     public func record(_ event: DomainEvent, by actor: String, at date: Date? = nil) throws -> Appended {
         var who = Actor()
         who.id = actor
-        let appended = try store.append([CentreEvent(event, actor: who, occurredAt: date ?? now)])
+        return try record(event, by: who, at: date)
+    }
+
+    /// Records `event` by `actor` (an id and a role) at the clock (or `at`); the clock moves on an hour.
+    @discardableResult
+    public func record(_ event: DomainEvent, by actor: Actor, at date: Date? = nil) throws -> Appended {
+        let appended = try store.append([CentreEvent(event, actor: actor, occurredAt: date ?? now)])
         now += 3600
         return appended[0]
     }
 
     /// The refusal `event` meets, or `nil` when it is recorded.
     public func refusal(_ event: DomainEvent, by actor: String, at date: Date? = nil) -> String? {
+        var who = Actor()
+        who.id = actor
+        return refusal(event, by: who, at: date)
+    }
+
+    /// The refusal `event` recorded by `actor` (an id and a role) meets, or `nil` when it is recorded.
+    public func refusal(_ event: DomainEvent, by actor: Actor, at date: Date? = nil) -> String? {
         do {
             try record(event, by: actor, at: date)
             return nil

@@ -72,8 +72,8 @@ struct Completion {
     /// short (`credits 26 of 27`, `optional credits 12 of 13`) and the mandatory units not
     /// achieved (`unit F/506/2131 not achieved`); for a standalone unit or a standard each
     /// criterion or item not met (`1.2 not met`, `K4 not met`). Empty once complete.
-    func shortfalls(of record: Attest_V1_LearnerRecord, in specification: CompiledSpecification) -> [String] {
-        let achieved = record.achievedUnits(of: specification)
+    /// `achieved` is `record.achievedUnits(of: specification)`, which the caller has to hand.
+    func shortfalls(of record: Attest_V1_LearnerRecord, achieved: Set<String>, in specification: CompiledSpecification) -> [String] {
         if let soleUnit {
             return achieved.contains(soleUnit) ? [] : record.unmetCriteria(of: soleUnit, in: specification).map { "\($0) not met" }
         }

@@ -176,7 +176,7 @@ extension Transcript {
         let completion = Completion(specification)
         let achieved = record.achievedUnits(of: compiled)
         let combination = completion.weigh(achieved)
-        let shortfalls = completion.shortfalls(of: record, in: compiled)
+        let shortfalls = completion.shortfalls(of: record, achieved: achieved, in: compiled)
 
         self.init(
             learner: record.learnerID, uln: record.uln.isEmpty ? nil : record.uln, qualification: record.qualification,

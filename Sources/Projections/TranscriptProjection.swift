@@ -204,8 +204,9 @@ final class LearnerRecords {
     func claimCertificate(for learner: String, by projected: ProjectedEvent, at micros: Int64) throws {
         guard var record = try record(learner) else { throw ProjectionError("learner \(learner) has no record") }
         let registered = try specification(of: record, for: projected)
-        guard registered.completion.isMet(by: record.achievedUnits(of: registered.compiled)) else {
-            let shortfalls = registered.completion.shortfalls(of: record, in: registered.compiled)
+        let achieved = record.achievedUnits(of: registered.compiled)
+        guard registered.completion.isMet(by: achieved) else {
+            let shortfalls = registered.completion.shortfalls(of: record, achieved: achieved, in: registered.compiled)
             throw projected.refusal(
                 "certificate-earned",
                 "learner \(learner) has not completed \(record.qualification) version \(record.specificationVersion): \(shortfalls.joined(separator: ", "))")

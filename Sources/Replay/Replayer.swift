@@ -276,7 +276,6 @@ public enum Replayer {
         return EventPipeline(replay: replay, asOf: point)
     }
 
-
     /// Checks the checkpoint's signature (and that of the one kept from before) with the key
     /// supplied, or else the centre's own. - Returns: false when a breach was recorded.
     private static func checkSignatures(

@@ -91,27 +91,20 @@ import Testing
         var learner = Actor()
         learner.id = "L1"
         learner.role = "learner"
-        func refusal(_ event: DomainEvent, by actor: Actor) throws -> String? {
-            do {
-                try centre.store.append([CentreEvent(event, actor: actor, occurredAt: centre.now)])
-                centre.now += 3600
-                return nil
-            } catch let refusal as BatchRefusal { return refusal.reason }
-        }
-        #expect(try refusal(.evidenceSubmitted(C.evidence("E1", method: .reflectiveAccount)), by: learner) == nil)
-        #expect(try refusal(.evidenceSubmitted(C.evidence("E2", method: .witnessTestimony, witness: "supervisor-4")), by: learner) == nil)
-        #expect(try refusal(.evidenceSubmitted(C.evidence("E3", method: .observation)), by: learner)
+        #expect(centre.refusal(.evidenceSubmitted(C.evidence("E1", method: .reflectiveAccount)), by: learner) == nil)
+        #expect(centre.refusal(.evidenceSubmitted(C.evidence("E2", method: .witnessTestimony, witness: "supervisor-4")), by: learner) == nil)
+        #expect(centre.refusal(.evidenceSubmitted(C.evidence("E3", method: .observation)), by: learner)
             == "rule evidence-producer: learner L1 may record evidence they produced or testimony, not observation (evidence E3); an assessor records it")
-        #expect(try refusal(.evidenceSubmitted(C.evidence("E4", method: .workProduct, learner: "L2")), by: learner)
+        #expect(centre.refusal(.evidenceSubmitted(C.evidence("E4", method: .workProduct, learner: "L2")), by: learner)
             == "rule role: learner L1 may record only their own evidence, not evidence E4 of learner L2")
-        #expect(try refusal(.evidenceAssessed(C.assessment("AS1", of: "E1")), by: learner)
+        #expect(centre.refusal(.evidenceAssessed(C.assessment("AS1", of: "E1")), by: learner)
             == "rule role: evidence.assessed may not be recorded by a learner; learner L1 may record only evidence.submitted")
         // Without a role, a registered learner who is not staff records as that learner.
         learner.role = ""
-        #expect(try refusal(.evidenceSubmitted(C.evidence("E5", method: .workProduct)), by: learner) == nil)
+        #expect(centre.refusal(.evidenceSubmitted(C.evidence("E5", method: .workProduct)), by: learner) == nil)
         learner.id = "L9"
         learner.role = "learner"
-        #expect(try refusal(.evidenceSubmitted(C.evidence("E6", method: .workProduct, learner: "L9")), by: learner)
+        #expect(centre.refusal(.evidenceSubmitted(C.evidence("E6", method: .workProduct, learner: "L9")), by: learner)
             == "rule registered-staff: L9 is not a registered learner")
         // What a learner recorded, an assessor assesses.
         #expect(centre.refusal(.evidenceAssessed(C.assessment("AS1", of: "E1")), by: "a1") == nil)

@@ -155,12 +155,8 @@ import Testing
         var learner = Actor()
         learner.id = "L1"
         learner.role = "learner"
-        do {
-            try centre.store.append([CentreEvent(.evidenceSubmitted(C.evidence("E9", method: .observation)), actor: learner, occurredAt: centre.now)])
-            Issue.record("a learner recorded an observation")
-        } catch let refusal as BatchRefusal {
-            #expect(refusal.reason.hasPrefix("rule evidence-producer: ") && refusal.reason.contains("L1") && refusal.reason.contains("E9"))
-        }
+        let refusal = try #require(centre.refusal(.evidenceSubmitted(C.evidence("E9", method: .observation)), by: learner), "a learner recorded an observation")
+        #expect(refusal.hasPrefix("rule evidence-producer: ") && refusal.contains("L1") && refusal.contains("E9"))
     }
 
     /// The rules docs/events.md lists are the rules these tests break (certificate-earned,
