@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Records
 import SwiftProtobuf
 
 /// A domain event ready to append: the typed payload and the envelope that carries it.
@@ -19,15 +20,23 @@ public struct CentreEvent: Sendable {
 
     /// Reads one NDJSON line: the envelope of `attest append` with a proto3 JSON payload
     /// of a known event type. The stream may be left out; if given it must be the derived one.
-    public init(line: some StringProtocol) throws {
+    /// The line is read strictly, within the centre's `InputLimits` (`docs/events.md`):
+    /// valid UTF-8, no field twice, enumeration values the schema names, lengths bounded.
+    /// - Throws: `EventInputError` naming the field and what is wrong with it.
+    public init(line: ArraySlice<UInt8>) throws {
         let envelope: EventDraft
         do {
-            envelope = try EventLine.parse(line)
+            envelope = try EventLine.parse(line, limits: .centre)
         } catch let error as EventLineError {
             throw EventInputError(error.problem)
         }
         guard let type = EventType(rawValue: envelope.eventType) else {
-            throw EventInputError("unknown event type \"\(envelope.eventType)\"")
+            throw EventInputError("unknown event type \(Quote.value(envelope.eventType))")
+        }
+        if !envelope.actor.role.isEmpty, envelope.actor.role != RuleContext.learnerRole,
+           !Attest_V1_StaffRole.allCases.contains(where: { $0 != .unspecified && $0.envelopeName == envelope.actor.role }) {
+            throw EventInputError(
+                "\"actor.role\" \(Quote.value(envelope.actor.role)) is not a role: write one of \(Self.roleNames), or leave it out")
         }
         // A line without a schemaVersion is written at the current one; an older one is
         // accepted (for input made by older tools), stored as given and upcast when read.
@@ -39,16 +48,11 @@ public struct CentreEvent: Sendable {
             throw EventInputError(
                 "\(type.rawValue) schema version \(version) is read in stored records but no longer appended; write version \(type.oldestInputVersion) or later")
         }
-        let stored: any SwiftProtobuf.Message
-        do {
-            stored = try storedType.init(jsonUTF8Bytes: envelope.payload, options: .init())
-        } catch let error as JSONDecodingError {
-            let named = version == type.currentVersion ? type.rawValue : "\(type.rawValue) version \(version)"
-            throw EventInputError("payload of \(named): \(Self.explain(error))")
-        }
+        let named = version == type.currentVersion ? type.rawValue : "\(type.rawValue) version \(version)"
+        let stored = try Self.decode(envelope.payload, as: storedType, what: "payload of \(named)", path: "payload.")
         let event = try DomainEvent(type: type, version: version, message: stored)
         if !envelope.streamID.isEmpty, envelope.streamID != event.streamID {
-            throw EventInputError("stream must be \(event.streamID) for this event (or be left out), not \(envelope.streamID)")
+            throw EventInputError("stream must be \(event.streamID) for this event (or be left out), not \(Quote.value(envelope.streamID))")
         }
         var draft = envelope
         draft.streamID = event.streamID
@@ -58,16 +62,70 @@ public struct CentreEvent: Sendable {
         self.draft = draft
     }
 
-    private static func explain(_ error: JSONDecodingError) -> String {
-        switch error {
-        case let .unknownField(name): "unknown field \"\(name)\""
-        case .unrecognizedEnumValue: "a value is not one of its enumeration's names"
-        case .malformedNumber: "a number is malformed"
-        case .malformedString: "a string is malformed"
-        case .numberRange: "a number is out of range"
-        default: "\(error)"
+    /// Reads one NDJSON line of text; see `init(line:)` for bytes.
+    public init(line: some StringProtocol) throws {
+        try self.init(line: Array(line.utf8)[...])
+    }
+
+    /// Decodes proto3 JSON that `StrictJSON` has passed, refusing enumeration values the
+    /// schema does not name. A refusal names `what` was decoded and the field (after
+    /// `path`): the fields are tried one at a time to find it.
+    static func decode(
+        _ json: Data, as type: any SwiftProtobuf.Message.Type, what: String, path: String
+    ) throws -> any SwiftProtobuf.Message {
+        func decode(_ bytes: Data) throws -> any SwiftProtobuf.Message {
+            let message = try type.init(jsonUTF8Bytes: bytes, options: .init())
+            try NamedEnumValues.check(message)
+            return message
+        }
+        do {
+            return try decode(json)
+        } catch {
+            // The payload has passed `StrictJSON`, so its members are well formed.
+            let bytes = Array(json)
+            for (name, range) in (try? StrictJSON.members(of: bytes[...], limits: .centre)) ?? [] {
+                do {
+                    _ = try decode(Data("{\(jsonString(name)):".utf8) + bytes[range] + Data("}".utf8))
+                } catch JSONDecodingError.unknownField(let unknown) where unknown == name {
+                    throw EventInputError("\(what): unknown field \(Quote.value(name))")
+                } catch let fieldError {
+                    throw EventInputError("\(what): \(Quote.value(path + name)) \(explain(fieldError))")
+                }
+            }
+            throw EventInputError("\(what): \(explain(error))")
         }
     }
+
+    /// `text` as a JSON string.
+    private static func jsonString(_ text: String) -> String {
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            case _ where scalar.value < 0x20: quoted += String(format: "\\u%04x", scalar.value)
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
+    }
+
+    private static func explain(_ error: any Error) -> String {
+        switch error {
+        case let unnamed as NamedEnumValues.Unnamed: "holds \(unnamed.value), which is not a value of \(unnamed.enumeration); write the value's name"
+        case JSONDecodingError.unknownField(let name): "has an unknown field \(Quote.value(name))"
+        case JSONDecodingError.unrecognizedEnumValue: "is not one of its enumeration's names"
+        case JSONDecodingError.malformedNumber: "is not a number of its kind (whole numbers are written without a fraction or exponent)"
+        case JSONDecodingError.numberRange: "is a number out of its range"
+        case JSONDecodingError.malformedString: "is not a string"
+        case JSONDecodingError.malformedBool: "is not true or false"
+        case JSONDecodingError.unquotedMapKey, JSONDecodingError.malformedMap: "is not a map"
+        default: "has a value of the wrong type or shape"
+        }
+    }
+
+    private static let roleNames = (Attest_V1_StaffRole.allCases.filter { $0 != .unspecified }.map(\.envelopeName) + [RuleContext.learnerRole])
+        .joined(separator: ", ")
 }
 
 /// Why an input line is not an event the centre can record.

@@ -79,7 +79,7 @@ struct RuleContext {
             if try entities.learner(actor.id) != nil { return try checkLearnerActor(for: event) }
             if try !entities.anyStaff() {
                 if case let .staffRegistered(m) = event, m.staffID == actor.id, m.roles.contains(.centreAdministrator) {
-                    return
+                    return try checkRole(among: m.roles)
                 }
                 throw RuleViolation(
                     "first-administrator",
@@ -88,15 +88,19 @@ struct RuleContext {
             throw RuleViolation("registered-staff", "\(actor.id) is not registered staff")
         }
         let roles = staff.registration.roles
-        if !actor.role.isEmpty, !roles.contains(where: { $0.envelopeName == actor.role }) {
-            throw RuleViolation(
-                "role", "actor role \(actor.role) is not one of \(actor.id)'s roles (\(names(roles)))")
-        }
+        try checkRole(among: roles)
         let allowed = event.type.allowedRoles
         guard roles.contains(where: allowed.contains) else {
             throw RuleViolation(
                 "role",
                 "\(event.type.rawValue) may be recorded only by \(names(Array(allowed).sorted { $0.rawValue < $1.rawValue }, joiner: " or ")); \(actor.id) is \(names(roles))")
+        }
+    }
+
+    /// Refuses an envelope's `actor.role` that is not one of the actor's `roles`.
+    func checkRole(among roles: [Attest_V1_StaffRole]) throws {
+        if !actor.role.isEmpty, !roles.contains(where: { $0.envelopeName == actor.role }) {
+            throw RuleViolation("role", "actor role \(actor.role) is not one of \(actor.id)'s roles (\(names(roles)))")
         }
     }
 

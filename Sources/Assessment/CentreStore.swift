@@ -108,13 +108,24 @@ public final class CentreStore: Sendable {
         return results
     }
 
-    /// Parses NDJSON lines and appends them in batches of `batchSize` events, each batch
-    /// atomic; by default the whole input is one batch. `appended` hears of each event
-    /// once its batch is committed, with its line number.
-    /// - Throws: `LineRefusal` naming the line: its batch is not appended (nor anything
-    ///   after it); batches before it stay appended and were reported.
+    /// Parses NDJSON lines of text and appends them; see `append(nextLine:batchSize:now:appended:)`.
     public func append(
         lines: some Sequence<some StringProtocol>, batchSize: Int = .max, now: () -> Date = Date.init,
+        appended: (Int, Appended) -> Void
+    ) throws {
+        var iterator = lines.makeIterator()
+        try append(nextLine: { iterator.next().map { Array($0.utf8)[...] } }, batchSize: batchSize, now: now, appended: appended)
+    }
+
+    /// Parses NDJSON lines, as `nextLine` reads them (UTF-8, without their line breaks;
+    /// `nil` at the end), and appends them in batches of `batchSize` events, each batch
+    /// atomic; by default the whole input is one batch. Blank lines are skipped.
+    /// `appended` hears of each event once its batch is committed, with its line number.
+    /// - Throws: `LineRefusal` naming the line that is wrong or could not be read: its
+    ///   batch is not appended (nor anything after it); batches before it stay appended
+    ///   and were reported.
+    public func append(
+        nextLine: () throws -> ArraySlice<UInt8>?, batchSize: Int = .max, now: () -> Date = Date.init,
         appended: (Int, Appended) -> Void
     ) throws {
         var events: [CentreEvent] = []
@@ -132,9 +143,16 @@ public final class CentreStore: Sendable {
             numbers.removeAll(keepingCapacity: true)
         }
         var number = 0
-        for line in lines {
+        while true {
             number += 1
-            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            let read: ArraySlice<UInt8>?
+            do {
+                read = try nextLine()
+            } catch {
+                throw LineRefusal(line: number, reason: "could not be read: \(error)", appendedBefore: committed)
+            }
+            guard let line = read else { break }
+            guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { continue }
             do {
                 events.append(try CentreEvent(line: line))
                 numbers.append(number)

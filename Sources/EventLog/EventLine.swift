@@ -19,23 +19,25 @@ public enum EventLine {
     /// Parses one line into a draft whose payload is the bytes of the line's `payload`
     /// object, as written, whose stream is empty when the line names none, and whose
     /// schema version is 0 when the line names none (the caller knows the current one).
-    /// - Throws: `EventLineError` saying what is wrong.
-    public static func parse(_ line: some StringProtocol) throws -> EventDraft {
-        let bytes = Array(line.utf8)
+    /// The whole line, payload included, is read strictly (`StrictJSON`) within `limits`.
+    /// - Throws: `EventLineError` saying what is wrong and in which field.
+    public static func parse(_ line: ArraySlice<UInt8>, limits: InputLimits = .lenient) throws -> EventDraft {
+        if line.count > limits.lineBytes {
+            throw EventLineError("is longer than \(limits.lineBytes) bytes, the most a line may hold")
+        }
         var fields: [String: ArraySlice<UInt8>] = [:]
-        for (key, range) in try JSONObjectScanner.members(of: bytes) {
-            guard Self.fields.contains(key) else { throw EventLineError("has an unknown field \"\(key)\"") }
-            if !isNull(bytes[range]) { fields[key] = bytes[range] }
+        for (key, range) in try StrictJSON.members(of: line, limits: limits) {
+            guard Self.fields.contains(key) else { throw EventLineError("has an unknown field \(Quote.value(key))") }
+            if !isNull(line[range]) { fields[key] = line[range] }
         }
         guard let payload = fields["payload"] else { throw EventLineError("has no \"payload\"") }
         guard payload.first == UInt8(ascii: "{") else { throw EventLineError("\"payload\" is not a JSON object") }
         guard let actorBytes = fields["actor"] else { throw EventLineError("has no \"actor\"") }
         guard actorBytes.first == UInt8(ascii: "{") else { throw EventLineError("\"actor\" is not an object") }
-        let actorArray = Array(actorBytes)
         var actorFields: [String: ArraySlice<UInt8>] = [:]
-        for (key, range) in try JSONObjectScanner.members(of: actorArray) {
-            guard key == "id" || key == "role" else { throw EventLineError("has an unknown field \"actor.\(key)\"") }
-            if !isNull(actorArray[range]) { actorFields[key] = actorArray[range] }
+        for (key, range) in try StrictJSON.members(of: actorBytes, limits: limits) {
+            guard key == "id" || key == "role" else { throw EventLineError("has an unknown field \(Quote.value("actor." + key))") }
+            if !isNull(actorBytes[range]) { actorFields[key] = actorBytes[range] }
         }
         var actor = Actor()
         actor.id = try string(actorFields, "id", path: "actor.id") ?? { throw EventLineError("has no \"actor.id\"") }()
@@ -55,36 +57,58 @@ public enum EventLine {
         )
     }
 
+    /// Parses one line of text; see `parse(_:limits:)`.
+    public static func parse(_ line: some StringProtocol, limits: InputLimits = .lenient) throws -> EventDraft {
+        try parse(Array(line.utf8)[...], limits: limits)
+    }
+
     private static func isNull(_ value: ArraySlice<UInt8>) -> Bool { value.elementsEqual("null".utf8) }
 
+    /// A string member's text (`StrictJSON` has already checked its escapes and encoding).
     private static func string(_ fields: [String: ArraySlice<UInt8>], _ key: String, path: String? = nil) throws -> String? {
         guard let value = fields[key] else { return nil }
         guard value.count >= 2, value.first == UInt8(ascii: "\""),
-              let text = JSONObjectScanner.decodeString(value.dropFirst().dropLast())
+              let text = StrictJSON.unescape(value.dropFirst().dropLast())
         else { throw EventLineError("\"\(path ?? key)\" is not a string") }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
     private static func count(_ fields: [String: ArraySlice<UInt8>], _ key: String, in range: ClosedRange<UInt64>) throws -> UInt64? {
         guard let value = fields[key] else { return nil }
-        guard let number = UInt64(String(decoding: value, as: UTF8.self)), range.contains(number) else {
+        guard value.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+              let number = UInt64(String(decoding: value, as: UTF8.self)), range.contains(number)
+        else {
             throw EventLineError("\"\(key)\" is not a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
     }
 
+    /// A UUID in its canonical form only: 36 characters, hex digits in groups of 8-4-4-4-12.
     private static func uuid(_ fields: [String: ArraySlice<UInt8>], _ key: String) throws -> UUID? {
         guard let text = try string(fields, key) else { return nil }
-        guard let uuid = UUID(uuidString: text) else { throw EventLineError("\"\(key)\" is not a UUID: \(text)") }
+        let utf8 = Array(text.utf8)
+        let wellFormed = utf8.count == 36 && utf8.indices.allSatisfy { index in
+            [8, 13, 18, 23].contains(index) ? utf8[index] == UInt8(ascii: "-") : utf8[index].isHexDigit
+        }
+        guard wellFormed, let uuid = UUID(uuidString: text) else {
+            throw EventLineError("\"\(key)\" is not a UUID such as 0192e4a0-7b1c-7cc3-9f4e-2a5d8c1b0e3f: \(Quote.value(text))")
+        }
         return uuid
     }
 
     private static func date(_ fields: [String: ArraySlice<UInt8>], _ key: String) throws -> Date {
         guard let text = try string(fields, key) else { throw EventLineError("has no \"\(key)\"") }
         guard let date = Timestamp.parse(text) else {
-            throw EventLineError("\"\(key)\" is not an RFC 3339 date-time such as 2026-03-02T09:30:00Z: \(text)")
+            throw EventLineError("\"\(key)\" is not an RFC 3339 date-time such as 2026-03-02T09:30:00Z: \(Quote.value(text))")
         }
         return date
+    }
+}
+
+extension UInt8 {
+    fileprivate var isHexDigit: Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
     }
 }
 

@@ -80,7 +80,14 @@ extension CentreStore {
 }
 
 extension Audit {
+    /// How far back an audit may look for standardisation: 1 month to 100 years.
+    public static let standardisationMonths = 1...1200
+
     init(snapshot: ProjectionSnapshot, months: Int, on date: Date) throws {
+        guard Self.standardisationMonths.contains(months) else {
+            throw AuditRequestError(
+                "months must be from \(Self.standardisationMonths.lowerBound) to \(Self.standardisationMonths.upperBound), not \(months)")
+        }
         let audit = AuditProjection().name
         let assessors = try snapshot.entries(of: audit, prefix: "assessor/").map { try Attest_V1_AssessorActivity(serializedBytes: $0.value) }
         let iqas = try snapshot.entries(of: audit, prefix: "iqa/").map { try Attest_V1_IqaActivity(serializedBytes: $0.value) }
@@ -141,4 +148,10 @@ extension Audit.CompetenceGap {
             return Self(learner: record.learnerID, unit: unit, criterion: criterion, methods: names)
         }
     }
+}
+
+/// An audit asked for with an option it cannot take.
+public struct AuditRequestError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }

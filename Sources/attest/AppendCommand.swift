@@ -38,11 +38,11 @@ struct AppendCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(location.store)
-        let lines = try LineReader(path: input)
+        var lines = try LineReader(path: input)
         var count = 0
         var output = BufferedOutput()
         do {
-            try store.append(lines: lines, batchSize: batchSize ?? .max) { line, appended in
+            try store.append(nextLine: { try lines.next() }, batchSize: batchSize ?? .max) { line, appended in
                 count += 1
                 guard !quiet else { return }
                 output.write("line \(line): sequence \(appended.sequence)\(appended.duplicate ? " (already recorded)" : "")")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Attest: ParsableCommand {
@@ -20,6 +21,23 @@ struct Attest: ParsableCommand {
             KeyCommand.self, CheckpointCommand.self, CheckpointsCommand.self, ExportCommand.self, ProveCommand.self,
         ]
     )
+
+    /// Runs the command. Exits 0 when it did what was asked, 1 when the store or the input
+    /// is refused or damaged (a file error named by its path and reason), 2 when the
+    /// command line is wrong.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let error = CommandFailure.readable(error)
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// The store directory argument shared by every command.

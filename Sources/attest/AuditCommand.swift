@@ -23,8 +23,7 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var location: StoreArgument
 
-    @Option(help: "How recent an assessor's last standardisation must be, in months.")
-    var months = 12
+    @OptionGroup var standardisation: MonthsOption
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -38,14 +37,14 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         let store = try openStore(location.store)
         let date = try asOf.resolved(in: store)?.date ?? Date()
-        let audit = try rebuild.read(store) { try store.audit(months: months, on: date, asOf: asOf.point) }
+        let audit = try rebuild.read(store) { try store.audit(months: standardisation.months, on: date, asOf: asOf.point) }
         if let html {
-            try AuditPage(audit: audit, months: months).html.write(toFile: html, atomically: true, encoding: .utf8)
+            try AuditPage(audit: audit, months: standardisation.months).html.write(toFile: html, atomically: true, encoding: .utf8)
         }
         if json {
             try printJSON(audit)
         } else {
-            print(AuditTable(audit: audit, months: months).text)
+            print(AuditTable(audit: audit, months: standardisation.months).text)
         }
     }
 }

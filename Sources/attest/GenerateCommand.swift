@@ -20,11 +20,17 @@ struct GenerateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "How many learners the centre has.")
+    @Option(help: "How many learners the centre has (1 to 1,000,000).")
     var learners = 100
 
     @Option(help: "The seed: another seed gives another centre of the same size.")
     var seed: UInt64 = 1
+
+    func validate() throws {
+        guard (1...1_000_000).contains(learners) else {
+            throw ValidationError("--learners must be from 1 to 1000000, not \(learners)")
+        }
+    }
 
     func run() throws {
         var output = BufferedOutput()

@@ -38,8 +38,7 @@ struct RebuildCommand: ParsableCommand {
     @Flag(help: "With --dry-run: print the changes as one line of JSON.")
     var json = false
 
-    @Option(help: "With --dry-run: how recent an assessor's last standardisation must be in the audit compared, in months.")
-    var months = 12
+    @OptionGroup var standardisation: MonthsOption
 
     func validate() throws {
         if json, !dryRun { throw ValidationError("--json goes with --dry-run: a rebuild itself prints one line") }
@@ -48,7 +47,7 @@ struct RebuildCommand: ParsableCommand {
     func run() throws {
         let store = try openStore(location.store)
         if dryRun {
-            let review = try store.reviewRebuild(names, months: months)
+            let review = try store.reviewRebuild(names, months: standardisation.months)
             if json { try printJSON(review) } else { print(Self.describe(review)) }
             return
         }

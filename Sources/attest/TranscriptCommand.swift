@@ -1,5 +1,6 @@
 import ArgumentParser
 import Assessment
+import EventLog
 import Foundation
 import Projections
 
@@ -40,7 +41,7 @@ struct TranscriptCommand: ParsableCommand {
         let store = try openStore(location.store)
         _ = try asOf.resolved(in: store)
         guard let transcript = try rebuild.read(store, { try store.transcript(of: learner, asOf: asOf.point) }) else {
-            throw CommandFailure("learner \(learner) is not registered in \(location.store)")
+            throw CommandFailure("learner \(Quote.value(learner)) is not registered in \(location.store)")
         }
         if let html {
             try TranscriptPage(transcript: transcript).html.write(toFile: html, atomically: true, encoding: .utf8)
