@@ -126,7 +126,7 @@ final class BundleWriter {
             }
         } else {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            // Exactly the mode asked for, whatever the umask.
+            // Exactly the mode asked for, whatever the umask; parents keep theirs.
             guard chmod(path, access.directoryMode) == 0 else { throw Self.failure("cannot set the mode of", path) }
         }
         records = try Self.create(directory.appendingPathComponent(BundleFile.records).path, mode: access.fileMode)

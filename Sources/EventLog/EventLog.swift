@@ -38,6 +38,9 @@ public final class EventLog: Sendable {
     public static func create(
         at path: String, timeZone: TimeZone = defaultTimeZone, options: EnvironmentOptions = .init()
     ) throws -> EventLog {
+        // Parents missing are made as usual; only the store's own directory is 0700.
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(
             atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         if FileManager.default.fileExists(atPath: path + "/data.mdb") {
