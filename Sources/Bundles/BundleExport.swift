@@ -14,15 +14,17 @@ public struct ExportSummary: Sendable {
 extension CentreStore {
     /// Writes a bundle of the whole log into the new directory `directory`: every record as
     /// stored, the latest signed checkpoint, `key`, and a digest of every stored report entry,
-    /// all read in one snapshot.
+    /// all read in one snapshot. `access` says who may read the files.
     ///
     /// - Throws: `BundleError` when the latest checkpoint does not cover the whole log (take one first).
-    public func exportBundle(to directory: String, key: VerifierKey, reports: [any Projection] = CentreStore.reports) throws -> ExportSummary {
+    public func exportBundle(
+        to directory: String, key: VerifierKey, reports: [any Projection] = CentreStore.reports, access: BundleAccess = .owner
+    ) throws -> ExportSummary {
         let checkpoints = try CheckpointLog(log: log)
         return try read { txn, snapshot in
             let head = try log.head(in: txn)
             let checkpoint = try Self.checkpointCovering(head, checkpoints.latest(in: txn))
-            let writer = try BundleWriter(directory: directory)
+            let writer = try BundleWriter(directory: directory, access: access)
             var records: UInt64 = 0
             try log.readStored(in: txn) { bytes, _ in
                 try writer.record(bytes)
@@ -47,7 +49,10 @@ extension CentreStore {
     /// Writes a bundle of learner `learner`'s records into the new directory `directory`,
     /// each with its RFC 9162 inclusion proof against the latest signed checkpoint, which
     /// must cover the whole log. Holds every chain hash in memory (32 bytes a record).
-    public func exportBundle(to directory: String, learner: String, key: VerifierKey) throws -> ExportSummary {
+    /// `access` says who may read the files.
+    public func exportBundle(
+        to directory: String, learner: String, key: VerifierKey, access: BundleAccess = .owner
+    ) throws -> ExportSummary {
         let checkpoints = try CheckpointLog(log: log)
         return try read { txn, _ in
             let head = try log.head(in: txn)
@@ -65,7 +70,7 @@ extension CentreStore {
                 return UInt64(leaves.count) < checkpoint.checkpoint.size
             }
             guard !chosen.isEmpty else { throw BundleError("the log holds no events of learner \(learner)") }
-            let writer = try BundleWriter(directory: directory)
+            let writer = try BundleWriter(directory: directory, access: access)
             var proofs = ""
             for (sequence, bytes) in chosen {
                 try bytes.withUnsafeBytes { try writer.record($0) }
@@ -94,24 +99,52 @@ extension CentreStore {
     }
 }
 
+/// Who may read a bundle once it is written.
+public enum BundleAccess: Sendable {
+    /// Its owner only: files 0600, and a directory the export creates 0700.
+    case owner
+    /// Every user of the machine: files 0644, and a directory the export creates 0755.
+    case shared
+
+    var fileMode: mode_t { self == .owner ? 0o600 : 0o644 }
+    var directoryMode: mode_t { self == .owner ? 0o700 : 0o755 }
+}
+
 /// Writes a bundle's files into a new directory.
 final class BundleWriter {
     let directory: URL
+    private let access: BundleAccess
     private let records: FileHandle
     private var buffer: [UInt8] = []
 
-    init(directory path: String) throws {
+    init(directory path: String, access: BundleAccess) throws {
         directory = URL(fileURLWithPath: path)
-        if FileManager.default.fileExists(atPath: path),
-           !((try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty ?? false) {
-            throw BundleError("\(path) exists and is not an empty directory: export into a new one")
+        self.access = access
+        if FileManager.default.fileExists(atPath: path) {
+            guard (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty ?? false else {
+                throw BundleError("\(path) exists and is not an empty directory: export into a new one")
+            }
+        } else {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            // Exactly the mode asked for, whatever the umask; parents keep theirs.
+            guard chmod(path, access.directoryMode) == 0 else { throw Self.failure("cannot set the mode of", path) }
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let url = directory.appendingPathComponent(BundleFile.records)
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw BundleError("cannot create \(url.path)")
+        records = try Self.create(directory.appendingPathComponent(BundleFile.records).path, mode: access.fileMode)
+    }
+
+    /// A new file `path` with exactly `mode`, whatever the umask.
+    private static func create(_ path: String, mode: mode_t) throws -> FileHandle {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw failure("cannot create", path) }
+        guard fchmod(fd, mode) == 0 else {
+            close(fd)
+            throw failure("cannot set the mode of", path)
         }
-        records = try FileHandle(forWritingTo: url)
+        return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    }
+
+    private static func failure(_ what: String, _ path: String) -> BundleError {
+        BundleError("\(what) \(path): \(String(cString: strerror(errno)))")
     }
 
     /// Appends one record as BE32 length ‖ bytes.
@@ -132,7 +165,13 @@ final class BundleWriter {
     }
 
     func file(_ name: String, _ text: String) throws {
-        try Data(text.utf8).write(to: directory.appendingPathComponent(name))
+        try file(name, Data(text.utf8))
+    }
+
+    private func file(_ name: String, _ bytes: Data) throws {
+        let handle = try Self.create(directory.appendingPathComponent(name).path, mode: access.fileMode)
+        try handle.write(contentsOf: bytes)
+        try handle.close()
     }
 
     func finish(manifest: BundleManifest, checkpoint: SignedCheckpoint, key: VerifierKey) throws {
@@ -140,6 +179,6 @@ final class BundleWriter {
         try file(BundleFile.key, key.description + "\n")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try Data(encoder.encode(manifest) + [0x0A]).write(to: directory.appendingPathComponent(BundleFile.manifest))
+        try file(BundleFile.manifest, encoder.encode(manifest) + [0x0A])
     }
 }

@@ -36,11 +36,14 @@ public struct CheckpointLog: Sendable {
 
     /// Every checkpoint kept, oldest first.
     public func all() throws -> [SignedCheckpoint] {
+        try log.environment.read { txn in try all(in: txn) }
+    }
+
+    /// Every checkpoint kept as transaction `txn` sees the store, oldest first.
+    private func all<T: ReadableTransaction & ~Copyable>(in txn: borrowing T) throws -> [SignedCheckpoint] {
         guard let database else { return [] }
-        return try log.environment.read { txn in
-            try txn.withReader { reader in
-                try reader.entries(database, prefix: []).map { try SignedCheckpoint(parsing: String(decoding: $0.value, as: UTF8.self)) }
-            }
+        return try txn.withReader { reader in
+            try reader.entries(database, prefix: []).map { try SignedCheckpoint(parsing: String(decoding: $0.value, as: UTF8.self)) }
         }
     }
 
@@ -49,6 +52,53 @@ public struct CheckpointLog: Sendable {
         guard let database else { return nil }
         return try txn.withCursor(database) { cursor in
             try cursor.last().map { try SignedCheckpoint(parsing: String(decoding: $0.value, as: UTF8.self)) }
+        }
+    }
+}
+
+extension CheckpointLog {
+    /// Checks every checkpoint kept against `key` and the log, in one snapshot: each is
+    /// signed by `key`, names its centre, and covers a prefix of the log with the Merkle
+    /// root it states. Returns how many there are.
+    ///
+    /// - Throws: `CheckpointError` naming the first checkpoint that fails, by its number.
+    @discardableResult
+    public func verify(with key: VerifierKey) throws -> Int {
+        try log.environment.read { txn in
+            let kept = try all(in: txn)
+            let size = try log.head(in: txn).sequence
+            for (index, signed) in kept.enumerated() {
+                do { try signed.verify(with: key) } catch {
+                    throw CheckpointError("checkpoint \(index + 1) is not signed by the key \(key): \(error)")
+                }
+                guard signed.checkpoint.size <= size else {
+                    throw CheckpointError("checkpoint \(index + 1) covers \(signed.checkpoint.size) records but the log holds \(size)")
+                }
+            }
+            // One pass over the log, comparing the root at each checkpoint's size, smallest first.
+            var pending = kept.enumerated().sorted { $0.element.checkpoint.size < $1.element.checkpoint.size }[...]
+            var edge = CompactRange()
+            func compare() throws {
+                while let next = pending.first, next.element.checkpoint.size == edge.size {
+                    let stated = next.element.checkpoint.root
+                    guard edge.root == stated else {
+                        throw CheckpointError(
+                            "checkpoint \(next.offset + 1) says the first \(edge.size) records have Merkle root \(stated.hex), but their root is \(edge.root.hex)")
+                    }
+                    pending.removeFirst()
+                }
+            }
+            try compare()
+            try log.readStored(in: txn) { bytes, _ in
+                guard !pending.isEmpty else { return false }
+                edge.append(ChainHash.of(bytes))
+                try compare()
+                return true
+            }
+            if let next = pending.first {
+                throw CheckpointError("checkpoint \(next.offset + 1) covers \(next.element.checkpoint.size) records but only \(edge.size) are stored")
+            }
+            return kept.count
         }
     }
 }

@@ -119,8 +119,11 @@ public struct SigningKey {
 }
 
 extension SigningKey {
+    /// The name of a store's key file.
+    public static let fileName = "centre.key"
+
     /// The key file of the store in directory `store`: beside the LMDB files, never inside them.
-    public static func path(inStore store: String) -> String { store + "/centre.key" }
+    public static func path(inStore store: String) -> String { store + "/" + fileName }
 
     /// Writes the key to a new file `path`, readable and writable by its owner only (0600).
     /// - Throws: when the file exists: a centre keeps its key.

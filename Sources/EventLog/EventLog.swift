@@ -33,12 +33,16 @@ public final class EventLog: Sendable {
         static let merkleEdge = Array("merkle-edge".utf8)
     }
 
-    /// Creates a new, empty store in directory `path` (created when missing), kept in
-    /// `timeZone`, the centre's.
+    /// Creates a new, empty store in directory `path` (created when missing, open to its
+    /// owner only: 0700), kept in `timeZone`, the centre's. Its files are 0600.
     public static func create(
         at path: String, timeZone: TimeZone = defaultTimeZone, options: EnvironmentOptions = .init()
     ) throws -> EventLog {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        // Parents missing are made as usual; only the store's own directory is 0700.
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         if FileManager.default.fileExists(atPath: path + "/data.mdb") {
             throw EventLogError.alreadyAStore(path: path)
         }

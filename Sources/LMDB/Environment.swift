@@ -24,10 +24,10 @@ public struct EnvironmentOptions: Sendable {
 /// A write commits when its closure returns and aborts when it throws. Several
 /// processes may open the same directory at once.
 public final class Environment: @unchecked Sendable {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     /// Held shared by every transaction, exclusively while the map is resized:
     /// lmdb.h: "This function may only be called if no transactions are active in this process."
-    private let resizeLock = ReadWriteLock()
+    let resizeLock = ReadWriteLock()
 
     /// The directory holding `data.mdb` and `lock.mdb`.
     public let path: String
@@ -47,7 +47,8 @@ public final class Environment: @unchecked Sendable {
             var flags = UInt32(MDB_NOTLS)
             if options.readOnly { flags |= UInt32(MDB_RDONLY) }
             if options.noSync { flags |= UInt32(MDB_NOSYNC) }
-            try check(mdb_env_open(env, path, flags, 0o640))
+            // New data.mdb and lock.mdb are readable and writable by their owner only.
+            try check(mdb_env_open(env, path, flags, 0o600))
             var dead: Int32 = 0
             try check(mdb_reader_check(env, &dead))
         } catch {

@@ -56,24 +56,24 @@ import Testing
         }
     }
 
-    @Test func killedWritersLoseNoCommittedBatchAndLeaveNoPartOfOne() throws {
-        try attest.run(["init", store])
-        let committed = Committed()
-        let batchSize = 50
-        for round in 0..<20 {
-            let writer = try load.start(
-                ["load", store, "--prefix", "round\(round)", "--batches", "100000", "--batch-size", "\(batchSize)"]
-            ) { line in committed.record(line, round: round) }
-            // Let it run past its start-up into a stream of commits, then kill it mid-flight.
-            usleep(UInt32.random(in: 150_000...600_000))
-            writer.kill()
-            writer.wait()
+    /// `attest-bench kills`, the durability run, at 20 kills: its checks pass, and the
+    /// store it leaves holds exactly the whole batches it counted and nothing else.
+    @Test func killedWritersLoseNoAcknowledgedBatchAndLeaveNoPartOfOne() throws {
+        let batchSize = 10
+        let run = try load.run(["kills", "--kills", "20", "--batch-size", "\(batchSize)", "--max-delay", "400", "--store", store])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        var figures: [String: Int] = [:]
+        for line in run.stdout.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count >= 2, let value = Int(fields[1]) { figures[String(fields[0])] = value }
         }
+        #expect(figures["kills"] == 20)
+        #expect(figures["lost"] == 0)
+        #expect(figures["partial"] == 0)
+        let acknowledged = try #require(figures["acknowledged"]), unreported = try #require(figures["unreported"])
+        #expect(acknowledged > 0, "the writer was always killed before it acknowledged a batch")
         let sizes = try streamSizes()
-        #expect(committed.batches.count > 20)
-        for stream in committed.batches {
-            #expect(sizes[stream] == batchSize, "committed batch \(stream) has \(sizes[stream] ?? 0) events")
-        }
+        #expect(sizes.count == acknowledged + unreported)
         for (stream, size) in sizes {
             #expect(size == batchSize, "stream \(stream) holds part of a batch: \(size) events")
         }
@@ -119,26 +119,6 @@ import Testing
         let lines = body.split(separator: "\n")
         #expect(lines.count == 4)
         #expect(lines[0].trimmingCharacters(in: .whitespaces) == "0000000000000001")
-    }
-}
-
-/// Batches a writer reported as committed, from its `committed BATCH FIRST LAST` lines.
-final class Committed: @unchecked Sendable {
-    private let lock = NSLock()
-    private var streams: [String] = []
-
-    func record(_ line: String, round: Int) {
-        let fields = line.split(separator: " ")
-        guard fields.count == 4, fields[0] == "committed" else { return }
-        lock.lock()
-        streams.append("round\(round)-\(fields[1])")
-        lock.unlock()
-    }
-
-    var batches: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return streams
     }
 }
 
