@@ -21,6 +21,27 @@ public struct InputLimits: Sendable {
 
     /// Lines of up to 1 MiB, free text everywhere: what a caller without a field table checks.
     public static let lenient = InputLimits(lineBytes: 1 << 20, depth: 16, nameBytes: 64) { _ in .text }
+
+    /// A member name's field key and limits, remembered: the same few dozen names come
+    /// back on every line, and working them out again costs more than reading the line.
+    func member(_ name: String) -> (key: String, limit: FieldLimit) {
+        if let known = members.lock.withLock({ members.byName[name] }) { return known }
+        let key = StrictJSON.fieldKey(name)
+        let found = (key, field(key))
+        members.lock.withLock {
+            // Bounded: names are the schema's, or a hostile input's, which must not grow it forever.
+            if members.byName.count < 4096 { members.byName[name] = found }
+        }
+        return found
+    }
+
+    private let members = MemberCache()
+}
+
+/// The member names an `InputLimits` has looked up, shared by the threads that read input.
+private final class MemberCache: @unchecked Sendable {
+    let lock = NSLock()
+    var byName: [String: (key: String, limit: FieldLimit)] = [:]
 }
 
 /// What a string under one member name may hold, and how many items a list of them may have.
@@ -132,7 +153,7 @@ public struct StrictJSON {
             skipSpace()
             guard peek == UInt8(ascii: "\"") else { throw error("is not valid JSON: a member name was expected") }
             let name = try string(limit: FieldLimit(.text, bytes: limits.nameBytes, name: "a member name"), isName: true)
-            let key = Self.fieldKey(name)
+            let (key, limit) = limits.member(name)
             if let earlier = seen.updateValue(name, forKey: key) {
                 throw error(earlier == name ? "has \(Quote.value(name)) twice" : "has \(Quote.value(name)) and \(Quote.value(earlier)), the same field twice")
             }
@@ -141,7 +162,7 @@ public struct StrictJSON {
             skipSpace()
             path.append(.member(name))
             let start = i
-            try value(limits.field(key))
+            try value(limit)
             member(name, start..<i)
             path.removeLast()
             skipSpace()
@@ -273,8 +294,8 @@ public struct StrictJSON {
         i = end
     }
 
-    private mutating func expect(_ character: Unicode.Scalar, _ what: String) throws {
-        guard peek == UInt8(ascii: character) else { throw error("is not valid JSON: \(what) was expected") }
+    private mutating func expect(_ character: Unicode.Scalar, _ what: @autoclosure () -> String) throws {
+        guard peek == UInt8(ascii: character) else { throw error("is not valid JSON: \(what()) was expected") }
         i += 1
     }
 
