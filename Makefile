@@ -57,19 +57,21 @@ bench:
 # Each fuzz harness (Tools/Fuzz) under libFuzzer for FUZZ_SECONDS, from the committed corpus.
 # Inputs that find new paths go to $(FUZZ_BUILD)/corpus/HARNESS, and an input that breaks a
 # property stops the run and is kept as $(FUZZ_BUILD)/findings/HARNESS-crash-…; replay one
-# with `ATTEST_FUZZ=HARNESS $(FUZZ_BUILD)/release/attest-fuzz FILE`.
+# with `$(FUZZ_BUILD)/release/attest-fuzz HARNESS FILE`.
 FUZZ_SECONDS ?= 60
 FUZZ_HARNESSES ?= event-line specification checkpoint
 FUZZ_BUILD := .build-fuzz
 # The specification harness's temporary stores, in memory where there is /dev/shm.
 FUZZ_TMPDIR ?= $(if $(wildcard /dev/shm),/dev/shm,/tmp)
+# Linked by lld: gold stops with an internal error on the libFuzzer runtime.
 fuzz: deps
-	swift build -c release --scratch-path $(FUZZ_BUILD) --product attest-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
+	swift build -c release --scratch-path $(FUZZ_BUILD) --product attest-fuzz \
+		-Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
 	mkdir -p $(FUZZ_BUILD)/findings
 	for harness in $(FUZZ_HARNESSES); do \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$harness; \
-		TMPDIR=$(FUZZ_TMPDIR)/ ATTEST_FUZZ=$$harness \
-			$(FUZZ_BUILD)/release/attest-fuzz $(FUZZ_BUILD)/corpus/$$harness Tools/Fuzz/corpus/$$harness \
+		TMPDIR=$(FUZZ_TMPDIR)/ $(FUZZ_BUILD)/release/attest-fuzz $$harness \
+			$(FUZZ_BUILD)/corpus/$$harness Tools/Fuzz/corpus/$$harness \
 			-dict=Tools/Fuzz/attest.dict -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
 			-artifact_prefix=$(FUZZ_BUILD)/findings/$$harness- || exit 1; \
 	done

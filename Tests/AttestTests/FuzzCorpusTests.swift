@@ -32,6 +32,6 @@ import Testing
     @Test func anUnknownHarnessIsAUsageError() throws {
         let run = try fuzz.run(["no-such-harness", Self.corpus.path])
         #expect(run.status == 2)
-        #expect(run.stderr.hasPrefix("usage: attest-fuzz event-line|specification|checkpoint"))
+        #expect(run.stderr.hasPrefix("usage: attest-fuzz event-line|specification|checkpoint ARGUMENTS"))
     }
 }
