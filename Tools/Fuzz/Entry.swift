@@ -8,7 +8,16 @@ import Foundation
 @main
 struct AttestFuzz {
     static func main() throws {
-        let arguments = CommandLine.arguments
+        var arguments = CommandLine.arguments
+        #if FUZZING
+        // libFuzzer runs itself again (-minimize_crash, -fork, -merge) with the arguments it
+        // was given, which no longer name the harness: ATTEST_FUZZ names it then.
+        if arguments.count > 1, Harnesses.names.contains(arguments[1]) {
+            setenv("ATTEST_FUZZ", arguments[1], 1)
+        } else if let name = ProcessInfo.processInfo.environment["ATTEST_FUZZ"] {
+            arguments.insert(name, at: 1)
+        }
+        #endif
         guard arguments.count > 1, let harness = try Harnesses.make(arguments[1]) else {
             FileHandle.standardError.write(Data("usage: attest-fuzz \(Harnesses.names.joined(separator: "|")) ARGUMENTS…\n".utf8))
             exit(2)
