@@ -25,7 +25,7 @@ final class CheckpointHarness: Harness {
             throw Finding("the text form of an accepted \(Value.self) is refused: \(error)\n\(text.debugDescription)")
         }
         guard again == value else {
-            throw Finding("the text form of an accepted \(Value.self) reads back differently\n\(value)\n\(again)")
+            throw Finding("the text form of an accepted \(Value.self) reads back differently: \(text.debugDescription)")
         }
     }
 }
