@@ -59,9 +59,9 @@ bench:
 # property stops the run and is kept as $(FUZZ_BUILD)/findings/HARNESS-crash-…; replay one
 # with `$(FUZZ_BUILD)/release/attest-fuzz HARNESS FILE`.
 FUZZ_SECONDS ?= 60
-FUZZ_HARNESSES ?= event-line specification checkpoint
+FUZZ_HARNESSES ?= event-line append specification checkpoint
 FUZZ_BUILD := .build-fuzz
-# The specification harness's temporary stores, in memory where there is /dev/shm.
+# The temporary stores of the append and specification harnesses, in memory where there is /dev/shm.
 FUZZ_TMPDIR ?= $(if $(wildcard /dev/shm),/dev/shm,/tmp)
 # Linked by lld: gold stops with an internal error on the libFuzzer runtime.
 fuzz: deps

@@ -117,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "attest-fuzz",
             dependencies: [
-                "Assessment", "AttestTesting", "Checkpoints", "Records",
+                "Assessment", "AttestTesting", "Checkpoints", "Projections", "Records",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tools/Fuzz",

@@ -19,12 +19,13 @@ struct Finding: Error, CustomStringConvertible {
 
 /// The harnesses by name, as `attest-fuzz` and `make fuzz` select them.
 enum Harnesses {
-    static let names = ["event-line", "specification", "checkpoint"]
+    static let names = ["event-line", "append", "specification", "checkpoint"]
 
     /// A new harness called `name`, or `nil` when there is none.
     static func make(_ name: String) throws -> (any Harness)? {
         switch name {
         case "event-line": EventLineHarness()
+        case "append": try AppendHarness()
         case "specification": try SpecificationHarness()
         case "checkpoint": CheckpointHarness()
         default: nil

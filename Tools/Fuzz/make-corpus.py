@@ -4,6 +4,8 @@
     python3 Tools/Fuzz/make-corpus.py [ATTEST]     (ATTEST: the attest binary, .build/debug/attest)
 
 event-line:    the NDJSON examples of docs/events.md, one file per line
+append:        the lines of `attest generate --learners 1 --seed 1` (the centre the harness's store
+               holds) but its specification, one file per line
 specification: the specifications of Schemas/qualifications/ and Tests/Fixtures/specifications/
 checkpoint:    a signed checkpoint of a small store, made by `attest checkpoint`
 attest.dict:   the JSON keys of those seeds, the event types, the actors' roles, the enumerations' names of
@@ -86,6 +88,12 @@ def main():
     for number, line in enumerate(lines, 1):
         write(directory, "docs-events-%02d" % number, line)
 
+    directory = reset("append")
+    generated = subprocess.run([attest, "generate", "--learners", "1", "--seed", "1"], check=True, capture_output=True).stdout.decode()
+    generated = [line for line in generated.split("\n") if line and json.loads(line)["type"] != "specification.imported"]
+    for number, line in enumerate(generated, 1):
+        write(directory, "generated-%02d" % number, line)
+
     directory = reset("specification")
     documents = []
     for path in specifications():
@@ -99,6 +107,7 @@ def main():
     first = min((line for line in lines if json.loads(line)["type"] == "staff.registered"), key=lambda line: json.loads(line)["id"])
     write(directory, "centre-example", checkpoint(attest, first))
 
+    lines += generated
     tokens = keys([json.loads(line) for line in lines] + documents, set())
     tokens |= {json.loads(line)["type"] for line in lines}
     tokens |= {json.loads(line)["actor"].get("role", "") for line in lines} - {""}
