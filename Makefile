@@ -62,6 +62,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_HARNESSES ?= event-line append specification checkpoint
 FUZZ_BUILD := .build-fuzz
 # The temporary stores of the append and specification harnesses, in memory where there is /dev/shm.
+# Swift's backtracer is off so that libFuzzer's own handler sees a finding's trap and keeps the input.
 FUZZ_TMPDIR ?= $(if $(wildcard /dev/shm),/dev/shm,/tmp)
 # Linked by lld: gold stops with an internal error on the libFuzzer runtime.
 fuzz: deps
@@ -70,7 +71,7 @@ fuzz: deps
 	mkdir -p $(FUZZ_BUILD)/findings
 	for harness in $(FUZZ_HARNESSES); do \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$harness; \
-		TMPDIR=$(FUZZ_TMPDIR)/ $(FUZZ_BUILD)/release/attest-fuzz $$harness \
+		TMPDIR=$(FUZZ_TMPDIR)/ SWIFT_BACKTRACE=enable=no $(FUZZ_BUILD)/release/attest-fuzz $$harness \
 			$(FUZZ_BUILD)/corpus/$$harness Tools/Fuzz/corpus/$$harness \
 			-dict=Tools/Fuzz/attest.dict -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
 			-artifact_prefix=$(FUZZ_BUILD)/findings/$$harness- || exit 1; \
