@@ -1,13 +1,14 @@
 # Attest: set-up, demo, tests and benchmarks on Debian with Swift installed.
 #   make demo    install what is missing, build, and run a store end to end
 #   make test    install what is missing, build, and run every test
+#   make fuzz    install what is missing, build the fuzz harnesses with libFuzzer, and run each a while
 
 SHELL := /bin/bash
 DEMO_STORE ?= demo-store
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ATTEST := .build/debug/attest
 
-.PHONY: deps build demo test check-generated bench
+.PHONY: deps build demo test check-generated bench fuzz
 
 # Debian packages: LMDB (library and its mdb_* tools), jemalloc (the executables' allocator), protoc for the generated-code check,
 # and Python with its `cryptography` package for the independent checkpoint and bundle checks.
@@ -52,3 +53,26 @@ bench:
 	swift run -c release attest-bench domain
 	swift run -c release attest-bench reports
 	swift run -c release attest-bench replay
+
+# Each fuzz harness (Tools/Fuzz) under libFuzzer for FUZZ_SECONDS, from the committed corpus.
+# Inputs that find new paths go to $(FUZZ_BUILD)/corpus/HARNESS, and an input that breaks a
+# property stops the run and is kept as $(FUZZ_BUILD)/findings/HARNESS-crash-…; replay one
+# with `$(FUZZ_BUILD)/release/attest-fuzz HARNESS FILE`.
+FUZZ_SECONDS ?= 60
+FUZZ_HARNESSES ?= event-line append specification checkpoint
+FUZZ_BUILD := .build-fuzz
+# The temporary stores of the append and specification harnesses, in memory where there is /dev/shm.
+# Swift's backtracer is off so that libFuzzer's own handler sees a finding's trap and keeps the input.
+FUZZ_TMPDIR ?= $(if $(wildcard /dev/shm),/dev/shm,/tmp)
+# Linked by lld: gold stops with an internal error on the libFuzzer runtime.
+fuzz: deps
+	swift build -c release --scratch-path $(FUZZ_BUILD) --product attest-fuzz \
+		-Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
+	mkdir -p $(FUZZ_BUILD)/findings
+	for harness in $(FUZZ_HARNESSES); do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$harness; \
+		TMPDIR=$(FUZZ_TMPDIR)/ SWIFT_BACKTRACE=enable=no $(FUZZ_BUILD)/release/attest-fuzz $$harness \
+			$(FUZZ_BUILD)/corpus/$$harness Tools/Fuzz/corpus/$$harness \
+			-dict=Tools/Fuzz/attest.dict -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/findings/$$harness- || exit 1; \
+	done

@@ -112,6 +112,17 @@ let package = Package(
             path: "Tools/Replay",
             linkerSettings: jemalloc
         ),
+        // Fuzz harnesses for the parsers of untrusted input: `attest-fuzz HARNESS CORPUS…` runs a
+        // corpus through them; built with `-sanitize=fuzzer -DFUZZING` they are libFuzzer targets (`make fuzz`).
+        .executableTarget(
+            name: "attest-fuzz",
+            dependencies: [
+                "Assessment", "AttestTesting", "Checkpoints", "Projections", "Records",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tools/Fuzz",
+            exclude: ["corpus", "attest.dict", "make-corpus.py"]
+        ),
         // Temporary stores and sample events for the tests.
         .target(name: "AttestTesting", dependencies: ["Assessment", "EventLog", "Merkle", "Records", "Simulation"]),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "AttestTesting"]),
@@ -132,7 +143,7 @@ let package = Package(
         ),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Assessment", "AttestTesting", "EventLog", "Records", "Simulation"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Assessment", "AttestTesting"]),
-        .testTarget(name: "AttestTests", dependencies: ["EventLog", "LMDB", "AttestTesting", "attest", "attest-bench"]),
+        .testTarget(name: "AttestTests", dependencies: ["EventLog", "LMDB", "AttestTesting", "attest", "attest-bench", "attest-fuzz"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "EventLog", "Merkle", "AttestTesting"]),
         .testTarget(
             name: "ReplayTests",

@@ -46,8 +46,15 @@ public struct Checkpoint: Equatable, Sendable {
         guard let timeLine = fields.dropFirst(3).first(where: { $0.hasPrefix("time ") }),
               let time = Timestamp.parse(String(timeLine.dropFirst(5)))
         else { throw CheckpointError("the checkpoint has no 'time RFC3339' extension line") }
+        guard Self.times.contains(time) else {
+            throw CheckpointError("the checkpoint's time \(timeLine.dropFirst(5)) is not in the years 0000 to 9999 in UTC")
+        }
         self.init(origin: String(fields[0]), size: size, root: root, time: time)
     }
+
+    /// The times a checkpoint's text can carry: those `Timestamp.format` writes, in the UTC
+    /// years 0000 to 9999 (an offset can take an RFC 3339 time just outside them).
+    private static let times = Timestamp.parse("0000-01-01T00:00:00Z")!...Timestamp.parse("9999-12-31T23:59:59.999999Z")!
 }
 
 /// A checkpoint with the note that signs it.
