@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import LMDB
 import Merkle
 import Terminal
 
@@ -9,9 +10,11 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Recompute the hash chain and the Merkle root from the stored records.",
         discussion: """
-            Reads every record in order and checks that each carries its predecessor's \
+            First reads every page of the store's LMDB file and checks its layout; then \
+            reads every record in order and checks that each carries its predecessor's \
             chain hash and that the recomputed head and Merkle root match the stored ones. \
-            Exits 0 when the log verifies, 1 when it does not, naming the first bad sequence.
+            Exits 0 when the log verifies, 1 when it does not, naming the first bad sequence \
+            or the first damaged page.
 
             Example:
               attest verify centre.store --json
@@ -24,7 +27,20 @@ struct VerifyCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let log = try EventLog(openingAt: location.store)
+        var options = EnvironmentOptions()
+        options.checkPages = true
+        let log: EventLog
+        do {
+            log = try EventLog(openingAt: location.store, options: options)
+        } catch let damage as StoreDamage {
+            if json {
+                let object: [String: Any] = ["verified": false, "reason": damage.description]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            }
+            FileHandle.standardError.write(Data("\(damage)\n".utf8))
+            throw ExitCode.failure
+        }
         let progress = ProgressBar(label: "verifying")
         do {
             let report = try log.verify(progress: progress?.update)
