@@ -1,17 +1,19 @@
 import ArgumentParser
 import Assessment
+import Checkpoints
 import EventLog
 import Foundation
+import Replay
 import Simulation
-import Synchronization
 
 /// How much a store grows when it is read while appended to: the same generated centre
-/// appended to a store no one reads and to one verified over and over by another thread
-/// the whole time, and the two `data.mdb` sizes compared.
+/// appended to a store no one reads and to one that another process replays over and over
+/// (`attest-replay STORE`, through the library) the whole time, and the two `data.mdb`
+/// sizes compared.
 struct GrowthBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "growth",
-        abstract: "Measure how much more a store grows when it is verified while appended to."
+        abstract: "Measure how much more a store grows when it is replayed while appended to."
     )
 
     @Option(help: "Learners in the generated centre.")
@@ -26,10 +28,11 @@ struct GrowthBenchmark: ParsableCommand {
     @Option(help: "Directory for the scratch stores (removed afterwards).")
     var directory = NSTemporaryDirectory()
 
-    @Flag(help: "Verify in one read transaction, as verification read the log before it used short ones.")
-    var oneSnapshot = false
+    @Option(help: ArgumentHelp("Replay this store over and over until killed (the reading process).", visibility: .hidden))
+    var replayLoop: String?
 
     func run() throws {
+        if let replayLoop { return try Self.replay(replayLoop) }
         var lines: [String] = []
         try CentreGenerator(learners: learners, seed: 1, specification: Qualifications.customerServiceLevel2).generate { lines.append($0) }
         let events = try lines.map { try CentreEvent(line: $0) }
@@ -38,77 +41,53 @@ struct GrowthBenchmark: ParsableCommand {
         for run in 1...runs {
             let root = URL(fileURLWithPath: directory).appendingPathComponent("attest-growth-\(getpid())-\(run)").path
             defer { try? FileManager.default.removeItem(atPath: root) }
-            let quiet = try append(batches, to: root + "/quiet", verifying: false)
-            let read = try append(batches, to: root + "/read", verifying: true)
+            let quiet = try append(batches, to: root + "/quiet", replaying: false)
+            let read = try append(batches, to: root + "/read", replaying: true)
             ratios.append(Double(read.bytes) / Double(quiet.bytes))
-            print("run \(run): no readers \(megabytes(quiet.bytes)), verified \(read.verifications) times meanwhile \(megabytes(read.bytes)): \(String(format: "%.2f", ratios.last!))×")
+            print("run \(run): no readers \(megabytes(quiet.bytes)); replayed \(read.replays) times meanwhile \(megabytes(read.bytes)): \(String(format: "%.2f", ratios.last!))×")
         }
         print("""
 
-            generated centre: \(learners) learners, \(events.count) events, batches of \(batchSize); verification \(oneSnapshot ? "in one read transaction" : "in short read transactions")
-            data.mdb read while appended / not read: median \(String(format: "%.2f", ratios.sorted()[runs / 2]))× of \(runs) runs
+            generated centre: \(learners) learners, \(events.count) events, batches of \(batchSize)
+            data.mdb replayed while appended / not read: median \(String(format: "%.2f", ratios.sorted()[runs / 2]))× of \(runs) runs
             """)
     }
 
-    /// Appends `batches` to a new store at `path`, with a thread verifying it meanwhile when
-    /// `verifying`. - Returns: the size of its `data.mdb` and the verifications completed.
-    private func append(_ batches: [[CentreEvent]], to path: String, verifying: Bool) throws -> (bytes: Int, verifications: Int) {
-        let store = try CentreStore.create(at: path)
-        let reader = VerificationLoop(log: store.log, oneSnapshot: oneSnapshot)
-        if verifying { reader.start() }
-        for batch in batches { try store.append(batch) }
-        let verifications = reader.stop()
+    /// Appends `batches` to a new store at `path`, signing a checkpoint after the first, with
+    /// another process replaying it meanwhile when `replaying`.
+    /// - Returns: the size of its `data.mdb` and the replays completed meanwhile.
+    private func append(_ batches: [[CentreEvent]], to path: String, replaying: Bool) throws -> (bytes: Int, replays: Int) {
+        let store = try CentreStore.create(at: path, projections: CentreStore.reports)
+        let key = try SigningKey(generatingFor: "growth")
+        try key.write(to: SigningKey.path(inStore: path))
+        try store.append(batches[0])
+        try CheckpointLog(log: store.log, create: true).record(signedBy: key)
+        let reader = Process()
+        let output = Pipe()
+        if replaying {
+            reader.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            reader.arguments = ["growth", "--replay-loop", path]
+            reader.standardOutput = output
+            try reader.run()
+        }
+        for batch in batches.dropFirst() { try store.append(batch) }
+        var replays = 0
+        if replaying {
+            reader.terminate()
+            reader.waitUntilExit()
+            replays = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").count
+        }
         let size = try FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size] as! Int
-        return (size, verifications)
+        return (size, replays)
+    }
+
+    /// Replays the store at `path` until killed, printing a line after each replay.
+    private static func replay(_ path: String) throws {
+        while true {
+            let report = try Replayer.verify(path, options: ReplayOptions())
+            FileHandle.standardOutput.write(Data("replayed \(report.records)\n".utf8))
+        }
     }
 
     private func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
-}
-
-/// A thread verifying a log over and over until stopped.
-private final class VerificationLoop: Sendable {
-    let log: EventLog
-    let oneSnapshot: Bool
-    private let state = Mutex((running: false, stopping: false, verifications: 0))
-    private let finished = DispatchSemaphore(value: 0)
-
-    init(log: EventLog, oneSnapshot: Bool) {
-        self.log = log
-        self.oneSnapshot = oneSnapshot
-    }
-
-    func start() {
-        state.withLock { $0.running = true }
-        Thread.detachNewThread { [self] in
-            while !state.withLock({ $0.stopping }) {
-                do { try verify() } catch { FileHandle.standardError.write(Data("verification: \(error)\n".utf8)) }
-                state.withLock { $0.verifications += 1 }
-            }
-            finished.signal()
-        }
-    }
-
-    /// Stops the thread, if started, and returns the verifications it completed.
-    func stop() -> Int {
-        let running = state.withLock { state in
-            state.stopping = true
-            return state.running
-        }
-        if running { finished.wait() }
-        return state.withLock { $0.verifications }
-    }
-
-    private func verify() throws {
-        guard oneSnapshot else {
-            _ = try log.verify()
-            return
-        }
-        try log.environment.read { txn in
-            var chain = ChainVerifier()
-            try log.readStored(in: txn) { bytes, _ in
-                try chain.append(bytes)
-                return true
-            }
-        }
-    }
 }
