@@ -33,13 +33,7 @@ struct VerifyCommand: ParsableCommand {
         do {
             log = try EventLog(openingAt: location.store, options: options)
         } catch let damage as StoreDamage {
-            if json {
-                let object: [String: Any] = ["verified": false, "reason": damage.description]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
-            }
-            FileHandle.standardError.write(Data("\(damage)\n".utf8))
-            throw ExitCode.failure
+            try refuse(["verified": false, "reason": damage.description], saying: damage.description)
         }
         let progress = ProgressBar(label: "verifying")
         do {
@@ -54,13 +48,19 @@ struct VerifyCommand: ParsableCommand {
             }
         } catch let failure as VerificationFailure {
             progress?.finish()
-            if json {
-                let object: [String: Any] = ["verified": false, "sequence": failure.sequence, "reason": failure.reason]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
-            }
-            FileHandle.standardError.write(Data("verification failed at sequence \(failure.sequence): \(failure.reason)\n".utf8))
-            throw ExitCode.failure
+            try refuse(
+                ["verified": false, "sequence": failure.sequence, "reason": failure.reason],
+                saying: "verification failed at sequence \(failure.sequence): \(failure.reason)")
         }
+    }
+
+    /// Prints `object` as JSON when asked for JSON, and `message` on standard error; exits 1.
+    private func refuse(_ object: [String: Any], saying message: String) throws -> Never {
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        }
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        throw ExitCode.failure
     }
 }
