@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "attest",
             dependencies: [
-                "Assessment", "Bundles", "Checkpoints", "EventLog", "Merkle", "Projections", "Simulation", "Terminal",
+                "Assessment", "Bundles", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Simulation", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: jemalloc

@@ -13,78 +13,80 @@ public struct ExportSummary: Sendable {
 
 extension CentreStore {
     /// Writes a bundle of the whole log into the new directory `directory`: every record as
-    /// stored, the latest signed checkpoint, `key`, and a digest of every stored report entry,
-    /// all read in one snapshot. `access` says who may read the files.
+    /// stored, the latest signed checkpoint, `key`, and a digest of every stored report entry.
+    ///
+    /// The checkpoint and the reports are read in one snapshot, whose log the checkpoint
+    /// covers; the records are read afterwards in short read transactions
+    /// (`EventLog.readStored(from:through:)`) up to the checkpoint's size, so that a long
+    /// export does not make a store in use grow. `access` says who may read the files.
     ///
     /// - Throws: `BundleError` when the latest checkpoint does not cover the whole log (take one first).
     public func exportBundle(
         to directory: String, key: VerifierKey, reports: [any Projection] = CentreStore.reports, access: BundleAccess = .owner
     ) throws -> ExportSummary {
         let checkpoints = try CheckpointLog(log: log)
-        return try read { txn, snapshot in
-            let head = try log.head(in: txn)
-            let checkpoint = try Self.checkpointCovering(head, checkpoints.latest(in: txn))
-            let writer = try BundleWriter(directory: directory, access: access)
-            var records: UInt64 = 0
-            try log.readStored(in: txn) { bytes, _ in
-                try writer.record(bytes)
-                records += 1
-                return records < checkpoint.checkpoint.size
-            }
-            try writer.finishRecords()
+        let (checkpoint, lines) = try read { txn, snapshot in
+            let checkpoint = try Self.checkpointCovering(log.head(in: txn), checkpoints.latest(in: txn))
             var lines: [String] = []
             for projection in reports {
                 for entry in try snapshot.reportEntries(of: projection.name) {
                     lines.append(ReportDigest(projection: projection.name, key: entry.key, value: entry.value).line)
                 }
             }
-            try writer.file(BundleFile.reports, lines.map { $0 + "\n" }.joined())
-            let manifest = BundleManifest(
-                kind: .store, records: records, treeSize: checkpoint.checkpoint.size, timeZone: timeZone.identifier)
-            try writer.finish(manifest: manifest, checkpoint: checkpoint, key: key)
-            return ExportSummary(manifest: manifest, checkpoint: checkpoint)
+            return (checkpoint, lines)
         }
+        let writer = try BundleWriter(directory: directory, access: access)
+        var records: UInt64 = 0
+        try log.readStored(through: checkpoint.checkpoint.size) { bytes, _ in
+            try writer.record(bytes)
+            records += 1
+            return true
+        }
+        try writer.finishRecords()
+        try writer.file(BundleFile.reports, lines.map { $0 + "\n" }.joined())
+        let manifest = BundleManifest(
+            kind: .store, records: records, treeSize: checkpoint.checkpoint.size, timeZone: timeZone.identifier)
+        try writer.finish(manifest: manifest, checkpoint: checkpoint, key: key)
+        return ExportSummary(manifest: manifest, checkpoint: checkpoint)
     }
 
     /// Writes a bundle of learner `learner`'s records into the new directory `directory`,
     /// each with its RFC 9162 inclusion proof against the latest signed checkpoint, which
-    /// must cover the whole log. Holds every chain hash in memory (32 bytes a record).
-    /// `access` says who may read the files.
+    /// must cover the whole log. Holds every chain hash in memory (32 bytes a record). The
+    /// records are read in short read transactions up to the checkpoint's size. `access`
+    /// says who may read the files.
     public func exportBundle(
         to directory: String, learner: String, key: VerifierKey, access: BundleAccess = .owner
     ) throws -> ExportSummary {
         let checkpoints = try CheckpointLog(log: log)
-        return try read { txn, _ in
-            let head = try log.head(in: txn)
-            let checkpoint = try Self.checkpointCovering(head, checkpoints.latest(in: txn))
-            var leaves: [Hash] = []
-            leaves.reserveCapacity(Int(head.sequence))
-            var chosen: [(sequence: UInt64, bytes: [UInt8])] = []
-            var attribution = LearnerAttribution()
-            try log.readStored(in: txn) { bytes, _ in
-                leaves.append(ChainHash.of(bytes))
-                let record = try Record(serializedBytes: Array(bytes))
-                if try attribution.learner(of: DomainEvent(record: record)) == learner {
-                    chosen.append((record.sequence, Array(bytes)))
-                }
-                return UInt64(leaves.count) < checkpoint.checkpoint.size
+        let checkpoint = try read { txn, _ in try Self.checkpointCovering(log.head(in: txn), checkpoints.latest(in: txn)) }
+        var leaves: [Hash] = []
+        leaves.reserveCapacity(Int(checkpoint.checkpoint.size))
+        var chosen: [(sequence: UInt64, bytes: [UInt8])] = []
+        var attribution = LearnerAttribution()
+        try log.readStored(through: checkpoint.checkpoint.size) { bytes, _ in
+            leaves.append(ChainHash.of(bytes))
+            let record = try Record(serializedBytes: Array(bytes))
+            if try attribution.learner(of: DomainEvent(record: record)) == learner {
+                chosen.append((record.sequence, Array(bytes)))
             }
-            guard !chosen.isEmpty else { throw BundleError("the log holds no events of learner \(learner)") }
-            let writer = try BundleWriter(directory: directory, access: access)
-            var proofs = ""
-            for (sequence, bytes) in chosen {
-                try bytes.withUnsafeBytes { try writer.record($0) }
-                let path = try Proof.inclusion(leafIndex: sequence - 1, treeSize: UInt64(leaves.count)) { leaves[Int($0)] }
-                proofs += ([String(sequence)] + path.map(\.hex)).joined(separator: " ") + "\n"
-            }
-            try writer.finishRecords()
-            try writer.file(BundleFile.proofs, proofs)
-            let manifest = BundleManifest(
-                kind: .learner, learner: learner, records: UInt64(chosen.count), treeSize: checkpoint.checkpoint.size,
-                timeZone: timeZone.identifier)
-            try writer.finish(manifest: manifest, checkpoint: checkpoint, key: key)
-            return ExportSummary(manifest: manifest, checkpoint: checkpoint)
+            return true
         }
+        guard !chosen.isEmpty else { throw BundleError("the log holds no events of learner \(learner)") }
+        let writer = try BundleWriter(directory: directory, access: access)
+        var proofs = ""
+        for (sequence, bytes) in chosen {
+            try bytes.withUnsafeBytes { try writer.record($0) }
+            let path = try Proof.inclusion(leafIndex: sequence - 1, treeSize: UInt64(leaves.count)) { leaves[Int($0)] }
+            proofs += ([String(sequence)] + path.map(\.hex)).joined(separator: " ") + "\n"
+        }
+        try writer.finishRecords()
+        try writer.file(BundleFile.proofs, proofs)
+        let manifest = BundleManifest(
+            kind: .learner, learner: learner, records: UInt64(chosen.count), treeSize: checkpoint.checkpoint.size,
+            timeZone: timeZone.identifier)
+        try writer.finish(manifest: manifest, checkpoint: checkpoint, key: key)
+        return ExportSummary(manifest: manifest, checkpoint: checkpoint)
     }
 
     private static func checkpointCovering(_ head: Head, _ latest: SignedCheckpoint?) throws -> SignedCheckpoint {

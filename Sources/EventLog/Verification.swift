@@ -19,38 +19,44 @@ public struct VerificationFailure: Error, Equatable, CustomStringConvertible {
 }
 
 extension EventLog {
-    /// Recomputes the hash chain and the Merkle root from the stored records, in one
-    /// snapshot and in constant memory, and checks them against the stored head.
+    /// Recomputes the hash chain and the Merkle root from the stored records, in constant
+    /// memory, and checks them against the head stored when it began. The records are read
+    /// in short read transactions (`readStored(from:through:)`), so appends may go on
+    /// meanwhile without the store growing; the chain and the Merkle tree's right edge carry
+    /// over from one to the next.
     ///
     /// - Parameter progress: called now and then with (records checked, records in all).
     /// - Throws: `VerificationFailure` naming the first bad sequence.
     public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> VerificationReport {
-        try environment.read { txn in
-            let head = try HeadState(txn, self)
-            var chain = ChainVerifier()
-            try readStored(in: txn) { bytes, following in
-                try chain.append(bytes, following: following, endHash: head.chainHash)
-                if chain.records & 0xFFFF == 0 { progress?(chain.records, head.sequence) }
-                return true
-            }
-            let checked = chain.records, previous = chain.chainHash
-            guard checked == head.sequence else {
-                throw VerificationFailure(
-                    sequence: min(checked, head.sequence) + 1,
-                    reason: "the head says the log holds \(head.sequence) records but \(checked) are stored")
-            }
-            guard previous == head.chainHash else {
-                throw VerificationFailure(
-                    sequence: checked, reason: "the last record's chain hash \(previous.hex) differs from the head's \(head.chainHash.hex)")
-            }
-            let root = chain.edge.root
-            guard root == head.edge.root else {
-                throw VerificationFailure(
-                    sequence: checked, reason: "computed Merkle root \(root.hex) differs from the stored \(head.edge.root.hex)")
-            }
-            progress?(checked, head.sequence)
-            return VerificationReport(records: checked, chainHash: previous, merkleRoot: root)
+        let (head, stored) = try environment.read { txn in (try HeadState(txn, self), try lastStoredSequence(in: txn)) }
+        guard stored <= head.sequence else {
+            throw VerificationFailure(
+                sequence: head.sequence + 1,
+                reason: "the head says the log holds \(head.sequence) records but \(stored) are stored")
         }
+        var chain = ChainVerifier()
+        try readStored(through: head.sequence) { bytes, following in
+            try chain.append(bytes, following: following, endHash: head.chainHash)
+            if chain.records & 0xFFFF == 0 { progress?(chain.records, head.sequence) }
+            return true
+        }
+        let checked = chain.records, previous = chain.chainHash
+        guard checked == head.sequence else {
+            throw VerificationFailure(
+                sequence: min(checked, head.sequence) + 1,
+                reason: "the head says the log holds \(head.sequence) records but \(checked) are stored")
+        }
+        guard previous == head.chainHash else {
+            throw VerificationFailure(
+                sequence: checked, reason: "the last record's chain hash \(previous.hex) differs from the head's \(head.chainHash.hex)")
+        }
+        let root = chain.edge.root
+        guard root == head.edge.root else {
+            throw VerificationFailure(
+                sequence: checked, reason: "computed Merkle root \(root.hex) differs from the stored \(head.edge.root.hex)")
+        }
+        progress?(checked, head.sequence)
+        return VerificationReport(records: checked, chainHash: previous, merkleRoot: root)
     }
 }
 

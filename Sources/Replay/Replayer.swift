@@ -70,36 +70,56 @@ public enum Replayer {
             throw ReplayInputError("cannot open the store \(path) read-only: \(error)")
         }
         var report = ReplayReport(source: "store")
-        try store.read { txn, stored in
-            let head = try store.log.head(in: txn)
-            guard let signed = try checkpoints.latest(in: txn) else {
-                report.breach = Breach(.signature, detail: "the store holds no signed checkpoint: the centre must run `attest checkpoint STORE`")
-                return
-            }
-            let centreKey = {
-                do {
-                    return try SigningKey(contentsOf: SigningKey.path(inStore: path)).verifierKey
-                } catch {
-                    throw ReplayInputError("no --key was given and the centre's key cannot be read (\(error)): give the centre's public key with --key")
-                }
-            }
-            guard try checkSignatures(signed, options, centreKey: centreKey, into: &report) else { return }
-            var checker = RecordChecker(checkpoint: signed.checkpoint, since: options.since?.checkpoint)
-            let pipeline = try makePipeline(options, timeZone: store.timeZone, into: &report)
-            var batch: [DecodedEvent] = []
-            var integrity: Breach?
+        let (start, latest) = try store.read { txn, _ in (try store.log.head(in: txn), try checkpoints.latest(in: txn)) }
+        guard let signed = latest else {
+            report.breach = Breach(.signature, detail: "the store holds no signed checkpoint: the centre must run `attest checkpoint STORE`")
+            return report
+        }
+        let centreKey = {
             do {
-                try store.log.readStored(in: txn) { bytes, following in
-                    batch.append(try checker.check(bytes, following: following, endHash: head.chainHash))
-                    return flush(&batch, pipeline, options, checked: checker.chain.records, total: head.sequence)
+                return try SigningKey(contentsOf: SigningKey.path(inStore: path)).verifierKey
+            } catch {
+                throw ReplayInputError("no --key was given and the centre's key cannot be read (\(error)): give the centre's public key with --key")
+            }
+        }
+        guard try checkSignatures(signed, options, centreKey: centreKey, into: &report) else { return report }
+        var checker = RecordChecker(checkpoint: signed.checkpoint, since: options.since?.checkpoint)
+        let pipeline = try makePipeline(options, timeZone: store.timeZone, into: &report)
+        var batch: [DecodedEvent] = []
+        var head = start
+        let check = { (bytes: UnsafeRawBufferPointer, following: () throws -> [UInt8]?) throws -> Bool in
+            batch.append(try checker.check(bytes, following: following, endHash: head.chainHash))
+            return flush(&batch, pipeline, options, checked: checker.chain.records, total: head.sequence)
+        }
+        var integrity: Breach?
+        // The log is read in short read transactions, so that appends going on meanwhile do
+        // not make the store grow; then what was appended meanwhile, a few times over; then
+        // the rest in the snapshot whose stored reports are compared, which therefore holds
+        // exactly the records replayed.
+        do {
+            try store.log.readStored(through: head.sequence, check)
+            for _ in 0..<3 where !pipeline.stoppedWithBreach {
+                let now = try store.log.head()
+                guard now.sequence > head.sequence else { break }
+                head = now
+                try store.log.readStored(from: checker.chain.records + 1, through: head.sequence, check)
+            }
+        } catch let breach as Breach {
+            integrity = breach
+        }
+        try store.read { txn, stored in
+            if integrity == nil {
+                do {
+                    head = try store.log.head(in: txn)
+                    if !pipeline.stoppedWithBreach { try store.log.readStored(from: checker.chain.records + 1, in: txn, check) }
+                    _ = flush(&batch, pipeline, options, checked: checker.chain.records, total: head.sequence, force: true)
+                    if !pipeline.stoppedWithBreach {
+                        try checker.finish()
+                        try checkHead(head, checker.chain)
+                    }
+                } catch let breach as Breach {
+                    integrity = breach
                 }
-                _ = flush(&batch, pipeline, options, checked: checker.chain.records, total: head.sequence, force: true)
-                if !pipeline.stoppedWithBreach {
-                    try checker.finish()
-                    try checkHead(head, checker.chain)
-                }
-            } catch let breach as Breach {
-                integrity = breach
             }
             pipeline.close()
             report.records = checker.chain.records

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import LMDB
 import Merkle
 import Terminal
 
@@ -9,9 +10,11 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Recompute the hash chain and the Merkle root from the stored records.",
         discussion: """
-            Reads every record in order and checks that each carries its predecessor's \
+            First reads every page of the store's LMDB file and checks its layout; then \
+            reads every record in order and checks that each carries its predecessor's \
             chain hash and that the recomputed head and Merkle root match the stored ones. \
-            Exits 0 when the log verifies, 1 when it does not, naming the first bad sequence.
+            Exits 0 when the log verifies, 1 when it does not, naming the first bad sequence \
+            or the first damaged page.
 
             Example:
               attest verify centre.store --json
@@ -24,7 +27,14 @@ struct VerifyCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let log = try EventLog(openingAt: location.store)
+        var options = EnvironmentOptions()
+        options.checkPages = true
+        let log: EventLog
+        do {
+            log = try EventLog(openingAt: location.store, options: options)
+        } catch let damage as StoreDamage {
+            try refuse(["verified": false, "reason": damage.description], saying: damage.description)
+        }
         let progress = ProgressBar(label: "verifying")
         do {
             let report = try log.verify(progress: progress?.update)
@@ -38,13 +48,19 @@ struct VerifyCommand: ParsableCommand {
             }
         } catch let failure as VerificationFailure {
             progress?.finish()
-            if json {
-                let object: [String: Any] = ["verified": false, "sequence": failure.sequence, "reason": failure.reason]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
-            }
-            FileHandle.standardError.write(Data("verification failed at sequence \(failure.sequence): \(failure.reason)\n".utf8))
-            throw ExitCode.failure
+            try refuse(
+                ["verified": false, "sequence": failure.sequence, "reason": failure.reason],
+                saying: "verification failed at sequence \(failure.sequence): \(failure.reason)")
         }
+    }
+
+    /// Prints `object` as JSON when asked for JSON, and `message` on standard error; exits 1.
+    private func refuse(_ object: [String: Any], saying message: String) throws -> Never {
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        }
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        throw ExitCode.failure
     }
 }

@@ -12,9 +12,10 @@ struct AttestBench: ParsableCommand {
               swift run -c release attest-bench reports --learners 10000
               swift run -c release attest-bench memory --events 10000000
               swift run -c release attest-bench upcast --learners 2000
+              swift run -c release attest-bench growth --learners 1000
               attest-bench load centre.store --prefix writer-a --batches 500 --batch-size 100
               swift run -c release attest-bench kills --kills 1000
             """,
-        subcommands: [LogBenchmark.self, DomainBenchmark.self, ReportsBenchmark.self, MemoryBenchmark.self, UpcastBenchmark.self, ReplayBenchmark.self, LoadCommand.self, KillsCommand.self]
+        subcommands: [LogBenchmark.self, DomainBenchmark.self, ReportsBenchmark.self, MemoryBenchmark.self, UpcastBenchmark.self, ReplayBenchmark.self, GrowthBenchmark.self, LoadCommand.self, KillsCommand.self]
     )
 }
