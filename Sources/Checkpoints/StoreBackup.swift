@@ -135,6 +135,8 @@ public enum StoreBackup {
             throw BackupError("\(name): \(error)")
         } catch let error as LMDBError {
             throw BackupError("\(name)/\(dataFile) cannot be read as an LMDB environment: \(error.message)")
+        } catch let damage as StoreDamage {
+            throw BackupError("\(name)/\(dataFile) cannot be read as an LMDB environment: \(damage.problem)")
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0 != lockFile }.sorted().map { name in
             let attributes = try FileManager.default.attributesOfItem(atPath: path + "/" + name)

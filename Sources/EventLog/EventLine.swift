@@ -67,9 +67,10 @@ public enum EventLine {
     /// A string member's text (`StrictJSON` has already checked its escapes and encoding).
     private static func string(_ fields: [String: ArraySlice<UInt8>], _ key: String, path: String? = nil) throws -> String? {
         guard let value = fields[key] else { return nil }
-        guard value.count >= 2, value.first == UInt8(ascii: "\""),
-              let text = StrictJSON.unescape(value.dropFirst().dropLast())
-        else { throw EventLineError("\"\(path ?? key)\" is not a string") }
+        guard value.count >= 2, value.first == UInt8(ascii: "\"") else { throw EventLineError("\"\(path ?? key)\" is not a string") }
+        let contents = value.dropFirst().dropLast()
+        guard contents.contains(UInt8(ascii: "\\")) else { return String(decoding: contents, as: UTF8.self) }
+        guard let text = StrictJSON.unescape(contents) else { throw EventLineError("\"\(path ?? key)\" is not a string") }
         return String(decoding: text, as: UTF8.self)
     }
 

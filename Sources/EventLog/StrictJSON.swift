@@ -101,14 +101,31 @@ public struct StrictJSON {
     private let bytes: UnsafeBufferPointer<UInt8>
     private let limits: InputLimits
     private var i = 0
-    /// Where the reader is, for refusals: member names and list indexes.
-    private var path: [PathStep] = []
     /// How many objects and lists the reader is inside.
     private var depth = 0
 
-    private enum PathStep {
-        case member(String)
-        case item(Int)
+    /// A refusal on its way out: each object and list it passes through puts its step in
+    /// front of the path, so no path is kept while nothing is wrong.
+    private struct Refusal: Error {
+        enum Step {
+            case member(String)
+            case item(Int)
+        }
+
+        var path: [Step] = []
+        let problem: String
+
+        /// The refusal as a reader sees it, such as `"payload.units[1]" is …`.
+        var lineError: EventLineError {
+            var place = ""
+            for step in path {
+                switch step {
+                case let .member(name): place += place.isEmpty ? name : "." + name
+                case let .item(index): place += "[\(index)]"
+                }
+            }
+            return EventLineError(place.isEmpty ? problem : "\(Quote.value(place)) \(problem)")
+        }
     }
 
     /// The members of the object that `bytes` holds, in order, after checking all of it;
@@ -123,9 +140,13 @@ public struct StrictJSON {
             }
             var members: [(String, Range<Int>)] = []
             let offset = bytes.startIndex
-            try reader.object { name, range in members.append((name, (range.lowerBound + offset)..<(range.upperBound + offset))) }
+            do {
+                try reader.object { name, range in members.append((name, (range.lowerBound + offset)..<(range.upperBound + offset))) }
+            } catch let refusal as Refusal {
+                throw refusal.lineError
+            }
             reader.skipSpace()
-            guard reader.i == buffer.count else { throw reader.error("has more after the end of its JSON object") }
+            guard reader.i == buffer.count else { throw EventLineError("has more after the end of its JSON object") }
             return members
         }
     }
@@ -142,7 +163,7 @@ public struct StrictJSON {
     private mutating func object(_ member: (String, Range<Int>) -> Void = { _, _ in }) throws {
         try enter()
         i += 1
-        var seen: [String: String] = [:]
+        var seen = SeenNames()
         skipSpace()
         if peek == UInt8(ascii: "}") {
             i += 1
@@ -154,17 +175,20 @@ public struct StrictJSON {
             guard peek == UInt8(ascii: "\"") else { throw error("is not valid JSON: a member name was expected") }
             let name = try string(limit: FieldLimit(.text, bytes: limits.nameBytes, name: "a member name"), isName: true)
             let (key, limit) = limits.member(name)
-            if let earlier = seen.updateValue(name, forKey: key) {
+            if let earlier = seen.insert(name, key: key) {
                 throw error(earlier == name ? "has \(Quote.value(name)) twice" : "has \(Quote.value(name)) and \(Quote.value(earlier)), the same field twice")
             }
             skipSpace()
             try expect(":", "a colon after member \(Quote.value(name))")
             skipSpace()
-            path.append(.member(name))
             let start = i
-            try value(limit)
+            do {
+                try value(limit)
+            } catch var refusal as Refusal {
+                refusal.path.insert(.member(name), at: 0)
+                throw refusal
+            }
             member(name, start..<i)
-            path.removeLast()
             skipSpace()
             if peek == UInt8(ascii: ",") { i += 1; continue }
             try expect("}", "a comma or the end of the object")
@@ -201,10 +225,13 @@ public struct StrictJSON {
         while true {
             count += 1
             if count > limit.items { throw error("has more than \(limit.items) items") }
-            path.append(.item(count - 1))
             skipSpace()
-            try value(limit)
-            path.removeLast()
+            do {
+                try value(limit)
+            } catch var refusal as Refusal {
+                refusal.path.insert(.item(count - 1), at: 0)
+                throw refusal
+            }
             skipSpace()
             if peek == UInt8(ascii: ",") { i += 1; continue }
             try expect("]", "a comma or the end of the list")
@@ -321,16 +348,23 @@ public struct StrictJSON {
         return String(decoding: utf8, as: UTF8.self)
     }
 
-    /// A refusal naming where the reader is, such as `"payload.units[1]" is …`.
-    private func error(_ problem: String) -> EventLineError {
-        var place = ""
-        for step in path {
-            switch step {
-            case let .member(name): place += place.isEmpty ? name : "." + name
-            case let .item(index): place += "[\(index)]"
-            }
+    /// A refusal of what the reader is at; the objects and lists around it add where.
+    private func error(_ problem: String) -> Refusal { Refusal(problem: problem) }
+
+    /// The names an object has given, to refuse one given twice: a short list searched in
+    /// turn, and a dictionary once an object has more members than a schema's message.
+    private struct SeenNames {
+        private var few: [(key: String, name: String)] = []
+        private var many: [String: String]?
+
+        /// Notes `name` (field key `key`); returns the name given earlier for the same key, if any.
+        mutating func insert(_ name: String, key: String) -> String? {
+            if many != nil { return many?.updateValue(name, forKey: key) }
+            if let earlier = few.first(where: { $0.key == key }) { return earlier.name }
+            few.append((key, name))
+            if few.count > 32 { many = Dictionary(few.map { ($0.key, $0.name) }, uniquingKeysWith: { first, _ in first }) }
+            return nil
         }
-        return EventLineError(place.isEmpty ? problem : "\(Quote.value(place)) \(problem)")
     }
 
     // MARK: escapes

@@ -30,8 +30,11 @@ public struct StoreDamage: Error, Equatable, CustomStringConvertible {
     public static let remedy =
         "restore the store from its latest backup (`attest restore`), then run `attest-replay` on it against the last checkpoint you kept (see \"Damaged stores\" in docs/operations.md)"
 
-    public var description: String {
-        let what = switch kind {
+    public var description: String { "the store \(store) is damaged: \(problem); \(Self.remedy)" }
+
+    /// What is wrong, without the store or the remedy.
+    public var problem: String {
+        switch kind {
         case let .truncated(expected, actual):
             "data.mdb is truncated: it holds \(actual) bytes but its last commit uses \(expected)"
         case .unreadableMeta:
@@ -41,6 +44,5 @@ public struct StoreDamage: Error, Equatable, CustomStringConvertible {
         case let .corruptPage(message):
             "LMDB found a corrupt page in data.mdb (\(message))"
         }
-        return "the store \(store) is damaged: \(what); \(Self.remedy)"
     }
 }
