@@ -85,7 +85,7 @@ public struct CentreEvent: Sendable {
             let bytes = Array(json)
             for (name, range) in (try? StrictJSON.members(of: bytes[...], limits: .centre)) ?? [] {
                 do {
-                    _ = try decode(Data("{\(jsonString(name)):".utf8) + bytes[range] + Data("}".utf8))
+                    _ = try decode(Data("{".utf8) + JSONEncoder().encode(name) + Data(":".utf8) + bytes[range] + Data("}".utf8))
                 } catch JSONDecodingError.unknownField(let unknown) where unknown == name {
                     throw EventInputError("\(what): unknown field \(Quote.value(name))")
                 } catch let fieldError {
@@ -94,20 +94,6 @@ public struct CentreEvent: Sendable {
             }
             throw EventInputError("\(what): \(explain(error))")
         }
-    }
-
-    /// `text` as a JSON string.
-    private static func jsonString(_ text: String) -> String {
-        var quoted = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            case _ where scalar.value < 0x20: quoted += String(format: "\\u%04x", scalar.value)
-            default: quoted.unicodeScalars.append(scalar)
-            }
-        }
-        return quoted + "\""
     }
 
     private static func explain(_ error: any Error) -> String {

@@ -8,7 +8,8 @@ struct MonthsOption: ParsableArguments {
 
     func validate() throws {
         guard Audit.standardisationMonths.contains(months) else {
-            throw ValidationError("--months must be from 1 to 1200, not \(months)")
+            let allowed = Audit.standardisationMonths
+            throw ValidationError("--months must be from \(allowed.lowerBound) to \(allowed.upperBound), not \(months)")
         }
     }
 }
