@@ -50,7 +50,7 @@ check-generated: deps
 
 bench:
 	swift run -c release attest-bench log
-	swift run -c release attest-bench domain
+	swift run -c release attest-bench ingest
 	swift run -c release attest-bench reports
 	swift run -c release attest-bench replay
 

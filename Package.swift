@@ -98,6 +98,7 @@ let package = Package(
             dependencies: [
                 "Assessment", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Replay", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tools/Benchmarks",
             linkerSettings: jemalloc

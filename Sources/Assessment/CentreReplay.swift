@@ -17,6 +17,8 @@ import LMDB
 public final class CentreReplay: @unchecked Sendable {
     private let rules: CentreRules
     private let rulesState: any ReplayState
+    /// What the rules remember, read and written through `rulesState`.
+    private let rulesMemory: RulesMemory
     /// Guards `rulesState`, which the rules write and the projections read specifications
     /// from, so `checkRules` and `project` may run on two threads.
     private let rulesLock = NSLock()
@@ -53,6 +55,7 @@ public final class CentreReplay: @unchecked Sendable {
         rules = CentreRules(timeZone: timeZone)
         self.projections = projections
         self.rulesState = rulesState
+        rulesMemory = RulesMemory(store: rulesState)
         self.states = states
         projectionStates = states.map { ProjectionState(base: $0) }
         self.batchSize = max(1, batchSize)
@@ -60,16 +63,9 @@ public final class CentreReplay: @unchecked Sendable {
 
     /// Applies the next record's event, already decoded from it, to the rules and (in
     /// batches) the projections.
-    /// - Throws: `ReplayBreach` when it (or an earlier event of the pending batch) breaks a rule.
+    /// - Throws: `ReplayBreach` when it breaks a rule.
     public func apply(_ record: Record, _ event: DomainEvent) throws {
-        let accepted: ReplayedEvent
-        do {
-            accepted = try checkRules(record, event)
-        } catch {
-            try flush()  // a projection's refusal of an earlier event comes first
-            throw error
-        }
-        pending.append(accepted)
+        pending.append(try checkRules(record, event))
         if pending.count >= batchSize { try flush() }
     }
 
@@ -91,19 +87,21 @@ public final class CentreReplay: @unchecked Sendable {
         defer { rulesLock.unlock() }
         do {
             try rules.apply(event, schemaVersion: record.schemaVersion, by: record.actor, occurredAt: occurredAt,
-                            recordedAt: Date(microsecondsSinceEpoch: record.recordedAtMicros), to: rulesState)
+                            recordedAt: Date(microsecondsSinceEpoch: record.recordedAtMicros), to: rulesMemory)
         } catch let violation as RuleViolation {
             throw ReplayBreach(sequence: record.sequence, eventID: record.eventIDText, learner: learner(of: event), violation: violation)
         }
         applied += 1
-        if applied % UInt64(batchSize) == 0 { try rulesState.settle() }
+        if applied % UInt64(batchSize) == 0 {
+            try rulesMemory.forget()
+            try rulesState.settle()
+        }
         let projected = ProjectedEvent(
             event: event, sequence: record.sequence, actor: record.actor.id, occurredAt: occurredAt, specification: specification)
-        return ReplayedEvent(event: projected, eventID: record.eventIDText)
+        return ReplayedEvent(event: projected)
     }
 
     /// The projections' half of `apply`: applies events the rules accepted, in order, as one batch.
-    /// - Throws: `ReplayBreach` when a projection refuses one of them.
     public func project(_ events: [ReplayedEvent]) throws {
         for index in projections.indices { try project(events, into: index) }
     }
@@ -113,34 +111,24 @@ public final class CentreReplay: @unchecked Sendable {
 
     /// Applies events the rules accepted to projection number `index` only: calls for
     /// different projections may run on different threads.
-    /// - Throws: `ReplayBreach` when the projection refuses one of them.
     public func project(_ events: [ReplayedEvent], into index: Int) throws {
-        do {
-            try projections[index].apply(events.map(\.event), to: projectionStates[index])
-            if projectionStates[index].keptCount > CentreStore.rebuildKeep { try projectionStates[index].flush() }
-            try states[index].settle()
-        } catch let refusal as ProjectionRefusal {
-            let culprit = events.first { $0.event.sequence == refusal.sequence }
-            rulesLock.lock()
-            defer { rulesLock.unlock() }
-            throw ReplayBreach(
-                sequence: refusal.sequence, eventID: culprit?.eventID ?? "", learner: culprit.flatMap { learner(of: $0.event.event) },
-                violation: refusal.violation)
-        }
+        try projections[index].apply(events.map(\.event), to: projectionStates[index])
+        if projectionStates[index].keptCount > CentreStore.rebuildKeep { try projectionStates[index].flush() }
+        try states[index].settle()
     }
 
     /// The learner `event` concerns, from what the rules remember (with `rulesLock` held).
     private func learner(of event: DomainEvent) -> String? {
-        let entities = Entities(store: rulesState)
+        let entities = Entities(memory: rulesMemory)
         return try? LearnerAttribution.learner(of: event) { try entities.learner(owning: $0) }
     }
 
     /// Specification `id` at `version` as the rules know it now; safe from any thread.
     private var specification: (String, UInt32) throws -> CompiledSpecification? {
-        { [rules, rulesState, rulesLock] id, version in
+        { [rules, rulesMemory, rulesLock] id, version in
             rulesLock.lock()
             defer { rulesLock.unlock() }
-            return try rules.specifications.specification(id, version: version, in: Entities(store: rulesState))
+            return try rules.specifications.specification(id, version: version, in: Entities(memory: rulesMemory))
         }
     }
 
@@ -164,7 +152,6 @@ public final class CentreReplay: @unchecked Sendable {
 /// An event the rules accepted during a replay, on its way to the projections.
 public struct ReplayedEvent: @unchecked Sendable {
     let event: ProjectedEvent
-    let eventID: String
     /// The event's sequence.
     public var sequence: UInt64 { event.sequence }
 }

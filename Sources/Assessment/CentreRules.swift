@@ -4,7 +4,7 @@ import Records
 
 /// The centre's rules, checked before an event is appended and again on replay.
 ///
-/// `apply` checks one event against what the rules remember (an `EntityStore`) and,
+/// `apply` checks one event against what the rules remember (a `RulesMemory`) and,
 /// when it passes, records its effect there. Each refusal names its rule and the facts.
 public final class CentreRules: Sendable {
     /// How far past the store's clock an event may be dated.
@@ -24,10 +24,10 @@ public final class CentreRules: Sendable {
     /// - Throws: `RuleViolation` naming the rule and the facts; nothing is remembered then.
     public func apply(
         _ event: DomainEvent, schemaVersion: UInt32, by actor: Actor, occurredAt: Date, recordedAt: Date,
-        to store: any EntityStore
+        to memory: RulesMemory
     ) throws {
         let context = RuleContext(
-            entities: Entities(store: store), actor: actor, occurredAt: occurredAt, schemaVersion: schemaVersion,
+            entities: Entities(memory: memory), actor: actor, occurredAt: occurredAt, schemaVersion: schemaVersion,
             specifications: specifications, timeZone: timeZone)
         if occurredAt.timeIntervalSince(recordedAt) > Self.futureTolerance {
             throw RuleViolation(
@@ -56,6 +56,7 @@ public final class CentreRules: Sendable {
         case let .rplCredited(m): try context.creditRPL(m)
         case let .rplRevoked(m): try context.revokeRPL(m)
         }
+        try context.progress.apply(event, by: actor.id, at: context.micros)
     }
 }
 
@@ -70,6 +71,13 @@ struct RuleContext {
     let timeZone: TimeZone
 
     var micros: Int64 { occurredAt.microsecondsSinceEpoch }
+
+    /// The learners' records as the rules keep them, for the rules that weigh what a learner has achieved.
+    var progress: LearnerProgress {
+        LearnerProgress(records: RulesLearnerRecords(entities: entities)) { [entities, specifications] id, version in
+            try specifications.specification(id, version: version, in: entities)
+        }
+    }
 
     // MARK: who
 
@@ -185,8 +193,8 @@ struct RuleContext {
         }
         state.latestVersion = m.version
         state.latestDigest = digest
-        try entities.set("specification", specification.id, state)
-        try entities.set("specification-version", "\(specification.id)@\(m.version)", specification)
+        entities.set("specification", specification.id, state)
+        entities.set("specification-version", "\(specification.id)@\(m.version)", specification)
         try entities.store.save("specification-digest/\(specification.id)@\(m.version)", Array(digest))
         for unit in CompiledSpecification(specification).unitNumbers { try entities.store.save("unit/" + unit, [1]) }
     }
@@ -206,7 +214,7 @@ struct RuleContext {
         }
         var state = Attest_V1_StaffState()
         state.registration = m
-        try entities.set("staff", m.staffID, state)
+        entities.set("staff", m.staffID, state)
         try entities.noteStaff()
     }
 
@@ -239,7 +247,7 @@ struct RuleContext {
         var state = Attest_V1_LearnerState()
         state.registration = m
         state.registeredAtMicros = micros
-        try entities.set("learner", m.learnerID, state)
+        entities.set("learner", m.learnerID, state)
     }
 
     /// Refuses a ULN that is not 10 digits (the first not 0) or that another learner holds,
@@ -271,18 +279,18 @@ struct RuleContext {
         var learner = try activeLearner(m.learnerID)
         try requireReason(m.reason, "reason", of: "the withdrawal of learner \(m.learnerID)")
         learner.withdrawn = true
-        try entities.set("learner", m.learnerID, learner)
+        entities.set("learner", m.learnerID, learner)
     }
 
-    /// The rules note the claim; whether it is earned is checked against the learner's
-    /// transcript by the transcript projection, in the same transaction.
+    /// A certificate is claimed once, for a learner who has earned it.
     func claimCertificate(_ m: Attest_V1_CertificateClaimed) throws {
         var learner = try activeLearner(m.learnerID)
         if learner.certificated {
             throw RuleViolation("certificate-once", "a certificate is already claimed for learner \(m.learnerID)")
         }
+        try progress.checkCertificateEarned(by: m.learnerID)
         learner.certificated = true
-        try entities.set("learner", m.learnerID, learner)
+        entities.set("learner", m.learnerID, learner)
     }
 
     func learnerSpecification(_ learner: Attest_V1_LearnerState) throws -> CompiledSpecification {
@@ -330,10 +338,10 @@ struct RuleContext {
         var learner = try activeLearner(m.learnerID, for: "adjustment \(m.adjustmentID)")
         for unit in m.units { _ = try criteria(of: unit, for: learner, in: "adjustment \(m.adjustmentID)") }
         learner.pendingAdjustments.append(m.adjustmentID)
-        try entities.set("learner", m.learnerID, learner)
+        entities.set("learner", m.learnerID, learner)
         var state = Attest_V1_AdjustmentState()
         state.request = m
-        try entities.set("adjustment", m.adjustmentID, state)
+        entities.set("adjustment", m.adjustmentID, state)
     }
 
     func decideAdjustment(_ id: String, approved: Bool) throws {
@@ -352,8 +360,8 @@ struct RuleContext {
             approval.units = adjustment.request.units
             learner.approvedAdjustments.append(approval)
         }
-        try entities.set("adjustment", id, adjustment)
-        try entities.set("learner", adjustment.request.learnerID, learner)
+        entities.set("adjustment", id, adjustment)
+        entities.set("learner", adjustment.request.learnerID, learner)
     }
 
     // MARK: evidence and decisions
@@ -382,7 +390,7 @@ struct RuleContext {
         var state = Attest_V1_EvidenceState()
         state.submission = m
         state.occurredAtMicros = micros
-        try entities.set("evidence", m.evidenceID, state)
+        entities.set("evidence", m.evidenceID, state)
     }
 
     /// Checks who produced and who recorded the evidence, as its method has it: a learner
@@ -513,7 +521,7 @@ struct RuleContext {
         state.evidenceID = m.evidenceID
         state.assessor = actor.id
         state.decidedAtMicros = micros
-        try entities.set("assessment", m.assessmentID, state)
+        entities.set("assessment", m.assessmentID, state)
     }
 
     func applies(_ units: [String], to unit: String) -> Bool { units.isEmpty || units.contains(unit) }
@@ -524,7 +532,7 @@ struct RuleContext {
         _ = try activeLearner(evidence.submission.learnerID, for: subject)
         try requireReason(m.reason, "reason", of: subject)
         evidence.withdrawn = true
-        try entities.set("evidence", m.evidenceID, evidence)
+        entities.set("evidence", m.evidenceID, evidence)
     }
 
     /// The assessment, with its evidence standing and its learner active.
@@ -565,7 +573,7 @@ struct RuleContext {
         state.assessmentID = m.assessmentID
         state.outcome = m.outcome
         state.sampledAtMicros = micros
-        try entities.set("sample", m.sampleID, state)
+        entities.set("sample", m.sampleID, state)
     }
 
     func reviseDecision(_ m: Attest_V1_DecisionRevised) throws {
@@ -590,7 +598,7 @@ struct RuleContext {
         try requireReason(m.rationale, "rationale", of: subject)
         try checkOrder("the revision of assessment \(m.assessmentID)", after: sample.sampledAtMicros, "sample \(m.sampleID) was recorded")
         sample.revised = true
-        try entities.set("sample", m.sampleID, sample)
+        entities.set("sample", m.sampleID, sample)
     }
 
     func recordStandardisation(_ m: Attest_V1_StandardisationRecorded) throws {
@@ -623,7 +631,7 @@ struct RuleContext {
         var state = Attest_V1_SimulationState()
         state.review = m
         state.reviewedAtMicros = micros
-        try entities.set("simulation", m.simulationID, state)
+        entities.set("simulation", m.simulationID, state)
     }
 
     // MARK: recognition of prior learning
@@ -661,8 +669,8 @@ struct RuleContext {
         }
         var state = Attest_V1_RplState()
         state.credit = m
-        try entities.set("rpl", m.rplID, state)
-        try entities.set("learner", m.learnerID, learner)
+        entities.set("rpl", m.rplID, state)
+        entities.set("learner", m.learnerID, learner)
     }
 
     func revokeRPL(_ m: Attest_V1_RplRevoked) throws {
@@ -678,8 +686,8 @@ struct RuleContext {
         learner.creditedUnits.removeAll { $0 == credit.unit && credit.basis == .creditTransfer }
         learner.creditedCriteria.removeAll { entry in credit.criteria.contains { entry == "\(credit.unit) \($0)" } }
         rpl.revoked = true
-        try entities.set("rpl", m.rplID, rpl)
-        try entities.set("learner", credit.learnerID, learner)
+        entities.set("rpl", m.rplID, rpl)
+        entities.set("learner", credit.learnerID, learner)
     }
 }
 

@@ -25,6 +25,7 @@ public final class CentreStore: Sendable {
     ) throws -> CentreStore {
         let store = try CentreStore(log: EventLog.create(at: path, timeZone: timeZone), projections: projections)
         try store.registerNewProjections()
+        try store.reviseRulesState()
         return store
     }
 
@@ -53,45 +54,47 @@ public final class CentreStore: Sendable {
     func entities<R>(_ body: (Entities) throws -> R) throws -> R {
         try log.environment.read { txn in
             try txn.withReader { reader in
-                try body(Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: TextKey(key)) }))
+                try body(Entities(memory: RulesMemory(store: SnapshotEntityStore { key in try reader.get(self.state, key: TextKey(key)) })))
             }
         }
     }
 
     /// Appends events atomically, each checked against the rules in order: all of them or none.
+    /// The rules' state, when another version of the code wrote it, is rebuilt from the log first.
     /// - Throws: `BatchRefusal` naming the event's index in the batch and the reason.
     @discardableResult
     public func append(_ events: [CentreEvent], now: () -> Date = Date.init) throws -> [Appended] {
+        try reviseRulesState()
         // By batch index: a transaction retried after the map grew records each event once.
         var accepted: [Int: AcceptedEvent] = [:]
+        // What the rules change in the batch, written to the transaction once they have checked it all.
+        let changes = OverlayEntityStore { _ in nil }
+        var memory = RulesMemory(store: changes)
         do {
             return try log.append(events.map(\.draft), now: now, validate: { txn, appending in
+                if appending.index == 0 {  // a first try, or a retry after the map grew
+                    changes.discard()
+                    memory = RulesMemory(store: changes)
+                }
                 let event = events[appending.index]
-                // The rules read through to this transaction; their writes are put back into it.
-                let entities = try txn.withReader { reader in
-                    let entities = OverlayEntityStore { key in try reader.get(self.state, key: TextKey(key)) }
+                try txn.withReader { reader in
+                    // The rules read through to this transaction.
+                    changes.base = { key in try reader.get(self.state, key: TextKey(key)) }
+                    defer { changes.base = { _ in nil } }
                     do {
                         try self.rules.apply(
                             event.event, schemaVersion: event.draft.schemaVersion, by: event.draft.actor, occurredAt: event.draft.occurredAt,
-                            recordedAt: appending.recordedAt, to: entities)
+                            recordedAt: appending.recordedAt, to: memory)
                     } catch let violation as RuleViolation {
                         throw BatchRefusal(index: appending.index, reason: violation.description)
                     }
-                    return entities
-                }
-                for (key, value) in entities.changes {
-                    try txn.put(self.state, key: TextKey(key), value: value)
                 }
                 accepted[appending.index] = AcceptedEvent(
                     event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAt: event.draft.occurredAt)
             }, complete: { txn in
-                let batch = accepted.sorted { $0.key < $1.key }
-                do {
-                    try self.project(batch.map(\.value), in: txn)
-                } catch let refusal as ProjectionRefusal {
-                    let index = batch.first { $0.value.sequence == refusal.sequence }?.key ?? 0
-                    throw BatchRefusal(index: index, reason: refusal.violation.description)
-                }
+                try memory.flush()
+                for (key, value) in changes.changes { try txn.put(self.state, key: TextKey(key), value: value) }
+                try self.project(accepted.sorted { $0.key < $1.key }.map(\.value), in: txn)
             })
         } catch let error as EventLogError {
             guard let index = error.batchIndex else { throw error }

@@ -37,7 +37,8 @@ final class MemoryEntityStore: ReplayState {
 
 /// An entity store reading through to a base (the transaction) and collecting writes.
 final class OverlayEntityStore: EntityStore {
-    private let base: (String) throws -> [UInt8]?
+    /// Where entries not changed are read: the transaction of the moment.
+    var base: (String) throws -> [UInt8]?
     private(set) var changes: [String: [UInt8]] = [:]
 
     /// An overlay with room for `expected` changes before it grows.
@@ -52,6 +53,9 @@ final class OverlayEntityStore: EntityStore {
     }
 
     func save(_ key: String, _ value: [UInt8]) throws { changes[key] = value }
+
+    /// Forgets every change.
+    func discard() { changes.removeAll(keepingCapacity: true) }
 }
 
 /// A read-only view of a snapshot.
@@ -66,15 +70,20 @@ final class SnapshotEntityStore: EntityStore {
 
 /// Typed access to the entities the rules keep.
 struct Entities {
-    let store: any EntityStore
+    let memory: RulesMemory
+    var store: any EntityStore { memory.store }
 
     func get<M: SwiftProtobuf.Message>(_ kind: String, _ id: String, as type: M.Type = M.self) throws -> M? {
-        guard let bytes = try store.load(kind + "/" + id) else { return nil }
-        return try M(serializedBytes: bytes)
+        let key = kind + "/" + id
+        if let kept = memory.decoded[key] as? M { return kept }
+        guard let bytes = try store.load(key) else { return nil }
+        let message = try M(serializedBytes: bytes)
+        memory.remember(key, message)
+        return message
     }
 
-    func set(_ kind: String, _ id: String, _ value: some SwiftProtobuf.Message) throws {
-        try store.save(kind + "/" + id, value.stateBytes())
+    func set(_ kind: String, _ id: String, _ value: some SwiftProtobuf.Message) {
+        memory.keep(kind + "/" + id, value)
     }
 
     func staff(_ id: String) throws -> Attest_V1_StaffState? { try get("staff", id) }
@@ -92,6 +101,64 @@ struct Entities {
 
     func specification(_ id: String, version: UInt32) throws -> Attest_V1_Specification? {
         try get("specification-version", "\(id)@\(version)")
+    }
+}
+
+/// What the rules remember as they check a run of events: entries read and written
+/// through `store`, and the messages among them kept decoded, so that a batch decodes
+/// each staff member, learner or piece of evidence it meets once, and encodes each it
+/// changes once, at `flush()`, rather than at every event.
+public final class RulesMemory {
+    public let store: any EntityStore
+    fileprivate private(set) var decoded: [String: any SwiftProtobuf.Message] = [:]
+    /// Keys of the messages changed since the last `flush()`.
+    private var changed: Set<String> = []
+
+    public init(store: any EntityStore) { self.store = store }
+
+    fileprivate func remember(_ key: String, _ message: any SwiftProtobuf.Message) { decoded[key] = message }
+
+    fileprivate func keep(_ key: String, _ message: any SwiftProtobuf.Message) {
+        decoded[key] = message
+        changed.insert(key)
+    }
+
+    /// Writes the messages changed since the last flush to `store`.
+    public func flush() throws {
+        for key in changed { try store.save(key, decoded[key]!.stateBytes()) }
+        changed.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, then forgets the messages kept decoded: between batches, so that memory stays bounded.
+    public func forget() throws {
+        try flush()
+        decoded.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The learners' records the rules keep, under `progress/ID`. Which learner evidence, an
+/// assessment, an adjustment or an RPL credit belongs to is read from what the rules
+/// already remember of it.
+final class RulesLearnerRecords: LearnerRecordKeeping {
+    private let entities: Entities
+
+    init(entities: Entities) { self.entities = entities }
+
+    func record(_ learner: String) throws -> Attest_V1_LearnerRecord? { try entities.get("progress", learner) }
+
+    func save(_ record: Attest_V1_LearnerRecord) throws { entities.set("progress", record.learnerID, record) }
+
+    func update(_ learner: String, _ body: (inout Attest_V1_LearnerRecord) throws -> Void) throws -> Bool {
+        guard var record = try record(learner) else { return false }
+        try body(&record)
+        try save(record)
+        return true
+    }
+
+    func own(_ kind: LearnerRecordPart, _ id: String, by learner: String) {}
+
+    func owner(_ kind: LearnerRecordPart, _ id: String) throws -> String? {
+        try entities.learner(owning: kind.rawValue + "/" + id)
     }
 }
 

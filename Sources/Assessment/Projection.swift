@@ -5,7 +5,8 @@ import Foundation
 /// is never behind or ahead of the log it is read with.
 ///
 /// A projection owns its LMDB databases (`NAME.a` and `NAME.b`) and sees the events of
-/// each appended batch, in order, after the rules have accepted them.
+/// each appended batch, in order, after the rules have accepted them. A projection never
+/// refuses an event: every rule is the rules' to check.
 public protocol Projection: Sendable {
     /// The database's name, e.g. `transcripts`.
     var name: String { get }
@@ -25,11 +26,4 @@ public struct ProjectedEvent {
     public let occurredAt: Date
     /// The compiled specification of `id` at `version`, as the log holds it now.
     public let specification: (_ id: String, _ version: UInt32) throws -> CompiledSpecification?
-}
-
-extension ProjectedEvent {
-    /// The error a projection throws when this event breaks a rule it checks: the batch is refused.
-    public func refusal(_ rule: String, _ detail: String) -> ProjectionRefusal {
-        ProjectionRefusal(sequence: sequence, violation: RuleViolation(rule, detail))
-    }
 }

@@ -43,14 +43,23 @@ extension CentreStore {
 
     /// The slot serving `projection`'s reports and the code version that built it, as `reader` sees them.
     func registration(of projection: any Projection, _ reader: TransactionReader) throws -> (slot: Int, version: UInt32)? {
-        guard let value = try reader.get(registry, key: TextKey(projection.name)), value.count == 5 else { return nil }
+        try registration(named: projection.name, reader)
+    }
+
+    /// The slot and code version the registry holds for `name`, as `reader` sees them.
+    func registration(named name: String, _ reader: TransactionReader) throws -> (slot: Int, version: UInt32)? {
+        guard let value = try reader.get(registry, key: TextKey(name)), value.count == 5 else { return nil }
         return (Int(value[0]), UInt32(BigEndian.uint64([0, 0, 0, 0] + value[1...]) ?? 0))
     }
 
     /// Records that `slot` serves `projection`, built by this version of its code.
     func register(_ projection: any Projection, slot: Int, in txn: borrowing WriteTransaction) throws {
-        let version = BigEndian.bytes(UInt64(projection.version)).suffix(4)
-        try txn.put(registry, key: TextKey(projection.name), value: [UInt8(slot)] + version)
+        try register(named: projection.name, slot: slot, version: projection.version, in: txn)
+    }
+
+    /// Records that `slot` serves `name`, built by version `version` of its code.
+    func register(named name: String, slot: Int, version: UInt32, in txn: borrowing WriteTransaction) throws {
+        try txn.put(registry, key: TextKey(name), value: [UInt8(slot)] + BigEndian.bytes(UInt64(version)).suffix(4))
     }
 
     /// The status of each projection this store keeps.
@@ -93,7 +102,7 @@ extension CentreStore {
     private func changes(
         applying events: [AcceptedEvent], to targets: [ProjectionTarget], keeping: Int, through reader: TransactionReader
     ) throws -> [[String: [UInt8]]] {
-        let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(self.state, key: TextKey(key)) })
+        let rulesState = Entities(memory: RulesMemory(store: SnapshotEntityStore { key in try reader.get(self.state, key: TextKey(key)) }))
         let specification: (String, UInt32) throws -> CompiledSpecification? = { id, version in
             try self.rules.specifications.specification(id, version: version, in: rulesState)
         }
@@ -350,7 +359,7 @@ extension ProjectionSnapshot {
             }
             return slots.databases[registered.slot]
         }
-        let rulesState = Entities(store: SnapshotEntityStore { key in try reader.get(store.state, key: TextKey(key)) })
+        let rulesState = Entities(memory: RulesMemory(store: SnapshotEntityStore { key in try reader.get(store.state, key: TextKey(key)) }))
         self.init(
             timeZone: store.timeZone,
             stateOf: { name in

@@ -11,14 +11,3 @@ public struct RuleViolation: Error, Equatable, CustomStringConvertible {
 
     public var description: String { "rule \(rule): \(detail)" }
 }
-
-/// A rule a projection checks (one that needs its report), broken by the event at `sequence`.
-public struct ProjectionRefusal: Error {
-    public let sequence: UInt64
-    public let violation: RuleViolation
-
-    public init(sequence: UInt64, violation: RuleViolation) {
-        self.sequence = sequence
-        self.violation = violation
-    }
-}

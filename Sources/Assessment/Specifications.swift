@@ -9,6 +9,8 @@ public final class CompiledSpecification: Sendable {
     /// Unit number → its criterion numbers, each with its position in the unit (in the
     /// specification's order, from 0).
     public let criteria: [String: [String: Int]]
+    /// What completes the specification, indexed.
+    package let completion: Completion
 
     public init(_ specification: Attest_V1_Specification) {
         self.specification = specification
@@ -24,6 +26,7 @@ public final class CompiledSpecification: Sendable {
             criteria[specification.id] = positions(specification.performanceCriteria + specification.knowledge)
         }
         self.criteria = criteria
+        completion = Completion(specification)
     }
 
     /// The criteria that ask for competence, as (unit, criterion) in specification order:

@@ -7,7 +7,7 @@ import Simulation
 /// A centre in a temporary store, with a clock, staff and a learner, for tests that
 /// record events one at a time and look at what the rules say.
 public final class TestCentre {
-    public let directory = TemporaryDirectory("centre")
+    public let directory: TemporaryDirectory
     public let store: CentreStore
     /// The date the next event is given; each recorded event moves it on an hour.
     public var now = Date(timeIntervalSince1970: 1_736_154_000)  // 2025-01-06T09:00:00Z
@@ -17,7 +17,15 @@ public final class TestCentre {
 
     /// An empty store of a centre in `timeZone`, keeping `projections`.
     public init(timeZone: TimeZone = EventLog.defaultTimeZone, projections: [any Projection] = []) throws {
+        directory = TemporaryDirectory("centre")
         store = try CentreStore.create(at: directory.child("store"), timeZone: timeZone, projections: projections)
+    }
+
+    /// `centre`'s store opened again, keeping `projections`, with `centre`'s clock.
+    public init(reopening centre: TestCentre, projections: [any Projection]) throws {
+        directory = centre.directory
+        now = centre.now
+        store = try CentreStore(openingAt: centre.path, projections: projections)
     }
 
     /// Appends the generator's centre of `learners` (seeded with `seed`) through the rules,

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Merkle
 
 /// The signature algorithm byte of a signed-note key: Ed25519.
 let ed25519Algorithm: UInt8 = 0x01
@@ -11,7 +12,7 @@ func isValidKeyName(_ name: String) -> Bool {
 
 /// The signed-note key hash: the first four bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key), big-endian.
 func keyHash(name: String, publicKey: [UInt8]) -> UInt32 {
-    let digest = Array(SHA256.hash(data: Array(name.utf8) + [0x0A, ed25519Algorithm] + publicKey))
+    let digest = (Array(name.utf8) + [0x0A, ed25519Algorithm] + publicKey).withUnsafeBytes(TreeHash.sha256).bytes
     return digest.prefix(4).reduce(0) { $0 << 8 | UInt32($1) }
 }
 

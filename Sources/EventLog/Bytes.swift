@@ -43,6 +43,13 @@ extension UUID {
         }.uuid
     }
 
+    /// The version-7 UUID of `millis` (48 bits of Unix milliseconds) and the given random
+    /// bits: the low 12 bits of `randomA` and the low 62 bits of `randomB`. For ids that
+    /// must come out the same each time, such as a generated centre's.
+    public static func version7(millis: UInt64, randomA: UInt64, randomB: UInt64) -> UUID {
+        Version7(millis: millis & (1 << 48 - 1), randomA: randomA & 0xFFF, randomB: randomB & (1 << 62 - 1)).uuid
+    }
+
     /// The sixteen bytes of the UUID, in order.
     var bytes: [UInt8] { withUnsafeBytes(of: uuid, Array.init) }
 

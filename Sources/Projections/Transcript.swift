@@ -173,7 +173,7 @@ extension Transcript {
                 guidedLearningHours: unit.guidedLearningHours == 0 ? nil : Int(unit.guidedLearningHours), status: status, criteria: criteria))
         }
         let isStandard = specification.kind == .occupationalStandard
-        let completion = Completion(specification)
+        let completion = compiled.completion
         let achieved = record.achievedUnits(of: compiled)
         let combination = completion.weigh(achieved)
         let shortfalls = completion.shortfalls(of: record, achieved: achieved, in: compiled)

@@ -19,18 +19,8 @@ struct EventLineWriter {
 
     /// A version 7 UUID for `date` whose random bits come from the seed.
     private mutating func timeOrderedID(at date: Date) -> String {
-        let millis = UInt64(date.timeIntervalSince1970 * 1000)
-        var bytes = withUnsafeBytes(of: (millis << 16).bigEndian, Array.init)
-            + withUnsafeBytes(of: random.next(), Array.init)
-        bytes[6] = 0x70 | (bytes[6] & 0x0F)
-        bytes[7] = UInt8(truncatingIfNeeded: random.next())
-        bytes[8] = 0x80 | (bytes[8] & 0x3F)
-        let hex = bytes.map { String($0, radix: 16).leftPadded() }.joined()
-        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
-        return parts.joined(separator: "-")
+        let randomB = random.next().byteSwapped, randomA = UInt64(UInt8(truncatingIfNeeded: random.next()))
+        return UUID.version7(millis: UInt64(date.timeIntervalSince1970 * 1000), randomA: randomA, randomB: randomB)
+            .uuidString.lowercased()
     }
-}
-
-extension String {
-    fileprivate func leftPadded() -> String { leftPadded(to: 2) }
 }

@@ -6,11 +6,14 @@ import Testing
 
 /// docs/events.md: its examples are a valid centre and every event type round-trips.
 @Suite struct EventCatalogueTests {
+    static let documentation = try! String(
+        contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/events.md"),
+        encoding: .utf8)
+
     /// The NDJSON lines of docs/events.md, in story order (their ids count up).
     static let examples: [String] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("docs/events.md")
-        let text = try! String(contentsOf: url, encoding: .utf8)
+        let text = documentation
         var lines: [String] = []
         var inBlock = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -35,13 +38,16 @@ import Testing
         #expect(documented == Set(EventType.allCases.map(\.rawValue)))
     }
 
+    /// The example certificate claim, which the story has not earned.
+    static var claim: String { examples.first { object($0)["type"] as? String == "certificate.claimed" }! }
+
     @Test func theExamplesAppendAndRoundTripUnchanged() throws {
         let directory = TemporaryDirectory("catalogue")
         let store = try CentreStore.create(at: directory.child("store"))
         try store.append(ndjson: Self.examples[0])
         _ = try store.importSpecification(json: BundledQualificationJSON.text, actor: "admin-1")
-        try store.append(ndjson: Self.examples.dropFirst().joined(separator: "\n"))
-        #expect(try store.log.head().sequence == UInt64(Self.examples.count + 1))
+        try store.append(ndjson: Self.examples.dropFirst().filter { $0 != Self.claim }.joined(separator: "\n"))
+        #expect(try store.log.head().sequence == UInt64(Self.examples.count))
 
         var stored: [String: [String: Any]] = [:]
         try store.log.read { entry in
@@ -49,7 +55,13 @@ import Testing
             stored[object["id"] as! String] = object
             return true
         }
-        for line in Self.examples {
+        // The rules refuse the claim, whatever reports the store keeps (this one keeps none),
+        // in the words docs/events.md quotes.
+        #expect(throws: LineRefusal.self) { try store.append(ndjson: Self.claim) }
+        do { try store.append(ndjson: Self.claim) } catch let refusal as LineRefusal {
+            #expect(Self.documentation.contains("`\(refusal.reason)`"), "docs/events.md does not quote \(refusal.reason)")
+        }
+        for line in Self.examples where line != Self.claim {
             let input = Self.object(line)
             let record = try #require(stored[input["id"] as! String])
             #expect(record["type"] as? String == input["type"] as? String)

@@ -28,8 +28,7 @@ import Testing
         try centre.record(.learnerRegistered(withULN), by: "admin")
         try centre.record(.learnerRegistered(C.learner("L2")), by: "admin")
         try centre.record(.learnerWithdrawn(.with { $0.learnerID = "L2"; $0.reason = "moved away" }), by: "admin")
-        try centre.record(.learnerRegistered(C.learner("L3")), by: "admin")
-        try centre.record(.certificateClaimed(.with { $0.learnerID = "L3" }), by: "admin")
+        try certificate(learner: "L3", in: centre)
         try centre.record(.adjustmentRequested(.with { $0.adjustmentID = "RA1"; $0.learnerID = "L1"; $0.arrangement = "a reader"; $0.units = ["F/506/2131"] }), by: "admin")
         try centre.record(.adjustmentRequested(.with { $0.adjustmentID = "RA2"; $0.learnerID = "L1"; $0.arrangement = "extra time"; $0.units = ["D/506/2119"] }), by: "admin")
         try centre.record(.adjustmentApproved(.with { $0.adjustmentID = "RA2" }), by: "o1")
@@ -53,6 +52,26 @@ import Testing
             $0.rationale = "The learner is told what will happen"
         }), by: "i1")
         return centre
+    }
+
+    /// Learner `learner` on a one-criterion standalone unit, achieved, sampled and certificated.
+    static func certificate(learner: String, in centre: TestCentre) throws {
+        let unit = Attest_V1_Specification.with {
+            $0.id = "Y/999/0002"; $0.kind = .standaloneUnit; $0.title = "A unit"
+            $0.units = [.with { $0.number = "Y/999/0002"; $0.credits = 1; $0.learningOutcomes = [.with { $0.number = "1"; $0.criteria = [.with { $0.number = "1.1" }] }] }]
+        }
+        try centre.record(.specificationImported(.with { $0.version = 1; $0.specification = unit }), by: "admin")
+        try centre.record(.staffRegistered(.with {
+            $0.staffID = "a9"; $0.roles = [.assessor]; $0.competentUnits = [unit.id]; $0.status = .qualified
+        }), by: "admin")
+        var registration = C.learner(learner)
+        registration.qualification = unit.id
+        registration.assessor = "a9"
+        try centre.record(.learnerRegistered(registration), by: "admin")
+        try centre.record(.evidenceSubmitted(C.evidence("E-\(learner)", unit: unit.id, criteria: ["1.1"], learner: learner)), by: "a9")
+        try centre.record(.evidenceAssessed(C.assessment("AS-\(learner)", of: "E-\(learner)", criteria: ["1.1"])), by: "a9")
+        try centre.record(.assessmentSampled(C.sample("S-\(learner)", of: "AS-\(learner)", stage: .summative)), by: "i1")
+        try centre.record(.certificateClaimed(.with { $0.learnerID = learner }), by: "admin")
     }
 
     static func cases(now: Date) -> [Case] {
@@ -132,6 +151,8 @@ import Testing
             }), names: ["R9", "D/506/2119", "L1"]),
             Case(rule: "rpl-known", event: .rplRevoked(.with { $0.rplID = "R1"; $0.reason = "again" }), names: ["R1"]),
             Case(rule: "certificate-once", event: .certificateClaimed(.with { $0.learnerID = "L3" }), by: "admin", names: ["L3"]),
+            Case(rule: "certificate-earned", event: .certificateClaimed(.with { $0.learnerID = "L1" }), by: "admin",
+                 names: ["L1", "603/4767/3", "A/506/2130"]),
         ]
     }
 

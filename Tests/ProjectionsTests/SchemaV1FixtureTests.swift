@@ -68,4 +68,29 @@ import Testing
         #expect(review.reports.map(\.storedVersion) == [1, 1])
         #expect(try Fixtures.sha256(ofFile: path + "/data.mdb") == before)
     }
+
+    /// The rules' state of a store from before the rules kept each learner's progress is
+    /// rebuilt from the log at its first append: each certificate claim then meets the
+    /// verdict the learner's transcript gives.
+    @Test func itsFirstAppendRebuildsWhatTheRulesRememberAndClaimsMeetTheTranscripts() throws {
+        let store = try CentreStore(openingAt: Fixtures.copy("v1/store", into: directory), projections: CentreStore.reports)
+        try store.rebuild()
+        var admin = Actor()
+        try store.log.read { admin = $0.record.actor; return false }  // the first administrator
+        for transcript in try store.transcripts() {
+            let expected: String? =
+                transcript.status == "withdrawn" ? "rule learner-withdrawn: learner \(transcript.learner) has withdrawn"
+                : transcript.status == "certificated" ? "rule certificate-once: a certificate is already claimed for learner \(transcript.learner)"
+                : !transcript.shortfalls.isEmpty
+                ? "rule certificate-earned: learner \(transcript.learner) has not completed \(transcript.qualification) version \(transcript.specificationVersion): \(transcript.shortfalls.joined(separator: ", "))"
+                : transcript.samples.contains(where: { $0.stage == "summative" && $0.outcome == "agreed" }) ? nil : "rule certificate-earned"
+            let claim = try CentreEvent(.certificateClaimed(.with { $0.learnerID = transcript.learner }), actor: admin, occurredAt: Date())
+            do {
+                try store.append([claim])
+                #expect(expected == nil, "learner \(transcript.learner)'s claim was accepted")
+            } catch let refusal as BatchRefusal {
+                #expect(refusal.reason.hasPrefix(try #require(expected)), "learner \(transcript.learner)")
+            }
+        }
+    }
 }

@@ -72,6 +72,32 @@ import Testing
             == "rule certificate-once: a certificate is already claimed for learner L1")
     }
 
+    /// The rules weigh a claim with their own record of the learner's progress: with no
+    /// reports kept, or with the transcripts stale (not kept up to date until rebuilt), an
+    /// unearned claim is refused all the same, and the rebuild that follows meets none.
+    @Test func anUnearnedClaimIsRefusedWithNoReportsKeptOrTheTranscriptsStale() throws {
+        let claim = DomainEvent.certificateClaimed(.with { $0.learnerID = "L1" })
+        let unsampled = "rule certificate-earned: no summative sample of learner L1's decisions was agreed (0 summative samples recorded)"
+
+        let bare = try TestCentre.standard()
+        try bare.recordFullQualification(summative: false)
+        #expect(bare.refusal(claim, by: "admin") == unsampled)
+
+        let kept = try TestCentre.standard()
+        try kept.recordFullQualification(summative: false)
+        let stale = try TestCentre(reopening: kept, projections: CentreStore.reports)
+        #expect(try stale.store.projectionStatus().map(\.status) == [
+            .stale(storedVersion: nil, codeVersion: TranscriptProjection().version),
+            .stale(storedVersion: nil, codeVersion: AuditProjection().version),
+        ])
+        #expect(stale.refusal(claim, by: "admin") == unsampled)
+        try stale.record(.assessmentSampled(TestCentre.sample("S2", of: "AS-A/506/2130", stage: .summative)), by: "i2")
+        #expect(stale.refusal(claim, by: "admin") == nil)
+        #expect(stale.refusal(claim, by: "admin") == "rule certificate-once: a certificate is already claimed for learner L1")
+        try stale.store.rebuild()
+        #expect(try stale.store.transcript(of: "L1")?.status == "certificated")
+    }
+
     @Test func withdrawnEvidenceAndRevokedRPLStopCounting() throws {
         let centre = try centre()
         try centre.recordFullQualification()

@@ -8,7 +8,7 @@ struct AttestBench: ParsableCommand {
         discussion: """
             Examples:
               swift run -c release attest-bench log --events 1000000
-              swift run -c release attest-bench domain --learners 2000
+              swift run -c release attest-bench ingest --learners 2000
               swift run -c release attest-bench reports --learners 10000
               swift run -c release attest-bench memory --events 10000000
               swift run -c release attest-bench upcast --learners 2000
@@ -16,6 +16,6 @@ struct AttestBench: ParsableCommand {
               attest-bench load centre.store --prefix writer-a --batches 500 --batch-size 100
               swift run -c release attest-bench kills --kills 1000
             """,
-        subcommands: [LogBenchmark.self, DomainBenchmark.self, ReportsBenchmark.self, MemoryBenchmark.self, UpcastBenchmark.self, ReplayBenchmark.self, GrowthBenchmark.self, LoadCommand.self, KillsCommand.self]
+        subcommands: [LogBenchmark.self, IngestBenchmark.self, HashBenchmark.self, ReportsBenchmark.self, MemoryBenchmark.self, UpcastBenchmark.self, ReplayBenchmark.self, GrowthBenchmark.self, LoadCommand.self, KillsCommand.self]
     )
 }

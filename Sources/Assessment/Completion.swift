@@ -1,4 +1,3 @@
-import Assessment
 import Records
 
 /// What completes a specification, by its kind, indexed to weigh a learner's achieved
@@ -8,7 +7,7 @@ import Records
 /// - a standalone unit: its one unit achieved (every criterion met);
 /// - an occupational standard: every performance criterion and knowledge item met
 ///   (the standard is kept as one "unit" named by its id, see `CompiledSpecification`).
-struct Completion {
+package struct Completion {
     /// The one unit that completes a standalone unit (its own) or a standard (its id).
     private let soleUnit: String?
     private let credits: [String: Int]
@@ -18,7 +17,7 @@ struct Completion {
     private let mandatoryUnits: [String]
     private let requiredTotal: Int
 
-    init(_ specification: Attest_V1_Specification) {
+    package init(_ specification: Attest_V1_Specification) {
         soleUnit = switch specification.kind {
         case .standaloneUnit: specification.units.first?.number
         case .occupationalStandard: specification.id
@@ -35,14 +34,14 @@ struct Completion {
 
     /// Whether `achieved` completes the specification: `weigh(achieved).met`, but quick
     /// to say no when the credits fall short, as they do for most of a learner's units.
-    func isMet(by achieved: Set<String>) -> Bool {
+    package func isMet(by achieved: Set<String>) -> Bool {
         if let soleUnit { return achieved.contains(soleUnit) }
         return achieved.reduce(0) { $0 + (credits[$1] ?? 0) } >= requiredTotal && weigh(achieved).met
     }
 
     /// The credits of `achieved` against what the specification asks; for a standard,
     /// which has no credits, only whether it is met.
-    func weigh(_ achieved: Set<String>) -> Combination {
+    package func weigh(_ achieved: Set<String>) -> Combination {
         var total = 0
         var byGroup: [String: Int] = [:]
         for unit in achieved {
@@ -73,7 +72,7 @@ struct Completion {
     /// achieved (`unit F/506/2131 not achieved`); for a standalone unit or a standard each
     /// criterion or item not met (`1.2 not met`, `K4 not met`). Empty once complete.
     /// `achieved` is `record.achievedUnits(of: specification)`, which the caller has to hand.
-    func shortfalls(of record: Attest_V1_LearnerRecord, achieved: Set<String>, in specification: CompiledSpecification) -> [String] {
+    package func shortfalls(of record: Attest_V1_LearnerRecord, achieved: Set<String>, in specification: CompiledSpecification) -> [String] {
         if let soleUnit {
             return achieved.contains(soleUnit) ? [] : record.unmetCriteria(of: soleUnit, in: specification).map { "\($0) not met" }
         }
@@ -99,13 +98,13 @@ struct Completion {
 }
 
 /// Credits of achieved units against what a specification asks.
-struct Combination {
-    let total: Int
-    let mandatory: Int
-    let requiredTotal: Int
-    let requiredMandatory: Int
-    let requiredOptional: Int
+package struct Combination {
+    package let total: Int
+    package let mandatory: Int
+    package let requiredTotal: Int
+    package let requiredMandatory: Int
+    package let requiredOptional: Int
     /// Credits achieved by group code.
-    let byGroup: [String: Int]
-    let met: Bool
+    package let byGroup: [String: Int]
+    package let met: Bool
 }

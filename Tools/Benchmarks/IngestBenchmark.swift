@@ -1,0 +1,77 @@
+import ArgumentParser
+import Assessment
+import EventLog
+import Foundation
+import Projections
+import Simulation
+
+/// What `attest append` does, end to end — NDJSON bytes parsed, checked by the rules,
+/// applied to the inline reports and committed — beside appending the same events to
+/// the bare log (no rules, no reports), in one run, taking turns.
+struct IngestBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Measure `attest append` end to end beside the bare log append of the same events."
+    )
+
+    @Option(help: "Learners in the generated centre.")
+    var learners = 2_000
+
+    @Option(help: "Events per batch (one write transaction each).")
+    var batchSize = 1_000
+
+    @Option(help: "Runs; the figures are medians.")
+    var runs = 3
+
+    @Option(help: "Batches ingested, then appended bare, in each turn: the disk's speed drifts, so the two take turns.")
+    var batchesPerTurn = 20
+
+    @Option(help: "Directory for the scratch stores (removed afterwards).")
+    var directory = NSTemporaryDirectory()
+
+    func run() throws {
+        var lines: [ArraySlice<UInt8>] = []
+        try CentreGenerator(learners: learners, seed: 1, specification: Qualifications.customerServiceLevel2).generate {
+            lines.append(Array($0.utf8)[...])
+        }
+        let bytes = lines.reduce(0) { $0 + $1.count + 1 }
+        let drafts = try lines.map { try CentreEvent(line: $0).draft }
+        let turn = batchSize * batchesPerTurn
+        var figures: [String: [Double]] = [:]
+        for run in 1...runs {
+            figures["parse", default: []].append(try measure(lines.count) { for line in lines { _ = try CentreEvent(line: line) } })
+            let root = URL(fileURLWithPath: directory).appendingPathComponent("attest-ingest-\(getpid())-\(run)").path
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let store = try CentreStore.create(at: root + "/centre", projections: CentreStore.reports)
+            let log = try EventLog.create(at: root + "/log")
+            var seconds: [String: Double] = [:]
+            for start in stride(from: 0, to: lines.count, by: turn) {
+                let range = start..<min(start + turn, lines.count)
+                var next = range.lowerBound
+                seconds["ingest", default: 0] += try time {
+                    try store.append(nextLine: {
+                        defer { next += 1 }
+                        return next < range.upperBound ? lines[next] : nil
+                    }, batchSize: batchSize) { _, _ in }
+                }
+                seconds["bare", default: 0] += try time {
+                    for batch in stride(from: range.lowerBound, to: range.upperBound, by: batchSize) {
+                        try log.append(Array(drafts[batch..<min(batch + batchSize, range.upperBound)]))
+                    }
+                }
+            }
+            for (name, elapsed) in seconds { figures[name, default: []].append(Double(lines.count) / elapsed) }
+            print("run \(run): " + figures.keys.sorted().map { "\($0) \(Int(figures[$0]!.last!))/s" }.joined(separator: ", "))
+        }
+        let median = figures.mapValues { $0.sorted()[$0.count / 2] }
+        let ingest = median["ingest"]!, bare = median["bare"]!
+        print("""
+
+            generated centre: \(learners) learners, \(lines.count) events (\(bytes >> 10) KiB of NDJSON), batches of \(batchSize), median of \(runs) runs (events/s)
+              parse NDJSON into events, one core                 \(Int(median["parse"]!))   (target 500000)
+              bare log append (no rules, no reports)             \(Int(bare))
+              attest append (parse, rules, reports, commit)      \(Int(ingest))
+            \(percent(ingest, of: bare)) of bare log append (target 60%)
+            """)
+    }
+}
