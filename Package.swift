@@ -48,18 +48,27 @@ let package = Package(
             name: "Records",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
-        // Specifications, assessment events and the centre's rules.
+        // The domain: specifications, assessment events, their upcasting and the centre's rules (no storage).
         .target(
             name: "Assessment",
             dependencies: [
-                "EventLog", "LMDB", "Merkle", "Records",
+                "EventLog", "Merkle", "Records",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        // Reports kept from the log: learner transcripts.
+        // The store runtime: a centre's store in LMDB, appends through the rules and inline
+        // projections, rebuilds, as-of and the feeding of a replay.
+        .target(
+            name: "Centre",
+            dependencies: [
+                "Assessment", "EventLog", "LMDB", "Records",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // The reports kept from the log: learner transcripts and the standardisation audit.
         .target(
             name: "Projections",
-            dependencies: ["Assessment", "EventLog", "Records", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: ["Assessment", "Centre", "EventLog", "Records", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         // A deterministic, realistic centre as NDJSON: `attest generate`, tests and benchmarks.
         .target(
@@ -72,12 +81,12 @@ let package = Package(
             dependencies: ["EventLog", "LMDB", "Merkle", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Export bundles: a centre's records, checkpoint, key and report digests in a directory.
-        .target(name: "Bundles", dependencies: ["Assessment", "Checkpoints", "EventLog", "Merkle", "Projections"]),
+        .target(name: "Bundles", dependencies: ["Assessment", "Centre", "Checkpoints", "EventLog", "Merkle", "Projections"]),
         // The external quality assurer's replay of a store or a bundle.
         .target(
             name: "Replay",
             dependencies: [
-                "Assessment", "Bundles", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Records",
+                "Assessment", "Bundles", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Records",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
@@ -87,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "attest",
             dependencies: [
-                "Assessment", "Bundles", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Simulation", "Terminal",
+                "Assessment", "Bundles", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Simulation", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: jemalloc
@@ -96,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "attest-bench",
             dependencies: [
-                "Assessment", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Replay", "Simulation",
+                "Assessment", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Replay", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -107,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "attest-replay",
             dependencies: [
-                "Checkpoints", "Replay", "Terminal",
+                "Checkpoints", "LMDB", "Replay", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/Replay",
@@ -118,14 +127,14 @@ let package = Package(
         .executableTarget(
             name: "attest-fuzz",
             dependencies: [
-                "Assessment", "AttestTesting", "Checkpoints", "Projections", "Records",
+                "Assessment", "AttestTesting", "Centre", "Checkpoints", "Projections", "Records",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tools/Fuzz",
             exclude: ["corpus", "attest.dict", "make-corpus.py"]
         ),
         // Temporary stores and sample events for the tests.
-        .target(name: "AttestTesting", dependencies: ["Assessment", "EventLog", "Merkle", "Records", "Simulation"]),
+        .target(name: "AttestTesting", dependencies: ["Assessment", "Centre", "EventLog", "Merkle", "Records", "Simulation"]),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "AttestTesting"]),
         .testTarget(name: "MerkleTests", dependencies: ["Merkle"]),
         .testTarget(
@@ -138,18 +147,19 @@ let package = Package(
         .testTarget(
             name: "AssessmentTests",
             dependencies: [
-                "Assessment", "AttestTesting", "EventLog", "Records",
+                "Assessment", "AttestTesting", "Centre", "EventLog", "Records",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Assessment", "AttestTesting", "EventLog", "Records", "Simulation"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Assessment", "AttestTesting"]),
+        .testTarget(name: "CentreTests", dependencies: ["Centre", "Projections", "Assessment", "AttestTesting", "EventLog", "Simulation"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Assessment", "Centre", "AttestTesting", "EventLog", "Records", "Simulation"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Assessment", "AttestTesting", "Centre"]),
         .testTarget(name: "AttestTests", dependencies: ["EventLog", "LMDB", "AttestTesting", "attest", "attest-bench", "attest-fuzz"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "EventLog", "Merkle", "AttestTesting"]),
         .testTarget(
             name: "ReplayTests",
             dependencies: [
-                "Replay", "Bundles", "Checkpoints", "Assessment", "EventLog", "LMDB", "Merkle", "Projections", "Simulation",
+                "Replay", "Bundles", "Centre", "Checkpoints", "Assessment", "EventLog", "LMDB", "Merkle", "Projections", "Simulation",
                 "AttestTesting", "attest", "attest-replay",
             ]
         ),

@@ -35,7 +35,7 @@ public struct CalendarDate: Comparable, Sendable, CustomStringConvertible {
     }
 
     /// The last microsecond of this day in `timeZone`, in microseconds since 1970.
-    func endMicros(in timeZone: TimeZone) -> Int64 {
+    package func endMicros(in timeZone: TimeZone) -> Int64 {
         let calendar = Calendar.gregorian(in: timeZone)
         let start = calendar.date(from: DateComponents(year: year, month: month, day: day))!
         return calendar.date(byAdding: .day, value: 1, to: start)!.microsecondsSinceEpoch - 1

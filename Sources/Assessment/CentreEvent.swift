@@ -18,7 +18,7 @@ public struct CentreEvent: Sendable {
             payload: try event.binaryPayload())
     }
 
-    /// Reads one NDJSON line: the envelope of `attest append` with a proto3 JSON payload
+    /// Reads one NDJSON line: the envelope of an appended line with a proto3 JSON payload
     /// of a known event type. The stream may be left out; if given it must be the derived one.
     /// The line is read strictly, within the centre's `InputLimits` (`docs/events.md`):
     /// valid UTF-8, no field twice, enumeration values the schema names, lengths bounded.
@@ -65,6 +65,23 @@ public struct CentreEvent: Sendable {
     /// Reads one NDJSON line of text; see `init(line:)` for bytes.
     public init(line: some StringProtocol) throws {
         try self.init(line: Array(line.utf8)[...])
+    }
+
+    /// Reads a specification from its proto3 JSON as strictly as a line's payload, for an
+    /// import recorded by `actor`.
+    /// - Throws: `EventInputError` naming what is wrong.
+    public static func specification(json: String, actor: String) throws -> Attest_V1_Specification {
+        if let problem = FieldLimit.reference.problem(with: actor.utf8) {
+            throw EventInputError("the actor \(problem)")
+        }
+        let bytes = Array(json.utf8)
+        do {
+            _ = try StrictJSON.members(of: bytes[...], limits: .centre)
+        } catch let error as EventLineError {
+            throw EventInputError("the specification \(error.problem)")
+        }
+        return try decode(Data(bytes), as: Attest_V1_Specification.self, what: "the specification", path: "")
+            as! Attest_V1_Specification
     }
 
     /// Decodes proto3 JSON that `StrictJSON` has passed, refusing enumeration values the
@@ -117,5 +134,5 @@ public struct CentreEvent: Sendable {
 /// Why an input line is not an event the centre can record.
 public struct EventInputError: Error, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 }

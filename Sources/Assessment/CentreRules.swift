@@ -10,9 +10,9 @@ public final class CentreRules: Sendable {
     /// How far past the store's clock an event may be dated.
     public static let futureTolerance: TimeInterval = 5 * 60
 
-    let specifications = SpecificationCache()
+    package let specifications = SpecificationCache()
     /// The centre's time zone, in which a rule about a day counts it.
-    let timeZone: TimeZone
+    package let timeZone: TimeZone
 
     public init(timeZone: TimeZone) {
         self.timeZone = timeZone

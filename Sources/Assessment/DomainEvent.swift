@@ -46,7 +46,7 @@ public indirect enum DomainEvent: Sendable {
     }
 
     /// The payload of `record` as it was stored, in its own version's message: what
-    /// `attest log` shows.
+    /// the log's JSON shows.
     public static func storedMessage(of record: Record) throws -> any SwiftProtobuf.Message {
         try storedMessage(type: type(of: record), version: record.schemaVersion, binary: record.payload)
     }
@@ -166,7 +166,7 @@ public indirect enum DomainEvent: Sendable {
 /// A payload that cannot be read.
 public struct PayloadError: Error, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 }
 
 extension Attest_V1_CriterionAssessment {

@@ -10,70 +10,14 @@ public protocol EntityStore: AnyObject {
     func save(_ key: String, _ value: [UInt8]) throws
 }
 
-/// Where a replay keeps what the rules and the reports remember: in memory, or on disk
-/// for logs whose state should not live in the process's heap.
-public protocol ReplayState: EntityStore {
-    /// The entries whose keys start with `prefix`, in the order of their UTF-8 bytes.
-    func entries(prefix: String) throws -> [(key: String, value: [UInt8])]
-    /// Called between batches of events: a state may write out what it holds.
-    func settle() throws
-}
-
-/// An entity store in memory, for replays that must not touch the stored reports.
-final class MemoryEntityStore: ReplayState {
-    private(set) var values: [String: [UInt8]] = [:]
-
-    func load(_ key: String) throws -> [UInt8]? { values[key] }
-    func save(_ key: String, _ value: [UInt8]) throws { values[key] = value }
-
-    func settle() {}
-
-    /// The entries whose keys start with `prefix`, in key order.
-    func entries(prefix: String) -> [(key: String, value: [UInt8])] {
-        // By UTF-8 bytes, as LMDB orders keys; compared in place, without copying each key.
-        values.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { ($0.key, $0.value) }
-    }
-}
-
-/// An entity store reading through to a base (the transaction) and collecting writes.
-final class OverlayEntityStore: EntityStore {
-    /// Where entries not changed are read: the transaction of the moment.
-    var base: (String) throws -> [UInt8]?
-    private(set) var changes: [String: [UInt8]] = [:]
-
-    /// An overlay with room for `expected` changes before it grows.
-    init(expecting expected: Int = 0, base: @escaping (String) throws -> [UInt8]?) {
-        self.base = base
-        changes.reserveCapacity(expected)
-    }
-
-    func load(_ key: String) throws -> [UInt8]? {
-        if let changed = changes[key] { return changed }
-        return try base(key)
-    }
-
-    func save(_ key: String, _ value: [UInt8]) throws { changes[key] = value }
-
-    /// Forgets every change.
-    func discard() { changes.removeAll(keepingCapacity: true) }
-}
-
-/// A read-only view of a snapshot.
-final class SnapshotEntityStore: EntityStore {
-    private let read: (String) throws -> [UInt8]?
-
-    init(read: @escaping (String) throws -> [UInt8]?) { self.read = read }
-
-    func load(_ key: String) throws -> [UInt8]? { try read(key) }
-    func save(_ key: String, _ value: [UInt8]) throws { preconditionFailure("a snapshot is read-only") }
-}
-
 /// Typed access to the entities the rules keep.
-struct Entities {
-    let memory: RulesMemory
-    var store: any EntityStore { memory.store }
+package struct Entities {
+    package init(memory: RulesMemory) { self.memory = memory }
 
-    func get<M: SwiftProtobuf.Message>(_ kind: String, _ id: String, as type: M.Type = M.self) throws -> M? {
+    let memory: RulesMemory
+    package var store: any EntityStore { memory.store }
+
+    package func get<M: SwiftProtobuf.Message>(_ kind: String, _ id: String, as type: M.Type = M.self) throws -> M? {
         let key = kind + "/" + id
         if let kept = memory.decoded[key] as? M { return kept }
         guard let bytes = try store.load(key) else { return nil }
@@ -82,24 +26,24 @@ struct Entities {
         return message
     }
 
-    func set(_ kind: String, _ id: String, _ value: some SwiftProtobuf.Message) {
+    package func set(_ kind: String, _ id: String, _ value: some SwiftProtobuf.Message) {
         memory.keep(kind + "/" + id, value)
     }
 
-    func staff(_ id: String) throws -> Attest_V1_StaffState? { try get("staff", id) }
-    func learner(_ id: String) throws -> Attest_V1_LearnerState? { try get("learner", id) }
-    func evidence(_ id: String) throws -> Attest_V1_EvidenceState? { try get("evidence", id) }
-    func assessment(_ id: String) throws -> Attest_V1_AssessmentState? { try get("assessment", id) }
-    func sample(_ id: String) throws -> Attest_V1_SampleState? { try get("sample", id) }
-    func adjustment(_ id: String) throws -> Attest_V1_AdjustmentState? { try get("adjustment", id) }
-    func rpl(_ id: String) throws -> Attest_V1_RplState? { try get("rpl", id) }
-    func specificationState(_ id: String) throws -> Attest_V1_SpecificationState? { try get("specification", id) }
+    package func staff(_ id: String) throws -> Attest_V1_StaffState? { try get("staff", id) }
+    package func learner(_ id: String) throws -> Attest_V1_LearnerState? { try get("learner", id) }
+    package func evidence(_ id: String) throws -> Attest_V1_EvidenceState? { try get("evidence", id) }
+    package func assessment(_ id: String) throws -> Attest_V1_AssessmentState? { try get("assessment", id) }
+    package func sample(_ id: String) throws -> Attest_V1_SampleState? { try get("sample", id) }
+    package func adjustment(_ id: String) throws -> Attest_V1_AdjustmentState? { try get("adjustment", id) }
+    package func rpl(_ id: String) throws -> Attest_V1_RplState? { try get("rpl", id) }
+    package func specificationState(_ id: String) throws -> Attest_V1_SpecificationState? { try get("specification", id) }
 
     /// Whether any staff member is registered yet.
-    func anyStaff() throws -> Bool { try store.load("has-staff") != nil }
-    func noteStaff() throws { try store.save("has-staff", [1]) }
+    package func anyStaff() throws -> Bool { try store.load("has-staff") != nil }
+    package func noteStaff() throws { try store.save("has-staff", [1]) }
 
-    func specification(_ id: String, version: UInt32) throws -> Attest_V1_Specification? {
+    package func specification(_ id: String, version: UInt32) throws -> Attest_V1_Specification? {
         try get("specification-version", "\(id)@\(version)")
     }
 }

@@ -49,7 +49,7 @@ public struct LearnerAttribution: Sendable {
 
 extension Entities {
     /// The learner an id was recorded for, as the rules remember it (`owner` keys of `LearnerAttribution`).
-    func learner(owning key: String) throws -> String? {
+    package func learner(owning key: String) throws -> String? {
         let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return nil }
         switch parts[0] {

@@ -3,12 +3,12 @@ import Records
 
 /// Compiled specifications by the digest of their stored bytes: a specification
 /// version never changes, so each is decoded once per process.
-final class SpecificationCache: @unchecked Sendable {
+package final class SpecificationCache: @unchecked Sendable {
     private var compiled: [Data: CompiledSpecification] = [:]
     private let lock = NSLock()
 
     /// Specification `id` at `version` as `entities` hold it; `nil` when not imported.
-    func specification(_ id: String, version: UInt32, in entities: Entities) throws -> CompiledSpecification? {
+    package func specification(_ id: String, version: UInt32, in entities: Entities) throws -> CompiledSpecification? {
         guard let digest = try entities.store.load("specification-digest/\(id)@\(version)") else { return nil }
         return try specification(digest: Data(digest)) { try entities.specification(id, version: version) }
     }

@@ -49,7 +49,7 @@ public final class CompiledSpecification: Sendable {
 
 extension Attest_V1_Specification {
     /// SHA-256 of the binary encoding: two imports are the same version when their digests are.
-    var digest: Data {
+    package var digest: Data {
         get throws { Data(try (serializedBytes() as [UInt8]).withUnsafeBytes(TreeHash.sha256).bytes) }
     }
 }

@@ -1,4 +1,5 @@
 import Assessment
+import Centre
 import Checkpoints
 import EventLog
 import Foundation
@@ -91,11 +92,11 @@ extension CentreStore {
 
     private static func checkpointCovering(_ head: Head, _ latest: SignedCheckpoint?) throws -> SignedCheckpoint {
         guard let latest else {
-            throw BundleError("the store holds no signed checkpoint: run `attest checkpoint STORE` first")
+            throw BundleError("the store holds no signed checkpoint: sign one first")
         }
         guard latest.checkpoint.size == head.sequence else {
             throw BundleError(
-                "the latest checkpoint covers \(latest.checkpoint.size) of the log's \(head.sequence) records: run `attest checkpoint STORE` first")
+                "the latest checkpoint covers \(latest.checkpoint.size) of the log's \(head.sequence) records: sign a new one first")
         }
         return latest
     }

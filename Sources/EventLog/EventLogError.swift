@@ -14,7 +14,7 @@ public enum EventLogError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .notAStore(path):
-            "\(path) is not an Attest store (create one with `attest init \(path)`)"
+            "\(path) is not an Attest store"
         case let .alreadyAStore(path):
             "\(path) already holds an Attest store"
         case let .unsupportedFormat(found):

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Damage found in a store's `data.mdb`: the environment cannot be read as it stands.
 ///
 /// Reported instead of letting LMDB read what is not there (a truncated file faults the
@@ -28,9 +30,19 @@ public struct StoreDamage: Error, Equatable, CustomStringConvertible {
 
     /// What to do about any damage: the steps of "Damaged stores" in `docs/operations.md`.
     public static let remedy =
-        "restore the store from its latest backup (`attest restore`), then run `attest-replay` on it against the last checkpoint you kept (see \"Damaged stores\" in docs/operations.md)"
+        "restore the store from its latest backup, then replay it against the last checkpoint you kept (see \"Damaged stores\" in docs/operations.md)"
 
-    public var description: String { "the store \(store) is damaged: \(problem); \(Self.remedy)" }
+    /// The commands that carry out the remedy, when a tool names them (`nil` in a library).
+    public static var commands: String? {
+        get { commandsLock.withLock { storedCommands } }
+        set { commandsLock.withLock { storedCommands = newValue } }
+    }
+    private static let commandsLock = NSLock()
+    private nonisolated(unsafe) static var storedCommands: String?
+
+    public var description: String {
+        "the store \(store) is damaged: \(problem); \(Self.remedy)" + (Self.commands.map { " (\($0))" } ?? "")
+    }
 
     /// What is wrong, without the store or the remedy.
     public var problem: String {

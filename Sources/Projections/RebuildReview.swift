@@ -1,4 +1,5 @@
 import Assessment
+import Centre
 import Foundation
 
 /// What a rebuild would change: the reports as stored beside the same reports replayed

@@ -1,4 +1,5 @@
 import Assessment
+import Centre
 import EventLog
 
 /// What a replay found wrong, and where: the first breach of integrity or of the centre's rules.
@@ -50,6 +51,11 @@ public struct Breach: Error, Codable, Equatable, CustomStringConvertible {
     init(_ breach: ReplayBreach) {
         self.init(.rule, sequence: breach.sequence, eventID: breach.eventID, learner: breach.learner,
                   rule: breach.violation.rule, detail: breach.violation.detail)
+    }
+
+    /// What stopped a replay's rules or reports: a breach of a rule, or the replay failing.
+    init(failure: any Error) {
+        if let breach = failure as? ReplayBreach { self.init(breach) } else { self.init(.rule, detail: "the replay failed: \(failure)") }
     }
 
     public var description: String {

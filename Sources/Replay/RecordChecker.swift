@@ -1,4 +1,5 @@
 import Assessment
+import Centre
 import Checkpoints
 import EventLog
 import Foundation

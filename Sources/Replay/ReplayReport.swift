@@ -1,4 +1,5 @@
 import Assessment
+import Centre
 import Checkpoints
 import EventLog
 import Foundation
@@ -41,7 +42,7 @@ public struct ReplayReport: Encodable, Sendable {
         var lines: [String] = []
         if let checkpoint {
             lines.append("checkpoint   \(checkpoint.origin), \(checkpoint.size) records, root \(checkpoint.root), \(checkpoint.time)")
-            lines.append("signature    checked with \(key == "supplied" ? "the key supplied" : "the centre's own key (supply --key to check with yours)")")
+            lines.append("signature    checked with \(key == "supplied" ? "the key supplied" : "the centre's own key (supply the key you hold to check with yours)")")
         }
         lines.append("records      \(records) checked: " + (source == "learner bundle" ? "inclusion proofs, decoding" : "chain, Merkle root, decoding"))
         if let extends { lines.append("consistency  the log extends the checkpoint of \(extends) records kept from before") }

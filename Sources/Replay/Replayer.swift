@@ -1,5 +1,6 @@
 import Assessment
 import Bundles
+import Centre
 import Checkpoints
 import EventLog
 import Foundation
@@ -66,20 +67,22 @@ public enum Replayer {
         do {
             store = try CentreStore(readingAt: path, projections: options.projections)
             checkpoints = try CheckpointLog(log: store.log)
+        } catch let damage as StoreDamage {
+            throw damage
         } catch {
             throw ReplayInputError("cannot open the store \(path) read-only: \(error)")
         }
         var report = ReplayReport(source: "store")
         let (start, latest) = try store.read { txn, _ in (try store.log.head(in: txn), try checkpoints.latest(in: txn)) }
         guard let signed = latest else {
-            report.breach = Breach(.signature, detail: "the store holds no signed checkpoint: the centre must run `attest checkpoint STORE`")
+            report.breach = Breach(.signature, detail: "the store holds no signed checkpoint: the centre has never signed its log")
             return report
         }
         let centreKey = {
             do {
                 return try SigningKey(contentsOf: SigningKey.path(inStore: path)).verifierKey
             } catch {
-                throw ReplayInputError("no --key was given and the centre's key cannot be read (\(error)): give the centre's public key with --key")
+                throw ReplayInputError("no key was given and the centre's key cannot be read (\(error)): give the centre's public key")
             }
         }
         guard try checkSignatures(signed, options, centreKey: centreKey, into: &report) else { return report }
@@ -285,7 +288,7 @@ public enum Replayer {
     /// calendar, which `report` names.
     private static func makePipeline(
         _ options: ReplayOptions, timeZone: TimeZone, into report: inout ReplayReport
-    ) throws -> EventPipeline {
+    ) throws -> ReplayPipeline {
         let point = options.asOf?.resolved(in: timeZone)
         report.asOfPoint = point
         let replay = if let scratch = options.scratchDirectory {
@@ -293,7 +296,7 @@ public enum Replayer {
         } else {
             CentreReplay(projections: options.projections, timeZone: timeZone)
         }
-        return EventPipeline(replay: replay, asOf: point)
+        return ReplayPipeline(replay: replay, asOf: point)
     }
 
     /// Checks the checkpoint's signature (and that of the one kept from before) with the key
@@ -324,7 +327,7 @@ public enum Replayer {
     /// Hands full batches to the rules and reports progress; false when reading can stop
     /// early (the rules found a breach, which comes before anything read later).
     private static func flush(
-        _ batch: inout [DecodedEvent], _ pipeline: EventPipeline, _ options: ReplayOptions,
+        _ batch: inout [DecodedEvent], _ pipeline: ReplayPipeline, _ options: ReplayOptions,
         checked: UInt64, total: UInt64, force: Bool = false
     ) -> Bool {
         guard force || batch.count >= options.batchSize else { return true }
@@ -342,7 +345,7 @@ public enum Replayer {
 
     /// Settles the report: the first breach in log order, the replay's figures.
     private static func finish(
-        _ report: inout ReplayReport, checker: RecordChecker, pipeline: EventPipeline, integrity: Breach?, options: ReplayOptions
+        _ report: inout ReplayReport, checker: RecordChecker, pipeline: ReplayPipeline, integrity: Breach?, options: ReplayOptions
     ) {
         report.replayed = pipeline.replay.applied
         if options.asOf != nil { report.asOf = pipeline.lastReplayed }
@@ -351,7 +354,7 @@ public enum Replayer {
            let rebuilt = try? pipeline.replay.snapshot.reportEntries(of: transcripts.name) {
             count(learners: rebuilt, of: transcripts, into: &report)
         }
-        switch (integrity, pipeline.breach) {
+        switch (integrity, pipeline.failure.map(Breach.init(failure:))) {
         case let (found?, rule?):
             report.breach = (rule.sequence ?? .max) < (found.sequence ?? .max) ? rule : found
         case let (found, rule):

@@ -1,4 +1,5 @@
 import Assessment
+import Centre
 import Foundation
 import LMDB
 
@@ -14,7 +15,7 @@ final class ScratchState: ReplayState, @unchecked Sendable {
 
     /// A new, empty state in a new directory under `parent`.
     init(under parent: String) throws {
-        var template = Array((URL(fileURLWithPath: parent).appendingPathComponent("attest-replay-XXXXXX").path).utf8CString)
+        var template = Array((URL(fileURLWithPath: parent).appendingPathComponent("replay-scratch-XXXXXX").path).utf8CString)
         guard let made = mkdtemp(&template) else {
             throw ReplayInputError("cannot make a scratch directory under \(parent): \(String(cString: strerror(errno)))")
         }

@@ -1,7 +1,7 @@
 import Foundation
 import Records
 
-/// A deterministic, realistic centre as NDJSON for `attest append`: the administrator,
+/// A deterministic, realistic centre as NDJSON lines to append: the administrator,
 /// the specification, staff, then each learner's registration, evidence, decisions,
 /// sampling, RPL, reasonable adjustments and withdrawals, with standardisation along
 /// the way. Every event passes the centre's rules when appended in order to an empty

@@ -3,7 +3,7 @@ import Foundation
 import Records
 import SwiftProtobuf
 
-/// Writes events as NDJSON lines for `attest append`, with ids made from the seed.
+/// Writes events as NDJSON lines to append, with ids made from the seed.
 struct EventLineWriter {
     var random: SeededRandom
     let emit: (String) throws -> Void

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LMDB
 
 @main
 struct Attest: ParsableCommand {
@@ -27,6 +28,7 @@ struct Attest: ParsableCommand {
     /// is refused or damaged (a file error named by its path and reason), 2 when the
     /// command line is wrong.
     static func main() {
+        StoreDamage.commands = "`attest restore`, then `attest-replay STORE`"
         do {
             var command = try parseAsRoot()
             try command.run()

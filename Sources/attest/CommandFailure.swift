@@ -1,3 +1,5 @@
+import Centre
+import EventLog
 import Foundation
 
 /// A failure to report on standard error, with a non-zero exit.
@@ -7,10 +9,20 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 extension CommandFailure {
-    /// `error` as a person reads it: Foundation's file errors become the file's path and
+    /// `error` as a person reads it at the command line: Foundation's file errors become the file's path and
     /// the system's reason (`cannot write /x/report.html: No such file or directory`);
-    /// other errors pass through.
+    /// errors the library names a remedy for gain the command that carries it out; other
+    /// errors pass through.
     static func readable(_ error: any Error) -> any Error {
+        switch error {
+        case let stale as StaleProjection:
+            return CommandFailure(
+                "\(stale.state): run `attest rebuild STORE \(stale.name)` to rebuild it from the log (or pass --rebuild); `attest rebuild STORE \(stale.name) --dry-run` lists what would change")
+        case let EventLogError.notAStore(path):
+            return CommandFailure("\(error) (create one with `attest init \(path)`)")
+        default:
+            break
+        }
         let nsError = error as NSError
         guard nsError.domain == NSCocoaErrorDomain else { return error }
         let path = nsError.userInfo[NSFilePathErrorKey] as? String ?? (nsError.userInfo[NSURLErrorKey] as? URL)?.path

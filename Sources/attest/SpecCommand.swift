@@ -1,5 +1,6 @@
 import ArgumentParser
 import Assessment
+import Centre
 import Foundation
 
 struct SpecCommand: ParsableCommand {

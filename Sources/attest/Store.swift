@@ -1,4 +1,5 @@
 import Assessment
+import Centre
 import Projections
 
 /// Opens the centre's store with the reports Attest keeps.

@@ -1,5 +1,6 @@
 import AttestTesting
 import Assessment
+import Centre
 import EventLog
 import Foundation
 import Records

@@ -1,5 +1,6 @@
 import AttestTesting
 import Assessment
+import Centre
 import Foundation
 import Projections
 import Testing

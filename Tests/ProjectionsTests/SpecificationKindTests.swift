@@ -1,6 +1,7 @@
 import AttestTesting
 import Assessment
 @testable import Projections
+import Centre
 import Records
 import Testing
 

@@ -1,6 +1,7 @@
 import AttestTesting
 import Assessment
 @testable import Projections
+import Centre
 import Records
 import Testing
 
@@ -142,7 +143,7 @@ import Testing
             _ = try reopened.transcript(of: "L1")
             Issue.record("a stale report was served")
         } catch let stale as StaleProjection {
-            #expect(stale.description == "the transcripts report has never been built in this store and this is version \(TranscriptProjection().version): run `attest rebuild STORE transcripts` to rebuild it from the log (or pass --rebuild); `attest rebuild STORE transcripts --dry-run` lists what would change")
+            #expect(stale.description == "the transcripts report has never been built in this store and this is version \(TranscriptProjection().version): it must be rebuilt from the log before it is read")
         }
         try reopened.rebuild()
         #expect(try reopened.projectionStatus().map(\.status) == [.current, .current])

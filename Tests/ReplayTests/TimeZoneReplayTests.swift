@@ -1,6 +1,7 @@
 import Assessment
 import AttestTesting
 import Bundles
+import Centre
 import Checkpoints
 import EventLog
 import Foundation

@@ -1,5 +1,6 @@
 import Assessment
 import AttestTesting
+import Centre
 import Projections
 
 /// The whole append path: a line the event-line parser accepts is appended to a temporary

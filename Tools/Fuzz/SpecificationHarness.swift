@@ -1,5 +1,6 @@
 import Assessment
 import AttestTesting
+import Centre
 import Records
 import SwiftProtobuf
 

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Assessment
+import Centre
 import Checkpoints
 import Foundation
+import LMDB
 import Replay
 import Terminal
 
@@ -52,6 +54,7 @@ struct AttestReplay: ParsableCommand {
     var json = false
 
     static func main() {
+        StoreDamage.commands = "`attest restore`, then `attest-replay STORE`"
         do {
             var command = try parseAsRoot()
             try command.run()

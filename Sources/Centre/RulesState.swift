@@ -1,3 +1,4 @@
+import Assessment
 import EventLog
 import Foundation
 import LMDB
@@ -62,6 +63,6 @@ public struct RulesStateRebuildFailure: Error, CustomStringConvertible {
     public let violation: RuleViolation
 
     public var description: String {
-        "the rules' state cannot be rebuilt from the log: the record at sequence \(sequence) breaks \(violation); nothing was changed, and `attest-replay` names every record the rules refuse"
+        "the rules' state cannot be rebuilt from the log: the record at sequence \(sequence) breaks \(violation); nothing was changed (a replay of the store names every record the rules refuse)"
     }
 }

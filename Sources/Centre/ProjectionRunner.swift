@@ -1,3 +1,4 @@
+import Assessment
 import EventLog
 import Foundation
 import LMDB
@@ -22,7 +23,7 @@ struct ProjectionTarget: @unchecked Sendable {
 public enum ProjectionStatus: Equatable, Sendable {
     /// Built by this version of its code and up to date with the log.
     case current
-    /// Built by another version of its code (`nil`: never built): it needs `attest rebuild`.
+    /// Built by another version of its code (`nil`: never built): it needs a rebuild.
     case stale(storedVersion: UInt32?, codeVersion: UInt32)
 }
 
@@ -31,10 +32,13 @@ public struct StaleProjection: Error, CustomStringConvertible {
     public let name: String
     public let status: ProjectionStatus
 
-    public var description: String {
+    public var description: String { "\(state): it must be rebuilt from the log before it is read" }
+
+    /// Which version of the report's code built it, and which this is.
+    public var state: String {
         guard case let .stale(stored, code) = status else { return "the \(name) report is current" }
         let built = stored.map { "was built by version \($0) of its code" } ?? "has never been built in this store"
-        return "the \(name) report \(built) and this is version \(code): run `attest rebuild STORE \(name)` to rebuild it from the log (or pass --rebuild); `attest rebuild STORE \(name) --dry-run` lists what would change"
+        return "the \(name) report \(built) and this is version \(code)"
     }
 }
 

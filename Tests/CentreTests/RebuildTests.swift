@@ -1,5 +1,6 @@
 import AttestTesting
-@testable import Assessment
+import Assessment
+@testable import Centre
 import Foundation
 import Synchronization
 import Projections

@@ -3,9 +3,14 @@ import EventLog
 import Foundation
 
 /// A decoded record on its way to the rules.
-struct DecodedEvent: @unchecked Sendable {
-    let record: Record
-    let event: DomainEvent
+public struct DecodedEvent: @unchecked Sendable {
+    public let record: Record
+    public let event: DomainEvent
+
+    public init(record: Record, event: DomainEvent) {
+        self.record = record
+        self.event = event
+    }
 }
 
 /// Replays decoded events through the centre's rules on one thread and each projection on
@@ -13,19 +18,19 @@ struct DecodedEvent: @unchecked Sendable {
 /// records: stages handing batches on, which the system spreads over the cores there are.
 ///
 /// At most a few batches wait between two stages, so memory does not grow with the log.
-final class EventPipeline: @unchecked Sendable {
-    let replay: CentreReplay
+public final class ReplayPipeline: @unchecked Sendable {
+    public let replay: CentreReplay
     private var rules: Stage<DecodedEvent>!
     private let projections: [Stage<ReplayedEvent>]
     /// The last sequence the rules accepted.
-    private(set) var lastReplayed: UInt64 = 0
+    public private(set) var lastReplayed: UInt64 = 0
     /// Whether the replay stopped at its `asOf` point before the end of the log.
-    private(set) var stoppedAtPoint = false
+    public private(set) var stoppedAtPoint = false
 
     /// Thrown by the rules' stage at the `asOf` point: not a breach.
     private struct PointReached: Error {}
 
-    init(replay: CentreReplay, asOf: HistoryPoint?) {
+    public init(replay: CentreReplay, asOf: HistoryPoint?) {
         self.replay = replay
         projections = (0..<replay.projectionCount).map { index in Stage { batch in try replay.project(batch, into: index) } }
         rules = Stage { [unowned self] batch in
@@ -46,31 +51,27 @@ final class EventPipeline: @unchecked Sendable {
 
     /// Hands a batch to the rules; false once they have stopped.
     @discardableResult
-    func submit(_ batch: [DecodedEvent]) -> Bool { rules.submit(batch) }
+    public func submit(_ batch: [DecodedEvent]) -> Bool { rules.submit(batch) }
 
     /// Whether the rules take no more events (a breach, or the `asOf` point passed).
-    var hasStopped: Bool { rules.isDone || projections.contains { $0.isDone } }
+    public var hasStopped: Bool { rules.isDone || projections.contains { $0.isDone } }
 
     /// Whether a stage has stopped at a breach, which comes before anything read later.
-    var stoppedWithBreach: Bool {
+    public var stoppedWithBreach: Bool {
         (rules.isDone && rules.error.map { !($0 is PointReached) } == true) || projections.contains { $0.error != nil }
     }
 
     /// Waits until both stages have handled every batch submitted.
-    func close() {
+    public func close() {
         rules.close()
         for stage in projections { stage.close() }
     }
 
-    /// The first breach in log order either stage found (after `close()`).
-    var breach: Breach? {
-        let found = ([rules.error] + projections.map(\.error)).compactMap { error -> Breach? in
-            switch error {
-            case nil, is PointReached: nil
-            case let breach as ReplayBreach: Breach(breach)
-            case let error?: Breach(.rule, detail: "the replay failed: \(error)")
-            }
-        }
-        return found.min { ($0.sequence ?? .max) < ($1.sequence ?? .max) }
+    /// What stopped the replay first in log order, once both stages are closed: a
+    /// `ReplayBreach`, or another error the replay met; `nil` when nothing did (reaching
+    /// the `asOf` point is not a failure).
+    public var failure: (any Error)? {
+        let failures = ([rules.error] + projections.map(\.error)).compactMap { $0 }.filter { !($0 is PointReached) }
+        return failures.min { (($0 as? ReplayBreach)?.sequence ?? .max) < (($1 as? ReplayBreach)?.sequence ?? .max) }
     }
 }

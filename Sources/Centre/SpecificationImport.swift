@@ -1,3 +1,4 @@
+import Assessment
 import EventLog
 import Foundation
 import Records
@@ -14,17 +15,7 @@ extension CentreStore {
     /// - Throws: `EventInputError` for JSON that is not a specification, `BatchRefusal`
     ///   when a rule refuses the import.
     public func importSpecification(json: String, actor: String, now: () -> Date = Date.init) throws -> SpecificationImport {
-        if let problem = FieldLimit.reference.problem(with: actor.utf8) {
-            throw EventInputError("the actor \(problem)")
-        }
-        let bytes = Array(json.utf8)
-        do {
-            _ = try StrictJSON.members(of: bytes[...], limits: .centre)
-        } catch let error as EventLineError {
-            throw EventInputError("the specification \(error.problem)")
-        }
-        let specification = try CentreEvent.decode(Data(bytes), as: Attest_V1_Specification.self, what: "the specification", path: "")
-            as! Attest_V1_Specification
+        let specification = try CentreEvent.specification(json: json, actor: actor)
         let current = try entities { try $0.specificationState(specification.id) } ?? .init()
         if current.latestVersion > 0, try current.latestDigest == specification.digest {
             return .unchanged(id: specification.id, version: current.latestVersion)
