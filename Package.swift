@@ -11,6 +11,13 @@ let package = Package(
     products: [
         .executable(name: "attest", targets: ["attest"]),
         .executable(name: "attest-replay", targets: ["attest-replay"]),
+        // The library to embed: a centre's store, its rules and reports, checkpoints, bundles and replay.
+        .library(
+            name: "Attest",
+            targets: ["Assessment", "Bundles", "Centre", "Checkpoints", "EventLog", "Projections", "Records", "Replay"]
+        ),
+        // Temporary stores and sample events, for the tests of programs that embed Attest.
+        .library(name: "AttestTesting", targets: ["AttestTesting"]),
         .library(name: "EventLog", targets: ["EventLog"]),
     ],
     dependencies: [
@@ -133,6 +140,12 @@ let package = Package(
             path: "Tools/Fuzz",
             exclude: ["corpus", "attest.dict", "make-corpus.py"]
         ),
+        // A program embedding the library (docs/embedding.md): `swift run attest-example`.
+        .executableTarget(
+            name: "attest-example",
+            dependencies: ["Assessment", "Centre", "EventLog", "Projections", "Records"],
+            path: "Tools/Example"
+        ),
         // Temporary stores and sample events for the tests.
         .target(name: "AttestTesting", dependencies: ["Assessment", "Centre", "EventLog", "Merkle", "Records", "Simulation"]),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "AttestTesting"]),
@@ -154,7 +167,7 @@ let package = Package(
         .testTarget(name: "CentreTests", dependencies: ["Centre", "Projections", "Assessment", "AttestTesting", "EventLog", "Simulation"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Assessment", "Centre", "AttestTesting", "EventLog", "Records", "Simulation"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Assessment", "AttestTesting", "Centre"]),
-        .testTarget(name: "AttestTests", dependencies: ["EventLog", "LMDB", "AttestTesting", "attest", "attest-bench", "attest-fuzz"]),
+        .testTarget(name: "AttestTests", dependencies: ["EventLog", "LMDB", "AttestTesting", "attest", "attest-bench", "attest-example", "attest-fuzz"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "EventLog", "Merkle", "AttestTesting"]),
         .testTarget(
             name: "ReplayTests",

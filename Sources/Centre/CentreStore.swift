@@ -87,7 +87,7 @@ public final class CentreStore: Sendable {
                             event.event, schemaVersion: event.draft.schemaVersion, by: event.draft.actor, occurredAt: event.draft.occurredAt,
                             recordedAt: appending.recordedAt, to: memory)
                     } catch let violation as RuleViolation {
-                        throw BatchRefusal(index: appending.index, reason: violation.description)
+                        throw BatchRefusal(index: appending.index, eventID: event.draft.id, cause: .rule(violation))
                     }
                 }
                 accepted[appending.index] = AcceptedEvent(
@@ -99,7 +99,7 @@ public final class CentreStore: Sendable {
             })
         } catch let error as EventLogError {
             guard let index = error.batchIndex else { throw error }
-            throw BatchRefusal(index: index, reason: error.description)
+            throw BatchRefusal(index: index, eventID: events[index].draft.id, cause: .log(error))
         }
     }
 
@@ -140,7 +140,7 @@ public final class CentreStore: Sendable {
             do {
                 for (number, result) in zip(numbers, try append(events, now: now)) { appended(number, result) }
             } catch let refusal as BatchRefusal {
-                throw LineRefusal(line: numbers[refusal.index], reason: refusal.reason, appendedBefore: committed)
+                throw LineRefusal(line: numbers[refusal.index], eventID: refusal.eventID, cause: refusal.cause, appendedBefore: committed)
             }
             committed += events.count
             events.removeAll(keepingCapacity: true)
@@ -153,7 +153,7 @@ public final class CentreStore: Sendable {
             do {
                 read = try nextLine()
             } catch {
-                throw LineRefusal(line: number, reason: "could not be read: \(error)", appendedBefore: committed)
+                throw LineRefusal(line: number, eventID: nil, cause: .unreadable(error), appendedBefore: committed)
             }
             guard let line = read else { break }
             guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { continue }
@@ -161,28 +161,70 @@ public final class CentreStore: Sendable {
                 events.append(try CentreEvent(line: line))
                 numbers.append(number)
             } catch let error as EventInputError {
-                throw LineRefusal(line: number, reason: error.description, appendedBefore: committed)
+                throw LineRefusal(line: number, eventID: nil, cause: .input(error), appendedBefore: committed)
             }
             if events.count >= batchSize { try flush() }
         }
-        if committed == 0 && events.isEmpty { throw LineRefusal(line: 0, reason: "the input holds no events", appendedBefore: 0) }
+        if committed == 0 && events.isEmpty { throw LineRefusal(line: 0, eventID: nil, cause: .noEvents, appendedBefore: 0) }
         try flush()
     }
 }
 
-/// A refused batch: the event at `index` broke a rule or could not be stored.
+/// Why an event, or a line of input, was refused.
+public enum RefusalCause: Error, CustomStringConvertible {
+    /// It breaks a rule of the centre: `RuleViolation` names the rule and the facts.
+    case rule(RuleViolation)
+    /// The log would not store it: an event id already stored with other content, a
+    /// stream not at the version expected.
+    case log(EventLogError)
+    /// The line is not an event: `EventInputError` names the field and what is wrong.
+    case input(EventInputError)
+    /// The line could not be read.
+    case unreadable(any Error)
+    /// The input holds no events at all.
+    case noEvents
+
+    /// The words the refusal gives.
+    public var description: String {
+        switch self {
+        case let .rule(violation): violation.description
+        case let .log(error): error.description
+        case let .input(error): error.description
+        case let .unreadable(error): "could not be read: \(error)"
+        case .noEvents: "the input holds no events"
+        }
+    }
+
+    /// The rule broken, when a rule was.
+    public var violation: RuleViolation? {
+        if case let .rule(violation) = self { violation } else { nil }
+    }
+}
+
+/// A refused batch: the event at `index` broke a rule or could not be stored; nothing of
+/// the batch was appended.
 public struct BatchRefusal: Error, CustomStringConvertible {
+    /// The refused event's place in the batch, from 0.
     public let index: Int
-    public let reason: String
+    /// The refused event's id.
+    public let eventID: UUID
+    public let cause: RefusalCause
+
+    public var reason: String { cause.description }
     public var description: String { "event \(index + 1) of the batch: \(reason)" }
 }
 
 /// A refused input: line `line` is wrong; its batch and everything after it was not appended.
 public struct LineRefusal: Error, CustomStringConvertible {
+    /// The line's number, from 1; 0 when the refusal concerns the whole input.
     public let line: Int
-    public let reason: String
+    /// The id of the event on the line, when the line was read as one.
+    public let eventID: UUID?
+    public let cause: RefusalCause
     /// Events appended by earlier batches of the same input, before the refusal.
     public let appendedBefore: Int
+
+    public var reason: String { cause.description }
 
     public var description: String {
         let place = line == 0 ? "" : "line \(line): "

@@ -32,7 +32,9 @@ public enum TreeHash {
         }
     }
 
-    /// Plain SHA-256 of `bytes`.
+    /// Plain SHA-256 of `bytes`: the one SHA-256 of the log, the tree, specifications and
+    /// key ids. libcrypto's, not swift-crypto's: `attest-bench hash` measured it 1.86× as
+    /// fast on 65-byte inputs (a Merkle node) and 1.40× on 400-byte ones (a record).
     public static func sha256(_ bytes: UnsafeRawBufferPointer) -> Hash {
         Hash(writing: { out in attest_sha256(nil, 0, bytes.baseAddress, bytes.count, nil, 0, out) })
     }

@@ -61,6 +61,10 @@ import Testing
         #expect(throws: LineRefusal.self) { try store.append(ndjson: Self.claim) }
         do { try store.append(ndjson: Self.claim) } catch let refusal as LineRefusal {
             #expect(Self.documentation.contains("`\(refusal.reason)`"), "docs/events.md does not quote \(refusal.reason)")
+            // An embedder matches on the rule, the line and the event, not on the words.
+            #expect(refusal.cause.violation?.rule == "certificate-earned")
+            #expect(refusal.line == 1)
+            #expect(refusal.eventID?.uuidString.lowercased() == Self.object(Self.claim)["id"] as? String)
         }
         for line in Self.examples where line != Self.claim {
             let input = Self.object(line)

@@ -50,6 +50,8 @@ import Testing
         #expect(throws: BatchRefusal.self) { try centre.store.append([event]) }
         do { try centre.store.append([event]) } catch let refusal as BatchRefusal {
             #expect(refusal.reason == "rule role: actor role assessor is not one of admin's roles (centre administrator)")
+            #expect(refusal.cause.violation == RuleViolation("role", "actor role assessor is not one of admin's roles (centre administrator)"))
+            #expect(refusal.index == 0 && refusal.eventID == event.draft.id)
         }
         actor.role = "centre_administrator"
         try centre.store.append([CentreEvent(.learnerRegistered(C.learner("L2")), actor: actor, occurredAt: centre.now)])
