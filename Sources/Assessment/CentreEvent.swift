@@ -9,13 +9,17 @@ public struct CentreEvent: Sendable {
     /// The envelope, with the stream derived from the payload and the payload in binary.
     public let draft: EventDraft
 
-    /// Wraps `event`, recorded by `actor` at `occurredAt`.
-    public init(_ event: DomainEvent, actor: Actor, occurredAt: Date, id: UUID = .timeOrdered()) throws {
+    /// Wraps `event`, recorded by `actor` at `occurredAt`. With `expectedVersion`, the
+    /// append is refused unless the event's stream (`event.streamID`) is at that version
+    /// (0: it holds no event yet), as an NDJSON line's `expectedVersion` does.
+    public init(
+        _ event: DomainEvent, actor: Actor, occurredAt: Date, id: UUID = .timeOrdered(), expectedVersion: UInt64? = nil
+    ) throws {
         self.event = event
         draft = EventDraft(
             id: id, streamID: event.streamID, eventType: event.type.rawValue,
             schemaVersion: event.type.currentVersion, occurredAt: occurredAt, actor: actor,
-            payload: try event.binaryPayload())
+            payload: try event.binaryPayload(), expectedVersion: expectedVersion)
     }
 
     /// Reads one NDJSON line: the envelope of an appended line with a proto3 JSON payload

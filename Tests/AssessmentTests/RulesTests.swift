@@ -57,6 +57,30 @@ import Testing
         try centre.store.append([CentreEvent(.learnerRegistered(C.learner("L2")), actor: actor, occurredAt: centre.now)])
     }
 
+    @Test func aTypedEventWithAnExpectedVersionIsRefusedWhenItsStreamHasMovedOn() throws {
+        let centre = try C.standard()
+        var admin = Actor()
+        admin.id = "admin"
+        let first = try CentreEvent(.learnerRegistered(C.learner("L2")), actor: admin, occurredAt: centre.now, expectedVersion: 0)
+        try centre.store.append([first])
+        let again = try CentreEvent(.learnerWithdrawn(.with { $0.learnerID = "L2"; $0.reason = "moved away" }),
+                                    actor: admin, occurredAt: centre.now, expectedVersion: 0)
+        do {
+            try centre.store.append([again])
+            Issue.record("an append to stream learner-L2 at version 1 expecting 0 was accepted")
+        } catch let refusal as BatchRefusal {
+            guard case let .log(.versionConflict(_, stream, expected, actual)) = refusal.cause else {
+                Issue.record("refused for \(refusal.cause)")
+                return
+            }
+            #expect(stream == "learner-L2" && expected == 0 && actual == 1 && refusal.eventID == again.draft.id)
+            #expect(refusal.description == "event 1 of the batch: stream learner-L2 is at version 1, expected 0")
+        }
+        let current = try CentreEvent(.learnerWithdrawn(.with { $0.learnerID = "L2"; $0.reason = "moved away" }),
+                                      actor: admin, occurredAt: centre.now, expectedVersion: 1)
+        try centre.store.append([current])
+    }
+
     @Test func nothingIsDatedMoreThanFiveMinutesAhead() throws {
         let centre = try C.standard()
         let soon = Date() + 240
