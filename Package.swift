@@ -112,9 +112,10 @@ let package = Package(
         .executableTarget(
             name: "attest-bench",
             dependencies: [
-                "Assessment", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Replay", "Simulation",
+                "Assessment", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Records", "Replay", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tools/Benchmarks",
             linkerSettings: jemalloc
@@ -160,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "AssessmentTests",
             dependencies: [
-                "Assessment", "AttestTesting", "Centre", "EventLog", "Records",
+                "Assessment", "AttestTesting", "Centre", "EventLog", "Records", "Simulation",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),

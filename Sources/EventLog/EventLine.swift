@@ -7,109 +7,247 @@ import Foundation
 ///  "occurredAt":"2026-03-02T09:30:00Z","payload":{"learnerId":"1234567890","reason":"moved away"}}
 /// ```
 /// Parsing is strict: an unknown field, a missing field or a value of the wrong
-/// type is refused, naming the field. The payload is kept as the bytes it was written
-/// as, for the payload's own decoder.
+/// type is refused, naming the field.
 public enum EventLine {
-    /// The fields a line may carry.
-    public static let fields: Set<String> = [
-        "id", "stream", "type", "schemaVersion", "actor", "occurredAt", "expectedVersion",
-        "correlationId", "causationId", "payload",
-    ]
+    /// The message a line's payload is read as, and how a refusal of the payload names it
+    /// (`payload of evidence.assessed version 1`).
+    public struct PayloadSchema {
+        public let message: MessageSchema
+        public let what: String
 
-    /// Parses one line into a draft whose payload is the bytes of the line's `payload`
-    /// object, as written, whose stream is empty when the line names none, and whose
-    /// schema version is 0 when the line names none (the caller knows the current one).
-    /// The whole line, payload included, is read strictly (`StrictJSON`) within `limits`.
-    /// - Throws: `EventLineError` saying what is wrong and in which field.
-    public static func parse(_ line: ArraySlice<UInt8>, limits: InputLimits = .lenient) throws -> EventDraft {
+        public init(message: MessageSchema, what: String) {
+            self.message = message
+            self.what = what
+        }
+    }
+
+    /// The fields a line may carry.
+    enum Field: Int, CaseIterable {
+        case id, stream, type, schemaVersion, actor, occurredAt, expectedVersion, correlationID, causationID, payload
+
+        var name: String {
+            switch self {
+            case .correlationID: "correlationId"
+            case .causationID: "causationId"
+            default: "\(self)"
+            }
+        }
+
+        static let names = allCases.map { Array($0.name.utf8) }
+
+        init?(_ name: UnsafeBufferPointer<UInt8>) {
+            guard let index = Self.names.firstIndex(where: { $0.elementsEqual(name) }) else { return nil }
+            self.init(rawValue: index)
+        }
+    }
+
+    /// Parses one line into a draft: the envelope's fields, the stream empty when the line
+    /// names none, the schema version 0 when the line names none (the caller knows the
+    /// current one), and the payload read as the message `payloadSchema` gives for the
+    /// line's type and schema version, into its binary encoding (`PayloadReader`). The
+    /// whole line is read in one pass, strictly, within `limits`.
+    /// - Throws: `EventLineError` saying what is wrong and in which field, or what
+    ///   `payloadSchema` throws.
+    public static func parse(
+        _ line: ArraySlice<UInt8>, limits: InputLimits,
+        payloadSchema: (_ type: String, _ schemaVersion: UInt32) throws -> PayloadSchema
+    ) throws -> EventDraft {
         if line.count > limits.lineBytes {
             throw EventLineError("is longer than \(limits.lineBytes) bytes, the most a line may hold")
         }
-        var fields: [String: ArraySlice<UInt8>] = [:]
-        for (key, range) in try StrictJSON.members(of: line, limits: limits) {
-            guard Self.fields.contains(key) else { throw EventLineError("has an unknown field \(Quote.value(key))") }
-            if !isNull(line[range]) { fields[key] = line[range] }
+        return try withoutActuallyEscaping(payloadSchema) { payloadSchema in
+            try line.withUnsafeBufferPointer { bytes in
+                do {
+                    var reader = LineReader(json: JSONReader(bytes, limits: limits), payloadSchema: payloadSchema)
+                    return try reader.read()
+                } catch let refusal as JSONRefusal {
+                    throw EventLineError(refusal.text)
+                }
+            }
         }
-        guard let payload = fields["payload"] else { throw EventLineError("has no \"payload\"") }
-        guard payload.first == UInt8(ascii: "{") else { throw EventLineError("\"payload\" is not a JSON object") }
-        guard let actorBytes = fields["actor"] else { throw EventLineError("has no \"actor\"") }
-        guard actorBytes.first == UInt8(ascii: "{") else { throw EventLineError("\"actor\" is not an object") }
-        var actorFields: [String: ArraySlice<UInt8>] = [:]
-        for (key, range) in try StrictJSON.members(of: actorBytes, limits: limits) {
-            guard key == "id" || key == "role" else { throw EventLineError("has an unknown field \(Quote.value("actor." + key))") }
-            if !isNull(actorBytes[range]) { actorFields[key] = actorBytes[range] }
-        }
-        var actor = Actor()
-        actor.id = try string(actorFields, "id", path: "actor.id") ?? { throw EventLineError("has no \"actor.id\"") }()
-        actor.role = try string(actorFields, "role", path: "actor.role") ?? ""
+    }
 
+    /// Parses one line of text; see `parse(_:limits:payloadSchema:)`.
+    public static func parse(
+        _ line: some StringProtocol, limits: InputLimits,
+        payloadSchema: (_ type: String, _ schemaVersion: UInt32) throws -> PayloadSchema
+    ) throws -> EventDraft {
+        try parse(Array(line.utf8)[...], limits: limits, payloadSchema: payloadSchema)
+    }
+}
+
+/// The reading of one line, member by member.
+private struct LineReader {
+    var json: JSONReader
+    let payloadSchema: (_ type: String, _ schemaVersion: UInt32) throws -> EventLine.PayloadSchema
+
+    private var id: UUID?
+    private var stream = ""
+    private var type: String?
+    private var schemaVersion: UInt32 = 0
+    private var actor: Actor?
+    private var occurredAt: Date?
+    private var expectedVersion: UInt64?
+    private var correlationID: UUID?
+    private var causationID: UUID?
+    /// Where the payload starts, and its encoding once read with the schema version then known.
+    private var payloadAt: Int?
+    private var payload: (bytes: [UInt8], schemaVersion: UInt32)?
+
+    init(json: JSONReader, payloadSchema: @escaping (_ type: String, _ schemaVersion: UInt32) throws -> EventLine.PayloadSchema) {
+        self.json = json
+        self.payloadSchema = payloadSchema
+    }
+
+    mutating func read() throws -> EventDraft {
+        json.skipSpace()
+        guard json.peek == UInt8(ascii: "{") else { throw json.error(json.peek == nil ? "is empty" : "is not a JSON object") }
+        try json.beginObject()
+        var count = 0, seen: UInt16 = 0
+        while let name = try json.nextMember(&count) {
+            guard !name.escaped, let field = EventLine.Field(UnsafeBufferPointer(rebasing: json.bytes[name.range])) else {
+                throw json.error("has an unknown field \(Quote.value(json.name(name)))")
+            }
+            let bit: UInt16 = 1 << field.rawValue
+            if seen & bit != 0 { throw json.error("has \(Quote.value(field.name)) twice") }
+            seen |= bit
+            do {
+                if json.peek == UInt8(ascii: "n"), try json.literal() == .null { continue }
+                try read(field)
+            } catch var refusal as JSONRefusal {
+                refusal.path.insert(.member(field.name), at: 0)
+                throw refusal
+            }
+        }
+        guard json.atEnd() else { throw json.error("has more after the end of its JSON object") }
+        guard let payloadAt else { throw EventLineError("has no \"payload\"") }
+        guard let actor else { throw EventLineError("has no \"actor\"") }
+        guard let type else { throw EventLineError("has no \"type\"") }
+        guard let occurredAt else { throw EventLineError("has no \"occurredAt\"") }
+        if payload?.schemaVersion != schemaVersion {
+            // The payload came before the type or the schema version: read it again, now that both are known.
+            var again = JSONReader(json.bytes, limits: json.limits, at: payloadAt, depth: 1)
+            try payload(type, reader: &again)
+        }
         return EventDraft(
-            id: try uuid(fields, "id") ?? .timeOrdered(),
-            streamID: try string(fields, "stream") ?? "",
-            eventType: try string(fields, "type") ?? { throw EventLineError("has no \"type\"") }(),
-            schemaVersion: UInt32(try count(fields, "schemaVersion", in: 1...UInt64(UInt32.max)) ?? 0),
-            occurredAt: try date(fields, "occurredAt"),
-            actor: actor,
-            correlationID: try uuid(fields, "correlationId"),
-            causationID: try uuid(fields, "causationId"),
-            payload: Data(payload),
-            expectedVersion: try count(fields, "expectedVersion", in: 0...UInt64(Int64.max))
-        )
+            id: id ?? .timeOrdered(), streamID: stream, eventType: type, schemaVersion: schemaVersion,
+            occurredAt: occurredAt, actor: actor, correlationID: correlationID, causationID: causationID,
+            payload: Data(payload!.bytes), expectedVersion: expectedVersion)
     }
 
-    /// Parses one line of text; see `parse(_:limits:)`.
-    public static func parse(_ line: some StringProtocol, limits: InputLimits = .lenient) throws -> EventDraft {
-        try parse(Array(line.utf8)[...], limits: limits)
-    }
-
-    private static func isNull(_ value: ArraySlice<UInt8>) -> Bool { value.elementsEqual("null".utf8) }
-
-    /// A string member's text (`StrictJSON` has already checked its escapes and encoding).
-    private static func string(_ fields: [String: ArraySlice<UInt8>], _ key: String, path: String? = nil) throws -> String? {
-        guard let value = fields[key] else { return nil }
-        guard value.count >= 2, value.first == UInt8(ascii: "\"") else { throw EventLineError("\"\(path ?? key)\" is not a string") }
-        let contents = value.dropFirst().dropLast()
-        guard contents.contains(UInt8(ascii: "\\")) else { return String(decoding: contents, as: UTF8.self) }
-        guard let text = StrictJSON.unescape(contents) else { throw EventLineError("\"\(path ?? key)\" is not a string") }
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    private static func count(_ fields: [String: ArraySlice<UInt8>], _ key: String, in range: ClosedRange<UInt64>) throws -> UInt64? {
-        guard let value = fields[key] else { return nil }
-        guard value.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              let number = UInt64(String(decoding: value, as: UTF8.self)), range.contains(number)
-        else {
-            throw EventLineError("\"\(key)\" is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+    private mutating func read(_ field: EventLine.Field) throws {
+        switch field {
+        case .id: id = try uuid()
+        case .stream: stream = try string(field)
+        case .type: type = try string(field)
+        case .schemaVersion: schemaVersion = UInt32(try count(field, in: 1...UInt64(UInt32.max)))
+        case .actor: actor = try readActor()
+        case .occurredAt:
+            let text = try string(field)
+            guard let micros = Timestamp.microseconds(Array(text.utf8)) else {
+                throw EventLineError("\"occurredAt\" is not an RFC 3339 date-time such as 2026-03-02T09:30:00Z: \(Quote.value(text))")
+            }
+            occurredAt = Date(microsecondsSinceEpoch: micros)
+        case .expectedVersion: expectedVersion = try count(field, in: 0...UInt64(Int64.max))
+        case .correlationID: correlationID = try uuid(field)
+        case .causationID: causationID = try uuid(field)
+        case .payload:
+            guard json.peek == UInt8(ascii: "{") else { throw EventLineError("\"payload\" is not a JSON object") }
+            payloadAt = json.i
+            if let type {
+                var reader = json
+                try payload(type, reader: &reader)
+                json = reader
+            } else {
+                try json.skipValue(json.limits.lineFields[field.rawValue])
+            }
         }
+    }
+
+    /// Reads the payload at `reader` as the message of the line's type and schema version.
+    private mutating func payload(_ type: String, reader: inout JSONReader) throws {
+        let schema = try payloadSchema(type, schemaVersion)
+        var payloadReader = PayloadReader(reader)
+        do {
+            try payloadReader.message(schema.message)
+        } catch let refusal as JSONRefusal {
+            guard let problem = refusal.ofSchema(read: schema.what, at: .member("payload")) else { throw refusal }
+            throw EventLineError(problem)
+        }
+        reader = payloadReader.json
+        payload = (payloadReader.out, schemaVersion)
+    }
+
+    private mutating func readActor() throws -> Actor {
+        guard json.peek == UInt8(ascii: "{") else { throw EventLineError("\"actor\" is not an object") }
+        try json.beginObject()
+        var actor = Actor(), count = 0, seen = (id: false, role: false)
+        while let name = try json.nextMember(&count) {
+            let text = json.name(name)
+            guard text == "id" || text == "role" else { throw EventLineError("has an unknown field \(Quote.value("actor." + text))") }
+            if text == "id" ? seen.id : seen.role { throw json.error("has \(Quote.value(text)) twice") }
+            try json.within(.member(text)) { json in
+                if json.peek == UInt8(ascii: "n"), try json.literal() == .null { return }
+                let value = try Self.string(&json, limit: text == "id" ? json.limits.lineFields[EventLine.Field.id.rawValue] : json.limits.actorRole)
+                if text == "id" { actor.id = value; seen.id = true } else { actor.role = value; seen.role = true }
+            }
+        }
+        guard seen.id else { throw EventLineError("has no \"actor.id\"") }
+        return actor
+    }
+
+    /// A string member's text.
+    private mutating func string(_ field: EventLine.Field) throws -> String {
+        try Self.string(&json, limit: json.limits.lineFields[field.rawValue])
+    }
+
+    private static func string(_ json: inout JSONReader, limit: FieldLimit) throws -> String {
+        guard json.peek == UInt8(ascii: "\"") else { throw json.error("is not a string") }
+        return try json.string(limit) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private mutating func count(_ field: EventLine.Field, in range: ClosedRange<UInt64>) throws -> UInt64 {
+        let refusal = EventLineError("\"\(field.name)\" is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+        guard json.peek.map({ $0 &- UInt8(ascii: "0") < 10 }) == true else { throw refusal }
+        let (written, plain) = try json.number()
+        guard plain, let number = UInt64(String(decoding: UnsafeBufferPointer(rebasing: json.bytes[written]), as: UTF8.self)),
+              range.contains(number)
+        else { throw refusal }
         return number
     }
 
     /// A UUID in its canonical form only: 36 characters, hex digits in groups of 8-4-4-4-12.
-    private static func uuid(_ fields: [String: ArraySlice<UInt8>], _ key: String) throws -> UUID? {
-        guard let text = try string(fields, key) else { return nil }
-        let utf8 = Array(text.utf8)
-        let wellFormed = utf8.count == 36 && utf8.indices.allSatisfy { index in
-            [8, 13, 18, 23].contains(index) ? utf8[index] == UInt8(ascii: "-") : utf8[index].isHexDigit
-        }
-        guard wellFormed, let uuid = UUID(uuidString: text) else {
-            throw EventLineError("\"\(key)\" is not a UUID such as 0192e4a0-7b1c-7cc3-9f4e-2a5d8c1b0e3f: \(Quote.value(text))")
+    private mutating func uuid(_ field: EventLine.Field = .id) throws -> UUID {
+        let text = try string(field)
+        guard let uuid = UUID(canonical: Array(text.utf8)) else {
+            throw EventLineError("\"\(field.name)\" is not a UUID such as 0192e4a0-7b1c-7cc3-9f4e-2a5d8c1b0e3f: \(Quote.value(text))")
         }
         return uuid
     }
-
-    private static func date(_ fields: [String: ArraySlice<UInt8>], _ key: String) throws -> Date {
-        guard let text = try string(fields, key) else { throw EventLineError("has no \"\(key)\"") }
-        guard let date = Timestamp.parse(text) else {
-            throw EventLineError("\"\(key)\" is not an RFC 3339 date-time such as 2026-03-02T09:30:00Z: \(Quote.value(text))")
-        }
-        return date
-    }
 }
 
-extension UInt8 {
-    fileprivate var isHexDigit: Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
-            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
+extension UUID {
+    /// The UUID `text` writes in its canonical form: 36 characters, hex digits (either
+    /// case) in groups of 8-4-4-4-12; `nil` for anything else.
+    init?(canonical text: [UInt8]) {
+        guard text.count == 36 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 16), at = 0, high = true
+        for (index, character) in text.enumerated() {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard character == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let digit: UInt8
+            switch character {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = character - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = character - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = character - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if high { bytes[at] = digit << 4 } else { bytes[at] |= digit; at += 1 }
+            high.toggle()
+        }
+        self.init(bytes: bytes)
     }
 }
 
@@ -169,12 +307,12 @@ public enum Timestamp {
     /// optional, rounded to the microsecond), exactly: nil for anything else, a day its
     /// month does not have or a leap second included.
     public static func parse(_ text: String) -> Date? {
-        microseconds(text).map(Date.init(microsecondsSinceEpoch:))
+        microseconds(Array(text.utf8)).map(Date.init(microsecondsSinceEpoch:))
     }
 
-    /// The microseconds since the epoch an RFC 3339 date-time names, worked out in integers.
-    private static func microseconds(_ text: String) -> Int64? {
-        var reader = DigitReader(Array(text.utf8))
+    /// The microseconds since the epoch an RFC 3339 date-time (UTF-8) names, worked out in integers.
+    static func microseconds(_ text: [UInt8]) -> Int64? {
+        var reader = DigitReader(text)
         guard let year = reader.number(4), reader.take("-"), let month = reader.number(2), reader.take("-"),
               let day = reader.number(2), reader.take("T") || reader.take("t"),
               let hour = reader.number(2), reader.take(":"), let minute = reader.number(2), reader.take(":"),

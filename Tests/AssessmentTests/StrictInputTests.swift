@@ -29,13 +29,13 @@ import Testing
 
     @Test func enumerationNumbersTheSchemaDoesNotHaveAreRefusedByField() {
         #expect(refusal(line("evidence.assessed", #"{"assessmentId":"AS-1","evidenceId":"EV-1","decisions":[{"criterion":"1.1","outcome":7}]}"#))
-            == #"payload of evidence.assessed: "payload.decisions" holds 7, which is not a value of CriterionOutcome; write the value's name"#)
+            == #"payload of evidence.assessed: "payload.decisions[0].outcome" holds 7, which is not a value of CriterionOutcome; write the value's name"#)
         #expect(refusal(line("assessment.sampled", #"{"sampleId":"SM-1","assessmentId":"AS-1","stage":"INTERIM","outcome":7}"#))
             == #"payload of assessment.sampled: "payload.outcome" holds 7, which is not a value of SampleOutcome; write the value's name"#)
         #expect(refusal(line("evidence.submitted", #"{"evidenceId":"EV-1","learnerId":"L1","unit":"A/506/2130","method":99,"criteria":["1.1"]}"#))?
             .contains(#""payload.method" holds 99, which is not a value of EvidenceMethod"#) == true)
         #expect(refusal(line("staff.registered", #"{"staffId":"s1","roles":[99]}"#))?
-            .contains(#""payload.roles" holds 99, which is not a value of StaffRole"#) == true)
+            .contains(#""payload.roles[0]" holds 99, which is not a value of StaffRole"#) == true)
         // A number the enumeration has is proto3 JSON, and accepted.
         #expect(refusal(line("assessment.sampled", #"{"sampleId":"SM-1","assessmentId":"AS-1","stage":"INTERIM","outcome":1}"#)) == nil)
     }
@@ -44,9 +44,9 @@ import Testing
         #expect(refusal(line("evidence.assessed", #"{"assessmentId":"AS-1","evidenceId":"EV-1","decisions":{"criterion":"1.1"}}"#))
             == #"payload of evidence.assessed: "payload.decisions" has a value of the wrong type or shape"#)
         #expect(refusal(line("evidence.assessed", #"{"assessmentId":"AS-1","evidenceId":"EV-1","decisions":[{"outcome":"MAYBE"}]}"#))
-            == #"payload of evidence.assessed: "payload.decisions" is not one of its enumeration's names"#)
+            == #"payload of evidence.assessed: "payload.decisions[0].outcome" is not one of its enumeration's names"#)
         #expect(refusal(line("evidence.assessed", #"{"assessmentId":"AS-1","evidenceId":"EV-1","decisions":[{"criterion":"1.1","colour":1}]}"#))
-            == #"payload of evidence.assessed: "payload.decisions" has an unknown field "colour""#)
+            == #"payload of evidence.assessed: "payload.decisions[0]" has an unknown field "colour""#)
         #expect(refusal(line("learner.withdrawn", #"{"learnerId":"L1","reason":"r","why":1}"#))
             == #"payload of learner.withdrawn: unknown field "why""#)
     }

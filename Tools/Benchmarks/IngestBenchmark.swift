@@ -4,7 +4,9 @@ import Centre
 import EventLog
 import Foundation
 import Projections
+import Records
 import Simulation
+import SwiftProtobuf
 
 /// What `attest append` does, end to end — NDJSON bytes parsed, checked by the rules,
 /// applied to the inline reports and committed — beside appending the same events to
@@ -37,10 +39,25 @@ struct IngestBenchmark: ParsableCommand {
         }
         let bytes = lines.reduce(0) { $0 + $1.count + 1 }
         let drafts = try lines.map { try CentreEvent(line: $0).draft }
+        // Each line's payload as JSON, and the message it is read as, for the payload readers' race.
+        let payloads = try lines.map { line in
+            let object = try JSONSerialization.jsonObject(with: Data(line)) as! [String: Any]
+            let type = EventType(rawValue: object["type"] as! String)!
+            return (json: Array(try JSONSerialization.data(withJSONObject: object["payload"]!))[...],
+                    type: Upcasters.storedType(type, version: type.currentVersion)!)
+        }
+        let schemas = PayloadSchemas.centre
+        let payloadSchemas = payloads.map { schemas.message($0.type)! }
         let turn = batchSize * batchesPerTurn
         var figures: [String: [Double]] = [:]
         for run in 1...runs {
             figures["parse", default: []].append(try measure(lines.count) { for line in lines { _ = try CentreEvent(line: line) } })
+            figures["payload reader", default: []].append(try measure(lines.count) {
+                for (payload, schema) in zip(payloads, payloadSchemas) { _ = try schemas.binary(ofJSON: payload.json, as: schema, what: "") }
+            })
+            figures["payload swift-protobuf", default: []].append(try measure(lines.count) {
+                for payload in payloads { _ = try payload.type.init(jsonUTF8Bytes: payload.json, options: .init()).serializedBytes() as [UInt8] }
+            })
             let root = URL(fileURLWithPath: directory).appendingPathComponent("attest-ingest-\(getpid())-\(run)").path
             defer { try? FileManager.default.removeItem(atPath: root) }
             let store = try CentreStore.create(at: root + "/centre", projections: CentreStore.reports)
@@ -70,6 +87,8 @@ struct IngestBenchmark: ParsableCommand {
 
             generated centre: \(learners) learners, \(lines.count) events (\(bytes >> 10) KiB of NDJSON), batches of \(batchSize), median of \(runs) runs (events/s)
               parse NDJSON into events, one core                 \(Int(median["parse"]!))   (target 500000)
+              payload JSON to binary: the payload reader         \(Int(median["payload reader"]!))
+              payload JSON to binary: swift-protobuf             \(Int(median["payload swift-protobuf"]!))   (the reader: \(String(format: "%.1f", median["payload reader"]! / median["payload swift-protobuf"]!))×)
               bare log append (no rules, no reports)             \(Int(bare))
               attest append (parse, rules, reports, commit)      \(Int(ingest))
             \(percent(ingest, of: bare)) of bare log append (target 60%)

@@ -1,33 +1,32 @@
-import EventLog
+@testable import EventLog
 import Foundation
+import SwiftProtobuf
 import Testing
 
-/// `StrictJSON`: one reading of an input line refuses what a lenient parser would repair,
-/// merge or pass on, and says where.
-@Suite struct StrictJSONTests {
+/// `JSONReader` and `EventLine`: one reading of an input line refuses what a lenient
+/// parser would repair, merge or pass on, and says where.
+@Suite struct JSONReaderTests {
     static let limits = InputLimits(lineBytes: 4096, depth: 4, nameBytes: 16) { name in
         name.hasSuffix("id") ? FieldLimit(.identifier, bytes: 8, items: 3, name: "a reference") : FieldLimit(.text, bytes: 32, items: 3, name: "free text")
     }
 
     func problem(_ json: String) -> String? { problem(Array(json.utf8)) }
 
+    /// What the reader finds wrong with `bytes` as one JSON object read through, or `nil`.
     func problem(_ bytes: [UInt8]) -> String? {
-        do {
-            _ = try StrictJSON.members(of: bytes[...], limits: Self.limits)
-            return nil
-        } catch let error as EventLineError {
-            return error.problem
-        } catch {
-            return "\(error)"
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONReader(buffer, limits: Self.limits)
+            do {
+                reader.skipSpace()
+                guard reader.peek == UInt8(ascii: "{") else { return reader.peek == nil ? "is empty" : "is not a JSON object" }
+                try reader.skipValue(.text)
+                return reader.atEnd() ? nil : "has more after the end of its JSON object"
+            } catch let refusal as JSONRefusal {
+                return refusal.text
+            } catch {
+                return "\(error)"
+            }
         }
-    }
-
-    @Test func membersComeBackInOrderWithTheBytesOfTheirValues() throws {
-        let bytes = Array(#"{"a": {"b": [1, 2.5e-3, null]}, "c" : "x\"y"}"#.utf8)
-        let members = try StrictJSON.members(of: bytes[...], limits: Self.limits)
-        #expect(members.map(\.name) == ["a", "c"])
-        #expect(String(decoding: bytes[members[0].value], as: UTF8.self) == #"{"b": [1, 2.5e-3, null]}"#)
-        #expect(String(decoding: bytes[members[1].value], as: UTF8.self) == #""x\"y""#)
     }
 
     @Test func aMemberGivenTwiceIsRefusedAtAnyDepthAndUnderEitherSpelling() {
@@ -70,6 +69,7 @@ import Testing
         #expect(problem(#"{"a":{"b":{"c":{"d":{}}}}}"#) == #""a.b.c.d" is nested more than 4 deep"#)
         #expect(problem(#"{"abcdefghijklmnopq":1}"#) == "has a member name of 17 bytes; names are at most 16")
         #expect(problem(#"{"a":\#(String(repeating: "1", count: 65))}"#) == #""a" is a number of more than 64 characters"#)
+        #expect(problem(#"{"a":1,"b":[1,[2,{"c":"\#(String(repeating: "x", count: 33))"}]]}"#) == #""b[1][1].c" is 33 bytes long; free text is at most 32"#)
     }
 
     @Test func aLongValueIsQuotedCutToEightyCharacters() {
@@ -78,16 +78,71 @@ import Testing
         #expect(Quote.value("a\u{1}b") == #""a\u{1}b""#)
     }
 
-    @Test func anEventLineNamesTheFieldThatIsWrong() {
-        func refusal(_ line: String) -> String? {
-            do { _ = try EventLine.parse(line); return nil } catch { return "\(error)" }
+    /// A schema of one message, `t.Note`: `text` (a string), `count` (uint32), `tags` (a list of strings).
+    static let schemas: PayloadSchemas = {
+        func field(_ name: String, _ number: Int32, _ type: Google_Protobuf_FieldDescriptorProto.TypeEnum, repeated: Bool = false) -> Google_Protobuf_FieldDescriptorProto {
+            .with {
+                $0.name = name
+                $0.jsonName = name
+                $0.number = number
+                $0.type = type
+                $0.label = repeated ? .repeated : .optional
+            }
         }
+        let set = Google_Protobuf_FileDescriptorSet.with {
+            $0.file = [.with {
+                $0.name = "t.proto"
+                $0.package = "t"
+                $0.messageType = [.with {
+                    $0.name = "Note"
+                    $0.field = [field("text", 1, .string), field("count", 2, .uint32), field("tags", 3, .string, repeated: true)]
+                }]
+            }]
+        }
+        return try! PayloadSchemas(fileDescriptorSet: try! set.serializedBytes(), limits: limits)
+    }()
+
+    func refusal(_ line: String) -> String? {
+        do {
+            _ = try draft(line)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func draft(_ line: String) throws -> EventDraft {
+        try EventLine.parse(line, limits: .lenient) { type, version in
+            guard type == "t" else { throw EventLineError("unknown type") }
+            return .init(message: Self.schemas.message(named: "t.Note")!, what: "payload of t v\(version)")
+        }
+    }
+
+    @Test func anEventLineNamesTheFieldThatIsWrong() {
         let base = #"{"type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z","payload":{}"#
         #expect(refusal(base + "}") == nil)
         #expect(refusal(base + #","id":"0191d6dc-bc22-70ba-84d0-c5120bd70c99x"}"#)?.hasPrefix(#""id" is not a UUID"#) == true)
         #expect(refusal(base + #","id":"0191d6dcbc2270ba84d0c5120bd70c99"}"#)?.hasPrefix(#""id" is not a UUID"#) == true)
+        #expect(refusal(base + #","id":"0191D6DC-BC22-70BA-84D0-C5120BD70C9G"}"#)?.hasPrefix(#""id" is not a UUID"#) == true)
         #expect(refusal(base + #","expectedVersion":1e3}"#) == #""expectedVersion" is not a whole number from 0 to 9223372036854775807"#)
         #expect(refusal(base + #","extra":1}"#) == #"has an unknown field "extra""#)
+        #expect(refusal(base + #","type":"t"}"#) == #"has "type" twice"#)
+        #expect(refusal(#"{"type":"t","actor":{"id":"a","id":"b"},"occurredAt":"2026-03-02T09:30:00Z","payload":{}}"#) == #""actor" has "id" twice"#)
         #expect(refusal(String(repeating: " ", count: 1 << 20) + base + "}") == "is longer than 1048576 bytes, the most a line may hold")
+    }
+
+    @Test func theIdAndThePayloadAreReadInOnePassWhereverTheyAre() throws {
+        let id = "0191D6DC-BC22-70BA-84D0-C5120BD70C99"
+        let early = try draft(#"{"payload":{"tags":["x"],"text":"hi","count":3},"id":"\#(id)","type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z","schemaVersion":2}"#)
+        let late = try draft(#"{"type":"t","schemaVersion":2,"id":"\#(id.lowercased())","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z","payload":{"text":"hi","count":3,"tags":["x"]}}"#)
+        #expect(early == late)
+        #expect(early.id == UUID(uuidString: id))
+        #expect(early.schemaVersion == 2)
+        // Fields in number order, whatever order the text gave them in: 1 text, 2 count, 3 tags.
+        #expect(Array(early.payload) == [0x0A, 2, UInt8(ascii: "h"), UInt8(ascii: "i"), 0x10, 3, 0x1A, 1, UInt8(ascii: "x")])
+        #expect(refusal(#"{"payload":{"count":-1},"type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z"}"#)
+            == #"payload of t v0: "payload.count" is not a number of its kind (whole numbers are written without a fraction or exponent)"#)
+        #expect(refusal(#"{"type":"t","actor":{"id":"a"},"occurredAt":"2026-03-02T09:30:00Z","payload":{"text":"a","what":1}}"#)
+            == #"payload of t v0: unknown field "what""#)
     }
 }

@@ -1,0 +1,174 @@
+import Foundation
+import SwiftProtobuf
+
+/// The protobuf messages a payload may be, as `PayloadReader` follows them: each message's
+/// fields by number and by either spelling of their JSON name, with the limits of their
+/// strings and lists. Made once, from the schemas' `FileDescriptorSet`.
+public final class PayloadSchemas: Sendable {
+    private let messages: [String: MessageSchema]
+    /// The limits the messages' strings and lists are held to, and the text's.
+    public let limits: InputLimits
+
+    /// The messages of `fileDescriptorSet` (a serialized `google.protobuf.FileDescriptorSet`),
+    /// with strings and lists held to `limits`.
+    /// - Throws: `PayloadSchemaError` for a field of a kind the reader does not read
+    ///   (floating point, bytes, maps, fixed-width or zigzag integers).
+    public init(fileDescriptorSet: Data, limits: InputLimits) throws {
+        let set = try Google_Protobuf_FileDescriptorSet(serializedBytes: fileDescriptorSet)
+        var messages: [String: MessageSchema] = [:]
+        var enums: [String: EnumSchema] = [:]
+        var descriptors: [(name: String, descriptor: Google_Protobuf_DescriptorProto)] = []
+        func collect(_ message: Google_Protobuf_DescriptorProto, in scope: String, shortScope: String) {
+            let name = scope + "." + message.name, short = shortScope.isEmpty ? message.name : shortScope + "." + message.name
+            messages[name] = MessageSchema(name: name)
+            descriptors.append((name, message))
+            for nested in message.enumType { enums[name + "." + nested.name] = EnumSchema(nested, name: short + "." + nested.name) }
+            for nested in message.nestedType { collect(nested, in: name, shortScope: short) }
+        }
+        for file in set.file {
+            let package = file.package.isEmpty ? "" : "." + file.package
+            for enumeration in file.enumType { enums[package + "." + enumeration.name] = EnumSchema(enumeration, name: enumeration.name) }
+            for message in file.messageType { collect(message, in: package, shortScope: "") }
+        }
+        for (name, descriptor) in descriptors {
+            let fields = try descriptor.field.sorted { $0.number < $1.number }.map { field in
+                try FieldSchema(field, of: name, messages: messages, enums: enums, limits: limits)
+            }
+            guard fields.count <= 64 else { throw PayloadSchemaError("\(name) has more than 64 fields") }
+            messages[name]!.fields = fields
+        }
+        self.messages = messages
+        self.limits = limits
+    }
+
+    /// Reads `json`, an object of the message `schema`, into the message's binary
+    /// encoding (`PayloadReader`).
+    /// - Throws: `EventLineError`: `what` followed by what is wrong with the text
+    ///   (`the specification has "title" twice`), or `what:` followed by what the schema
+    ///   does not have (`the specification: "kind" holds 9, …`).
+    public func binary(ofJSON json: ArraySlice<UInt8>, as schema: MessageSchema, what: String) throws -> [UInt8] {
+        try json.withUnsafeBufferPointer { bytes in
+            do {
+                return try PayloadReader.read(bytes, as: schema, limits: limits)
+            } catch let refusal as JSONRefusal {
+                throw EventLineError(refusal.ofSchema(read: what, at: nil) ?? "\(what) \(refusal.text)")
+            }
+        }
+    }
+
+    /// The schema of `type`, if the descriptors have it.
+    public func message(_ type: any SwiftProtobuf.Message.Type) -> MessageSchema? {
+        message(named: type.protoMessageName)
+    }
+
+    /// The schema of the message `name` (with its package: `attest.v1.EvidenceAssessed`).
+    public func message(named name: String) -> MessageSchema? {
+        messages["." + name]
+    }
+}
+
+/// A field of a kind `PayloadSchemas` cannot read.
+public struct PayloadSchemaError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One message's fields, in number order.
+public final class MessageSchema: @unchecked Sendable {
+    /// The message's full name, such as `.attest.v1.EvidenceAssessed`.
+    let name: String
+    /// Set once, while `PayloadSchemas` is made; read only after.
+    fileprivate(set) var fields: [FieldSchema] = []
+
+    fileprivate init(name: String) { self.name = name }
+
+    /// The field whose JSON name or proto name `name` is, and whether it was the proto name.
+    func field(named name: UnsafeBufferPointer<UInt8>) -> (index: Int, protoSpelling: Bool)? {
+        for index in fields.indices {
+            if fields[index].jsonName.elementsEqual(name) { return (index, false) }
+            if fields[index].protoName.elementsEqual(name) { return (index, true) }
+        }
+        return nil
+    }
+}
+
+/// A field: its number, its names, what it holds and the key that starts its encoding.
+struct FieldSchema {
+    enum Kind {
+        case string, bool, uint32, uint64, int32, int64
+        case enumeration(EnumSchema)
+        case message(MessageSchema)
+    }
+
+    let number: Int
+    /// `learnerId`.
+    let jsonName: [UInt8]
+    /// `learner_id`.
+    let protoName: [UInt8]
+    let kind: Kind
+    let repeated: Bool
+    /// A list of numbers or enumeration values, written as one length-delimited run.
+    let packed: Bool
+    let limit: FieldLimit
+    /// The field's key (number and wire type), encoded.
+    let key: [UInt8]
+
+    fileprivate init(
+        _ field: Google_Protobuf_FieldDescriptorProto, of message: String,
+        messages: [String: MessageSchema], enums: [String: EnumSchema], limits: InputLimits
+    ) throws {
+        number = Int(field.number)
+        jsonName = Array((field.hasJsonName ? field.jsonName : field.name).utf8)
+        protoName = Array(field.name.utf8)
+        switch field.type {
+        case .string: kind = .string
+        case .bool: kind = .bool
+        case .uint32: kind = .uint32
+        case .uint64: kind = .uint64
+        case .int32: kind = .int32
+        case .int64: kind = .int64
+        case .enum:
+            guard let schema = enums[field.typeName] else { throw PayloadSchemaError("\(message).\(field.name): no enumeration \(field.typeName)") }
+            kind = .enumeration(schema)
+        case .message:
+            guard let schema = messages[field.typeName] else { throw PayloadSchemaError("\(message).\(field.name): no message \(field.typeName)") }
+            kind = .message(schema)
+        default:
+            throw PayloadSchemaError("\(message).\(field.name) is of a kind the payload reader does not read")
+        }
+        if field.hasOneofIndex { throw PayloadSchemaError("\(message).\(field.name) is in a oneof, which the payload reader does not read") }
+        repeated = field.label == .repeated
+        switch kind {
+        case .string, .message: packed = false
+        default: packed = repeated && !(field.options.hasPacked && !field.options.packed)
+        }
+        limit = limits.limit(of: field.name)
+        let wireType: UInt64 = switch kind {
+        case .string, .message: 2
+        default: packed ? 2 : 0
+        }
+        var key: [UInt8] = []
+        PayloadReader.appendVarint(UInt64(number) << 3 | wireType, to: &key)
+        self.key = key
+    }
+}
+
+/// An enumeration's values by name, and its name as a refusal gives it (`CriterionOutcome`,
+/// `Specification.Kind`).
+final class EnumSchema: Sendable {
+    let name: String
+    private let values: [(name: [UInt8], number: Int32)]
+
+    fileprivate init(_ descriptor: Google_Protobuf_EnumDescriptorProto, name: String) {
+        self.name = name
+        values = descriptor.value.map { (Array($0.name.utf8), $0.number) }
+    }
+
+    /// The number of the value named `name`.
+    func number(named name: UnsafeBufferPointer<UInt8>) -> Int32? {
+        values.first { $0.name.elementsEqual(name) }?.number
+    }
+
+    /// Whether a value has `number`.
+    func names(_ number: Int32) -> Bool { values.contains { $0.number == number } }
+}
