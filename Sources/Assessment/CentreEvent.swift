@@ -36,15 +36,15 @@ public struct CentreEvent: Sendable {
                 // A line without a schemaVersion is written at the current one; an older one is
                 // accepted (for input made by older tools), stored as given and upcast when read.
                 version = schemaVersion == 0 ? type.currentVersion : schemaVersion
-                guard let storedType = Upcasters.storedType(type, version: version) else {
+                let schemas = Self.inputSchemas[type]!
+                guard version < schemas.count, let schema = schemas[Int(version)] else {
                     throw EventInputError("\(type.rawValue) has schema \(Upcasters.versions(of: type)), not \(version)")
                 }
                 if version < type.oldestInputVersion {
                     throw EventInputError(
                         "\(type.rawValue) schema version \(version) is read in stored records but no longer appended; write version \(type.oldestInputVersion) or later")
                 }
-                let named = version == type.currentVersion ? type.rawValue : "\(type.rawValue) version \(version)"
-                return .init(message: PayloadSchemas.centre.message(storedType)!, what: "payload of \(named)")
+                return schema
             }
         } catch let error as EventLineError {
             throw EventInputError(error.problem)
@@ -86,6 +86,16 @@ public struct CentreEvent: Sendable {
             throw EventInputError(error.problem)
         }
     }
+
+    /// The schema each type's payload is read with, by schema version (none at 0).
+    private static let inputSchemas: [EventType: [EventLine.PayloadSchema?]] = Dictionary(uniqueKeysWithValues: EventType.allCases.map { type in
+        (type, (0...type.currentVersion).map { version in
+            Upcasters.storedType(type, version: version).map { stored in
+                let named = version == type.currentVersion ? type.rawValue : "\(type.rawValue) version \(version)"
+                return EventLine.PayloadSchema(message: PayloadSchemas.centre.message(stored)!, what: "payload of \(named)")
+            }
+        })
+    })
 
     private static let roleNames = (Attest_V1_StaffRole.allCases.filter { $0 != .unspecified }.map(\.envelopeName) + [RuleContext.learnerRole])
         .joined(separator: ", ")

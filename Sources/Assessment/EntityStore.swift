@@ -30,6 +30,18 @@ package struct Entities {
         memory.keep(kind + "/" + id, value)
     }
 
+    /// Changes the entity in place; false when there is none. The message is taken out of
+    /// what is kept while `body` changes it, so that its storage is changed, not copied.
+    /// A throw from `body` ends the batch, which is then never written.
+    package func update<M: SwiftProtobuf.Message>(_ kind: String, _ id: String, _ body: (inout M) throws -> Void) throws -> Bool {
+        let key = kind + "/" + id
+        guard var message: M = try get(kind, id) else { return false }
+        memory.forget(key)
+        defer { memory.keep(key, message) }
+        try body(&message)
+        return true
+    }
+
     package func staff(_ id: String) throws -> Attest_V1_StaffState? { try get("staff", id) }
     package func learner(_ id: String) throws -> Attest_V1_LearnerState? { try get("learner", id) }
     package func evidence(_ id: String) throws -> Attest_V1_EvidenceState? { try get("evidence", id) }
@@ -62,6 +74,8 @@ public final class RulesMemory {
 
     fileprivate func remember(_ key: String, _ message: any SwiftProtobuf.Message) { decoded[key] = message }
 
+    fileprivate func forget(_ key: String) { decoded[key] = nil }
+
     fileprivate func keep(_ key: String, _ message: any SwiftProtobuf.Message) {
         decoded[key] = message
         changed.insert(key)
@@ -93,10 +107,7 @@ final class RulesLearnerRecords: LearnerRecordKeeping {
     func save(_ record: Attest_V1_LearnerRecord) throws { entities.set("progress", record.learnerID, record) }
 
     func update(_ learner: String, _ body: (inout Attest_V1_LearnerRecord) throws -> Void) throws -> Bool {
-        guard var record = try record(learner) else { return false }
-        try body(&record)
-        try save(record)
-        return true
+        try entities.update("progress", learner, body)
     }
 
     func own(_ kind: LearnerRecordPart, _ id: String, by learner: String) {}

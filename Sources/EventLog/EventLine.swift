@@ -11,7 +11,7 @@ import Foundation
 public enum EventLine {
     /// The message a line's payload is read as, and how a refusal of the payload names it
     /// (`payload of evidence.assessed version 1`).
-    public struct PayloadSchema {
+    public struct PayloadSchema: Sendable {
         public let message: MessageSchema
         public let what: String
 
@@ -143,11 +143,9 @@ private struct LineReader {
         case .schemaVersion: schemaVersion = UInt32(try count(field, in: 1...UInt64(UInt32.max)))
         case .actor: actor = try readActor()
         case .occurredAt:
-            let text = try string(field)
-            guard let micros = Timestamp.microseconds(Array(text.utf8)) else {
-                throw EventLineError("\"occurredAt\" is not an RFC 3339 date-time such as 2026-03-02T09:30:00Z: \(Quote.value(text))")
+            occurredAt = try text(field, as: "an RFC 3339 date-time such as 2026-03-02T09:30:00Z") {
+                Timestamp.microseconds($0).map(Date.init(microsecondsSinceEpoch:))
             }
-            occurredAt = Date(microsecondsSinceEpoch: micros)
         case .expectedVersion: expectedVersion = try count(field, in: 0...UInt64(Int64.max))
         case .correlationID: correlationID = try uuid(field)
         case .causationID: causationID = try uuid(field)
@@ -218,36 +216,49 @@ private struct LineReader {
 
     /// A UUID in its canonical form only: 36 characters, hex digits in groups of 8-4-4-4-12.
     private mutating func uuid(_ field: EventLine.Field = .id) throws -> UUID {
-        let text = try string(field)
-        guard let uuid = UUID(canonical: Array(text.utf8)) else {
-            throw EventLineError("\"\(field.name)\" is not a UUID such as 0192e4a0-7b1c-7cc3-9f4e-2a5d8c1b0e3f: \(Quote.value(text))")
+        try text(field, as: "a UUID such as 0192e4a0-7b1c-7cc3-9f4e-2a5d8c1b0e3f", UUID.init(canonical:))
+    }
+
+    /// What `read` makes of a string member's text, refused as not being `what` when it makes nothing.
+    private mutating func text<Value>(
+        _ field: EventLine.Field, as what: String, _ read: (UnsafeBufferPointer<UInt8>) -> Value?
+    ) throws -> Value {
+        guard json.peek == UInt8(ascii: "\"") else { throw json.error("is not a string") }
+        let (value, text) = try json.string(json.limits.lineFields[field.rawValue]) { text in
+            read(text).map { ($0, "") } ?? (nil, String(decoding: text, as: UTF8.self))
         }
-        return uuid
+        guard let value else { throw EventLineError("\"\(field.name)\" is not \(what): \(Quote.value(text))") }
+        return value
     }
 }
 
 extension UUID {
     /// The UUID `text` writes in its canonical form: 36 characters, hex digits (either
     /// case) in groups of 8-4-4-4-12; `nil` for anything else.
-    init?(canonical text: [UInt8]) {
+    init?(canonical text: UnsafeBufferPointer<UInt8>) {
         guard text.count == 36 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: 16), at = 0, high = true
-        for (index, character) in text.enumerated() {
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard character == UInt8(ascii: "-") else { return nil }
-                continue
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let wellFormed = withUnsafeMutableBytes(of: &uuid) { bytes in
+            var at = 0, high = true
+            for (index, character) in text.enumerated() {
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard character == UInt8(ascii: "-") else { return false }
+                    continue
+                }
+                let digit: UInt8
+                switch character {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = character - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = character - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = character - UInt8(ascii: "A") + 10
+                default: return false
+                }
+                if high { bytes[at] = digit << 4 } else { bytes[at] |= digit; at += 1 }
+                high.toggle()
             }
-            let digit: UInt8
-            switch character {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = character - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = character - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = character - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            if high { bytes[at] = digit << 4 } else { bytes[at] |= digit; at += 1 }
-            high.toggle()
+            return true
         }
-        self.init(bytes: bytes)
+        guard wellFormed else { return nil }
+        self.init(uuid: uuid)
     }
 }
 
@@ -307,11 +318,11 @@ public enum Timestamp {
     /// optional, rounded to the microsecond), exactly: nil for anything else, a day its
     /// month does not have or a leap second included.
     public static func parse(_ text: String) -> Date? {
-        microseconds(Array(text.utf8)).map(Date.init(microsecondsSinceEpoch:))
+        Array(text.utf8).withUnsafeBufferPointer(microseconds).map(Date.init(microsecondsSinceEpoch:))
     }
 
     /// The microseconds since the epoch an RFC 3339 date-time (UTF-8) names, worked out in integers.
-    static func microseconds(_ text: [UInt8]) -> Int64? {
+    static func microseconds(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
         var reader = DigitReader(text)
         guard let year = reader.number(4), reader.take("-"), let month = reader.number(2), reader.take("-"),
               let day = reader.number(2), reader.take("T") || reader.take("t"),
@@ -360,10 +371,10 @@ public enum Timestamp {
 
 /// Reads the ASCII digits and marks of a date-time, left to right.
 private struct DigitReader {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     var atEnd: Bool { index == bytes.count }
 

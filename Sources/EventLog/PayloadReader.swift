@@ -23,6 +23,7 @@ struct PayloadReader {
     init(_ json: JSONReader) {
         self.json = json
         out.reserveCapacity(json.bytes.count)
+        segments.reserveCapacity(64)
     }
 
     /// Reads `object` as a message of `schema`.

@@ -15,13 +15,11 @@ public final class PayloadSchemas: Sendable {
     ///   (floating point, bytes, maps, fixed-width or zigzag integers).
     public init(fileDescriptorSet: Data, limits: InputLimits) throws {
         let set = try Google_Protobuf_FileDescriptorSet(serializedBytes: fileDescriptorSet)
-        var messages: [String: MessageSchema] = [:]
         var enums: [String: EnumSchema] = [:]
-        var descriptors: [(name: String, descriptor: Google_Protobuf_DescriptorProto)] = []
+        var descriptors: [String: Google_Protobuf_DescriptorProto] = [:]
         func collect(_ message: Google_Protobuf_DescriptorProto, in scope: String, shortScope: String) {
             let name = scope + "." + message.name, short = shortScope.isEmpty ? message.name : shortScope + "." + message.name
-            messages[name] = MessageSchema(name: name)
-            descriptors.append((name, message))
+            descriptors[name] = message
             for nested in message.enumType { enums[name + "." + nested.name] = EnumSchema(nested, name: short + "." + nested.name) }
             for nested in message.nestedType { collect(nested, in: name, shortScope: short) }
         }
@@ -30,13 +28,21 @@ public final class PayloadSchemas: Sendable {
             for enumeration in file.enumType { enums[package + "." + enumeration.name] = EnumSchema(enumeration, name: enumeration.name) }
             for message in file.messageType { collect(message, in: package, shortScope: "") }
         }
-        for (name, descriptor) in descriptors {
+        // Each message after the messages its fields hold (a message holding itself, at any depth, is refused).
+        var messages: [String: MessageSchema] = [:]
+        func build(_ name: String, within: Set<String>) throws -> MessageSchema {
+            if let built = messages[name] { return built }
+            guard let descriptor = descriptors[name] else { throw PayloadSchemaError("no message \(name)") }
+            guard !within.contains(name) else { throw PayloadSchemaError("\(name) holds itself, which the payload reader does not read") }
             let fields = try descriptor.field.sorted { $0.number < $1.number }.map { field in
-                try FieldSchema(field, of: name, messages: messages, enums: enums, limits: limits)
+                try FieldSchema(field, of: name, enums: enums, limits: limits) { try build($0, within: within.union([name])) }
             }
             guard fields.count <= 64 else { throw PayloadSchemaError("\(name) has more than 64 fields") }
-            messages[name]!.fields = fields
+            let schema = MessageSchema(fields: fields)
+            messages[name] = schema
+            return schema
         }
+        for name in descriptors.keys { _ = try build(name, within: []) }
         self.messages = messages
         self.limits = limits
     }
@@ -74,26 +80,28 @@ public struct PayloadSchemaError: Error, CustomStringConvertible {
 }
 
 /// One message's fields, in number order.
-public final class MessageSchema: @unchecked Sendable {
-    /// The message's full name, such as `.attest.v1.EvidenceAssessed`.
-    let name: String
-    /// Set once, while `PayloadSchemas` is made; read only after.
-    fileprivate(set) var fields: [FieldSchema] = []
+public final class MessageSchema: Sendable {
+    let fields: [FieldSchema]
 
-    fileprivate init(name: String) { self.name = name }
+    fileprivate init(fields: [FieldSchema]) { self.fields = fields }
 
     /// The field whose JSON name or proto name `name` is, and whether it was the proto name.
     func field(named name: UnsafeBufferPointer<UInt8>) -> (index: Int, protoSpelling: Bool)? {
         for index in fields.indices {
-            if fields[index].jsonName.elementsEqual(name) { return (index, false) }
-            if fields[index].protoName.elementsEqual(name) { return (index, true) }
+            let field = fields[index]
+            if field.jsonName.count == name.count, field.jsonName.withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, name.count) }) == 0 {
+                return (index, false)
+            }
+            if field.protoName.count == name.count, field.protoName.withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, name.count) }) == 0 {
+                return (index, true)
+            }
         }
         return nil
     }
 }
 
 /// A field: its number, its names, what it holds and the key that starts its encoding.
-struct FieldSchema {
+final class FieldSchema: Sendable {
     enum Kind {
         case string, bool, uint32, uint64, int32, int64
         case enumeration(EnumSchema)
@@ -115,7 +123,7 @@ struct FieldSchema {
 
     fileprivate init(
         _ field: Google_Protobuf_FieldDescriptorProto, of message: String,
-        messages: [String: MessageSchema], enums: [String: EnumSchema], limits: InputLimits
+        enums: [String: EnumSchema], limits: InputLimits, message schema: (String) throws -> MessageSchema
     ) throws {
         number = Int(field.number)
         jsonName = Array((field.hasJsonName ? field.jsonName : field.name).utf8)
@@ -131,8 +139,7 @@ struct FieldSchema {
             guard let schema = enums[field.typeName] else { throw PayloadSchemaError("\(message).\(field.name): no enumeration \(field.typeName)") }
             kind = .enumeration(schema)
         case .message:
-            guard let schema = messages[field.typeName] else { throw PayloadSchemaError("\(message).\(field.name): no message \(field.typeName)") }
-            kind = .message(schema)
+            kind = .message(try schema(field.typeName))
         default:
             throw PayloadSchemaError("\(message).\(field.name) is of a kind the payload reader does not read")
         }
