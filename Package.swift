@@ -11,11 +11,9 @@ let package = Package(
     products: [
         .executable(name: "attest", targets: ["attest"]),
         .executable(name: "attest-replay", targets: ["attest-replay"]),
-        // The library to embed: a centre's store, its rules and reports, checkpoints, bundles and replay.
-        .library(
-            name: "Attest",
-            targets: ["Assessment", "Bundles", "Centre", "Checkpoints", "EventLog", "Projections", "Records", "Replay"]
-        ),
+        // The library to embed, in one import (`import AttestKit`): a centre's store, its rules and
+        // reports, checkpoints, bundles and replay.
+        .library(name: "Attest", targets: ["AttestKit"]),
         // Temporary stores and sample events, for the tests of programs that embed Attest.
         .library(name: "AttestTesting", targets: ["AttestTesting"]),
         .library(name: "EventLog", targets: ["EventLog"]),
@@ -97,13 +95,18 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // The library's one import: the modules above, from EventLog to Replay.
+        .target(
+            name: "AttestKit",
+            dependencies: ["Assessment", "Bundles", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Records", "Replay"]
+        ),
         // A progress bar for the command-line tools.
         .target(name: "Terminal"),
         // The `attest` command-line tool.
         .executableTarget(
             name: "attest",
             dependencies: [
-                "Assessment", "Bundles", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Simulation", "Terminal",
+                "AttestKit", "Simulation", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: jemalloc
@@ -124,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "attest-replay",
             dependencies: [
-                "Checkpoints", "LMDB", "Replay", "Terminal",
+                "AttestKit", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/Replay",
@@ -144,7 +147,7 @@ let package = Package(
         // A program embedding the library (docs/embedding.md): `swift run attest-example`.
         .executableTarget(
             name: "attest-example",
-            dependencies: ["Assessment", "Centre", "EventLog", "Projections", "Records"],
+            dependencies: ["AttestKit"],
             path: "Tools/Example"
         ),
         // Temporary stores and sample events for the tests.

@@ -11,7 +11,7 @@ extension InputLimits {
         return name.hasSuffix("id") ? .reference : .text
     }
 
-    /// Fields by `StrictJSON.fieldKey` (lower case, no underscores), where not free text.
+    /// Fields by `InputLimits.fieldKey` (lower case, no underscores), where not free text.
     private static let centreFields: [String: FieldLimit] = {
         var fields: [String: FieldLimit] = [:]
         for name in [

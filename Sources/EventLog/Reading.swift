@@ -32,6 +32,23 @@ extension EventLog {
         }
     }
 
+    /// The records from `sequence` on, in order, then each record as it is appended, by
+    /// this process or another: once the reader has caught up, the log is looked at again
+    /// every `interval`. Records are read a thousand at a time, each thousand in a
+    /// snapshot of its own, so a follower never holds one open. The sequence ends when
+    /// its task is cancelled, and throws what reading throws.
+    public func follow(from sequence: UInt64 = 1, every interval: Duration = .milliseconds(100)) -> AsyncThrowingStream<LoggedRecord, any Error> {
+        let reading = FollowedRecords(next: max(1, sequence))
+        return AsyncThrowingStream {
+            while !Task.isCancelled {
+                if let record = reading.take() { return record }
+                try self.read(from: reading.next) { record in reading.buffer(record) }
+                if reading.isEmpty { try await Task.sleep(for: interval) }
+            }
+            return nil
+        }
+    }
+
     /// Calls `body` with each record of stream `streamID`, in stream order.
     public func read(stream streamID: String, _ body: (LoggedRecord) throws -> Bool) throws {
         let prefix = Array(streamID.utf8) + [0]
@@ -58,5 +75,35 @@ extension EventLog {
         try txn.withValue(log, key: BigEndian.bytes(sequence)) { value in
             try value.map { try Record(serializedBytes: Array($0)) }
         }
+    }
+}
+
+/// What `follow(from:every:)` has read and not yet handed on, used by one task at a time.
+private final class FollowedRecords: @unchecked Sendable {
+    /// The sequence to read next.
+    private(set) var next: UInt64
+    private var records: [LoggedRecord] = []
+    private var index = 0
+
+    init(next: UInt64) { self.next = next }
+
+    var isEmpty: Bool { index == records.count }
+
+    /// The next record read, if any is left.
+    func take() -> LoggedRecord? {
+        guard index < records.count else {
+            records.removeAll(keepingCapacity: true)
+            index = 0
+            return nil
+        }
+        defer { index += 1 }
+        return records[index]
+    }
+
+    /// Keeps `record`; false once a thousand are kept.
+    func buffer(_ record: LoggedRecord) -> Bool {
+        records.append(record)
+        next = record.record.sequence + 1
+        return records.count < 1000
     }
 }

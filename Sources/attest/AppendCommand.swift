@@ -1,6 +1,5 @@
 import ArgumentParser
-import Assessment
-import Centre
+import AttestKit
 import Foundation
 
 struct AppendCommand: ParsableCommand {

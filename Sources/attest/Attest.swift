@@ -1,6 +1,6 @@
 import ArgumentParser
+import AttestKit
 import Foundation
-import LMDB
 
 @main
 struct Attest: ParsableCommand {

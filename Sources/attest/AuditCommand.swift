@@ -1,7 +1,6 @@
 import ArgumentParser
-import Assessment
+import AttestKit
 import Foundation
-import Projections
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

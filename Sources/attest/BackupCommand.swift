@@ -1,8 +1,6 @@
 import ArgumentParser
-import Checkpoints
-import EventLog
+import AttestKit
 import Foundation
-import Merkle
 
 struct BackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Checkpoints
+import AttestKit
 import Foundation
 
 /// `--centre NAME`: the centre's identity, which names its signing key and its checkpoints.

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Checkpoints
-import EventLog
+import AttestKit
 
 struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

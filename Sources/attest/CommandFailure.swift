@@ -1,5 +1,4 @@
-import Centre
-import EventLog
+import AttestKit
 import Foundation
 
 /// A failure to report on standard error, with a non-zero exit.

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Bundles
-import Checkpoints
+import AttestKit
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Assessment
+import AttestKit
 import Foundation
 import Simulation
 

@@ -1,6 +1,5 @@
 import ArgumentParser
-import EventLog
-import Merkle
+import AttestKit
 
 struct HeadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

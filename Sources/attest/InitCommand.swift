@@ -1,8 +1,5 @@
 import ArgumentParser
-import Assessment
-import Centre
-import Checkpoints
-import EventLog
+import AttestKit
 import Foundation
 
 struct InitCommand: ParsableCommand {

@@ -1,5 +1,4 @@
-import Assessment
-import EventLog
+import AttestKit
 import Foundation
 
 /// The lines of an input file, or of standard input for `-`, read as they are needed,

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Checkpoints
-import EventLog
+import AttestKit
 import Foundation
 
 struct KeyCommand: ParsableCommand {

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Assessment
-import EventLog
+import AttestKit
 import Foundation
 
 struct LogCommand: ParsableCommand {

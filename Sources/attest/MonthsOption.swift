@@ -1,5 +1,5 @@
 import ArgumentParser
-import Projections
+import AttestKit
 
 /// `--months N`: how recent an assessor's last standardisation must be for the audit.
 struct MonthsOption: ParsableArguments {

@@ -1,8 +1,6 @@
 import ArgumentParser
-import Assessment
-import Centre
+import AttestKit
 import Foundation
-import Projections
 import Terminal
 
 struct RebuildCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Checkpoints
+import AttestKit
 import Foundation
 
 struct RestoreCommand: ParsableCommand {

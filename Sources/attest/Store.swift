@@ -1,6 +1,4 @@
-import Assessment
-import Centre
-import Projections
+import AttestKit
 
 /// Opens the centre's store with the reports Attest keeps.
 func openStore(_ path: String) throws -> CentreStore {

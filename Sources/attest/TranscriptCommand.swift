@@ -1,8 +1,6 @@
 import ArgumentParser
-import Assessment
-import EventLog
+import AttestKit
 import Foundation
-import Projections
 
 struct TranscriptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,6 @@
 import ArgumentParser
-import EventLog
+import AttestKit
 import Foundation
-import LMDB
-import Merkle
 import Terminal
 
 struct VerifyCommand: ParsableCommand {

@@ -15,6 +15,24 @@ import Testing
         #expect(seen == [41, 42, 43, 44, 45])
     }
 
+    @Test func aFollowerGetsTheRecordsFromItsPositionThenEachAsItIsAppended() async throws {
+        let log = try EventLog.create(at: directory.child("store"))
+        try log.append(SampleEvents.notes(1500, streams: 7))
+        let follower = Task {
+            var seen: [UInt64] = []
+            for try await logged in log.follow(from: 1200, every: .milliseconds(5)) {
+                seen.append(logged.record.sequence)
+                if seen.count == 1_000 { break }
+            }
+            return seen
+        }
+        // Appended after the follower has caught up with what was there, by another handle on the store.
+        try await Task.sleep(for: .milliseconds(50))
+        let writer = try EventLog(openingAt: directory.child("store"))
+        for _ in 0..<7 { try writer.append(SampleEvents.notes(100, streams: 7)) }
+        #expect(try await follower.value == Array(1200..<2200))
+    }
+
     @Test func readingAStreamGivesItsEventsInVersionOrderOnly() throws {
         let log = try EventLog.create(at: directory.child("store"))
         try log.append(SampleEvents.notes(30, streams: 3, prefix: "s"))

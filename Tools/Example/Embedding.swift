@@ -1,9 +1,5 @@
-import Assessment
-import Centre
-import EventLog
+import AttestKit
 import Foundation
-import Projections
-import Records
 
 /// Attest embedded in a program of its own: a centre's store created in a directory, its
 /// staff, a learner and an assessed piece of evidence recorded as typed events, a claim

@@ -1,10 +1,6 @@
 import ArgumentParser
-import Assessment
-import Centre
-import Checkpoints
+import AttestKit
 import Foundation
-import LMDB
-import Replay
 import Terminal
 
 @main
