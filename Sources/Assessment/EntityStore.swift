@@ -55,6 +55,15 @@ package struct Entities {
     package func anyStaff() throws -> Bool { try store.load("has-staff") != nil }
     package func noteStaff() throws { try store.save("has-staff", [1]) }
 
+    /// The digest of specification `id` at `version`, once imported: kept once read, as it never changes.
+    package func specificationDigest(_ id: String, version: UInt32) throws -> [UInt8]? {
+        let version = SpecificationVersion(id: id, version: version)
+        if let kept = memory.digests[version] { return kept }
+        guard let digest = try store.load("specification-digest/\(id)@\(version.version)") else { return nil }
+        memory.digests[version] = digest
+        return digest
+    }
+
     package func specification(_ id: String, version: UInt32) throws -> Attest_V1_Specification? {
         try get("specification-version", "\(id)@\(version)")
     }
@@ -69,6 +78,8 @@ public final class RulesMemory {
     fileprivate private(set) var decoded: [String: any SwiftProtobuf.Message] = [:]
     /// Keys of the messages changed since the last `flush()`.
     private var changed: Set<String> = []
+    /// Specifications' digests, by id and version.
+    fileprivate var digests: [SpecificationVersion: [UInt8]] = [:]
 
     public init(store: any EntityStore) { self.store = store }
 
@@ -113,7 +124,7 @@ final class RulesLearnerRecords: LearnerRecordKeeping {
     func own(_ kind: LearnerRecordPart, _ id: String, by learner: String) {}
 
     func owner(_ kind: LearnerRecordPart, _ id: String) throws -> String? {
-        try entities.learner(owning: kind.rawValue + "/" + id)
+        try entities.learner(owning: kind, id)
     }
 }
 

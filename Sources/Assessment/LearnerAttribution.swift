@@ -2,62 +2,66 @@
 /// adjustment or RPL id concerns the learner that id was recorded for; staff,
 /// specification, standardisation and simulation events concern no learner.
 public struct LearnerAttribution: Sendable {
-    private var owners: [String: String] = [:]
+    private var owners: [OwnedPart: String] = [:]
 
     public init() {}
 
     /// The learner `event` concerns, learned from the events before it in log order (call
     /// this for every event, in order: it notes the ids each one introduces).
     public mutating func learner(of event: DomainEvent) -> String? {
-        let learner = Self.learner(of: event) { owners[$0] }
+        let learner = Self.learner(of: event) { owners[OwnedPart(part: $0, id: $1)] }
         if let learner, let introduced = Self.introduced(by: event), owners[introduced] == nil { owners[introduced] = learner }
         return learner
     }
 
-    /// The learner `event` concerns, asking `owner` for the learner of an id it names
-    /// (`evidence/ID`, `assessment/ID`, `adjustment/ID` or `rpl/ID`).
-    public static func learner(of event: DomainEvent, owner: (String) throws -> String?) rethrows -> String? {
+    /// The learner `event` concerns, asking `owner` for the learner of the evidence,
+    /// assessment, adjustment or RPL credit it names.
+    public static func learner(of event: DomainEvent, owner: (LearnerRecordPart, String) throws -> String?) rethrows -> String? {
         switch event {
         case .specificationImported, .staffRegistered, .standardisationRecorded, .simulationReviewed: nil
         case let .learnerRegistered(m): m.learnerID
         case let .learnerWithdrawn(m): m.learnerID
         case let .certificateClaimed(m): m.learnerID
         case let .adjustmentRequested(m): m.learnerID
-        case let .adjustmentApproved(m): try owner("adjustment/" + m.adjustmentID)
-        case let .adjustmentRejected(m): try owner("adjustment/" + m.adjustmentID)
+        case let .adjustmentApproved(m): try owner(.adjustment, m.adjustmentID)
+        case let .adjustmentRejected(m): try owner(.adjustment, m.adjustmentID)
         case let .evidenceSubmitted(m): m.learnerID
-        case let .evidenceWithdrawn(m): try owner("evidence/" + m.evidenceID)
-        case let .evidenceAssessed(m): try owner("evidence/" + m.evidenceID)
-        case let .assessmentSampled(m): try owner("assessment/" + m.assessmentID)
-        case let .decisionRevised(m): try owner("assessment/" + m.assessmentID)
+        case let .evidenceWithdrawn(m): try owner(.evidence, m.evidenceID)
+        case let .evidenceAssessed(m): try owner(.evidence, m.evidenceID)
+        case let .assessmentSampled(m): try owner(.assessment, m.assessmentID)
+        case let .decisionRevised(m): try owner(.assessment, m.assessmentID)
         case let .rplCredited(m): m.learnerID
-        case let .rplRevoked(m): try owner("rpl/" + m.rplID)
+        case let .rplRevoked(m): try owner(.rpl, m.rplID)
         }
     }
 
-    /// The id `event` records for its learner, as `owner` keys name it.
-    private static func introduced(by event: DomainEvent) -> String? {
+    /// The part of a learner's record `event` records under its own id.
+    private static func introduced(by event: DomainEvent) -> OwnedPart? {
         switch event {
-        case let .adjustmentRequested(m): "adjustment/" + m.adjustmentID
-        case let .evidenceSubmitted(m): "evidence/" + m.evidenceID
-        case let .evidenceAssessed(m): "assessment/" + m.assessmentID
-        case let .rplCredited(m): "rpl/" + m.rplID
+        case let .adjustmentRequested(m): OwnedPart(part: .adjustment, id: m.adjustmentID)
+        case let .evidenceSubmitted(m): OwnedPart(part: .evidence, id: m.evidenceID)
+        case let .evidenceAssessed(m): OwnedPart(part: .assessment, id: m.assessmentID)
+        case let .rplCredited(m): OwnedPart(part: .rpl, id: m.rplID)
         default: nil
         }
     }
 }
 
+/// A part of a learner's record, by its kind and id.
+private struct OwnedPart: Hashable, Sendable {
+    let part: LearnerRecordPart
+    let id: String
+}
+
 extension Entities {
-    /// The learner an id was recorded for, as the rules remember it (`owner` keys of `LearnerAttribution`).
-    package func learner(owning key: String) throws -> String? {
-        let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { return nil }
-        switch parts[0] {
-        case "evidence": return try evidence(parts[1])?.submission.learnerID
-        case "assessment": return try assessment(parts[1]).flatMap { try evidence($0.evidenceID)?.submission.learnerID }
-        case "adjustment": return try adjustment(parts[1])?.request.learnerID
-        case "rpl": return try rpl(parts[1])?.credit.learnerID
-        default: return nil
+    /// The learner the evidence, assessment, adjustment or RPL credit `id` was recorded
+    /// for, as the rules remember it.
+    package func learner(owning part: LearnerRecordPart, _ id: String) throws -> String? {
+        switch part {
+        case .evidence: try evidence(id)?.submission.learnerID
+        case .assessment: try assessment(id).flatMap { try evidence($0.evidenceID)?.submission.learnerID }
+        case .adjustment: try adjustment(id)?.request.learnerID
+        case .rpl: try rpl(id)?.credit.learnerID
         }
     }
 }

@@ -16,7 +16,7 @@ package protocol LearnerRecordKeeping: AnyObject {
 }
 
 /// The parts of a learner's record that later events name by their own id.
-package enum LearnerRecordPart: String, Sendable {
+public enum LearnerRecordPart: String, Sendable {
     case evidence, assessment, adjustment, rpl
 }
 
@@ -227,7 +227,7 @@ private extension DomainEvent {
 }
 
 /// A specification's id and version.
-private struct SpecificationVersion: Hashable {
+struct SpecificationVersion: Hashable {
     let id: String
     let version: UInt32
 }

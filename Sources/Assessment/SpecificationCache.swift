@@ -9,7 +9,7 @@ package final class SpecificationCache: @unchecked Sendable {
 
     /// Specification `id` at `version` as `entities` hold it; `nil` when not imported.
     package func specification(_ id: String, version: UInt32, in entities: Entities) throws -> CompiledSpecification? {
-        guard let digest = try entities.store.load("specification-digest/\(id)@\(version)") else { return nil }
+        guard let digest = try entities.specificationDigest(id, version: version) else { return nil }
         return try specification(digest: Data(digest)) { try entities.specification(id, version: version) }
     }
 

@@ -121,7 +121,7 @@ public final class CentreReplay: @unchecked Sendable {
     /// The learner `event` concerns, from what the rules remember (with `rulesLock` held).
     private func learner(of event: DomainEvent) -> String? {
         let entities = Entities(memory: rulesMemory)
-        return try? LearnerAttribution.learner(of: event) { try entities.learner(owning: $0) }
+        return try? LearnerAttribution.learner(of: event) { try entities.learner(owning: $0, $1) }
     }
 
     /// Specification `id` at `version` as the rules know it now; safe from any thread.

@@ -245,13 +245,7 @@ extension UUID {
                     guard character == UInt8(ascii: "-") else { return false }
                     continue
                 }
-                let digit: UInt8
-                switch character {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = character - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = character - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = character - UInt8(ascii: "A") + 10
-                default: return false
-                }
+                guard let digit = character.hexDigitValue else { return false }
                 if high { bytes[at] = digit << 4 } else { bytes[at] |= digit; at += 1 }
                 high.toggle()
             }

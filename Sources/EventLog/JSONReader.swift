@@ -39,22 +39,7 @@ struct JSONReader {
     /// it; `nil` at the end of the object, which is read. `count` is how many members the
     /// object has given so far, kept by the caller.
     mutating func nextMember(_ count: inout Int) throws -> Name? {
-        skipSpace()
-        if count > 0 {
-            if peek == UInt8(ascii: ",") {
-                i += 1
-                skipSpace()
-            } else {
-                try expect("}", "a comma or the end of the object")
-                depth -= 1
-                return nil
-            }
-        } else if peek == UInt8(ascii: "}") {
-            i += 1
-            depth -= 1
-            return nil
-        }
-        count += 1
+        guard try next(&count, closing: "}", "the object") else { return nil }
         guard peek == UInt8(ascii: "\"") else { throw error("is not valid JSON: a member name was expected") }
         let name = try readString(FieldLimit(.text, bytes: limits.nameBytes, name: "a member name"), isName: true) { _ in () }.name
         skipSpace()
@@ -72,23 +57,26 @@ struct JSONReader {
     /// Steps over the comma before the next item; `false` at the end of the list, which
     /// is read. `count` is how many items the list has given so far, kept by the caller.
     mutating func nextItem(_ count: inout Int, limit: FieldLimit) throws -> Bool {
+        guard try next(&count, closing: "]", "the list") else { return false }
+        if count > limit.items { throw error("has more than \(limit.items) items") }
+        return true
+    }
+
+    /// Steps over the comma before an object's or a list's next element and the spaces
+    /// around it, counting it; `false` at the `closing` mark, which is read.
+    private mutating func next(_ count: inout Int, closing: Unicode.Scalar, _ what: String) throws -> Bool {
         skipSpace()
-        if count > 0 {
-            if peek == UInt8(ascii: ",") {
-                i += 1
-            } else {
-                try expect("]", "a comma or the end of the list")
-                depth -= 1
-                return false
-            }
-        } else if peek == UInt8(ascii: "]") {
+        if peek == UInt8(ascii: closing) {
             i += 1
             depth -= 1
             return false
         }
+        if count > 0 {
+            guard peek == UInt8(ascii: ",") else { throw error("is not valid JSON: a comma or the end of \(what) was expected") }
+            i += 1
+            skipSpace()
+        }
         count += 1
-        if count > limit.items { throw error("has more than \(limit.items) items") }
-        skipSpace()
         return true
     }
 
@@ -322,13 +310,7 @@ struct JSONReader {
             guard j + 4 <= contents.count else { return nil }
             var value: UInt32 = 0
             for byte in contents[j..<(j + 4)] {
-                let digit: UInt8
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-                default: return nil
-                }
+                guard let digit = byte.hexDigitValue else { return nil }
                 value = value << 4 | UInt32(digit)
             }
             j += 4
@@ -417,5 +399,17 @@ struct JSONRefusal: Error {
         var refusal = self
         if let place { refusal.path.insert(place, at: 0) }
         return "\(what): \(refusal.text)"
+    }
+}
+
+extension UInt8 {
+    /// The value of this ASCII hex digit (either case), or `nil` if it is not one.
+    var hexDigitValue: UInt8? {
+        switch self {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): self - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
