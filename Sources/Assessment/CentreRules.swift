@@ -18,21 +18,22 @@ public final class CentreRules: Sendable {
         self.timeZone = timeZone
     }
 
-    /// Checks `event`, written at schema `schemaVersion`, recorded by `actor` and dated
-    /// `occurredAt`, and remembers its effect. A rule that needs a field an older schema
+    /// Checks `event`, written at schema `schemaVersion`, recorded by `actor`, dated
+    /// `occurredAt` and recorded by the store at `recordedAt` (both in microseconds since
+    /// 1970-01-01T00:00:00Z), and remembers its effect. A rule that needs a field an older schema
     /// version lacks does not apply to records of that version.
     /// - Throws: `RuleViolation` naming the rule and the facts; nothing is remembered then.
     public func apply(
-        _ event: DomainEvent, schemaVersion: UInt32, by actor: Actor, occurredAt: Date, recordedAt: Date,
+        _ event: DomainEvent, schemaVersion: UInt32, by actor: Actor, occurredAt: Int64, recordedAt: Int64,
         to memory: RulesMemory
     ) throws {
         let context = RuleContext(
-            entities: Entities(memory: memory), actor: actor, occurredAt: occurredAt, schemaVersion: schemaVersion,
+            entities: Entities(memory: memory), actor: actor, micros: occurredAt, schemaVersion: schemaVersion,
             specifications: specifications, timeZone: timeZone)
-        if occurredAt.timeIntervalSince(recordedAt) > Self.futureTolerance {
+        if occurredAt - recordedAt > Int64(Self.futureTolerance * 1_000_000) {
             throw RuleViolation(
                 "future-dated",
-                "occurredAt \(Timestamp.format(occurredAt)) is more than 5 minutes after the store's clock (\(Timestamp.format(recordedAt)))")
+                "occurredAt \(Timestamp.format(micros: occurredAt)) is more than 5 minutes after the store's clock (\(Timestamp.format(micros: recordedAt)))")
         }
         try context.checkActor(for: event)
         switch event {
@@ -64,13 +65,14 @@ public final class CentreRules: Sendable {
 struct RuleContext {
     let entities: Entities
     let actor: Actor
-    let occurredAt: Date
+    /// When the event happened, in microseconds since 1970-01-01T00:00:00Z.
+    let micros: Int64
     /// The schema version the event was written with.
     let schemaVersion: UInt32
     let specifications: SpecificationCache
     let timeZone: TimeZone
 
-    var micros: Int64 { occurredAt.microsecondsSinceEpoch }
+    var occurredAt: Date { Date(microsecondsSinceEpoch: micros) }
 
     /// The learners' records as the rules keep them, for the rules that weigh what a learner has achieved.
     var progress: LearnerProgress {
@@ -139,7 +141,7 @@ struct RuleContext {
         guard micros < earlier else { return }
         throw RuleViolation(
             "time-order",
-            "\(subject) at \(Timestamp.format(occurredAt)) is before \(what) (\(Timestamp.format(Date(microsecondsSinceEpoch: earlier))))")
+            "\(subject) at \(Timestamp.format(micros: micros)) is before \(what) (\(Timestamp.format(micros: earlier)))")
     }
 
     /// Refuses an empty `value`: `subject` has no `field`.

@@ -36,7 +36,7 @@ public enum AsOf: Equatable, Sendable {
             let end = day.endMicros(in: timeZone)
             return HistoryPoint(
                 last: .recordedAt(end),
-                description: "\(day) (the end of that day in \(timeZone.identifier), \(Timestamp.format(Date(microsecondsSinceEpoch: end))))")
+                description: "\(day) (the end of that day in \(timeZone.identifier), \(Timestamp.format(micros: end)))")
         }
     }
 }

@@ -83,12 +83,11 @@ public final class CentreReplay: @unchecked Sendable {
     /// effect on what they remember. Events must come in log order; `project` may run on
     /// another thread meanwhile. - Throws: `ReplayBreach`.
     public func checkRules(_ record: Record, _ event: DomainEvent) throws -> ReplayedEvent {
-        let occurredAt = Date(microsecondsSinceEpoch: record.occurredAtMicros)
         rulesLock.lock()
         defer { rulesLock.unlock() }
         do {
-            try rules.apply(event, schemaVersion: record.schemaVersion, by: record.actor, occurredAt: occurredAt,
-                            recordedAt: Date(microsecondsSinceEpoch: record.recordedAtMicros), to: rulesMemory)
+            try rules.apply(event, schemaVersion: record.schemaVersion, by: record.actor, occurredAt: record.occurredAtMicros,
+                            recordedAt: record.recordedAtMicros, to: rulesMemory)
         } catch let violation as RuleViolation {
             throw ReplayBreach(sequence: record.sequence, eventID: record.eventIDText, learner: learner(of: event), violation: violation)
         }
@@ -98,7 +97,7 @@ public final class CentreReplay: @unchecked Sendable {
             try rulesState.settle()
         }
         let projected = ProjectedEvent(
-            event: event, sequence: record.sequence, actor: record.actor.id, occurredAt: occurredAt, specification: specification)
+            event: event, sequence: record.sequence, actor: record.actor.id, occurredAtMicros: record.occurredAtMicros, specification: specification)
         return ReplayedEvent(event: projected)
     }
 

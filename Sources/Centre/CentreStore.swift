@@ -84,14 +84,14 @@ public final class CentreStore: Sendable {
                     defer { changes.base = { _ in nil } }
                     do {
                         try self.rules.apply(
-                            event.event, schemaVersion: event.draft.schemaVersion, by: event.draft.actor, occurredAt: event.draft.occurredAt,
-                            recordedAt: appending.recordedAt, to: memory)
+                            event.event, schemaVersion: event.draft.schemaVersion, by: event.draft.actor, occurredAt: event.draft.occurredAtMicros,
+                            recordedAt: appending.recordedAtMicros, to: memory)
                     } catch let violation as RuleViolation {
                         throw BatchRefusal(index: appending.index, eventID: event.draft.id, cause: .rule(violation))
                     }
                 }
                 accepted[appending.index] = AcceptedEvent(
-                    event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAt: event.draft.occurredAt)
+                    event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAt: event.draft.occurredAtMicros)
             }, complete: { txn in
                 try memory.flush()
                 for (key, value) in changes.changes { try txn.put(self.state, key: TextKey(key), value: value) }

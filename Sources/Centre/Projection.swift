@@ -24,7 +24,8 @@ public struct ProjectedEvent {
     public let event: DomainEvent
     public let sequence: UInt64
     public let actor: String
-    public let occurredAt: Date
+    /// When the event happened, in microseconds since 1970-01-01T00:00:00Z.
+    public let occurredAtMicros: Int64
     /// The compiled specification of `id` at `version`, as the log holds it now.
     public let specification: (_ id: String, _ version: UInt32) throws -> CompiledSpecification?
 }

@@ -303,9 +303,10 @@ struct AcceptedEvent: Sendable {
     let event: DomainEvent
     let sequence: UInt64
     let actor: String
-    let occurredAt: Date
+    /// Microseconds since 1970-01-01T00:00:00Z.
+    let occurredAt: Int64
 
-    init(event: DomainEvent, sequence: UInt64, actor: String, occurredAt: Date) {
+    init(event: DomainEvent, sequence: UInt64, actor: String, occurredAt: Int64) {
         self.event = event
         self.sequence = sequence
         self.actor = actor
@@ -316,11 +317,11 @@ struct AcceptedEvent: Sendable {
     init(record: Record) throws {
         try self.init(
             event: DomainEvent(record: record), sequence: record.sequence, actor: record.actor.id,
-            occurredAt: Date(microsecondsSinceEpoch: record.occurredAtMicros))
+            occurredAt: record.occurredAtMicros)
     }
 
     func projected(_ specification: @escaping (String, UInt32) throws -> CompiledSpecification?) -> ProjectedEvent {
-        ProjectedEvent(event: event, sequence: sequence, actor: actor, occurredAt: occurredAt, specification: specification)
+        ProjectedEvent(event: event, sequence: sequence, actor: actor, occurredAtMicros: occurredAt, specification: specification)
     }
 }
 

@@ -40,8 +40,7 @@ extension CentreStore {
                         do {
                             try rules.apply(
                                 DomainEvent(record: record), schemaVersion: record.schemaVersion, by: record.actor,
-                                occurredAt: Date(microsecondsSinceEpoch: record.occurredAtMicros),
-                                recordedAt: Date(microsecondsSinceEpoch: record.recordedAtMicros), to: memory)
+                                occurredAt: record.occurredAtMicros, recordedAt: record.recordedAtMicros, to: memory)
                         } catch let violation as RuleViolation {
                             throw RulesStateRebuildFailure(sequence: record.sequence, violation: violation)
                         }

@@ -41,7 +41,7 @@ extension EventLog {
                             let position = try batch.position(of: draft, index: index) { try streamVersion($0, in: txn) }
                             try validate?(txn, AppendingEvent(
                                 index: index, draft: draft, sequence: position.sequence,
-                                recordedAt: Date(microsecondsSinceEpoch: batch.recordedAt)))
+                                recordedAtMicros: batch.recordedAt))
                             try batch.write(draft, at: position, records: &records, streamEntries: &streamEntries)
                         }
                     }

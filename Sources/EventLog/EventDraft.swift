@@ -14,8 +14,8 @@ public struct EventDraft: Sendable, Equatable {
     public var streamID: String
     public var eventType: String
     public var schemaVersion: UInt32
-    /// When the event happened, as the caller says (kept to the microsecond).
-    public var occurredAt: Date
+    /// When the event happened, as the caller says: microseconds since 1970-01-01T00:00:00Z.
+    public var occurredAtMicros: Int64
     public var actor: Actor
     public var correlationID: UUID?
     public var causationID: UUID?
@@ -26,19 +26,35 @@ public struct EventDraft: Sendable, Equatable {
 
     public init(
         id: UUID = .timeOrdered(), streamID: String, eventType: String, schemaVersion: UInt32 = 1,
-        occurredAt: Date, actor: Actor, correlationID: UUID? = nil, causationID: UUID? = nil,
+        occurredAtMicros: Int64, actor: Actor, correlationID: UUID? = nil, causationID: UUID? = nil,
         payload: Data, expectedVersion: UInt64? = nil
     ) {
         self.id = id
         self.streamID = streamID
         self.eventType = eventType
         self.schemaVersion = schemaVersion
-        self.occurredAt = occurredAt
+        self.occurredAtMicros = occurredAtMicros
         self.actor = actor
         self.correlationID = correlationID
         self.causationID = causationID
         self.payload = payload
         self.expectedVersion = expectedVersion
+    }
+
+    /// A draft of an event that happened at `occurredAt` (kept to the microsecond).
+    public init(
+        id: UUID = .timeOrdered(), streamID: String, eventType: String, schemaVersion: UInt32 = 1,
+        occurredAt: Date, actor: Actor, payload: Data, expectedVersion: UInt64? = nil
+    ) {
+        self.init(
+            id: id, streamID: streamID, eventType: eventType, schemaVersion: schemaVersion,
+            occurredAtMicros: occurredAt.microsecondsSinceEpoch, actor: actor, payload: payload, expectedVersion: expectedVersion)
+    }
+
+    /// When the event happened, as a `Date` (its microseconds, to the nearest a `Date` holds).
+    public var occurredAt: Date {
+        get { Date(microsecondsSinceEpoch: occurredAtMicros) }
+        set { occurredAtMicros = newValue.microsecondsSinceEpoch }
     }
 
     /// Longest stream id accepted, in UTF-8 bytes (stream index keys must fit LMDB's key limit).
@@ -65,7 +81,7 @@ public struct EventDraft: Sendable, Equatable {
             && record.streamID == streamID
             && record.eventType == eventType
             && record.schemaVersion == schemaVersion
-            && record.occurredAtMicros == occurredAt.microsecondsSinceEpoch
+            && record.occurredAtMicros == occurredAtMicros
             && record.actor == actor
             && record.correlationID == Data(correlationID?.bytes ?? [])
             && record.causationID == Data(causationID?.bytes ?? [])
@@ -88,8 +104,8 @@ public struct AppendingEvent: Sendable {
     public let draft: EventDraft
     /// The sequence it will have.
     public let sequence: UInt64
-    /// The store's clock for this batch.
-    public let recordedAt: Date
+    /// The store's clock for this batch, in microseconds since 1970-01-01T00:00:00Z.
+    public let recordedAtMicros: Int64
 }
 
 /// The end of the log: its size, the last chain hash and the Merkle root.

@@ -86,7 +86,7 @@ private struct LineReader {
     private var type: String?
     private var schemaVersion: UInt32 = 0
     private var actor: Actor?
-    private var occurredAt: Date?
+    private var occurredAt: Int64?
     private var expectedVersion: UInt64?
     private var correlationID: UUID?
     private var causationID: UUID?
@@ -131,7 +131,7 @@ private struct LineReader {
         }
         return EventDraft(
             id: id ?? .timeOrdered(), streamID: stream, eventType: type, schemaVersion: schemaVersion,
-            occurredAt: occurredAt, actor: actor, correlationID: correlationID, causationID: causationID,
+            occurredAtMicros: occurredAt, actor: actor, correlationID: correlationID, causationID: causationID,
             payload: Data(payload!.bytes), expectedVersion: expectedVersion)
     }
 
@@ -143,9 +143,7 @@ private struct LineReader {
         case .schemaVersion: schemaVersion = UInt32(try count(field, in: 1...UInt64(UInt32.max)))
         case .actor: actor = try readActor()
         case .occurredAt:
-            occurredAt = try text(field, as: "an RFC 3339 date-time such as 2026-03-02T09:30:00Z") {
-                Timestamp.microseconds($0).map(Date.init(microsecondsSinceEpoch:))
-            }
+            occurredAt = try text(field, as: "an RFC 3339 date-time such as 2026-03-02T09:30:00Z", Timestamp.microseconds)
         case .expectedVersion: expectedVersion = try count(field, in: 0...UInt64(Int64.max))
         case .correlationID: correlationID = try uuid(field)
         case .causationID: causationID = try uuid(field)
@@ -266,8 +264,10 @@ public struct EventLineError: Error, Equatable, CustomStringConvertible {
 /// RFC 3339 timestamps, as the log shows and reads them.
 public enum Timestamp {
     /// `2026-03-02T09:30:00.123456Z`: UTC, with microseconds when there are any.
-    public static func format(_ date: Date) -> String {
-        let micros = date.microsecondsSinceEpoch
+    public static func format(_ date: Date) -> String { format(micros: date.microsecondsSinceEpoch) }
+
+    /// `micros` (microseconds since 1970-01-01T00:00:00Z) as `format(_:)` writes its date.
+    public static func format(micros: Int64) -> String {
         let seconds = micros.floorDivided(by: 1_000_000)
         let fraction = micros.floorModulo(1_000_000)
         let (year, month, day) = civil(days: seconds.floorDivided(by: 86_400))

@@ -36,7 +36,7 @@ struct RecordEncoder {
         sink.stringField(5, draft.eventType)
         sink.varintField(6, UInt64(draft.schemaVersion))
         sink.varintField(7, UInt64(bitPattern: recordedAt))
-        sink.varintField(8, UInt64(bitPattern: draft.occurredAt.microsecondsSinceEpoch))
+        sink.varintField(8, UInt64(bitPattern: draft.occurredAtMicros))
         // The actor is always present, even when both its fields are empty.
         var actorSize = ByteCounter()
         Self.actorFields(draft.actor, into: &actorSize)

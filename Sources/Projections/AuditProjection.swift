@@ -19,7 +19,7 @@ public struct AuditProjection: Projection {
     }
 
     private func apply(_ projected: ProjectedEvent, to audit: AuditState) throws {
-        let at = projected.occurredAt.microsecondsSinceEpoch
+        let at = projected.occurredAtMicros
         switch projected.event {
         case let .staffRegistered(m):
             if m.roles.contains(.assessor) { try audit.assessor(m.staffID) { _ in } }

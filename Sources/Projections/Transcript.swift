@@ -143,12 +143,9 @@ extension Transcript {
         return parts.joined(separator: "; ") + (achievedAt.map { ", first completed \($0)" } ?? "")
     }
 
-    /// The transcript of `record` against `specification`.
-    init(record stored: Attest_V1_LearnerRecord, specification compiled: CompiledSpecification) {
-        // The criteria met, worked out afresh: a store built by an earlier version of the
-        // report keeps none.
-        var record = stored
-        record.recomputeMet(in: compiled)
+    /// The transcript of `record` against `specification`, with the criteria met as the
+    /// record keeps them (worked out as the events came, by `LearnerProgress`).
+    init(record: Attest_V1_LearnerRecord, specification compiled: CompiledSpecification) {
         let specification = compiled.specification
         let standing = Standing(record)
         func progress(_ criteria: [(criterion: Attest_V1_Criterion, kind: Attest_V1_OutcomeKind)], of unit: String) -> [CriterionProgress] {

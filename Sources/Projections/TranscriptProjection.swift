@@ -19,7 +19,7 @@ public struct TranscriptProjection: Projection {
         guard let first = events.first else { return }
         let progress = LearnerProgress(records: LearnerRecords(state: state), specification: first.specification)
         for event in events {
-            try progress.apply(event.event, by: event.actor, at: event.occurredAt.microsecondsSinceEpoch)
+            try progress.apply(event.event, by: event.actor, at: event.occurredAtMicros)
         }
     }
 }

@@ -26,12 +26,15 @@ extension CentreStore {
 }
 
 extension Transcript {
-    /// Every learner's transcript in `snapshot`, in learner order.
-    static func all(in snapshot: ProjectionSnapshot) throws -> [Transcript] {
+    /// Every learner's transcript in `snapshot`, in learner order. With `recomputingMet`,
+    /// the criteria met are worked out afresh from the decisions and credits, for a
+    /// report an earlier version of the code built, which keeps none.
+    static func all(in snapshot: ProjectionSnapshot, recomputingMet: Bool = false) throws -> [Transcript] {
         try snapshot.entries(of: TranscriptProjection().name, prefix: "learner/").compactMap { entry in
-            let record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
-            return try snapshot.specification(record.qualification, version: record.specificationVersion)
-                .map { Transcript(record: record, specification: $0) }
+            var record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
+            guard let specification = try snapshot.specification(record.qualification, version: record.specificationVersion) else { return nil }
+            if recomputingMet { record.recomputeMet(in: specification) }
+            return Transcript(record: record, specification: specification)
         }
     }
 }

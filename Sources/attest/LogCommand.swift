@@ -35,7 +35,7 @@ struct LogCommand: ParsableCommand {
                 print(try entry.domainJSONLine())
             } else {
                 let r = entry.record
-                let recorded = Timestamp.format(Date(microsecondsSinceEpoch: r.recordedAtMicros))
+                let recorded = Timestamp.format(micros: r.recordedAtMicros)
                 print("\(r.sequence)\t\(recorded)\t\(r.streamID)@\(r.streamVersion)\t\(r.eventType)\t\(r.actor.id)")
             }
             return true
