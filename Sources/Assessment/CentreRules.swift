@@ -195,8 +195,8 @@ struct RuleContext {
         }
         state.latestVersion = m.version
         state.latestDigest = digest
-        entities.set("specification", specification.id, state)
-        entities.set("specification-version", "\(specification.id)@\(m.version)", specification)
+        entities.set(.specification, specification.id, state)
+        entities.set(.specificationVersion, "\(specification.id)@\(m.version)", specification)
         try entities.store.save("specification-digest/\(specification.id)@\(m.version)", Array(digest))
         for unit in CompiledSpecification(specification).unitNumbers { try entities.store.save("unit/" + unit, [1]) }
     }
@@ -216,7 +216,7 @@ struct RuleContext {
         }
         var state = Attest_V1_StaffState()
         state.registration = m
-        entities.set("staff", m.staffID, state)
+        entities.set(.staff, m.staffID, state)
         try entities.noteStaff()
     }
 
@@ -249,7 +249,7 @@ struct RuleContext {
         var state = Attest_V1_LearnerState()
         state.registration = m
         state.registeredAtMicros = micros
-        entities.set("learner", m.learnerID, state)
+        entities.set(.learner, m.learnerID, state)
     }
 
     /// Refuses a ULN that is not 10 digits (the first not 0) or that another learner holds,
@@ -281,7 +281,7 @@ struct RuleContext {
         var learner = try activeLearner(m.learnerID)
         try requireReason(m.reason, "reason", of: "the withdrawal of learner \(m.learnerID)")
         learner.withdrawn = true
-        entities.set("learner", m.learnerID, learner)
+        entities.set(.learner, m.learnerID, learner)
     }
 
     /// A certificate is claimed once, for a learner who has earned it.
@@ -292,7 +292,7 @@ struct RuleContext {
         }
         try progress.checkCertificateEarned(by: m.learnerID)
         learner.certificated = true
-        entities.set("learner", m.learnerID, learner)
+        entities.set(.learner, m.learnerID, learner)
     }
 
     func learnerSpecification(_ learner: Attest_V1_LearnerState) throws -> CompiledSpecification {
@@ -340,10 +340,10 @@ struct RuleContext {
         var learner = try activeLearner(m.learnerID, for: "adjustment \(m.adjustmentID)")
         for unit in m.units { _ = try criteria(of: unit, for: learner, in: "adjustment \(m.adjustmentID)") }
         learner.pendingAdjustments.append(m.adjustmentID)
-        entities.set("learner", m.learnerID, learner)
+        entities.set(.learner, m.learnerID, learner)
         var state = Attest_V1_AdjustmentState()
         state.request = m
-        entities.set("adjustment", m.adjustmentID, state)
+        entities.set(.adjustment, m.adjustmentID, state)
     }
 
     func decideAdjustment(_ id: String, approved: Bool) throws {
@@ -362,8 +362,8 @@ struct RuleContext {
             approval.units = adjustment.request.units
             learner.approvedAdjustments.append(approval)
         }
-        entities.set("adjustment", id, adjustment)
-        entities.set("learner", adjustment.request.learnerID, learner)
+        entities.set(.adjustment, id, adjustment)
+        entities.set(.learner, adjustment.request.learnerID, learner)
     }
 
     // MARK: evidence and decisions
@@ -392,7 +392,7 @@ struct RuleContext {
         var state = Attest_V1_EvidenceState()
         state.submission = m
         state.occurredAtMicros = micros
-        entities.set("evidence", m.evidenceID, state)
+        entities.set(.evidence, m.evidenceID, state)
     }
 
     /// Checks who produced and who recorded the evidence, as its method has it: a learner
@@ -429,7 +429,7 @@ struct RuleContext {
         if id.isEmpty {
             throw RuleViolation("simulation-reviewed", "\(subject) is a simulation but names no simulationId reviewed by an IQA")
         }
-        guard let simulation: Attest_V1_SimulationState = try entities.get("simulation", id) else {
+        guard let simulation: Attest_V1_SimulationState = try entities.get(.simulation, id) else {
             throw RuleViolation("simulation-reviewed", "simulation \(id) of \(subject) has not been reviewed by an IQA")
         }
         if !simulation.review.fitForPurpose {
@@ -523,7 +523,7 @@ struct RuleContext {
         state.evidenceID = m.evidenceID
         state.assessor = actor.id
         state.decidedAtMicros = micros
-        entities.set("assessment", m.assessmentID, state)
+        entities.set(.assessment, m.assessmentID, state)
     }
 
     func applies(_ units: [String], to unit: String) -> Bool { units.isEmpty || units.contains(unit) }
@@ -534,7 +534,7 @@ struct RuleContext {
         _ = try activeLearner(evidence.submission.learnerID, for: subject)
         try requireReason(m.reason, "reason", of: subject)
         evidence.withdrawn = true
-        entities.set("evidence", m.evidenceID, evidence)
+        entities.set(.evidence, m.evidenceID, evidence)
     }
 
     /// The assessment, with its evidence standing and its learner active.
@@ -575,7 +575,7 @@ struct RuleContext {
         state.assessmentID = m.assessmentID
         state.outcome = m.outcome
         state.sampledAtMicros = micros
-        entities.set("sample", m.sampleID, state)
+        entities.set(.sample, m.sampleID, state)
     }
 
     func reviseDecision(_ m: Attest_V1_DecisionRevised) throws {
@@ -600,7 +600,7 @@ struct RuleContext {
         try requireReason(m.rationale, "rationale", of: subject)
         try checkOrder("the revision of assessment \(m.assessmentID)", after: sample.sampledAtMicros, "sample \(m.sampleID) was recorded")
         sample.revised = true
-        entities.set("sample", m.sampleID, sample)
+        entities.set(.sample, m.sampleID, sample)
     }
 
     func recordStandardisation(_ m: Attest_V1_StandardisationRecorded) throws {
@@ -633,7 +633,7 @@ struct RuleContext {
         var state = Attest_V1_SimulationState()
         state.review = m
         state.reviewedAtMicros = micros
-        entities.set("simulation", m.simulationID, state)
+        entities.set(.simulation, m.simulationID, state)
     }
 
     // MARK: recognition of prior learning
@@ -671,8 +671,8 @@ struct RuleContext {
         }
         var state = Attest_V1_RplState()
         state.credit = m
-        entities.set("rpl", m.rplID, state)
-        entities.set("learner", m.learnerID, learner)
+        entities.set(.rpl, m.rplID, state)
+        entities.set(.learner, m.learnerID, learner)
     }
 
     func revokeRPL(_ m: Attest_V1_RplRevoked) throws {
@@ -688,8 +688,8 @@ struct RuleContext {
         learner.creditedUnits.removeAll { $0 == credit.unit && credit.basis == .creditTransfer }
         learner.creditedCriteria.removeAll { entry in credit.criteria.contains { entry == "\(credit.unit) \($0)" } }
         rpl.revoked = true
-        entities.set("rpl", m.rplID, rpl)
-        entities.set("learner", credit.learnerID, learner)
+        entities.set(.rpl, m.rplID, rpl)
+        entities.set(.learner, credit.learnerID, learner)
     }
 }
 

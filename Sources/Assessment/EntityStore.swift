@@ -10,6 +10,23 @@ public protocol EntityStore: AnyObject {
     func save(_ key: String, _ value: [UInt8]) throws
 }
 
+/// The kinds of entity the rules keep; each is stored under the key `KIND/ID` (`staff/admin-1`).
+package enum EntityKind: String, Sendable {
+    case staff, learner, evidence, assessment, sample, adjustment, rpl, simulation, specification
+    case specificationVersion = "specification-version"
+    /// A learner's record (`LearnerProgress`).
+    case progress
+}
+
+/// An entity's kind and id: what the rules' memory is keyed by.
+struct EntityKey: Hashable {
+    let kind: EntityKind
+    let id: String
+
+    /// The key it is stored under.
+    var stored: String { kind.rawValue + "/" + id }
+}
+
 /// Typed access to the entities the rules keep.
 package struct Entities {
     package init(memory: RulesMemory) { self.memory = memory }
@@ -17,24 +34,24 @@ package struct Entities {
     let memory: RulesMemory
     package var store: any EntityStore { memory.store }
 
-    package func get<M: SwiftProtobuf.Message>(_ kind: String, _ id: String, as type: M.Type = M.self) throws -> M? {
-        let key = kind + "/" + id
+    package func get<M: SwiftProtobuf.Message>(_ kind: EntityKind, _ id: String, as type: M.Type = M.self) throws -> M? {
+        let key = EntityKey(kind: kind, id: id)
         if let kept = memory.decoded[key] as? M { return kept }
-        guard let bytes = try store.load(key) else { return nil }
+        guard let bytes = try store.load(key.stored) else { return nil }
         let message = try M(serializedBytes: bytes)
         memory.remember(key, message)
         return message
     }
 
-    package func set(_ kind: String, _ id: String, _ value: some SwiftProtobuf.Message) {
-        memory.keep(kind + "/" + id, value)
+    package func set(_ kind: EntityKind, _ id: String, _ value: some SwiftProtobuf.Message) {
+        memory.keep(EntityKey(kind: kind, id: id), value)
     }
 
     /// Changes the entity in place; false when there is none. The message is taken out of
     /// what is kept while `body` changes it, so that its storage is changed, not copied.
     /// A throw from `body` ends the batch, which is then never written.
-    package func update<M: SwiftProtobuf.Message>(_ kind: String, _ id: String, _ body: (inout M) throws -> Void) throws -> Bool {
-        let key = kind + "/" + id
+    package func update<M: SwiftProtobuf.Message>(_ kind: EntityKind, _ id: String, _ body: (inout M) throws -> Void) throws -> Bool {
+        let key = EntityKey(kind: kind, id: id)
         guard var message: M = try get(kind, id) else { return false }
         memory.forget(key)
         defer { memory.keep(key, message) }
@@ -42,14 +59,14 @@ package struct Entities {
         return true
     }
 
-    package func staff(_ id: String) throws -> Attest_V1_StaffState? { try get("staff", id) }
-    package func learner(_ id: String) throws -> Attest_V1_LearnerState? { try get("learner", id) }
-    package func evidence(_ id: String) throws -> Attest_V1_EvidenceState? { try get("evidence", id) }
-    package func assessment(_ id: String) throws -> Attest_V1_AssessmentState? { try get("assessment", id) }
-    package func sample(_ id: String) throws -> Attest_V1_SampleState? { try get("sample", id) }
-    package func adjustment(_ id: String) throws -> Attest_V1_AdjustmentState? { try get("adjustment", id) }
-    package func rpl(_ id: String) throws -> Attest_V1_RplState? { try get("rpl", id) }
-    package func specificationState(_ id: String) throws -> Attest_V1_SpecificationState? { try get("specification", id) }
+    package func staff(_ id: String) throws -> Attest_V1_StaffState? { try get(.staff, id) }
+    package func learner(_ id: String) throws -> Attest_V1_LearnerState? { try get(.learner, id) }
+    package func evidence(_ id: String) throws -> Attest_V1_EvidenceState? { try get(.evidence, id) }
+    package func assessment(_ id: String) throws -> Attest_V1_AssessmentState? { try get(.assessment, id) }
+    package func sample(_ id: String) throws -> Attest_V1_SampleState? { try get(.sample, id) }
+    package func adjustment(_ id: String) throws -> Attest_V1_AdjustmentState? { try get(.adjustment, id) }
+    package func rpl(_ id: String) throws -> Attest_V1_RplState? { try get(.rpl, id) }
+    package func specificationState(_ id: String) throws -> Attest_V1_SpecificationState? { try get(.specification, id) }
 
     /// Whether any staff member is registered yet.
     package func anyStaff() throws -> Bool { try store.load("has-staff") != nil }
@@ -65,7 +82,7 @@ package struct Entities {
     }
 
     package func specification(_ id: String, version: UInt32) throws -> Attest_V1_Specification? {
-        try get("specification-version", "\(id)@\(version)")
+        try get(.specificationVersion, "\(id)@\(version)")
     }
 }
 
@@ -75,26 +92,26 @@ package struct Entities {
 /// changes once, at `flush()`, rather than at every event.
 public final class RulesMemory {
     public let store: any EntityStore
-    fileprivate private(set) var decoded: [String: any SwiftProtobuf.Message] = [:]
+    fileprivate private(set) var decoded: [EntityKey: any SwiftProtobuf.Message] = [:]
     /// Keys of the messages changed since the last `flush()`.
-    private var changed: Set<String> = []
+    private var changed: Set<EntityKey> = []
     /// Specifications' digests, by id and version.
     fileprivate var digests: [SpecificationVersion: [UInt8]] = [:]
 
     public init(store: any EntityStore) { self.store = store }
 
-    fileprivate func remember(_ key: String, _ message: any SwiftProtobuf.Message) { decoded[key] = message }
+    fileprivate func remember(_ key: EntityKey, _ message: any SwiftProtobuf.Message) { decoded[key] = message }
 
-    fileprivate func forget(_ key: String) { decoded[key] = nil }
+    fileprivate func forget(_ key: EntityKey) { decoded[key] = nil }
 
-    fileprivate func keep(_ key: String, _ message: any SwiftProtobuf.Message) {
+    fileprivate func keep(_ key: EntityKey, _ message: any SwiftProtobuf.Message) {
         decoded[key] = message
         changed.insert(key)
     }
 
     /// Writes the messages changed since the last flush to `store`.
     public func flush() throws {
-        for key in changed { try store.save(key, decoded[key]!.stateBytes()) }
+        for key in changed { try store.save(key.stored, decoded[key]!.stateBytes()) }
         changed.removeAll(keepingCapacity: true)
     }
 
@@ -113,12 +130,12 @@ final class RulesLearnerRecords: LearnerRecordKeeping {
 
     init(entities: Entities) { self.entities = entities }
 
-    func record(_ learner: String) throws -> Attest_V1_LearnerRecord? { try entities.get("progress", learner) }
+    func record(_ learner: String) throws -> Attest_V1_LearnerRecord? { try entities.get(.progress, learner) }
 
-    func save(_ record: Attest_V1_LearnerRecord) throws { entities.set("progress", record.learnerID, record) }
+    func save(_ record: Attest_V1_LearnerRecord) throws { entities.set(.progress, record.learnerID, record) }
 
     func update(_ learner: String, _ body: (inout Attest_V1_LearnerRecord) throws -> Void) throws -> Bool {
-        try entities.update("progress", learner, body)
+        try entities.update(.progress, learner, body)
     }
 
     func own(_ kind: LearnerRecordPart, _ id: String, by learner: String) {}
