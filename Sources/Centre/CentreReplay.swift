@@ -28,7 +28,7 @@ public final class CentreReplay: @unchecked Sendable {
     /// The projections' messages, kept decoded between batches (up to
     /// `CentreStore.rebuildKeep` each) and written to `states` before they are read.
     private let projectionStates: [ProjectionState]
-    private var pending: [ReplayedEvent] = []
+    private var pending: [RecordedEvent] = []
     private let batchSize: Int
     /// The number of events the rules accepted.
     public private(set) var applied: UInt64 = 0
@@ -60,6 +60,7 @@ public final class CentreReplay: @unchecked Sendable {
         self.states = states
         projectionStates = states.map { ProjectionState(base: $0) }
         self.batchSize = max(1, batchSize)
+        for state in projectionStates { state.specification = specification }
     }
 
     /// Applies the next record's event, already decoded from it, to the rules and (in
@@ -82,7 +83,7 @@ public final class CentreReplay: @unchecked Sendable {
     /// The rules' half of `apply`: checks the next event against the rules and records its
     /// effect on what they remember. Events must come in log order; `project` may run on
     /// another thread meanwhile. - Throws: `ReplayBreach`.
-    public func checkRules(_ record: Record, _ event: DomainEvent) throws -> ReplayedEvent {
+    public func checkRules(_ record: Record, _ event: DomainEvent) throws -> RecordedEvent {
         rulesLock.lock()
         defer { rulesLock.unlock() }
         do {
@@ -96,13 +97,11 @@ public final class CentreReplay: @unchecked Sendable {
             try rulesMemory.forget()
             try rulesState.settle()
         }
-        let projected = ProjectedEvent(
-            event: event, sequence: record.sequence, actor: record.actor.id, occurredAtMicros: record.occurredAtMicros, specification: specification)
-        return ReplayedEvent(event: projected)
+        return RecordedEvent(record: record, event: event)
     }
 
     /// The projections' half of `apply`: applies events the rules accepted, in order, as one batch.
-    public func project(_ events: [ReplayedEvent]) throws {
+    public func project(_ events: [RecordedEvent]) throws {
         for index in projections.indices { try project(events, into: index) }
     }
 
@@ -111,8 +110,8 @@ public final class CentreReplay: @unchecked Sendable {
 
     /// Applies events the rules accepted to projection number `index` only: calls for
     /// different projections may run on different threads.
-    public func project(_ events: [ReplayedEvent], into index: Int) throws {
-        try projections[index].apply(events.map(\.event), to: projectionStates[index])
+    public func project(_ events: [RecordedEvent], into index: Int) throws {
+        try projections[index].apply(events, to: projectionStates[index])
         if projectionStates[index].keptCount > CentreStore.rebuildKeep { try projectionStates[index].flush() }
         try states[index].settle()
     }
@@ -147,13 +146,6 @@ public final class CentreReplay: @unchecked Sendable {
             entriesOf: { name, prefix in try state(name).entries(prefix: prefix) },
             specificationOf: specification)
     }
-}
-
-/// An event the rules accepted during a replay, on its way to the projections.
-public struct ReplayedEvent: @unchecked Sendable {
-    let event: ProjectedEvent
-    /// The event's sequence.
-    public var sequence: UInt64 { event.sequence }
 }
 
 /// An event of a replayed history that breaks one of the centre's rules: which event, whose, and which rule.

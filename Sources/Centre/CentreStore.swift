@@ -67,7 +67,7 @@ public final class CentreStore: Sendable {
     public func append(_ events: [CentreEvent], now: () -> Date = Date.init) throws -> [Appended] {
         try reviseRulesState()
         // By batch index: a transaction retried after the map grew records each event once.
-        var accepted: [Int: AcceptedEvent] = [:]
+        var accepted: [Int: RecordedEvent] = [:]
         // What the rules change in the batch, written to the transaction once they have checked it all.
         let changes = OverlayEntityStore { _ in nil }
         var memory = RulesMemory(store: changes)
@@ -90,8 +90,8 @@ public final class CentreStore: Sendable {
                         throw BatchRefusal(index: appending.index, eventID: event.draft.id, cause: .rule(violation))
                     }
                 }
-                accepted[appending.index] = AcceptedEvent(
-                    event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAt: event.draft.occurredAtMicros)
+                accepted[appending.index] = RecordedEvent(
+                    event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAtMicros: event.draft.occurredAtMicros)
             }, complete: { txn in
                 try memory.flush()
                 for (key, value) in changes.changes { try txn.put(self.state, key: TextKey(key), value: value) }

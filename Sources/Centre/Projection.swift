@@ -16,16 +16,33 @@ public protocol Projection: Sendable {
     var version: UInt32 { get }
 
     /// Records the effect of `events`, in order, in `state`.
-    func apply(_ events: [ProjectedEvent], to state: ProjectionState) throws
+    func apply(_ events: [RecordedEvent], to state: ProjectionState) throws
 }
 
-/// An accepted event as a projection sees it.
-public struct ProjectedEvent {
+/// An event as the log recorded it, with its payload decoded: what the rules accepted and
+/// what every projection applies, whether inline, rebuilding, as of a point or replaying.
+public struct RecordedEvent: Sendable {
     public let event: DomainEvent
     public let sequence: UInt64
+    /// The id of who recorded it.
     public let actor: String
     /// When the event happened, in microseconds since 1970-01-01T00:00:00Z.
     public let occurredAtMicros: Int64
-    /// The compiled specification of `id` at `version`, as the log holds it now.
-    public let specification: (_ id: String, _ version: UInt32) throws -> CompiledSpecification?
+
+    public init(event: DomainEvent, sequence: UInt64, actor: String, occurredAtMicros: Int64) {
+        self.event = event
+        self.sequence = sequence
+        self.actor = actor
+        self.occurredAtMicros = occurredAtMicros
+    }
+
+    /// A stored record's event, its payload decoded (and upcast) as `event`.
+    public init(record: Record, event: DomainEvent) {
+        self.init(event: event, sequence: record.sequence, actor: record.actor.id, occurredAtMicros: record.occurredAtMicros)
+    }
+
+    /// A stored record's event, its payload decoded and upcast.
+    public init(record: Record) throws {
+        self.init(record: record, event: try DomainEvent(record: record))
+    }
 }

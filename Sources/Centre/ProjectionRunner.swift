@@ -88,7 +88,7 @@ extension CentreStore {
 
     /// Applies a batch of accepted events to every current projection inside the
     /// append's transaction (a stale one waits for its rebuild), and moves their checkpoints.
-    func project(_ events: [AcceptedEvent], in txn: borrowing WriteTransaction) throws {
+    func project(_ events: [RecordedEvent], in txn: borrowing WriteTransaction) throws {
         guard !events.isEmpty else { return }
         let targets = try txn.withReader { reader in
             try projections.compactMap { slots -> ProjectionTarget? in
@@ -104,17 +104,17 @@ extension CentreStore {
     /// Applies `events` to each target, reading through `reader`, and returns what it
     /// writes: the messages its state keeps beyond `keeping`, and its checkpoint.
     private func changes(
-        applying events: [AcceptedEvent], to targets: [ProjectionTarget], keeping: Int, through reader: TransactionReader
+        applying events: [RecordedEvent], to targets: [ProjectionTarget], keeping: Int, through reader: TransactionReader
     ) throws -> [[String: [UInt8]]] {
         let rulesState = Entities(memory: RulesMemory(store: SnapshotEntityStore { key in try reader.get(self.state, key: TextKey(key)) }))
         let specification: (String, UInt32) throws -> CompiledSpecification? = { id, version in
             try self.rules.specifications.specification(id, version: version, in: rulesState)
         }
-        let projected = events.map { $0.projected(specification) }
         return try targets.map { target in
             let overlay = OverlayEntityStore(expecting: events.count) { key in try reader.get(target.database, key: TextKey(key)) }
             target.state.base = overlay
-            try target.projection.apply(projected, to: target.state)
+            target.state.specification = specification
+            try target.projection.apply(events, to: target.state)
             if target.state.keptCount > keeping { try target.state.flush() }
             if let last = events.last { try overlay.save(Self.checkpointKey, BigEndian.bytes(last.sequence)) }
             return overlay.changes
@@ -203,7 +203,7 @@ extension CentreStore {
         try log.environment.write { txn in
             for target in targets { try txn.clear(target.database) }
         }
-        @Sendable func apply(_ events: [AcceptedEvent], to target: ProjectionTarget, keeping: Int) throws {
+        @Sendable func apply(_ events: [RecordedEvent], to target: ProjectionTarget, keeping: Int) throws {
             let changes = try log.environment.read { txn in
                 try txn.withReader { reader in try self.changes(applying: events, to: [target], keeping: keeping, through: reader) }
             }
@@ -211,7 +211,7 @@ extension CentreStore {
         }
         let applied = AppliedSequences(count: targets.count)
         let stages = targets.indices.map { index in
-            Stage<AcceptedEvent>(depth: 2) { batch in
+            Stage<RecordedEvent>(depth: 2) { batch in
                 try apply(batch, to: targets[index], keeping: keeping)
                 applied.note(batch.last?.sequence ?? 0, by: index)
             }
@@ -255,9 +255,9 @@ extension CentreStore {
     }
 
     /// Up to `limit` events of the log from `sequence` on, decoded.
-    fileprivate func events<T: ReadableTransaction & ~Copyable>(from sequence: UInt64, limit: Int, in txn: borrowing T) throws -> [AcceptedEvent] {
-        var events: [AcceptedEvent] = []
-        try log.read(from: sequence, in: txn) { events.append(try AcceptedEvent(record: $0.record)); return events.count < limit }
+    fileprivate func events<T: ReadableTransaction & ~Copyable>(from sequence: UInt64, limit: Int, in txn: borrowing T) throws -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        try log.read(from: sequence, in: txn) { events.append(try RecordedEvent(record: $0.record)); return events.count < limit }
         return events
     }
 }
@@ -290,38 +290,11 @@ private final class RebuildReading {
         self.batch = batch
     }
 
-    func nextBatch() throws -> [AcceptedEvent]? {
+    func nextBatch() throws -> [RecordedEvent]? {
         let events = try store.log.environment.read { txn in try store.events(from: next, limit: batch, in: txn) }
         guard let last = events.last else { return nil }
         next = last.sequence + 1
         return events
-    }
-}
-
-/// An event the rules accepted, waiting for the projections.
-struct AcceptedEvent: Sendable {
-    let event: DomainEvent
-    let sequence: UInt64
-    let actor: String
-    /// Microseconds since 1970-01-01T00:00:00Z.
-    let occurredAt: Int64
-
-    init(event: DomainEvent, sequence: UInt64, actor: String, occurredAt: Int64) {
-        self.event = event
-        self.sequence = sequence
-        self.actor = actor
-        self.occurredAt = occurredAt
-    }
-
-    /// A stored record's event.
-    init(record: Record) throws {
-        try self.init(
-            event: DomainEvent(record: record), sequence: record.sequence, actor: record.actor.id,
-            occurredAt: record.occurredAtMicros)
-    }
-
-    func projected(_ specification: @escaping (String, UInt32) throws -> CompiledSpecification?) -> ProjectedEvent {
-        ProjectedEvent(event: event, sequence: sequence, actor: actor, occurredAtMicros: occurredAt, specification: specification)
     }
 }
 

@@ -13,6 +13,9 @@ public final class ProjectionState {
     @usableFromInline var base: any EntityStore
     private var tables: [String: any KeptTable] = [:]
 
+    /// Specification `id` at `version`, compiled, as the log holds it at the events applied.
+    public internal(set) var specification: (_ id: String, _ version: UInt32) throws -> CompiledSpecification? = { _, _ in nil }
+
     init(base: any EntityStore) { self.base = base }
 
     public func load(_ key: String) throws -> [UInt8]? { try base.load(key) }

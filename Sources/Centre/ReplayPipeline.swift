@@ -21,7 +21,7 @@ public struct DecodedEvent: @unchecked Sendable {
 public final class ReplayPipeline: @unchecked Sendable {
     public let replay: CentreReplay
     private var rules: Stage<DecodedEvent>!
-    private let projections: [Stage<ReplayedEvent>]
+    private let projections: [Stage<RecordedEvent>]
     /// The last sequence the rules accepted.
     public private(set) var lastReplayed: UInt64 = 0
     /// Whether the replay stopped at its `asOf` point before the end of the log.
@@ -34,7 +34,7 @@ public final class ReplayPipeline: @unchecked Sendable {
         self.replay = replay
         projections = (0..<replay.projectionCount).map { index in Stage { batch in try replay.project(batch, into: index) } }
         rules = Stage { [unowned self] batch in
-            var accepted: [ReplayedEvent] = []
+            var accepted: [RecordedEvent] = []
             // Whatever the rules accepted before a breach still goes to the projections,
             // whose refusal of an earlier event would come first.
             defer { if !accepted.isEmpty { for stage in projections { stage.submit(accepted) } } }

@@ -13,12 +13,12 @@ public struct AuditProjection: Projection {
 
     public init() {}
 
-    public func apply(_ events: [ProjectedEvent], to state: ProjectionState) throws {
+    public func apply(_ events: [RecordedEvent], to state: ProjectionState) throws {
         let audit = AuditState(state: state)
         for event in events { try apply(event, to: audit) }
     }
 
-    private func apply(_ projected: ProjectedEvent, to audit: AuditState) throws {
+    private func apply(_ projected: RecordedEvent, to audit: AuditState) throws {
         let at = projected.occurredAtMicros
         switch projected.event {
         case let .staffRegistered(m):

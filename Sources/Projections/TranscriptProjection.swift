@@ -15,9 +15,8 @@ public struct TranscriptProjection: Projection {
 
     public init() {}
 
-    public func apply(_ events: [ProjectedEvent], to state: ProjectionState) throws {
-        guard let first = events.first else { return }
-        let progress = LearnerProgress(records: LearnerRecords(state: state), specification: first.specification)
+    public func apply(_ events: [RecordedEvent], to state: ProjectionState) throws {
+        let progress = LearnerProgress(records: LearnerRecords(state: state), specification: state.specification)
         for event in events {
             try progress.apply(event.event, by: event.actor, at: event.occurredAtMicros)
         }

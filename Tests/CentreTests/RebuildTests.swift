@@ -62,7 +62,7 @@ private final class FailingProjection: Projection, @unchecked Sendable {
     /// The sequence at which `apply` throws; nil: never.
     let failAt = Mutex<UInt64?>(nil)
 
-    func apply(_ events: [ProjectedEvent], to state: ProjectionState) throws {
+    func apply(_ events: [RecordedEvent], to state: ProjectionState) throws {
         let failAt = failAt.withLock { $0 }
         if let failAt, events.contains(where: { $0.sequence >= failAt }) { throw Failure() }
     }

@@ -11,7 +11,7 @@ struct TranscriptsWithoutApprovals: Projection {
     let name = TranscriptProjection().name
     let version: UInt32 = 99
 
-    func apply(_ events: [ProjectedEvent], to state: ProjectionState) throws {
+    func apply(_ events: [RecordedEvent], to state: ProjectionState) throws {
         try TranscriptProjection().apply(events.filter { if case .adjustmentApproved = $0.event { false } else { true } }, to: state)
     }
 }
@@ -21,7 +21,7 @@ struct AuditWithoutStandardisation: Projection {
     let name = AuditProjection().name
     let version: UInt32 = 99
 
-    func apply(_ events: [ProjectedEvent], to state: ProjectionState) throws {
+    func apply(_ events: [RecordedEvent], to state: ProjectionState) throws {
         try AuditProjection().apply(events.filter { if case .standardisationRecorded = $0.event { false } else { true } }, to: state)
     }
 }
