@@ -85,6 +85,7 @@ private struct LineReader {
     private var stream = ""
     private var type: String?
     private var schemaVersion: UInt32 = 0
+    private var schemaVersionGiven = false
     private var actor: Actor?
     private var occurredAt: Int64?
     private var expectedVersion: UInt64?
@@ -140,7 +141,9 @@ private struct LineReader {
         case .id: id = try uuid()
         case .stream: stream = try string(field)
         case .type: type = try string(field)
-        case .schemaVersion: schemaVersion = UInt32(try count(field, in: 1...UInt64(UInt32.max)))
+        case .schemaVersion:
+            schemaVersion = UInt32(try count(field, in: 1...UInt64(UInt32.max)))
+            schemaVersionGiven = true
         case .actor: actor = try readActor()
         case .occurredAt:
             occurredAt = try text(field, as: "an RFC 3339 date-time such as 2026-03-02T09:30:00Z", Timestamp.microseconds)
@@ -150,13 +153,19 @@ private struct LineReader {
         case .payload:
             guard json.peek == UInt8(ascii: "{") else { throw EventLineError("\"payload\" is not a JSON object") }
             payloadAt = json.i
+            var reader = json
             if let type {
-                var reader = json
-                try payload(type, reader: &reader)
-                json = reader
-            } else {
-                try json.skipValue(json.limits.lineFields[field.rawValue])
+                do {
+                    try payload(type, reader: &reader)
+                    json = reader
+                    return
+                } catch where !schemaVersionGiven && (error is JSONRefusal || error is EventLineError) {
+                    // A schemaVersion may come after the payload: its refusal waits until the
+                    // payload is read again with the version the line gives.
+                    payload = nil
+                }
             }
+            try json.skipValue(json.limits.lineFields[field.rawValue])
         }
     }
 

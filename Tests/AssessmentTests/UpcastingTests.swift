@@ -75,6 +75,13 @@ import Testing
         guard case let .evidenceAssessed(current) = try DomainEvent(record: stored) else { Issue.record("not an assessment"); return }
         #expect(current.decisions.map(\.criterion) == ["1.1"])
 
+        // The schemaVersion may come after the payload, even one holding a field only version 1 has.
+        let versionLast = #"{"type":"evidence.assessed","actor":{"id":"a1"},"occurredAt":"2025-01-07T09:00:00Z","payload":{"assessmentId":"AS3","evidenceId":"E1","decisions":[{"criterion":"1.1","outcome":"MET"}],"adjustmentsApplied":[]},"schemaVersion":1}"#
+        try centre.store.append(ndjson: versionLast)
+        try centre.store.log.read(from: centre.store.log.head().sequence) { record = $0.record; return false }
+        #expect(record?.schemaVersion == 1)
+        #expect(try Attest_V1_EvidenceAssessedV1(serializedBytes: try #require(record).payload).assessmentID == "AS3")
+
         // A version-2 shape under version 1, and a version the type never had, are refused by name.
         let v2Shape = line.replacingOccurrences(of: #""feedback":"ok""#, with: #""feedback":"ok","extra":1"#)
             .replacingOccurrences(of: "AS1", with: "AS2")
