@@ -110,7 +110,7 @@ private struct LineReader {
                 throw json.error("has an unknown field \(Quote.value(json.name(name)))")
             }
             let bit: UInt16 = 1 << field.rawValue
-            if seen & bit != 0 { throw json.error("has \(Quote.value(field.name)) twice") }
+            if seen & bit != 0 { throw json.given(field.name, twice: field.name) }
             seen |= bit
             do {
                 if json.peek == UInt8(ascii: "n"), try json.literal() == .null { continue }
@@ -190,7 +190,7 @@ private struct LineReader {
         while let name = try json.nextMember(&count) {
             let text = json.name(name)
             guard text == "id" || text == "role" else { throw EventLineError("has an unknown field \(Quote.value("actor." + text))") }
-            if text == "id" ? seen.id : seen.role { throw json.error("has \(Quote.value(text)) twice") }
+            if text == "id" ? seen.id : seen.role { throw json.given(text, twice: text) }
             try json.within(.member(text)) { json in
                 if json.peek == UInt8(ascii: "n"), try json.literal() == .null { return }
                 let value = try Self.string(&json, limit: text == "id" ? json.limits.lineFields[EventLine.Field.id.rawValue] : json.limits.actorRole)

@@ -164,7 +164,7 @@ struct JSONReader {
                 let text = self.name(name)
                 let key = InputLimits.fieldKey(text)
                 if let earlier = seen.insert(text, key: key) {
-                    throw error(earlier == text ? "has \(Quote.value(text)) twice" : "has \(Quote.value(text)) and \(Quote.value(earlier)), the same field twice")
+                    throw given(text, twice: earlier)
                 }
                 let limit = limits.field(key)
                 try within(.member(text)) { try $0.skipValue(limit) }
@@ -209,6 +209,12 @@ struct JSONReader {
 
     /// A refusal of the text where the reader is; the objects and lists around it add where.
     func error(_ problem: String) -> JSONRefusal { JSONRefusal(problem: problem, ofSchema: false) }
+
+    /// The refusal of an object that gives a field as `name` after giving it as `earlier`
+    /// (the same name, or its other spelling).
+    func given(_ name: String, twice earlier: String) -> JSONRefusal {
+        error(earlier == name ? "has \(Quote.value(name)) twice" : "has \(Quote.value(name)) and \(Quote.value(earlier)), the same field twice")
+    }
 
     // MARK: inside
 

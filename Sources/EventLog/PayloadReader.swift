@@ -58,8 +58,7 @@ struct PayloadReader {
             let field = schema.fields[index], bit: UInt64 = 1 << index
             if seen & bit != 0 {
                 let earlier = String(decoding: protoSpelled & bit != 0 ? field.protoName : field.jsonName, as: UTF8.self)
-                let given = json.name(name)
-                throw json.error(earlier == given ? "has \(Quote.value(given)) twice" : "has \(Quote.value(given)) and \(Quote.value(earlier)), the same field twice")
+                throw json.given(json.name(name), twice: earlier)
             }
             seen |= bit
             if protoSpelling { protoSpelled |= bit }
