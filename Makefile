@@ -13,7 +13,7 @@ ATTEST := .build/debug/attest
 # Debian packages: LMDB (library and its mdb_* tools), jemalloc (the executables' allocator), protoc for the generated-code check,
 # and Python with its `cryptography` package for the independent checkpoint and bundle checks.
 deps:
-	@missing=$$(for p in liblmdb-dev lmdb-utils libssl-dev libjemalloc-dev protobuf-compiler pkg-config python3 python3-cryptography; do \
+	@missing=$$(for p in liblmdb-dev lmdb-utils libssl-dev libjemalloc-dev protobuf-compiler pkg-config python3 python3-cryptography time; do \
 		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing $$missing"; \

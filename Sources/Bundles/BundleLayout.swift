@@ -44,8 +44,35 @@ public struct BundleManifest: Codable, Equatable, Sendable {
 
 /// A bundle that cannot be written or read: which file, and what is wrong.
 public struct BundleError: Error, Equatable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+    /// The bundle's file concerned, e.g. `checkpoint`, when there is one.
+    public let file: String?
+    /// True when a file could not be read on this machine (permissions, I/O), rather than
+    /// holding what the format does not allow.
+    public let unreadable: Bool
+    /// What is wrong.
+    public let reason: String
+
+    public init(_ reason: String) {
+        file = nil
+        unreadable = false
+        self.reason = reason
+    }
+
+    /// The bundle's file `file` holds what the format does not allow.
+    public init(file: String, _ reason: String) {
+        self.file = file
+        unreadable = false
+        self.reason = reason
+    }
+
+    /// The bundle's file `file` cannot be read here.
+    init(unreadable file: String, _ reason: String) {
+        self.file = file
+        unreadable = true
+        self.reason = "cannot be read: " + reason
+    }
+
+    public var description: String { file.map { "\($0): \(reason)" } ?? reason }
 }
 
 /// The digest of a stored report entry, as the `reports` file lists it.

@@ -3,7 +3,8 @@ import Foundation
 import Merkle
 
 /// A checkpoint of a centre's log (C2SP tlog-checkpoint): the origin (the centre's identity),
-/// the number of records, the Merkle root, and the time it was taken as an extension line.
+/// the number of records, the Merkle root, then extension lines, among them the time it
+/// was taken.
 ///
 /// ```
 /// centre.example
@@ -15,41 +16,61 @@ public struct Checkpoint: Equatable, Sendable {
     public let origin: String
     public let size: UInt64
     public let root: Hash
-    /// When the centre took the checkpoint, to the microsecond.
-    public let time: Date
+    /// The extension lines, in order, each without its newline (signed with the rest).
+    public let extensions: [String]
+    /// When the centre took the checkpoint, to the microsecond: its `time` extension line.
+    public let time: Date?
 
     public init(origin: String, size: UInt64, root: Hash, time: Date) {
+        let time = Date(microsecondsSinceEpoch: time.microsecondsSinceEpoch)
+        self.init(origin: origin, size: size, root: root, extensions: ["time " + Timestamp.format(time)], time: time)
+    }
+
+    private init(origin: String, size: UInt64, root: Hash, extensions: [String], time: Date?) {
         self.origin = origin
         self.size = size
         self.root = root
-        self.time = Date(microsecondsSinceEpoch: time.microsecondsSinceEpoch)
+        self.extensions = extensions
+        self.time = time
     }
 
-    /// The note text: four lines, each ending in a newline.
+    /// The note text: the origin, size and root, then the extension lines, each ending in a newline.
     public var text: String {
-        "\(origin)\n\(size)\n\(Data(root.bytes).base64EncodedString())\ntime \(Timestamp.format(time))\n"
+        ([origin, String(size), Data(root.bytes).base64EncodedString()] + extensions).map { $0 + "\n" }.joined()
     }
 
-    /// Reads a checkpoint's note text.
+    /// Reads a checkpoint's note text: three lines, then any extension lines (kept as they
+    /// are; a `time` line, at most one, must hold an RFC 3339 time).
     public init(text: String) throws {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        guard text.hasSuffix("\n"), lines.count >= 3 else {
+        guard text.hasSuffix("\n") else { throw CheckpointError("a checkpoint's text ends in a newline") }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        guard lines.count >= 3 else {
             throw CheckpointError("a checkpoint has an origin, a size and a root hash, each on a line")
         }
-        let fields = Array(lines)
-        guard let size = UInt64(fields[1]), String(size) == fields[1] else {
-            throw CheckpointError("the checkpoint's size \(String(fields[1]).debugDescription) is not a decimal number")
+        guard !lines[0].isEmpty else { throw CheckpointError("the checkpoint's origin line is empty") }
+        guard let size = UInt64(lines[1]), String(size) == lines[1] else {
+            throw CheckpointError("the checkpoint's size \(lines[1].debugDescription) is not a decimal number")
         }
-        guard let bytes = Data(base64Encoded: String(fields[2])), let root = Hash(bytes: bytes) else {
-            throw CheckpointError("the checkpoint's root \(String(fields[2]).debugDescription) is not base64 of 32 bytes")
+        guard let bytes = Data(base64Encoded: lines[2]), let root = Hash(bytes: bytes) else {
+            throw CheckpointError("the checkpoint's root \(lines[2].debugDescription) is not base64 of 32 bytes")
         }
-        guard let timeLine = fields.dropFirst(3).first(where: { $0.hasPrefix("time ") }),
-              let time = Timestamp.parse(String(timeLine.dropFirst(5)))
-        else { throw CheckpointError("the checkpoint has no 'time RFC3339' extension line") }
-        guard Self.times.contains(time) else {
-            throw CheckpointError("the checkpoint's time \(timeLine.dropFirst(5)) is not in the years 0000 to 9999 in UTC")
+        let extensions = Array(lines.dropFirst(3))
+        if let empty = extensions.firstIndex(of: "") {
+            throw CheckpointError("the checkpoint's line \(empty + 4) is empty")
         }
-        self.init(origin: String(fields[0]), size: size, root: root, time: time)
+        let times = extensions.filter { $0.hasPrefix("time ") }
+        guard times.count <= 1 else { throw CheckpointError("the checkpoint has \(times.count) time lines") }
+        var time: Date?
+        if let line = times.first {
+            guard let parsed = Timestamp.parse(String(line.dropFirst(5))) else {
+                throw CheckpointError("the checkpoint's time line \(line.debugDescription) is not 'time RFC3339'")
+            }
+            guard Self.times.contains(parsed) else {
+                throw CheckpointError("the checkpoint's time \(line.dropFirst(5)) is not in the years 0000 to 9999 in UTC")
+            }
+            time = parsed
+        }
+        self.init(origin: lines[0], size: size, root: root, extensions: extensions, time: time)
     }
 
     /// The times a checkpoint's text can carry: those `Timestamp.format` writes, in the UTC

@@ -54,15 +54,20 @@ public struct SignedNote: Equatable, Sendable {
         }.joined()
     }
 
-    /// Checks that `key` signed the text.
-    /// - Throws: when no signature line is by `key` (name and key hash), or its signature is wrong.
+    /// Checks that `key` signed the text, as C2SP signed notes are checked: lines by other
+    /// keys are ignored, and every line by `key` (its name and key hash), whatever their
+    /// order, must verify.
+    /// - Throws: when no signature line is by `key`, or one of its lines does not verify.
     public func verify(with key: VerifierKey) throws {
-        guard let line = signatures.first(where: { $0.name == key.name && $0.keyHash == key.keyHash }) else {
+        let lines = signatures.enumerated().filter { $0.element.name == key.name && $0.element.keyHash == key.keyHash }
+        guard !lines.isEmpty else {
             let names = signatures.map { "\($0.name) (\(hex8($0.keyHash)))" }.joined(separator: ", ")
             throw CheckpointError("the note is not signed by \(key.name) (\(hex8(key.keyHash))); it is signed by \(names)")
         }
-        guard key.isValidSignature(line.signature, for: Array(text.utf8)) else {
-            throw CheckpointError("the signature by \(key.name) (\(hex8(key.keyHash))) does not verify: the note was altered or signed by another key")
+        let text = Array(self.text.utf8)
+        for (index, line) in lines where !key.isValidSignature(line.signature, for: text) {
+            throw CheckpointError(
+                "signature line \(index + 1), by \(key.name) (\(hex8(key.keyHash))), does not verify: the note was altered or the line forged")
         }
     }
 }

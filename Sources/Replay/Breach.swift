@@ -1,4 +1,5 @@
 import Assessment
+import Bundles
 import Centre
 import EventLog
 
@@ -7,6 +8,9 @@ public struct Breach: Error, Codable, Equatable, CustomStringConvertible {
     public enum Kind: String, Codable, Sendable {
         /// The checkpoint is not signed by the centre's key (or not by the key supplied).
         case signature
+        /// A file the centre handed over is not as `docs/format.md` says: a bundle's file
+        /// missing, not a plain file, too large or malformed, or a store's checkpoint unreadable.
+        case malformed
         /// A record was altered, dropped, moved, added, or the log does not match its checkpoint.
         case integrity
         /// The log does not extend the checkpoint kept from an earlier visit.
@@ -24,6 +28,8 @@ public struct Breach: Error, Codable, Equatable, CustomStringConvertible {
     public var sequence: UInt64?
     public var eventID: String?
     public var learner: String?
+    /// The bundle's file concerned (for `malformed` and a bundle's `integrity`), e.g. `proofs`.
+    public var file: String?
     /// The rule broken (for `rule`), e.g. `assessor-competence`.
     public var rule: String?
     /// The report and entry that differ (for `report`), e.g. `transcripts learner/1000000001`.
@@ -33,15 +39,21 @@ public struct Breach: Error, Codable, Equatable, CustomStringConvertible {
     public let detail: String
 
     public init(_ kind: Kind, sequence: UInt64? = nil, eventID: String? = nil, learner: String? = nil,
-                rule: String? = nil, report: String? = nil, figure: String? = nil, detail: String) {
+                rule: String? = nil, report: String? = nil, figure: String? = nil, file: String? = nil, detail: String) {
         self.kind = kind
         self.sequence = sequence
         self.eventID = eventID
         self.learner = learner
+        self.file = file
         self.rule = rule
         self.report = report
         self.figure = figure
         self.detail = detail
+    }
+
+    /// A bundle's file that is not as the format says.
+    init(_ error: BundleError) {
+        self.init(.malformed, file: error.file, detail: error.reason)
     }
 
     init(_ failure: VerificationFailure) {
@@ -60,6 +72,7 @@ public struct Breach: Error, Codable, Equatable, CustomStringConvertible {
 
     public var description: String {
         var place: [String] = []
+        if let file { place.append("file \(file)") }
         if let sequence { place.append("sequence \(sequence)") }
         if let eventID { place.append("event \(eventID)") }
         if let learner { place.append("learner \(learner)") }

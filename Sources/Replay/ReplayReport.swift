@@ -31,6 +31,8 @@ public struct ReplayReport: Encodable, Sendable {
     public var learners: Int = 0
     /// What was not checked, and why (e.g. a one-learner bundle cannot be replayed through the rules).
     public var notChecked: [String] = []
+    /// What the EQA should know though it is no breach (e.g. the bundle's key file differs from the key supplied).
+    public var warnings: [String] = []
     public var seconds: Double = 0
     /// The first breach found, if any.
     public var breach: Breach? { didSet { verified = breach == nil } }
@@ -41,7 +43,7 @@ public struct ReplayReport: Encodable, Sendable {
     public var summary: String {
         var lines: [String] = []
         if let checkpoint {
-            lines.append("checkpoint   \(checkpoint.origin), \(checkpoint.size) records, root \(checkpoint.root), \(checkpoint.time)")
+            lines.append("checkpoint   \(checkpoint.origin), \(checkpoint.size) records, root \(checkpoint.root)" + (checkpoint.time.map { ", \($0)" } ?? ""))
             lines.append("signature    checked with \(key == "supplied" ? "the key supplied" : "the centre's own key (supply the key you hold to check with yours)")")
         }
         lines.append("records      \(records) checked: " + (source == "learner bundle" ? "inclusion proofs, decoding" : "chain, Merkle root, decoding"))
@@ -53,6 +55,7 @@ public struct ReplayReport: Encodable, Sendable {
         }
         if reportsCompared > 0 { lines.append("reports      \(reportsCompared) stored entries equal the rebuilt ones (\(learners) learners)") }
         for note in notChecked { lines.append("not checked  \(note)") }
+        for warning in warnings { lines.append("WARNING      \(warning)") }
         if let breach {
             lines.append("FAILED       \(breach)")
         } else {
@@ -67,12 +70,13 @@ public struct CheckpointSummary: Codable, Equatable, Sendable {
     public let origin: String
     public let size: UInt64
     public let root: String
-    public let time: String
+    /// The checkpoint's `time` line, when it has one.
+    public let time: String?
 
     init(_ checkpoint: Checkpoint) {
         origin = checkpoint.origin
         size = checkpoint.size
         root = checkpoint.root.hex
-        time = Timestamp.format(checkpoint.time)
+        time = checkpoint.time.map { Timestamp.format($0) }
     }
 }

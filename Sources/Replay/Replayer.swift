@@ -47,11 +47,19 @@ public enum Replayer {
         let started = Date()
         var report: ReplayReport
         if BundleReader.isBundle(path) {
-            let bundle: BundleReader
-            do { bundle = try BundleReader(at: path) } catch let error as BundleError { throw ReplayInputError("\(path): \(error)") }
-            report = try bundle.manifest.kind == .learner ? verifyLearner(bundle, options) : verifyBundle(bundle, options)
+            do {
+                let bundle = try BundleReader(at: path)
+                report = try bundle.manifest.kind == .learner ? verifyLearner(bundle, options) : verifyBundle(bundle, options)
+            } catch let error as BundleError {
+                if error.unreadable { throw ReplayInputError("\(path): \(error)") }
+                report = ReplayReport(source: "bundle")
+                report.breach = Breach(error)
+            }
         } else if FileManager.default.fileExists(atPath: path + "/data.mdb") {
-            report = try verifyStore(path, options)
+            do { report = try verifyStore(path, options) } catch let damage as StoreDamage {
+                report = ReplayReport(source: "store")
+                report.breach = Breach(.integrity, detail: damage.description)
+            }
         } else {
             throw ReplayInputError("\(path) is neither a store (no data.mdb) nor a bundle (no \(BundleFile.manifest))")
         }
@@ -73,7 +81,13 @@ public enum Replayer {
             throw ReplayInputError("cannot open the store \(path) read-only: \(error)")
         }
         var report = ReplayReport(source: "store")
-        let (start, latest) = try store.read { txn, _ in (try store.log.head(in: txn), try checkpoints.latest(in: txn)) }
+        let start: Head, latest: SignedCheckpoint?
+        do {
+            (start, latest) = try store.read { txn, _ in (try store.log.head(in: txn), try checkpoints.latest(in: txn)) }
+        } catch let error as CheckpointError {
+            report.breach = Breach(.malformed, detail: "the store's latest checkpoint is not a signed checkpoint: \(error)")
+            return report
+        }
         guard let signed = latest else {
             report.breach = Breach(.signature, detail: "the store holds no signed checkpoint: the centre has never signed its log")
             return report
@@ -164,24 +178,25 @@ public enum Replayer {
 
     static func verifyBundle(_ bundle: BundleReader, _ options: ReplayOptions) throws -> ReplayReport {
         var report = ReplayReport(source: "bundle")
-        guard try checkSignatures(bundle.checkpoint, options, centreKey: { bundle.key }, into: &report) else { return report }
-        let records: RecordFile
-        do { records = try bundle.records() } catch let error as BundleError { throw ReplayInputError("\(bundle.directory): \(error)") }
+        guard try checkSignatures(bundle.checkpoint, options, bundleKey: bundle.key, into: &report),
+              checkManifest(bundle, records: bundle.checkpoint.checkpoint.size, into: &report)
+        else { return report }
         let checkpoint = bundle.checkpoint.checkpoint
         var checker = RecordChecker(checkpoint: checkpoint, since: options.since?.checkpoint)
         let pipeline = try makePipeline(options, timeZone: bundle.timeZone, into: &report)
         var batch: [DecodedEvent] = []
         var integrity: Breach?
         do {
+            let records = try bundle.records()
             var next = try readRecord(records)
             while let bytes = next {
                 next = nil
-                // A peek happens only on a broken link, which ends the replay.
-                let decoded = try bytes.withUnsafeBytes { bytes in try checker.check(bytes, following: { try readRecord(records) }) }
-                if checker.chain.records > checkpoint.size {
-                    throw Breach(.integrity, sequence: checker.chain.records, detail:
+                if checker.chain.records == checkpoint.size {
+                    throw Breach(.integrity, sequence: checker.chain.records + 1, file: BundleFile.records, detail:
                         "the bundle holds records beyond the \(checkpoint.size) its signed checkpoint covers")
                 }
+                // A peek happens only on a broken link, which ends the replay.
+                let decoded = try bytes.withUnsafeBytes { bytes in try checker.check(bytes, following: { try readRecord(records) }) }
                 batch.append(decoded)
                 guard flush(&batch, pipeline, options, checked: checker.chain.records, total: checkpoint.size) else { break }
                 next = try readRecord(records)
@@ -190,33 +205,57 @@ public enum Replayer {
             if !pipeline.stoppedWithBreach { try checker.finish() }
         } catch let breach as Breach {
             integrity = breach
+        } catch let error as BundleError {
+            integrity = try breach(error, in: bundle)
         }
         pipeline.close()
         report.records = checker.chain.records
         finish(&report, checker: checker, pipeline: pipeline, integrity: integrity, options: options)
         guard report.breach == nil, options.asOf == nil else { return report }
-        let digests: [ReportDigest]
-        do { digests = try bundle.reportDigests() } catch let error as BundleError { throw ReplayInputError("\(bundle.directory): \(error)") }
         do {
+            let digests = try ReportDigests(bundle.reportDigests())
             for projection in options.projections {
                 let rebuilt = try pipeline.replay.snapshot.reportEntries(of: projection.name)
                 count(learners: rebuilt, of: projection, into: &report)
                 report.reportsCompared += try ReportComparison.compare(
-                    projection: projection.name, digests: digests.filter { $0.projection == projection.name }, rebuilt: rebuilt)
+                    projection: projection.name, digests: { try digests.next(of: projection.name) }, rebuilt: rebuilt)
             }
-            if let unknown = digests.first(where: { digest in !options.projections.contains { $0.name == digest.projection } }) {
-                throw Breach(.report, report: "\(unknown.projection) \(unknown.key)", detail: "the bundle lists a report this tool does not rebuild")
+            if let unknown = try digests.next() {
+                throw Breach(.report, report: "\(unknown.projection) \(unknown.key)", file: BundleFile.reports, detail: options.projections.contains { $0.name == unknown.projection }
+                    ? "the bundle lists this entry out of order (entries are by report, then by key)"
+                    : "the bundle lists a report this tool does not rebuild")
             }
         } catch let breach as Breach {
             report.breach = breach
+        } catch let error as BundleError {
+            report.breach = try breach(error, in: bundle)
         }
         return report
     }
 
+    /// The manifest must agree with the signed checkpoint, and give the bundle's records. - Returns: false when a breach was recorded.
+    private static func checkManifest(_ bundle: BundleReader, records: UInt64?, into report: inout ReplayReport) -> Bool {
+        let manifest = bundle.manifest, size = bundle.checkpoint.checkpoint.size
+        if manifest.treeSize != size {
+            report.breach = Breach(.malformed, file: BundleFile.manifest, detail:
+                "treeSize is \(manifest.treeSize) but the signed checkpoint covers \(size) records")
+        } else if let records, manifest.records != records {
+            report.breach = Breach(.malformed, file: BundleFile.manifest, detail:
+                "records is \(manifest.records) but a whole-store bundle holds the \(records) records its checkpoint covers")
+        }
+        return report.breach == nil
+    }
+
+    /// The breach a bundle's malformed file is, or, when the file cannot be read here, the EQA's own error.
+    private static func breach(_ error: BundleError, in bundle: BundleReader) throws -> Breach {
+        if error.unreadable { throw ReplayInputError("\(bundle.directory): \(error)") }
+        return Breach(error)
+    }
+
     /// The next record of a bundle; a file that ends inside a record is a breach.
     private static func readRecord(_ records: RecordFile) throws -> [UInt8]? {
-        do { return try records.next() } catch let error as BundleError {
-            throw Breach(.integrity, sequence: records.count + 1, detail: error.description)
+        do { return try records.next() } catch let error as BundleError where !error.unreadable {
+            throw Breach(.integrity, sequence: records.count + 1, file: BundleFile.records, detail: error.reason)
         }
     }
 
@@ -228,30 +267,30 @@ public enum Replayer {
             "the centre's rules and reports: a one-learner bundle holds that learner's records only (replay a whole-store bundle for them)",
             "the chain: the records are not consecutive, so each is proven by its inclusion proof instead",
         ]
-        guard try checkSignatures(bundle.checkpoint, options, centreKey: { bundle.key }, into: &report) else { return report }
+        guard try checkSignatures(bundle.checkpoint, options, bundleKey: bundle.key, into: &report),
+              checkManifest(bundle, records: nil, into: &report)
+        else { return report }
         let checkpoint = bundle.checkpoint.checkpoint
+        let learner = bundle.manifest.learner ?? ""
         if let since = options.since, since.checkpoint.size > checkpoint.size {
             report.breach = Breach(.consistency, detail: "the bundle's checkpoint covers \(checkpoint.size) records, fewer than the \(since.checkpoint.size) of the checkpoint kept from before")
             return report
         }
-        let proofs: [(sequence: UInt64, path: [Hash])]
-        let records: RecordFile
-        do {
-            proofs = try bundle.inclusionProofs()
-            records = try bundle.records()
-        } catch let error as BundleError {
-            throw ReplayInputError("\(bundle.directory): \(error)")
-        }
         var attribution = LearnerAttribution()
         var previous: UInt64 = 0
         do {
-            var index = 0
+            let proofs = try bundle.inclusionProofs()
+            let records = try bundle.records()
             while let bytes = try readRecord(records) {
-                guard index < proofs.count else {
-                    throw Breach(.integrity, detail: "the bundle holds more records than inclusion proofs (\(proofs.count))")
+                guard let proof = try proofs.next() else {
+                    throw Breach(.malformed, sequence: previous + 1, file: BundleFile.proofs, detail:
+                        "the bundle holds more records than inclusion proofs (\(proofs.number))")
                 }
-                let (sequence, path) = proofs[index]
-                index += 1
+                let sequence = proof.sequence
+                guard sequence <= checkpoint.size else {
+                    throw Breach(.integrity, sequence: sequence, file: BundleFile.proofs, detail:
+                        "the proofs name sequence \(sequence), beyond the \(checkpoint.size) records the signed checkpoint covers")
+                }
                 let decoded = try bytes.withUnsafeBytes { try RecordChecker.decode($0, sequence: sequence) }
                 guard decoded.record.sequence == sequence, sequence > previous else {
                     throw Breach(.integrity, sequence: sequence, eventID: decoded.record.eventIDText, detail:
@@ -259,25 +298,31 @@ public enum Replayer {
                 }
                 previous = sequence
                 do {
-                    try Proof.verifyInclusion(leafHash: TreeHash.leaf(bytes), leafIndex: sequence - 1, treeSize: checkpoint.size, proof: path, root: checkpoint.root)
+                    try Proof.verifyInclusion(leafHash: TreeHash.leaf(bytes), leafIndex: sequence - 1, treeSize: checkpoint.size, proof: proof.path, root: checkpoint.root)
                 } catch let error as ProofError {
-                    throw Breach(.integrity, sequence: sequence, eventID: decoded.record.eventIDText, learner: bundle.manifest.learner, detail:
+                    throw Breach(.integrity, sequence: sequence, eventID: decoded.record.eventIDText, learner: learner, detail:
                         "the record is not in the log the checkpoint signs: its inclusion proof fails (\(error))")
                 }
-                let learner = attribution.learner(of: decoded.event)
-                guard learner == bundle.manifest.learner else {
-                    throw Breach(.integrity, sequence: sequence, eventID: decoded.record.eventIDText, learner: learner, detail:
-                        "the record is not of learner \(bundle.manifest.learner ?? "?"), whose bundle this is")
+                let owner = attribution.learner(of: decoded.event)
+                guard owner == learner else {
+                    throw Breach(.integrity, sequence: sequence, eventID: decoded.record.eventIDText, learner: owner, detail:
+                        "the record is not of learner \(learner), whose bundle this is")
                 }
                 report.records += 1
                 options.progress?(report.records, bundle.manifest.records)
             }
-            guard index == proofs.count, report.records == bundle.manifest.records else {
-                throw Breach(.integrity, sequence: previous + 1, detail:
-                    "the bundle holds \(report.records) records, \(proofs.count) proofs and its manifest says \(bundle.manifest.records): records were removed")
+            if try proofs.next() != nil {
+                throw Breach(.malformed, file: BundleFile.proofs, detail:
+                    "the bundle holds \(report.records) records but more inclusion proofs (line \(proofs.number) has no record)")
+            }
+            guard report.records == bundle.manifest.records else {
+                throw Breach(.integrity, sequence: previous + 1, file: BundleFile.records, detail:
+                    "the bundle holds \(report.records) records but its manifest says \(bundle.manifest.records): records were removed or added")
             }
         } catch let breach as Breach {
             report.breach = breach
+        } catch let error as BundleError {
+            report.breach = try breach(error, in: bundle)
         }
         return report
     }
@@ -297,6 +342,19 @@ public enum Replayer {
             CentreReplay(projections: options.projections, timeZone: timeZone)
         }
         return ReplayPipeline(replay: replay, asOf: point)
+    }
+
+    /// Checks the checkpoint's signature (and that of the one kept from before) with the key
+    /// supplied, or else the centre's own, and reports a bundle key that differs from the one
+    /// supplied. - Returns: false when a breach was recorded.
+    private static func checkSignatures(
+        _ signed: SignedCheckpoint, _ options: ReplayOptions, bundleKey: VerifierKey, into report: inout ReplayReport
+    ) throws -> Bool {
+        if let supplied = options.key, supplied != bundleKey {
+            report.warnings.append(
+                "the bundle's key file holds \(bundleKey), not the key supplied (\(supplied)); the signature was checked with the key supplied")
+        }
+        return try checkSignatures(signed, options, centreKey: { bundleKey }, into: &report)
     }
 
     /// Checks the checkpoint's signature (and that of the one kept from before) with the key

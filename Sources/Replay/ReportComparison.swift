@@ -11,7 +11,8 @@ enum ReportComparison {
     static func compare(
         projection: String, stored: [(key: String, value: [UInt8])], rebuilt: [(key: String, value: [UInt8])]
     ) throws -> Int {
-        try merge(projection, stored.map { ($0.key, $0.value) }, rebuilt) { key, stored, rebuilt in
+        var entries = stored.makeIterator()
+        return try merge(projection, { entries.next() }, rebuilt) { key, stored, rebuilt in
             guard let stored, let rebuilt else { return missing(projection, key, stored: stored != nil) }
             let (figure, storedValue, rebuiltValue) = firstFigure(projection: projection, key: key, stored: stored, rebuilt: rebuilt)
             return Breach(.report, learner: learner(key: key, stored: stored), report: "\(projection) \(key)", figure: figure,
@@ -19,31 +20,35 @@ enum ReportComparison {
         }
     }
 
-    /// Digests listed in a bundle against rebuilt entries.
-    static func compare(projection: String, digests: [ReportDigest], rebuilt: [(key: String, value: [UInt8])]) throws -> Int {
+    /// Digests listed in a bundle, read one at a time by `digests`, against rebuilt entries.
+    static func compare(
+        projection: String, digests: () throws -> ReportDigest?, rebuilt: [(key: String, value: [UInt8])]
+    ) throws -> Int {
         let hashed = rebuilt.map { ($0.key, ReportDigest(projection: projection, key: $0.key, value: $0.value).digest) }
-        return try merge(projection, digests.map { ($0.key, $0.digest) }, hashed) { key, stored, rebuilt in
+        return try merge(projection, { try digests().map { ($0.key, $0.digest) } }, hashed) { key, stored, rebuilt in
             guard let stored, let rebuilt else { return missing(projection, key, stored: stored != nil) }
             return Breach(.report, learner: learner(key: key, stored: nil), report: "\(projection) \(key)", detail:
                 "the bundle's digest \(hex(stored)) of the stored entry differs from the replayed history's \(hex(rebuilt)); a bundle carries digests only, so replay the store itself to name the figure")
         }
     }
 
+    /// Walks stored entries (read one at a time, in key order) beside rebuilt ones.
     private static func merge(
-        _ projection: String, _ stored: [(String, [UInt8])], _ rebuilt: [(key: String, value: [UInt8])],
+        _ projection: String, _ nextStored: () throws -> (key: String, value: [UInt8])?, _ rebuilt: [(key: String, value: [UInt8])],
         differ: (String, [UInt8]?, [UInt8]?) -> Breach
     ) throws -> Int {
-        var i = 0, j = 0, equal = 0
-        while i < stored.count || j < rebuilt.count {
-            let storedKey = i < stored.count ? Array(stored[i].0.utf8) : nil
+        var j = 0, equal = 0
+        var stored = try nextStored()
+        while stored != nil || j < rebuilt.count {
+            let storedKey = stored.map { Array($0.key.utf8) }
             let rebuiltKey = j < rebuilt.count ? Array(rebuilt[j].key.utf8) : nil
             if let s = storedKey, let r = rebuiltKey, s == r {
-                guard stored[i].1 == rebuilt[j].value else { throw differ(stored[i].0, stored[i].1, rebuilt[j].value) }
+                guard stored!.value == rebuilt[j].value else { throw differ(stored!.key, stored!.value, rebuilt[j].value) }
                 equal += 1
-                i += 1
                 j += 1
+                stored = try nextStored()
             } else if let s = storedKey, rebuiltKey.map({ s.lexicographicallyPrecedes($0) }) ?? true {
-                throw differ(stored[i].0, stored[i].1, nil)
+                throw differ(stored!.key, stored!.value, nil)
             } else {
                 throw differ(rebuilt[j].key, nil, rebuilt[j].value)
             }
@@ -118,4 +123,30 @@ enum ReportComparison {
     }
 
     private static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+}
+
+/// The digests of a bundle's `reports` file, read in file order: by report, then by key.
+final class ReportDigests {
+    private let lines: LineFile<ReportDigest>
+    private var peeked: ReportDigest?
+
+    init(_ lines: LineFile<ReportDigest>) { self.lines = lines }
+
+    /// The next digest, when it is of report `projection`.
+    func next(of projection: String) throws -> ReportDigest? {
+        guard let digest = try peek(), digest.projection == projection else { return nil }
+        peeked = nil
+        return digest
+    }
+
+    /// The next digest, whatever its report.
+    func next() throws -> ReportDigest? {
+        defer { peeked = nil }
+        return try peek()
+    }
+
+    private func peek() throws -> ReportDigest? {
+        if peeked == nil { peeked = try lines.next() }
+        return peeked
+    }
 }

@@ -52,7 +52,7 @@ struct CheckpointsCommand: ParsableCommand {
         if json {
             try printJSON(checkpoints.enumerated().map { number, signed in
                 Listed(number: number + 1, origin: signed.checkpoint.origin, size: signed.checkpoint.size,
-                       root: signed.checkpoint.root.hex, time: Timestamp.format(signed.checkpoint.time), note: signed.encoded)
+                       root: signed.checkpoint.root.hex, time: signed.checkpoint.time.map { Timestamp.format($0) } ?? "", note: signed.encoded)
             })
         } else if notes {
             print(checkpoints.map(\.encoded).joined(separator: "\n"), terminator: "")
@@ -60,7 +60,7 @@ struct CheckpointsCommand: ParsableCommand {
             if checkpoints.isEmpty { print("no checkpoints: `attest checkpoint \(location.store)` signs one") }
             for (number, signed) in checkpoints.enumerated() {
                 let c = signed.checkpoint
-                print("\(number + 1)  size \(c.size)  root \(c.root.hex)  \(Timestamp.format(c.time))")
+                print("\(number + 1)  size \(c.size)  root \(c.root.hex)  \(c.time.map { Timestamp.format($0) } ?? "(no time line)")")
             }
         }
     }

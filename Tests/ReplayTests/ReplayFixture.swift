@@ -50,6 +50,20 @@ final class ReplayFixture: @unchecked Sendable {
         return path
     }
 
+    /// A one-learner bundle of learner `learner`.
+    func learnerBundle(_ name: String, learner: String = "1000000003") throws -> String {
+        let path = directory.child(name)
+        _ = try CentreStore(openingAt: store, projections: CentreStore.reports).exportBundle(to: path, learner: learner, key: key.verifierKey)
+        return path
+    }
+
+    /// The centre's verifier key in a file, as an EQA keeps it.
+    func keyFile() throws -> String {
+        let path = directory.child("centre.pub")
+        try (key.verifierKey.description + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     // MARK: Tampering with a store copy, below the library, as someone with the files would
 
     /// Calls `body` with the copy's raw `log` database.

@@ -18,8 +18,9 @@ struct AttestReplay: ParsableCommand {
             every stored report equals the one rebuilt from the history. A one-learner bundle \
             is checked record by record against the checkpoint with its inclusion proofs.
 
-            Exit status: 0 verified; 1 an integrity or rule breach (what, and where: \
-            sequence, event id, learner); 2 a usage or I/O error.
+            Exit status: 0 verified; 1 a breach: anything wrong with what the centre handed \
+            over (malformed, altered, incomplete, inconsistent, against its rules), with what \
+            and where (file, sequence, event id, learner); 2 your own usage or I/O error.
 
             Example:
               attest-replay centre.store --key centre.pub --since-checkpoint visit-2025.checkpoint
@@ -91,8 +92,10 @@ struct AttestReplay: ParsableCommand {
         do {
             report = try Replayer.verify(source, options: options)
         } catch let error as ReplayInputError {
+            // The EQA's own usage or I/O error: no breach, and no usage text.
             progress?.finish()
-            throw ValidationError(error.description)
+            FileHandle.standardError.write(Data("attest-replay: \(error)\n".utf8))
+            throw ExitCode(2)
         }
         progress?.finish()
         if json {
