@@ -53,14 +53,21 @@ extension CentreStore {
 
     /// Writes a bundle of learner `learner`'s records into the new directory `directory`,
     /// each with its RFC 9162 inclusion proof against the latest signed checkpoint, which
-    /// must cover the whole log. Holds every chain hash in memory (32 bytes a record). The
-    /// records are read in short read transactions up to the checkpoint's size. `access`
-    /// says who may read the files.
+    /// must cover the whole log; with the proof of the learner's entry in the checkpoint's
+    /// map of learners (when it has one), which shows the bundle holds all their records;
+    /// and with a consistency proof from each earlier checkpoint the centre keeps. Holds
+    /// every chain hash in memory (32 bytes a record). The records are read in short read
+    /// transactions up to the checkpoint's size. `access` says who may read the files.
     public func exportBundle(
         to directory: String, learner: String, key: VerifierKey, access: BundleAccess = .owner
     ) throws -> ExportSummary {
         let checkpoints = try CheckpointLog(log: log)
-        let checkpoint = try read { txn, _ in try Self.checkpointCovering(log.head(in: txn), checkpoints.latest(in: txn)) }
+        let (checkpoint, earlier, entries) = try read { txn, _ in
+            let checkpoint = try Self.checkpointCovering(log.head(in: txn), checkpoints.latest(in: txn))
+            var entries: [(learner: String, entry: LearnerEntry)] = []
+            if checkpoint.checkpoint.learners != nil { try log.learnerEntries(in: txn) { entries.append(($0, $1)) } }
+            return (checkpoint, try checkpoints.all(in: txn).map(\.checkpoint.size), entries)
+        }
         var leaves: [Hash] = []
         leaves.reserveCapacity(Int(checkpoint.checkpoint.size))
         var chosen: [(sequence: UInt64, bytes: [UInt8])] = []
@@ -75,19 +82,37 @@ extension CentreStore {
         }
         guard !chosen.isEmpty else { throw BundleError("the log holds no events of learner \(learner)") }
         let writer = try BundleWriter(directory: directory, access: access)
+        let size = UInt64(leaves.count)
         var proofs = ""
         for (sequence, bytes) in chosen {
             try bytes.withUnsafeBytes { try writer.record($0) }
-            let path = try Proof.inclusion(leafIndex: sequence - 1, treeSize: UInt64(leaves.count)) { leaves[Int($0)] }
-            proofs += ([String(sequence)] + path.map(\.hex)).joined(separator: " ") + "\n"
+            let path = try Proof.inclusion(leafIndex: sequence - 1, treeSize: size) { leaves[Int($0)] }
+            proofs += Self.proofLine([sequence], path)
         }
         try writer.finishRecords()
         try writer.file(BundleFile.proofs, proofs)
+        if let index = entries.firstIndex(where: { $0.learner == learner }) {
+            let entry = entries[index].entry
+            let path = try Proof.inclusion(leafIndex: UInt64(index), treeSize: UInt64(entries.count)) {
+                entries[Int($0)].entry.leafHash(learner: entries[Int($0)].learner)
+            }
+            try writer.file(BundleFile.completeness, Self.proofLine([UInt64(index), entry.latest, entry.records], path))
+        }
+        var consistency = ""
+        for old in Set(earlier).sorted() where old > 0 && old < size {
+            consistency += Self.proofLine([old], try Proof.consistency(from: old, to: size) { leaves[Int($0)] })
+        }
+        try writer.file(BundleFile.consistency, consistency)
         let manifest = BundleManifest(
             kind: .learner, learner: learner, records: UInt64(chosen.count), treeSize: checkpoint.checkpoint.size,
             timeZone: timeZone.identifier)
         try writer.finish(manifest: manifest, checkpoint: checkpoint, key: key)
         return ExportSummary(manifest: manifest, checkpoint: checkpoint)
+    }
+
+    /// A line of `proofs`, `completeness` or `consistency`: the numbers, then the hashes in hexadecimal.
+    private static func proofLine(_ numbers: [UInt64], _ path: [Hash]) -> String {
+        (numbers.map(String.init) + path.map(\.hex)).joined(separator: " ") + "\n"
     }
 
     private static func checkpointCovering(_ head: Head, _ latest: SignedCheckpoint?) throws -> SignedCheckpoint {

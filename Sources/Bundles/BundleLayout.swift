@@ -15,6 +15,12 @@ public enum BundleFile {
     public static let reports = "reports"
     /// `proofs` (one-learner bundles): `SEQUENCE HASH-HEX…`, each record's inclusion proof.
     public static let proofs = "proofs"
+    /// `completeness` (one-learner bundles): `INDEX LATEST RECORDS HASH-HEX…`, the learner's
+    /// entry in the checkpoint's map of learners and its inclusion proof.
+    public static let completeness = "completeness"
+    /// `consistency` (one-learner bundles): `SIZE HASH-HEX…`, the consistency proof from each
+    /// earlier checkpoint the centre keeps to the bundle's.
+    public static let consistency = "consistency"
 }
 
 /// The manifest of a bundle, `bundle.json`.

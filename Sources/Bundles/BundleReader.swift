@@ -60,6 +60,12 @@ public struct BundleReader: Sendable {
         }
     }
 
+    /// Whether the bundle holds an entry named `name`, of any kind.
+    public func holds(_ name: String) -> Bool {
+        var info = stat()
+        return lstat(directory + "/" + name, &info) == 0
+    }
+
     /// A reader of the `records` file.
     public func records() throws -> RecordFile { try RecordFile(BundleFiles.open(BundleFile.records, in: directory)) }
 
@@ -68,11 +74,28 @@ public struct BundleReader: Sendable {
         try LineFile(BundleFiles.open(BundleFile.reports, in: directory), limit: BundleLimits.reportLineBytes) { try ReportDigest(line: $0) }
     }
 
-    /// A reader of the `proofs` file of a one-learner bundle: for each record, its sequence and audit path.
-    public func inclusionProofs() throws -> LineFile<InclusionProofLine> {
-        try LineFile(BundleFiles.open(BundleFile.proofs, in: directory), limit: BundleLimits.proofLineBytes) {
-            try InclusionProofLine(line: $0)
-        }
+    /// A reader of the `proofs` file of a one-learner bundle: for each record, its sequence and inclusion proof.
+    public func inclusionProofs() throws -> LineFile<ProofLine> {
+        try proofs(BundleFile.proofs, names: ["sequence"])
+    }
+
+    /// A reader of the `consistency` file of a one-learner bundle: for each earlier
+    /// checkpoint the centre keeps, its size and the consistency proof to this bundle's.
+    public func consistencyProofs() throws -> LineFile<ProofLine> {
+        try proofs(BundleFile.consistency, names: ["size"])
+    }
+
+    /// The `completeness` line of a one-learner bundle: the learner's index in the map of
+    /// learners, latest record, number of records, and the inclusion proof of that entry.
+    public func completeness() throws -> ProofLine {
+        let lines = try proofs(BundleFile.completeness, names: ["index", "latest record", "number of records"])
+        guard let line = try lines.next() else { throw BundleError(file: BundleFile.completeness, "it is empty") }
+        guard try lines.next() == nil else { throw BundleError(file: BundleFile.completeness, "it holds more than one line") }
+        return line
+    }
+
+    private func proofs(_ name: String, names: [String]) throws -> LineFile<ProofLine> {
+        try LineFile(BundleFiles.open(name, in: directory), limit: BundleLimits.proofLineBytes) { try ProofLine(line: $0, names: names) }
     }
 }
 
@@ -88,30 +111,41 @@ public enum BundleLimits {
     public static let recordBytes = 4 << 20
     /// One line of `reports`.
     public static let reportLineBytes = 4 << 10
-    /// One line of `proofs`: a sequence and up to 64 hashes (a tree of up to 2^64 records).
-    public static let proofLineBytes = 21 + 64 * 65 + 1
+    /// One line of `proofs`, `consistency` or `completeness`: up to three numbers and 64
+    /// hashes (a tree of up to 2^64 leaves).
+    public static let proofLineBytes = 3 * 21 + 64 * 65
 }
 
-/// One line of a bundle's `proofs` file: a record's sequence and its RFC 9162 inclusion proof.
-public struct InclusionProofLine: Equatable, Sendable {
-    public let sequence: UInt64
+/// One line of a bundle's `proofs`, `consistency` or `completeness` file: decimal numbers,
+/// then a Merkle proof, separated by single spaces.
+public struct ProofLine: Equatable, Sendable {
+    /// The numbers the line starts with: a record's sequence (`proofs`); the size of an
+    /// earlier checkpoint (`consistency`); the learner's index in the map, latest record
+    /// and number of records (`completeness`).
+    public let numbers: [UInt64]
+    /// The proof's hashes, at most 64, each written in lowercase hexadecimal.
     public let path: [Hash]
 
-    /// Reads `SEQUENCE HASHHEX HASHHEX…`: a decimal sequence of at least 1 and up to 64
-    /// hashes in lowercase hexadecimal, separated by single spaces.
-    public init(line: Substring) throws {
+    /// Reads a line that starts with `count` decimal numbers (without leading zeros) named `names`.
+    public init(line: Substring, names: [String]) throws {
         let fields = line.split(separator: " ", omittingEmptySubsequences: false)
-        guard let sequence = UInt64(fields[0]), sequence >= 1, String(sequence) == fields[0] else {
-            throw BundleError("a proofs line starts with the record's sequence, a decimal number from 1; found \(String(line.prefix(40)).debugDescription)")
+        let count = names.count
+        guard fields.count >= count else {
+            throw BundleError("a line of this file starts with \(names.joined(separator: ", ")); found \(String(line.prefix(60)).debugDescription)")
         }
-        guard fields.count <= 65 else { throw BundleError("the proof of record \(sequence) has \(fields.count - 1) hashes; a proof has at most 64") }
-        path = try fields.dropFirst().map { field in
+        numbers = try zip(names, fields).map { name, field in
+            guard let number = UInt64(field), String(number) == field else {
+                throw BundleError("the \(name) \(String(field.prefix(30)).debugDescription) is not a decimal number")
+            }
+            return number
+        }
+        guard fields.count <= count + 64 else { throw BundleError("the proof has \(fields.count - count) hashes; a proof has at most 64") }
+        path = try fields.dropFirst(count).map { field in
             guard field.count == 64, field.utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }), let hash = Hash(hex: field) else {
-                throw BundleError("\(String(field.prefix(70)).debugDescription) in the proof of record \(sequence) is not a hash in lowercase hexadecimal")
+                throw BundleError("\(String(field.prefix(70)).debugDescription) is not a hash in lowercase hexadecimal")
             }
             return hash
         }
-        self.sequence = sequence
     }
 }
 

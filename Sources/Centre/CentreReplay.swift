@@ -32,6 +32,9 @@ public final class CentreReplay: @unchecked Sendable {
     private let batchSize: Int
     /// The number of events the rules accepted.
     public private(set) var applied: UInt64 = 0
+    /// The sequence from which each record must name the learner its event concerns
+    /// (`Record.learner`), as a signed checkpoint says; `nil` to leave it unchecked.
+    public var learnersFrom: UInt64?
 
     /// A replay of the history of a centre in `timeZone`, feeding `projections`, keeping
     /// their state and the rules' in memory.
@@ -91,6 +94,14 @@ public final class CentreReplay: @unchecked Sendable {
                             recordedAt: record.recordedAtMicros, to: rulesMemory)
         } catch let violation as RuleViolation {
             throw ReplayBreach(sequence: record.sequence, eventID: record.eventIDText, learner: learner(of: event), violation: violation)
+        }
+        if let learnersFrom, record.sequence >= learnersFrom {
+            let learner = learner(of: event)
+            guard record.learner == learner ?? "" else {
+                throw ReplayBreach(sequence: record.sequence, eventID: record.eventIDText, learner: learner, violation: RuleViolation(
+                    "record-learner",
+                    "the record names learner \(record.learner.isEmpty ? "none" : record.learner) but its \(record.eventType) event concerns \(learner.map { "learner \($0)" } ?? "no learner"): a record of a learner hidden from their chain, or moved to another's"))
+            }
         }
         applied += 1
         if applied % UInt64(batchSize) == 0 {

@@ -78,7 +78,8 @@ public final class CentreStore: Sendable {
                     memory = RulesMemory(store: changes)
                 }
                 let event = events[appending.index]
-                try txn.withReader { reader in
+                // The learner the event concerns, which its record names.
+                let learner = try txn.withReader { reader in
                     // The rules read through to this transaction.
                     changes.base = { key in try reader.get(self.state, key: TextKey(key)) }
                     defer { changes.base = { _ in nil } }
@@ -89,9 +90,11 @@ public final class CentreStore: Sendable {
                     } catch let violation as RuleViolation {
                         throw BatchRefusal(index: appending.index, eventID: event.draft.id, cause: .rule(violation))
                     }
+                    return try LearnerAttribution.learner(of: event.event) { try Entities(memory: memory).learner(owning: $0, $1) }
                 }
                 accepted[appending.index] = RecordedEvent(
                     event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAtMicros: event.draft.occurredAtMicros)
+                return learner
             }, complete: { txn in
                 try memory.flush()
                 for (key, value) in changes.changes { try txn.put(self.state, key: TextKey(key), value: value) }

@@ -3,14 +3,15 @@ import Foundation
 import Merkle
 
 /// A checkpoint of a centre's log (C2SP tlog-checkpoint): the origin (the centre's identity),
-/// the number of records, the Merkle root, then extension lines, among them the time it
-/// was taken.
+/// the number of records, the Merkle root, then extension lines: the time it was taken,
+/// and the map of every learner's latest record (`LearnerMap`).
 ///
 /// ```
 /// centre.example
 /// 12435
 /// AhBZ7mOKz8c3Qy1uWkSgQj0fPjvFJd3m1xOqL2b0wJo=
 /// time 2026-11-23T11:20:00.000000Z
+/// learners 1 208 q4dzd0H6N1BkYPZsW0nDz8cA4wS2vQqk0yH1i0Bz9bE=
 /// ```
 public struct Checkpoint: Equatable, Sendable {
     public let origin: String
@@ -20,18 +21,23 @@ public struct Checkpoint: Equatable, Sendable {
     public let extensions: [String]
     /// When the centre took the checkpoint, to the microsecond: its `time` extension line.
     public let time: Date?
+    /// The map of every learner's latest record: its `learners` extension line, absent in
+    /// checkpoints of stores that did not link records to learners yet.
+    public let learners: LearnerMap?
 
-    public init(origin: String, size: UInt64, root: Hash, time: Date) {
+    public init(origin: String, size: UInt64, root: Hash, time: Date, learners: LearnerMap? = nil) {
         let time = Date(microsecondsSinceEpoch: time.microsecondsSinceEpoch)
-        self.init(origin: origin, size: size, root: root, extensions: ["time " + Timestamp.format(time)], time: time)
+        let lines = ["time " + Timestamp.format(time)] + (learners.map { [$0.line] } ?? [])
+        self.init(origin: origin, size: size, root: root, extensions: lines, time: time, learners: learners)
     }
 
-    private init(origin: String, size: UInt64, root: Hash, extensions: [String], time: Date?) {
+    private init(origin: String, size: UInt64, root: Hash, extensions: [String], time: Date?, learners: LearnerMap?) {
         self.origin = origin
         self.size = size
         self.root = root
         self.extensions = extensions
         self.time = time
+        self.learners = learners
     }
 
     /// The note text: the origin, size and root, then the extension lines, each ending in a newline.
@@ -40,7 +46,8 @@ public struct Checkpoint: Equatable, Sendable {
     }
 
     /// Reads a checkpoint's note text: three lines, then any extension lines (kept as they
-    /// are; a `time` line, at most one, must hold an RFC 3339 time).
+    /// are; a `time` line, at most one, must hold an RFC 3339 time, and a `learners` line,
+    /// at most one, a `LearnerMap`).
     public init(text: String) throws {
         guard text.hasSuffix("\n") else { throw CheckpointError("a checkpoint's text ends in a newline") }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
@@ -70,7 +77,16 @@ public struct Checkpoint: Equatable, Sendable {
             }
             time = parsed
         }
-        self.init(origin: lines[0], size: size, root: root, extensions: extensions, time: time)
+        let maps = extensions.filter { $0.hasPrefix("learners ") }
+        guard maps.count <= 1 else { throw CheckpointError("the checkpoint has \(maps.count) learners lines") }
+        var learners: LearnerMap?
+        if let line = maps.first {
+            guard let map = LearnerMap(line: line), map.from <= size + 1 else {
+                throw CheckpointError("the checkpoint's learners line \(line.debugDescription) is not 'learners FROM COUNT ROOT' (FROM at most the size + 1, ROOT base64 of 32 bytes)")
+            }
+            learners = map
+        }
+        self.init(origin: lines[0], size: size, root: root, extensions: extensions, time: time, learners: learners)
     }
 
     /// The times a checkpoint's text can carry: those `Timestamp.format` writes, in the UTC

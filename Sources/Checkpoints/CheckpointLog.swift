@@ -24,10 +24,13 @@ public struct CheckpointLog: Sendable {
     @discardableResult
     public func record(signedBy key: SigningKey, at time: Date = Date()) throws -> SignedCheckpoint {
         guard let database else { throw CheckpointError("the checkpoint log was opened without creating its database") }
+        // From the first checkpoint on, the log links records to their learners, and every checkpoint maps them.
+        try log.linkLearners()
         return try log.environment.write { txn in
             let head = try log.head(in: txn)
-            let signed = try SignedCheckpoint(
-                signing: Checkpoint(origin: key.name, size: head.sequence, root: head.merkleRoot, time: time), with: key)
+            let checkpoint = Checkpoint(
+                origin: key.name, size: head.sequence, root: head.merkleRoot, time: time, learners: try log.learnerMap(in: txn))
+            let signed = try SignedCheckpoint(signing: checkpoint, with: key)
             let number = try txn.count(database) + 1
             try txn.put(database, key: withUnsafeBytes(of: UInt64(number).bigEndian, Array.init), value: Array(signed.encoded.utf8))
             return signed
@@ -40,7 +43,7 @@ public struct CheckpointLog: Sendable {
     }
 
     /// Every checkpoint kept as transaction `txn` sees the store, oldest first.
-    private func all<T: ReadableTransaction & ~Copyable>(in txn: borrowing T) throws -> [SignedCheckpoint] {
+    public func all<T: ReadableTransaction & ~Copyable>(in txn: borrowing T) throws -> [SignedCheckpoint] {
         guard let database else { return [] }
         return try txn.withReader { reader in
             try reader.entries(database, prefix: []).map { try SignedCheckpoint(parsing: String(decoding: $0.value, as: UTF8.self)) }

@@ -14,16 +14,19 @@ extension EventLog {
     /// `validate` is called, inside the write transaction, for each event about to be
     /// appended (not for idempotent repeats), in batch order, and `complete` once after
     /// the last: both may read and write their own databases through the transaction,
-    /// and a throw refuses the whole batch.
+    /// and a throw refuses the whole batch. `validate` returns the learner the event
+    /// concerns, if any: its record names them and links to their previous record
+    /// (`LearnerEntry`).
     /// - Throws: `EventLogError.invalidEvent`, `.versionConflict` or `.idConflict`
     ///   naming the event's index in the batch, or what `validate` threw; nothing is appended.
     @discardableResult
     public func append(
         _ drafts: [EventDraft], now: () -> Date = Date.init,
-        validate: ((borrowing WriteTransaction, AppendingEvent) throws -> Void)? = nil,
+        validate: ((borrowing WriteTransaction, AppendingEvent) throws -> String?)? = nil,
         complete: ((borrowing WriteTransaction) throws -> Void)? = nil
     ) throws -> [Appended] {
-        try environment.write { txn in
+        try linkLearners()
+        return try environment.write { txn in
             var batch = try Batch(self, txn, now: now())
             batch.results.reserveCapacity(drafts.count)
             try txn.withWriteCursor(log) { records in
@@ -39,10 +42,10 @@ extension EventLog {
                                 continue
                             }
                             let position = try batch.position(of: draft, index: index) { try streamVersion($0, in: txn) }
-                            try validate?(txn, AppendingEvent(
+                            let learner = try validate?(txn, AppendingEvent(
                                 index: index, draft: draft, sequence: position.sequence,
                                 recordedAtMicros: batch.recordedAt))
-                            try batch.write(draft, at: position, records: &records, streamEntries: &streamEntries)
+                            try batch.write(draft, learner: learner, at: position, in: txn, records: &records, streamEntries: &streamEntries)
                         }
                     }
                 }
@@ -111,12 +114,15 @@ private struct Batch {
     private var versions = StreamVersions()
     private var idIndex: IndexEnd
     private var streamIndex: IndexEnd
+    /// `nil` when the store does not link records to learners.
+    private var links: LearnerLinks?
 
     init(_ log: EventLog, _ txn: borrowing WriteTransaction, now: Date) throws {
         head = try HeadState(txn, log)
         recordedAt = max(now.microsecondsSinceEpoch, head.recordedAtMicros)
         idIndex = try IndexEnd(log.eventIDs, in: txn)
         streamIndex = try IndexEnd(log.streams, in: txn)
+        links = log.learners.map(LearnerLinks.init)
     }
 
     /// Enters `draft`'s id in the event-id index, at the next sequence; false when the id
@@ -143,12 +149,18 @@ private struct Batch {
         return Appended(sequence: head.sequence + 1, streamVersion: current + 1, duplicate: false)
     }
 
-    /// Writes `draft`'s record at `position` and its stream index entry, and moves the head on.
+    /// Writes `draft`'s record at `position`, linked to `learner`'s previous record, and its
+    /// stream index entry, and moves the head on.
     mutating func write(
-        _ draft: EventDraft, at position: Appended, records: inout WriteCursor, streamEntries: inout WriteCursor
+        _ draft: EventDraft, learner: String?, at position: Appended, in txn: borrowing WriteTransaction,
+        records: inout WriteCursor, streamEntries: inout WriteCursor
     ) throws {
         let sequenceKey = InlineBytes(position.sequence.bigEndian)
-        let encoder = RecordEncoder(position: position, recordedAt: recordedAt, previous: head.chainHash)
+        var link: LearnerLink?
+        if let learner, !learner.isEmpty, links != nil {
+            link = LearnerLink(learner: learner, previous: try links!.link(learner, at: position.sequence, in: txn))
+        }
+        let encoder = RecordEncoder(position: position, recordedAt: recordedAt, previous: head.chainHash, learner: link)
         let chainHash = try records.put(key: sequenceKey, reserving: encoder.count(of: draft), flags: .append) { record in
             encoder.write(draft, into: record)
             return ChainHash.of(UnsafeRawBufferPointer(record))

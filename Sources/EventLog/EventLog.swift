@@ -9,8 +9,10 @@ import Merkle
 /// - `streams`: stream id ‖ 0x00 ‖ big-endian stream version → big-endian sequence;
 /// - `event-ids`: event UUID (16 bytes) → big-endian sequence;
 /// - `meta`: the format, the centre's time zone, the head (sequence, chain hash,
-///   recorded-at) and the Merkle tree's right edge.
-/// Every append updates all four in one write transaction.
+///   recorded-at), the Merkle tree's right edge, and from which sequence records are
+///   linked to their learners;
+/// - `learners`: learner reference → their latest record and count (`LearnerEntry`).
+/// Every append updates them in one write transaction.
 public final class EventLog: Sendable {
     /// The store format this code reads and writes.
     public static let format = "attest-log/1"
@@ -25,12 +27,16 @@ public final class EventLog: Sendable {
     let streams: Database
     let eventIDs: Database
     let meta: Database
+    /// Each learner's latest record and count (`LearnerEntry`); opened when the store has
+    /// it, made by the first append to a store that has not.
+    let learnersHandle: LearnersHandle
 
     enum MetaKey {
         static let format = Array("format".utf8)
         static let timeZone = Array("time-zone".utf8)
         static let head = Array("head".utf8)
         static let merkleEdge = Array("merkle-edge".utf8)
+        static let learnersFrom = Array("learners-from".utf8)
     }
 
     /// Creates a new, empty store in directory `path` (created when missing, open to its
@@ -48,6 +54,7 @@ public final class EventLog: Sendable {
         }
         let environment = try Environment(path: path, options: options)
         let log = try EventLog(environment: environment, create: true)
+        try log.linkLearners()
         try environment.write { txn in
             try txn.put(log.meta, key: MetaKey.format, value: Array(format.utf8), flags: .noOverwrite)
             try txn.put(log.meta, key: MetaKey.timeZone, value: Array(timeZone.identifier.utf8), flags: .noOverwrite)
@@ -78,6 +85,7 @@ public final class EventLog: Sendable {
         } catch LMDBError.notFound {
             throw EventLogError.notAStore(path: environment.path)
         }
+        learnersHandle = try LearnersHandle(environment)
     }
 
     /// The centre's time zone, in which its rules and reports count days: the one given at

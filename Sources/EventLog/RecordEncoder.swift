@@ -13,6 +13,8 @@ struct RecordEncoder {
     let position: Appended
     let recordedAt: Int64
     let previous: Hash
+    /// The learner the event concerns and their previous record, when the store links them.
+    let learner: LearnerLink?
 
     /// The size of `draft`'s record in bytes.
     func count(of draft: EventDraft) -> Int {
@@ -47,12 +49,23 @@ struct RecordEncoder {
         if let causation = draft.causationID { sink.uuidField(11, causation) }
         sink.bytesField(12, draft.payload)
         sink.bytesField(13, previous)
+        if let learner {
+            sink.stringField(14, learner.learner)
+            sink.varintField(15, learner.previous)
+        }
     }
 
     private static func actorFields<Sink: ByteSink>(_ actor: Actor, into sink: inout Sink) {
         sink.stringField(1, actor.id)
         sink.stringField(2, actor.role)
     }
+}
+
+/// A record's link to its learner: fields 14 and 15.
+struct LearnerLink {
+    let learner: String
+    /// The learner's previous record; 0 for their first.
+    let previous: UInt64
 }
 
 /// Where encoded bytes go: counted, or written.

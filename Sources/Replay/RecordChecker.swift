@@ -13,11 +13,14 @@ struct RecordChecker {
     let since: Checkpoint?
     /// Whether the log was shown to extend `since`.
     private(set) var extendsSince = false
+    /// The learners' links, followed when the signed checkpoint commits to them.
+    private(set) var links: LearnerLinkCheck?
 
     init(checkpoint: Checkpoint, since: Checkpoint?) {
         self.checkpoint = checkpoint
         self.since = since
         if let since, since.size == 0 { extendsSince = since.root == TreeHash.emptyRoot }
+        links = checkpoint.learners.map { LearnerLinkCheck(from: $0.from) }
     }
 
     /// Checks the next record and decodes it. - Throws: `Breach`.
@@ -43,7 +46,26 @@ struct RecordChecker {
             }
             extendsSince = true
         }
-        return try Self.decode(bytes, sequence: size)
+        let decoded = try Self.decode(bytes, sequence: size)
+        if links != nil {
+            try links!.check(decoded.record)
+            try checkLearnerMaps(at: size)
+        }
+        return decoded
+    }
+
+    /// At the size of the signed checkpoint, and of the one kept from before, the map of
+    /// the learners' links must be the one the checkpoint commits to. - Throws: `Breach`.
+    private func checkLearnerMaps(at size: UInt64) throws {
+        guard let links else { return }
+        if size == checkpoint.size, let signed = checkpoint.learners, links.map != signed {
+            throw Breach(.integrity, sequence: size, detail:
+                "the records link \(links.map.learners) learners to their records, with map root \(links.map.root.hex), but the signed checkpoint's learners line says \(signed.learners) with root \(signed.root.hex): the centre signed a map its records do not give")
+        }
+        if let since, size == since.size, let kept = since.learners, links.map != kept {
+            throw Breach(.consistency, sequence: size, detail:
+                "the records up to \(size) link \(links.map.learners) learners, with map root \(links.map.root.hex), but the checkpoint kept from before says \(kept.learners) with root \(kept.root.hex)")
+        }
     }
 
     /// The record and its event, decoded once. - Throws: `Breach` of kind `decode`.
@@ -66,6 +88,7 @@ struct RecordChecker {
     /// reached the earlier checkpoint. - Throws: `Breach`.
     func finish() throws {
         let size = chain.records
+        if size == 0 { try checkLearnerMaps(at: 0) }
         if size < checkpoint.size {
             throw Breach(.integrity, sequence: size + 1, detail:
                 "the records end after sequence \(size) but the signed checkpoint covers \(checkpoint.size): records were removed")

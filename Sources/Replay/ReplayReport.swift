@@ -18,6 +18,9 @@ public struct ReplayReport: Encodable, Sendable {
     public var key: String = "centre"
     /// The size of the earlier checkpoint the log was shown to extend (`--since-checkpoint`).
     public var extends: UInt64?
+    /// The sequence from which the signed checkpoint proves each learner's records complete
+    /// (its `learners` line); `nil` when it carries none.
+    public var learnersFrom: UInt64?
     /// The events replayed through the centre's rules and the projections.
     public var replayed: UInt64 = 0
     /// The last sequence replayed, when the replay stopped at `--as-of`.
@@ -48,6 +51,11 @@ public struct ReplayReport: Encodable, Sendable {
         }
         lines.append("records      \(records) checked: " + (source == "learner bundle" ? "inclusion proofs, decoding" : "chain, Merkle root, decoding"))
         if let extends { lines.append("consistency  the log extends the checkpoint of \(extends) records kept from before") }
+        if let learnersFrom, let checkpoint, breach == nil {
+            lines.append(source == "learner bundle"
+                ? "complete     the bundle holds every record of its learner from sequence \(learnersFrom) to \(checkpoint.size)"
+                : "learners     every record's link to its learner's previous one, and the signed map of learners, from sequence \(learnersFrom)")
+        }
         if let asOfPoint, replayed == 0, breach == nil {
             lines.append("rules        \(EmptyHistory(point: asOfPoint))")
         } else if replayed > 0 || source != "learner bundle" {

@@ -56,10 +56,9 @@ public enum Replayer {
                 report.breach = Breach(error)
             }
         } else if FileManager.default.fileExists(atPath: path + "/data.mdb") {
-            do { report = try verifyStore(path, options) } catch let damage as StoreDamage {
-                report = ReplayReport(source: "store")
-                report.breach = Breach(.integrity, detail: damage.description)
-            }
+            // A damaged data file (`StoreDamage`) is thrown: it reads as an I/O error, most
+            // often a bad copy, and names what to do.
+            report = try verifyStore(path, options)
         } else {
             throw ReplayInputError("\(path) is neither a store (no data.mdb) nor a bundle (no \(BundleFile.manifest))")
         }
@@ -100,8 +99,9 @@ public enum Replayer {
             }
         }
         guard try checkSignatures(signed, options, centreKey: centreKey, into: &report) else { return report }
+        guard checkLearnerMaps(signed.checkpoint, options, into: &report) else { return report }
         var checker = RecordChecker(checkpoint: signed.checkpoint, since: options.since?.checkpoint)
-        let pipeline = try makePipeline(options, timeZone: store.timeZone, into: &report)
+        let pipeline = try makePipeline(options, checkpoint: signed.checkpoint, timeZone: store.timeZone, into: &report)
         var batch: [DecodedEvent] = []
         var head = start
         let check = { (bytes: UnsafeRawBufferPointer, following: () throws -> [UInt8]?) throws -> Bool in
@@ -138,6 +138,8 @@ public enum Replayer {
                     integrity = breach
                 }
             }
+            // The rules still check what was read before an integrity breach: a rule broken earlier in the log comes first.
+            if integrity != nil { _ = flush(&batch, pipeline, options, checked: checker.chain.records, total: head.sequence, force: true) }
             pipeline.close()
             report.records = checker.chain.records
             finish(&report, checker: checker, pipeline: pipeline, integrity: integrity, options: options)
@@ -182,8 +184,9 @@ public enum Replayer {
               checkManifest(bundle, records: bundle.checkpoint.checkpoint.size, into: &report)
         else { return report }
         let checkpoint = bundle.checkpoint.checkpoint
+        guard checkLearnerMaps(checkpoint, options, into: &report) else { return report }
         var checker = RecordChecker(checkpoint: checkpoint, since: options.since?.checkpoint)
-        let pipeline = try makePipeline(options, timeZone: bundle.timeZone, into: &report)
+        let pipeline = try makePipeline(options, checkpoint: checkpoint, timeZone: bundle.timeZone, into: &report)
         var batch: [DecodedEvent] = []
         var integrity: Breach?
         do {
@@ -208,6 +211,8 @@ public enum Replayer {
         } catch let error as BundleError {
             integrity = try breach(error, in: bundle)
         }
+        // The rules still check what was read before an integrity breach: a rule broken earlier in the log comes first.
+        if integrity != nil { _ = flush(&batch, pipeline, options, checked: checker.chain.records, total: checkpoint.size, force: true) }
         pipeline.close()
         report.records = checker.chain.records
         finish(&report, checker: checker, pipeline: pipeline, integrity: integrity, options: options)
@@ -268,17 +273,19 @@ public enum Replayer {
             "the chain: the records are not consecutive, so each is proven by its inclusion proof instead",
         ]
         guard try checkSignatures(bundle.checkpoint, options, bundleKey: bundle.key, into: &report),
-              checkManifest(bundle, records: nil, into: &report)
+              checkManifest(bundle, records: nil, into: &report),
+              checkLearnerMaps(bundle.checkpoint.checkpoint, options, into: &report)
         else { return report }
         let checkpoint = bundle.checkpoint.checkpoint
         let learner = bundle.manifest.learner ?? ""
-        if let since = options.since, since.checkpoint.size > checkpoint.size {
-            report.breach = Breach(.consistency, detail: "the bundle's checkpoint covers \(checkpoint.size) records, fewer than the \(since.checkpoint.size) of the checkpoint kept from before")
-            return report
-        }
-        var attribution = LearnerAttribution()
-        var previous: UInt64 = 0
         do {
+            if let since = options.since?.checkpoint {
+                try checkConsistency(of: bundle, since: since)
+                report.extends = since.size
+            }
+            var links = checkpoint.learners.map { LearnerBundleLinks(learner: learner, from: $0.from) }
+            var attribution = LearnerAttribution()
+            var previous: UInt64 = 0
             let proofs = try bundle.inclusionProofs()
             let records = try bundle.records()
             while let bytes = try readRecord(records) {
@@ -286,10 +293,10 @@ public enum Replayer {
                     throw Breach(.malformed, sequence: previous + 1, file: BundleFile.proofs, detail:
                         "the bundle holds more records than inclusion proofs (\(proofs.number))")
                 }
-                let sequence = proof.sequence
-                guard sequence <= checkpoint.size else {
+                let sequence = proof.numbers[0]
+                guard sequence >= 1, sequence <= checkpoint.size else {
                     throw Breach(.integrity, sequence: sequence, file: BundleFile.proofs, detail:
-                        "the proofs name sequence \(sequence), beyond the \(checkpoint.size) records the signed checkpoint covers")
+                        "line \(proofs.number) names sequence \(sequence), outside the 1…\(checkpoint.size) the signed checkpoint covers")
                 }
                 let decoded = try bytes.withUnsafeBytes { try RecordChecker.decode($0, sequence: sequence) }
                 guard decoded.record.sequence == sequence, sequence > previous else {
@@ -303,6 +310,7 @@ public enum Replayer {
                     throw Breach(.integrity, sequence: sequence, eventID: decoded.record.eventIDText, learner: learner, detail:
                         "the record is not in the log the checkpoint signs: its inclusion proof fails (\(error))")
                 }
+                try links?.follow(decoded.record)
                 let owner = attribution.learner(of: decoded.event)
                 guard owner == learner else {
                     throw Breach(.integrity, sequence: sequence, eventID: decoded.record.eventIDText, learner: owner, detail:
@@ -319,6 +327,10 @@ public enum Replayer {
                 throw Breach(.integrity, sequence: previous + 1, file: BundleFile.records, detail:
                     "the bundle holds \(report.records) records but its manifest says \(bundle.manifest.records): records were removed or added")
             }
+            if let links, let map = checkpoint.learners, let note = try links.checkComplete(bundle, map: map) {
+                report.notChecked.append(note)
+                report.learnersFrom = nil
+            }
         } catch let breach as Breach {
             report.breach = breach
         } catch let error as BundleError {
@@ -327,12 +339,45 @@ public enum Replayer {
         return report
     }
 
+    /// The bundle's checkpoint must extend `since`, the one the EQA kept: by the consistency
+    /// proof the bundle carries from its size. - Throws: `Breach`.
+    private static func checkConsistency(of bundle: BundleReader, since: Checkpoint) throws {
+        let checkpoint = bundle.checkpoint.checkpoint
+        let size = since.size
+        guard size <= checkpoint.size else {
+            throw Breach(.consistency, detail:
+                "the bundle's checkpoint covers \(checkpoint.size) records, fewer than the \(size) of the checkpoint kept from before")
+        }
+        var proof: [Hash] = []
+        if size == 0 {
+            guard since.root == TreeHash.emptyRoot else {
+                throw Breach(.consistency, detail: "the checkpoint kept from before covers no records but its root is not the empty tree's")
+            }
+        } else if size < checkpoint.size {
+            let lines = try bundle.consistencyProofs()
+            while let line = try lines.next(), proof.isEmpty {
+                if line.numbers[0] == size { proof = line.path }
+            }
+            guard !proof.isEmpty else {
+                throw Breach(.consistency, file: BundleFile.consistency, detail:
+                    "the bundle holds no proof that the log extends the checkpoint of \(size) records kept from before, which the centre signed")
+            }
+        }
+        do {
+            try Proof.verifyConsistency(oldSize: size, newSize: checkpoint.size, oldRoot: since.root, newRoot: checkpoint.root, proof: proof)
+        } catch let error as ProofError {
+            throw Breach(.consistency, sequence: size, detail:
+                "the log the bundle's checkpoint signs does not extend the checkpoint of \(size) records kept from before (\(error)): the history up to sequence \(size) was rewritten, or the centre shows different histories")
+        }
+    }
+
     // MARK: Shared steps
 
     /// The replay of the history of a centre in `timeZone`, up to `options.asOf` on its
-    /// calendar, which `report` names.
+    /// calendar, which `report` names; from where `checkpoint` says, each record must name
+    /// the learner its event concerns.
     private static func makePipeline(
-        _ options: ReplayOptions, timeZone: TimeZone, into report: inout ReplayReport
+        _ options: ReplayOptions, checkpoint: Checkpoint, timeZone: TimeZone, into report: inout ReplayReport
     ) throws -> ReplayPipeline {
         let point = options.asOf?.resolved(in: timeZone)
         report.asOfPoint = point
@@ -341,7 +386,25 @@ public enum Replayer {
         } else {
             CentreReplay(projections: options.projections, timeZone: timeZone)
         }
+        replay.learnersFrom = checkpoint.learners?.from
         return ReplayPipeline(replay: replay, asOf: point)
+    }
+
+    /// Notes from which sequence the signed checkpoint proves each learner's records
+    /// complete, or that it does not; a kept checkpoint that committed to them while the
+    /// latest does not is a breach. - Returns: false when a breach was recorded.
+    private static func checkLearnerMaps(_ checkpoint: Checkpoint, _ options: ReplayOptions, into report: inout ReplayReport) -> Bool {
+        report.learnersFrom = checkpoint.learners?.from
+        if checkpoint.learners == nil {
+            if options.since?.checkpoint.learners != nil {
+                report.breach = Breach(.consistency, detail:
+                    "the checkpoint kept from before commits to each learner's records (a learners line) but the latest does not")
+                return false
+            }
+            report.notChecked.append(
+                "each learner's records complete: the signed checkpoint has no learners line (it was taken before the store linked records to their learners)")
+        }
+        return true
     }
 
     /// Checks the checkpoint's signature (and that of the one kept from before) with the key

@@ -24,7 +24,9 @@ import Testing
         let recordedAt = Int64(bitPattern: generator.next() >> 1) * (seed % 6 == 0 ? -1 : 1)
         let previous = Hash(bytes: (0..<32).map { _ in UInt8(truncatingIfNeeded: generator.next()) })!
 
-        let encoder = RecordEncoder(position: position, recordedAt: recordedAt, previous: previous)
+        // Linked to a learner (their first record, or a later one) in two seeds of three.
+        let learner = seed % 3 == 1 ? nil : LearnerLink(learner: "learner-\(seed)", previous: seed % 3 == 0 ? 0 : generator.next() >> 3)
+        let encoder = RecordEncoder(position: position, recordedAt: recordedAt, previous: previous, learner: learner)
         var direct = [UInt8](repeating: 0, count: encoder.count(of: draft))
         direct.withUnsafeMutableBytes { encoder.write(draft, into: $0) }
 
@@ -42,6 +44,8 @@ import Testing
         record.causationID = Data(draft.causationID?.bytes ?? [])
         record.payload = draft.payload
         record.previousHash = Data(previous.bytes)
+        record.learner = learner?.learner ?? ""
+        record.learnerPrevious = learner?.previous ?? 0
         #expect(direct == (try record.serializedBytes() as [UInt8]))
         #expect(try Record(serializedBytes: direct) == record)
     }

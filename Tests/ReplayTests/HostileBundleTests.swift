@@ -192,7 +192,7 @@ import Testing
         let fixture = try fixture
         for (name, change, words) in [
             ("proof-hex", { (lines: inout [String]) in lines[1] = lines[1].prefix(20) + "zz" + lines[1].dropFirst(22) }, "line 2: "),
-            ("proof-sequence", { (lines: inout [String]) in lines[0] = "x" + lines[0] }, "line 1: a proofs line starts"),
+            ("proof-sequence", { (lines: inout [String]) in lines[0] = "x" + lines[0] }, "line 1: the sequence"),
             ("proof-blank", { (lines: inout [String]) in lines.insert("", at: 2) }, "line 3 is empty"),
             ("proof-long", { (lines: inout [String]) in lines[0] += String(repeating: " " + String(repeating: "a", count: 64), count: 80) }, "line 1 is longer"),
         ] as [(String, (inout [String]) -> Void, String)] {

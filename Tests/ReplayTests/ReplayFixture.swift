@@ -10,6 +10,7 @@ import Merkle
 import Projections
 import Replay
 import Simulation
+import Testing
 
 /// A generated centre in a temporary store, with its signing key and a signed checkpoint
 /// of the whole log, and ways to tamper with copies of it.
@@ -70,6 +71,14 @@ final class ReplayFixture: @unchecked Sendable {
     static func withLog(_ path: String, _ body: (Environment, Database) throws -> Void) throws {
         let environment = try Environment(path: path)
         try body(environment, environment.openDatabase("log"))
+    }
+
+    /// The index of the last byte of a record's payload: just before its previous_hash
+    /// field (`6a 20` and 32 bytes).
+    static func payloadEnd(_ bytes: [UInt8]) throws -> Int {
+        let field = [0x6A, 0x20] + [UInt8](try Record(serializedBytes: bytes).previousHash)
+        let start = try #require((0...(bytes.count - field.count)).first { Array(bytes[$0..<$0 + field.count]) == field })
+        return start - 1
     }
 
     static func key(_ sequence: UInt64) -> [UInt8] { withUnsafeBytes(of: sequence.bigEndian, Array.init) }

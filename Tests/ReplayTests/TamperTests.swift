@@ -46,7 +46,7 @@ import Testing
         try ReplayFixture.withLog(copy) { environment, log in
             try environment.write { txn in
                 var bytes = try txn.get(log, key: ReplayFixture.key(40))!
-                bytes[bytes.count - 35] ^= 0x01  // the payload's last byte, just before previous_hash (6a 20 + 32 bytes)
+                bytes[try ReplayFixture.payloadEnd(bytes)] ^= 0x01
                 try txn.put(log, key: ReplayFixture.key(40), value: bytes)
             }
         }
@@ -174,7 +174,7 @@ import Testing
         let clean = try ReplayFixture.bundleRecords(fixture.bundle("pristine"))
         let size = clean.count
         var altered = clean
-        altered[40][altered[40].count - 35] ^= 0x01
+        altered[40][try ReplayFixture.payloadEnd(altered[40])] ^= 0x01
         var dropped = clean
         dropped.remove(at: 54)
         var reordered = clean
@@ -182,7 +182,7 @@ import Testing
         var duplicated = clean
         duplicated.insert(clean[14], at: 15)
         var last = clean
-        last[size - 1][last[size - 1].count - 35] ^= 0x01
+        last[size - 1][try ReplayFixture.payloadEnd(last[size - 1])] ^= 0x01
         let cases: [(String, [[UInt8]], [UInt8], UInt64, String)] = [
             ("altered", altered, [], 41, "altered"),
             ("dropped", dropped, [], 55, "missing"),

@@ -84,6 +84,13 @@ public nonisolated struct Attest_V1_Record: Sendable {
   /// The chain hash of the previous record (32 bytes; 32 zero bytes for sequence 1).
   public var previousHash: Data = Data()
 
+  /// The learner the event concerns (the centre's reference for them); empty when it
+  /// concerns no learner, or was recorded before the store linked learners' records.
+  public var learner: String = String()
+
+  /// The sequence of the previous record naming the same learner; 0 for the learner's first.
+  public var learnerPrevious: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -111,7 +118,7 @@ fileprivate nonisolated let _protobuf_package = "attest.v1"
 
 nonisolated extension Attest_V1_Record: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Record"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{3}event_id\0\u{3}stream_id\0\u{3}stream_version\0\u{3}event_type\0\u{3}schema_version\0\u{3}recorded_at_micros\0\u{3}occurred_at_micros\0\u{1}actor\0\u{3}correlation_id\0\u{3}causation_id\0\u{1}payload\0\u{3}previous_hash\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{3}event_id\0\u{3}stream_id\0\u{3}stream_version\0\u{3}event_type\0\u{3}schema_version\0\u{3}recorded_at_micros\0\u{3}occurred_at_micros\0\u{1}actor\0\u{3}correlation_id\0\u{3}causation_id\0\u{1}payload\0\u{3}previous_hash\0\u{1}learner\0\u{3}learner_previous\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -132,6 +139,8 @@ nonisolated extension Attest_V1_Record: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 11: try { try decoder.decodeSingularBytesField(value: &self.causationID) }()
       case 12: try { try decoder.decodeSingularBytesField(value: &self.payload) }()
       case 13: try { try decoder.decodeSingularBytesField(value: &self.previousHash) }()
+      case 14: try { try decoder.decodeSingularStringField(value: &self.learner) }()
+      case 15: try { try decoder.decodeSingularUInt64Field(value: &self.learnerPrevious) }()
       default: break
       }
     }
@@ -181,6 +190,12 @@ nonisolated extension Attest_V1_Record: SwiftProtobuf.Message, SwiftProtobuf._Me
     if !self.previousHash.isEmpty {
       try visitor.visitSingularBytesField(value: self.previousHash, fieldNumber: 13)
     }
+    if !self.learner.isEmpty {
+      try visitor.visitSingularStringField(value: self.learner, fieldNumber: 14)
+    }
+    if self.learnerPrevious != 0 {
+      try visitor.visitSingularUInt64Field(value: self.learnerPrevious, fieldNumber: 15)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -198,6 +213,8 @@ nonisolated extension Attest_V1_Record: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.causationID != rhs.causationID {return false}
     if lhs.payload != rhs.payload {return false}
     if lhs.previousHash != rhs.previousHash {return false}
+    if lhs.learner != rhs.learner {return false}
+    if lhs.learnerPrevious != rhs.learnerPrevious {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
