@@ -59,9 +59,9 @@ bench:
 # property stops the run and is kept as $(FUZZ_BUILD)/findings/HARNESS-crash-…; replay one
 # with `$(FUZZ_BUILD)/release/attest-fuzz HARNESS FILE`.
 FUZZ_SECONDS ?= 60
-FUZZ_HARNESSES ?= event-line append specification checkpoint
+FUZZ_HARNESSES ?= event-line append specification checkpoint bundle
 FUZZ_BUILD := .build-fuzz
-# The temporary stores of the append and specification harnesses, in memory where there is /dev/shm.
+# The temporary stores and bundles of the append, specification and bundle harnesses, in memory where there is /dev/shm.
 # Swift's backtracer is off so that libFuzzer's own handler sees a finding's trap and keeps the input.
 FUZZ_TMPDIR ?= $(if $(wildcard /dev/shm),/dev/shm,/tmp)
 # Linked by lld: gold stops with an internal error on the libFuzzer runtime.

@@ -138,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "attest-fuzz",
             dependencies: [
-                "Assessment", "AttestTesting", "Centre", "Checkpoints", "Projections", "Records",
+                "Assessment", "AttestTesting", "Bundles", "Centre", "Checkpoints", "Projections", "Records", "Replay", "Simulation",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tools/Fuzz",

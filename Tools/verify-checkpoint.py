@@ -3,7 +3,11 @@
 implementation independent of Attest's (Python's `cryptography` package), following
 docs/format.md only.
 
-    python3 Tools/verify-checkpoint.py KEYFILE CHECKPOINTFILE [--json]
+    python3 Tools/verify-checkpoint.py KEYFILE CHECKPOINTFILE [--json] [--cosigner]
+
+Every signature line by the key (its name and key hash) must verify, whatever their order,
+and there must be one; lines by other keys are ignored. The checkpoint's origin must be the
+key's name, unless --cosigner: then KEYFILE is an EQA's key whose cosignature is checked.
 
 Exit status: 0 the signature verifies; 1 it does not; 2 a file cannot be read or parsed.
 """
@@ -66,15 +70,13 @@ def main(argv):
     except (OSError, ValueError, Malformed) as error:
         print(f"cannot read: {error}", file=sys.stderr)
         return 2
-    verified = False
-    for signer, signer_hash, signature in signatures:
-        if signer == name and signer_hash == keyhash:
-            try:
-                Ed25519PublicKey.from_public_bytes(public).verify(signature, body.encode("utf-8"))
-                verified = origin == name
-            except InvalidSignature:
-                verified = False
-            break
+    lines = [signature for signer, signer_hash, signature in signatures if signer == name and signer_hash == keyhash]
+    verified = bool(lines) and (origin == name or "--cosigner" in argv)
+    for signature in lines:
+        try:
+            Ed25519PublicKey.from_public_bytes(public).verify(signature, body.encode("utf-8"))
+        except InvalidSignature:
+            verified = False
     result = {"verified": verified, "origin": origin, "size": size, "root": root.hex()}
     if "--json" in argv:
         print(json.dumps(result, sort_keys=True))

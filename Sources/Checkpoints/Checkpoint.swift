@@ -122,6 +122,26 @@ public struct SignedCheckpoint: Equatable, Sendable {
         try note.verify(with: key)
     }
 
+    private init(checkpoint: Checkpoint, note: SignedNote) {
+        self.checkpoint = checkpoint
+        self.note = note
+    }
+
+    /// The checkpoint with a signature line by `key` added: an EQA's cosignature, in C2SP
+    /// signed-note form, saying they verified the log it signs.
+    public func cosigned(by key: SigningKey) throws -> SignedCheckpoint {
+        SignedCheckpoint(checkpoint: checkpoint, note: try note.cosigned(by: key))
+    }
+
+    /// The checkpoint with the signature lines of `other`, the same checkpoint, that it lacks.
+    public func merging(_ other: SignedCheckpoint) throws -> SignedCheckpoint {
+        SignedCheckpoint(checkpoint: checkpoint, note: try note.merging(other.note))
+    }
+
+    /// The signature lines by keys named otherwise than the centre (the checkpoint's
+    /// origin): the cosignatures.
+    public var cosignatures: [SignedNote.Signature] { note.signatures.filter { $0.name != checkpoint.origin } }
+
     /// The text form: the note with its signature lines.
     public var encoded: String { note.encoded }
 }

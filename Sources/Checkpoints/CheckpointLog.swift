@@ -37,6 +37,28 @@ public struct CheckpointLog: Sendable {
         }
     }
 
+    /// Keeps the cosignatures of `cosigned`, a checkpoint this log keeps as an EQA returned
+    /// it with their signature line added, once `cosigner` (the EQA's key) verifies it and
+    /// `centre` the centre's. - Returns: the checkpoint's number.
+    /// - Throws: `CheckpointError` when a signature does not verify or no kept checkpoint is the one cosigned.
+    @discardableResult
+    public func addCosignatures(from cosigned: SignedCheckpoint, cosigner: VerifierKey, centre: VerifierKey) throws -> Int {
+        guard let database else { throw CheckpointError("the store keeps no checkpoints") }
+        try cosigned.verify(with: centre)
+        do { try cosigned.note.verify(with: cosigner) } catch let error as CheckpointError {
+            throw CheckpointError("the cosignature: \(error)")
+        }
+        return try log.environment.write { txn in
+            let kept = try all(in: txn)
+            guard let index = kept.firstIndex(where: { $0.note.text == cosigned.note.text }) else {
+                throw CheckpointError("the store keeps no checkpoint of \(cosigned.checkpoint.size) records with root \(cosigned.checkpoint.root.hex) signed at that time")
+            }
+            let merged = try kept[index].merging(cosigned)
+            try txn.put(database, key: withUnsafeBytes(of: UInt64(index + 1).bigEndian, Array.init), value: Array(merged.encoded.utf8))
+            return index + 1
+        }
+    }
+
     /// Every checkpoint kept, oldest first.
     public func all() throws -> [SignedCheckpoint] {
         try log.environment.read { txn in try all(in: txn) }

@@ -144,7 +144,7 @@ extension SigningKey {
     public init(contentsOf path: String) throws {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw CheckpointError("cannot read the centre's signing key \(path): \(String(cString: strerror(errno))); a store's key is made when the store is created")
+            throw CheckpointError("cannot read the signing key \(path): \(String(cString: strerror(errno))) (a store's key is made when the store is created, an EQA's by `attest cosigner-key`)")
         }
         guard info.st_mode & 0o077 == 0 else {
             throw CheckpointError("the signing key \(path) may be read by others (mode \(String(info.st_mode & 0o777, radix: 8))): run `chmod 600 \(path)`")

@@ -15,6 +15,24 @@ public struct SignedNote: Equatable, Sendable {
         public let signature: [UInt8]
     }
 
+    private init(text: String, signatures: [Signature]) {
+        self.text = text
+        self.signatures = signatures
+    }
+
+    /// The note with a signature line by `key` after its own: a cosignature, such as an
+    /// EQA adds to a checkpoint they verified.
+    public func cosigned(by key: SigningKey) throws -> SignedNote {
+        let line = Signature(name: key.name, keyHash: key.verifierKey.keyHash, signature: try key.signature(for: Array(text.utf8)))
+        return SignedNote(text: text, signatures: signatures + [line])
+    }
+
+    /// The note with the signature lines of `other`, a note of the same text, that it lacks.
+    public func merging(_ other: SignedNote) throws -> SignedNote {
+        guard other.text == text else { throw CheckpointError("the notes sign different texts") }
+        return SignedNote(text: text, signatures: signatures + other.signatures.filter { !signatures.contains($0) })
+    }
+
     /// Signs `text` (which must end in a newline and hold no blank line) with `key`.
     public init(signing text: String, with key: SigningKey) throws {
         guard text.hasSuffix("\n"), !text.contains("\n\n") else {

@@ -25,16 +25,27 @@ public struct Hash: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The hash written as 64 hexadecimal digits; `nil` otherwise.
+    /// The hash written as 64 hexadecimal digits (`0`–`9`, `a`–`f`, `A`–`F`, nothing else:
+    /// no sign); `nil` otherwise.
     public init?(hex: some StringProtocol) {
         let digits = Array(hex.utf8)
         guard digits.count == 64 else { return nil }
         var bytes: [UInt8] = []
         for i in stride(from: 0, to: 64, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(byte)
+            guard let high = Self.digit(digits[i]), let low = Self.digit(digits[i + 1]) else { return nil }
+            bytes.append(high << 4 | low)
         }
         self.init(bytes: bytes)
+    }
+
+    /// The value of a hexadecimal digit's ASCII code.
+    private static func digit(_ code: UInt8) -> UInt8? {
+        switch code {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): code - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): code - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): code - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// The 32 bytes, in order.

@@ -6,22 +6,27 @@ import Foundation
 import Merkle
 
 /// Checks records one at a time as they stream in: the chain, the Merkle root at the signed
-/// checkpoint's size and at the size of an earlier checkpoint, and decoding.
+/// checkpoint's size and at the sizes of earlier checkpoints kept, the learners' links, and decoding.
 struct RecordChecker {
     private(set) var chain = ChainVerifier()
     let checkpoint: Checkpoint
-    let since: Checkpoint?
-    /// Whether the log was shown to extend `since`.
-    private(set) var extendsSince = false
+    /// The checkpoints kept from earlier visits, by size (one a size: two of one size with
+    /// different roots are a split view, refused before the records are read).
+    let kept: [UInt64: Checkpoint]
+    /// The sizes of the kept checkpoints the log was shown to extend.
+    private(set) var extended: Set<UInt64> = []
     /// The learners' links, followed when the signed checkpoint commits to them.
     private(set) var links: LearnerLinkCheck?
 
-    init(checkpoint: Checkpoint, since: Checkpoint?) {
+    init(checkpoint: Checkpoint, kept: [Checkpoint]) {
         self.checkpoint = checkpoint
-        self.since = since
-        if let since, since.size == 0 { extendsSince = since.root == TreeHash.emptyRoot }
+        self.kept = Dictionary(kept.map { ($0.size, $0) }) { first, _ in first }
+        if let empty = self.kept[0], empty.root == TreeHash.emptyRoot { extended.insert(0) }
         links = checkpoint.learners.map { LearnerLinkCheck(from: $0.from) }
     }
+
+    /// Whether the log was shown to extend every kept checkpoint.
+    var extendsKept: Bool { extended.count == kept.count }
 
     /// Checks the next record and decodes it. - Throws: `Breach`.
     mutating func check(
@@ -39,12 +44,12 @@ struct RecordChecker {
             throw Breach(.integrity, sequence: size, detail:
                 "the Merkle root of records 1…\(size) is \(chain.edge.root.hex) but the signed checkpoint says \(checkpoint.root.hex): the chain is intact, so record \(size) was altered or the whole chain was rewritten")
         }
-        if let since, size == since.size {
+        if let since = kept[size] {
             guard chain.edge.root == since.root else {
                 throw Breach(.consistency, sequence: size, detail:
                     "the first \(size) records have Merkle root \(chain.edge.root.hex), not the root \(since.root.hex) of the checkpoint kept from before: the history up to sequence \(size) was rewritten since then")
             }
-            extendsSince = true
+            extended.insert(size)
         }
         let decoded = try Self.decode(bytes, sequence: size)
         if links != nil {
@@ -62,7 +67,7 @@ struct RecordChecker {
             throw Breach(.integrity, sequence: size, detail:
                 "the records link \(links.map.learners) learners to their records, with map root \(links.map.root.hex), but the signed checkpoint's learners line says \(signed.learners) with root \(signed.root.hex): the centre signed a map its records do not give")
         }
-        if let since, size == since.size, let kept = since.learners, links.map != kept {
+        if let kept = kept[size]?.learners, links.map != kept {
             throw Breach(.consistency, sequence: size, detail:
                 "the records up to \(size) link \(links.map.learners) learners, with map root \(links.map.root.hex), but the checkpoint kept from before says \(kept.learners) with root \(kept.root.hex)")
         }
@@ -93,9 +98,10 @@ struct RecordChecker {
             throw Breach(.integrity, sequence: size + 1, detail:
                 "the records end after sequence \(size) but the signed checkpoint covers \(checkpoint.size): records were removed")
         }
-        if let since, !extendsSince {
-            throw Breach(.consistency, sequence: size + 1, detail:
-                "the log holds \(size) records but the checkpoint kept from before covers \(since.size): records were removed since then")
+        if let since = kept.keys.filter({ !extended.contains($0) }).min() {
+            throw Breach(.consistency, sequence: size + 1, detail: since == 0
+                ? "the checkpoint kept from before covers no records but its root is not the empty tree's"
+                : "the log holds \(size) records but the checkpoint kept from before covers \(since): records were removed since then")
         }
     }
 }

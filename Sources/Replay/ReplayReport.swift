@@ -36,6 +36,8 @@ public struct ReplayReport: Encodable, Sendable {
     public var notChecked: [String] = []
     /// What the EQA should know though it is no breach (e.g. the bundle's key file differs from the key supplied).
     public var warnings: [String] = []
+    /// The checkpoint verified, with the EQA's signature line added (`ReplayOptions.cosigner`).
+    public var cosigned: String?
     public var seconds: Double = 0
     /// The first breach found, if any.
     public var breach: Breach? { didSet { verified = breach == nil } }
@@ -64,6 +66,7 @@ public struct ReplayReport: Encodable, Sendable {
         if reportsCompared > 0 { lines.append("reports      \(reportsCompared) stored entries equal the rebuilt ones (\(learners) learners)") }
         for note in notChecked { lines.append("not checked  \(note)") }
         for warning in warnings { lines.append("WARNING      \(warning)") }
+        if cosigned != nil { lines.append("cosigned     the checkpoint, with your key") }
         if let breach {
             lines.append("FAILED       \(breach)")
         } else {

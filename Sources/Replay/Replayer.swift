@@ -13,8 +13,9 @@ public struct ReplayOptions {
     /// The centre's public key as the EQA holds it; without it the signature is checked only
     /// against the key the store or bundle carries.
     public var key: VerifierKey?
-    /// A checkpoint kept from an earlier visit: the log must extend it.
-    public var since: SignedCheckpoint?
+    /// Checkpoints kept from earlier visits (by this EQA, or others who compare notes): the
+    /// log must extend each, and two of one size with different roots are a split view.
+    public var kept: [SignedCheckpoint] = []
     /// Replay the rules and projections only up to this point, on the centre's calendar
     /// (integrity is still checked to the end).
     public var asOf: AsOf?
@@ -22,6 +23,9 @@ public struct ReplayOptions {
     public var progress: ((UInt64, UInt64) -> Void)?
     /// The reports to rebuild and compare.
     public var projections: [any Projection] = CentreStore.reports
+    /// The EQA's own signing key: a verified checkpoint is returned with their signature
+    /// line added (`ReplayReport.cosigned`), a witness that they saw this history.
+    public var cosigner: SigningKey?
     /// Events a batch between the reading thread and the rules thread.
     public var batchSize = 512
     /// Where the replay keeps what the rules and reports remember: scratch files under this
@@ -50,6 +54,7 @@ public enum Replayer {
             do {
                 let bundle = try BundleReader(at: path)
                 report = try bundle.manifest.kind == .learner ? verifyLearner(bundle, options) : verifyBundle(bundle, options)
+                try cosign(bundle.checkpoint, options, into: &report)
             } catch let error as BundleError {
                 if error.unreadable { throw ReplayInputError("\(path): \(error)") }
                 report = ReplayReport(source: "bundle")
@@ -100,7 +105,7 @@ public enum Replayer {
         }
         guard try checkSignatures(signed, options, centreKey: centreKey, into: &report) else { return report }
         guard checkLearnerMaps(signed.checkpoint, options, into: &report) else { return report }
-        var checker = RecordChecker(checkpoint: signed.checkpoint, since: options.since?.checkpoint)
+        var checker = RecordChecker(checkpoint: signed.checkpoint, kept: options.kept.map(\.checkpoint))
         let pipeline = try makePipeline(options, checkpoint: signed.checkpoint, timeZone: store.timeZone, into: &report)
         var batch: [DecodedEvent] = []
         var head = start
@@ -161,6 +166,7 @@ public enum Replayer {
                 report.breach = breach
             }
         }
+        try cosign(signed, options, into: &report)
         return report
     }
 
@@ -185,7 +191,7 @@ public enum Replayer {
         else { return report }
         let checkpoint = bundle.checkpoint.checkpoint
         guard checkLearnerMaps(checkpoint, options, into: &report) else { return report }
-        var checker = RecordChecker(checkpoint: checkpoint, since: options.since?.checkpoint)
+        var checker = RecordChecker(checkpoint: checkpoint, kept: options.kept.map(\.checkpoint))
         let pipeline = try makePipeline(options, checkpoint: checkpoint, timeZone: bundle.timeZone, into: &report)
         var batch: [DecodedEvent] = []
         var integrity: Breach?
@@ -279,10 +285,8 @@ public enum Replayer {
         let checkpoint = bundle.checkpoint.checkpoint
         let learner = bundle.manifest.learner ?? ""
         do {
-            if let since = options.since?.checkpoint {
-                try checkConsistency(of: bundle, since: since)
-                report.extends = since.size
-            }
+            for kept in options.kept { try checkConsistency(of: bundle, since: kept.checkpoint) }
+            report.extends = options.kept.map(\.checkpoint.size).max()
             var links = checkpoint.learners.map { LearnerBundleLinks(learner: learner, from: $0.from) }
             var attribution = LearnerAttribution()
             var previous: UInt64 = 0
@@ -396,7 +400,7 @@ public enum Replayer {
     private static func checkLearnerMaps(_ checkpoint: Checkpoint, _ options: ReplayOptions, into report: inout ReplayReport) -> Bool {
         report.learnersFrom = checkpoint.learners?.from
         if checkpoint.learners == nil {
-            if options.since?.checkpoint.learners != nil {
+            if options.kept.contains(where: { $0.checkpoint.learners != nil }) {
                 report.breach = Breach(.consistency, detail:
                     "the checkpoint kept from before commits to each learner's records (a learners line) but the latest does not")
                 return false
@@ -434,15 +438,30 @@ public enum Replayer {
             report.breach = Breach(.signature, detail: "the latest checkpoint: \(error)")
             return false
         }
-        if let since = options.since {
+        for kept in options.kept {
             do {
-                try since.verify(with: key)
+                try kept.verify(with: key)
             } catch let error as CheckpointError {
-                report.breach = Breach(.signature, detail: "the checkpoint kept from before: \(error)")
+                report.breach = Breach(.signature, detail: "the checkpoint of \(kept.checkpoint.size) records kept from before: \(error)")
+                return false
+            }
+        }
+        // Two checkpoints of one size that the centre signed with different roots: it showed different histories.
+        for (index, first) in options.kept.enumerated() {
+            if let other = options.kept[(index + 1)...].first(where: { $0.checkpoint.size == first.checkpoint.size && $0.checkpoint.root != first.checkpoint.root }) {
+                report.breach = Breach(.consistency, sequence: first.checkpoint.size, detail:
+                    "split view: two checkpoints kept from before, both signed by the centre, give records 1…\(first.checkpoint.size) the roots \(first.checkpoint.root.hex) and \(other.checkpoint.root.hex): the centre showed different histories")
                 return false
             }
         }
         return true
+    }
+
+    /// Adds the EQA's signature line to the checkpoint verified, when they asked to cosign
+    /// it and nothing was found wrong.
+    private static func cosign(_ signed: SignedCheckpoint, _ options: ReplayOptions, into report: inout ReplayReport) throws {
+        guard let cosigner = options.cosigner, report.breach == nil else { return }
+        report.cosigned = try signed.cosigned(by: cosigner).encoded
     }
 
     /// Hands full batches to the rules and reports progress; false when reading can stop
@@ -470,7 +489,7 @@ public enum Replayer {
     ) {
         report.replayed = pipeline.replay.applied
         if options.asOf != nil { report.asOf = pipeline.lastReplayed }
-        if checker.extendsSince, let since = options.since { report.extends = since.checkpoint.size }
+        if checker.extendsKept { report.extends = options.kept.map(\.checkpoint.size).max() }
         if options.asOf != nil, let transcripts = options.projections.first(where: { $0.name == TranscriptProjection().name }),
            let rebuilt = try? pipeline.replay.snapshot.reportEntries(of: transcripts.name) {
             count(learners: rebuilt, of: transcripts, into: &report)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttestKit
+import Foundation
 
 struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,17 +30,29 @@ struct CheckpointCommand: ParsableCommand {
 struct CheckpointsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoints",
-        abstract: "List the signed checkpoints kept in the store.",
+        abstract: "List the signed checkpoints kept in the store, with the EQAs' cosignatures.",
         discussion: """
-            Lists every checkpoint, oldest first: its number, size, root and time, or \
-            with --notes each signed note in full, separated by blank lines.
+            Lists every checkpoint, oldest first: its number, size, root, time and who \
+            cosigned it, or with --notes each signed note in full, separated by blank lines.
+
+            With --add-cosigned, first keeps the cosignature an EQA returned \
+            (`attest-replay --cosign`): the file must be a checkpoint the store keeps, \
+            signed by the centre's key, with a signature line that the EQA's public key \
+            given by --cosigner verifies.
 
             Example:
               attest checkpoints centre.store --json
+              attest checkpoints centre.store --add-cosigned visit-3.cosigned --cosigner eqa.pub
             """
     )
 
     @OptionGroup var location: StoreArgument
+
+    @Option(name: .customLong("add-cosigned"), help: "A checkpoint cosigned by an EQA (a file), whose cosignature to keep.")
+    var addCosigned: String?
+
+    @Option(help: "The EQA's public key (a file, or the key itself), as `attest cosigner-key` printed it.")
+    var cosigner: String?
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
@@ -47,12 +60,30 @@ struct CheckpointsCommand: ParsableCommand {
     @Flag(help: "Print the signed notes themselves.")
     var notes = false
 
+    func validate() throws {
+        if (addCosigned == nil) != (cosigner == nil) { throw ValidationError("--add-cosigned and --cosigner go together") }
+    }
+
     func run() throws {
-        let checkpoints = try CheckpointLog(log: EventLog(openingAt: location.store)).all()
+        let log = try CheckpointLog(log: EventLog(openingAt: location.store))
+        if let addCosigned, let cosigner {
+            let centre = try SigningKey(contentsOf: SigningKey.path(inStore: location.store)).verifierKey
+            let text = FileManager.default.fileExists(atPath: cosigner) ? try readText(cosigner) : cosigner
+            let key: VerifierKey
+            do { key = try VerifierKey(text: text) } catch { throw ValidationError("--cosigner: \(error)") }
+            do {
+                let number = try log.addCosignatures(from: SignedCheckpoint(parsing: readText(addCosigned)), cosigner: key, centre: centre)
+                FileHandle.standardError.write(Data("kept the cosignature of \(key.name) on checkpoint \(number)\n".utf8))
+            } catch let error as CheckpointError {
+                throw CommandFailure("\(addCosigned): \(error)")
+            }
+        }
+        let checkpoints = try log.all()
         if json {
             try printJSON(checkpoints.enumerated().map { number, signed in
                 Listed(number: number + 1, origin: signed.checkpoint.origin, size: signed.checkpoint.size,
-                       root: signed.checkpoint.root.hex, time: signed.checkpoint.time.map { Timestamp.format($0) } ?? "", note: signed.encoded)
+                       root: signed.checkpoint.root.hex, time: signed.checkpoint.time.map { Timestamp.format($0) } ?? "",
+                       cosignedBy: signed.cosignatures.map(\.name), note: signed.encoded)
             })
         } else if notes {
             print(checkpoints.map(\.encoded).joined(separator: "\n"), terminator: "")
@@ -60,9 +91,16 @@ struct CheckpointsCommand: ParsableCommand {
             if checkpoints.isEmpty { print("no checkpoints: `attest checkpoint \(location.store)` signs one") }
             for (number, signed) in checkpoints.enumerated() {
                 let c = signed.checkpoint
-                print("\(number + 1)  size \(c.size)  root \(c.root.hex)  \(c.time.map { Timestamp.format($0) } ?? "(no time line)")")
+                let cosigners = signed.cosignatures.map(\.name)
+                print("\(number + 1)  size \(c.size)  root \(c.root.hex)  \(c.time.map { Timestamp.format($0) } ?? "(no time line)")"
+                    + (cosigners.isEmpty ? "" : "  cosigned by \(cosigners.joined(separator: ", "))"))
             }
         }
+    }
+
+    private func readText(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        return String(decoding: data, as: UTF8.self)
     }
 
     private struct Listed: Encodable {
@@ -71,6 +109,8 @@ struct CheckpointsCommand: ParsableCommand {
         let size: UInt64
         let root: String
         let time: String
+        /// The names of the keys that cosigned it, besides the centre's.
+        let cosignedBy: [String]
         let note: String
     }
 }

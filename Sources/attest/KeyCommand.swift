@@ -46,3 +46,32 @@ struct KeyCommand: ParsableCommand {
         print(try SigningKey(contentsOf: path).verifierKey)
     }
 }
+
+struct CosignerKeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cosigner-key",
+        abstract: "Make an external quality assurer's own signing key, to cosign checkpoints they verified.",
+        discussion: """
+            Writes a new Ed25519 signing key named NAME to FILE (created, mode 0600: keep \
+            it to yourself) and prints its public half, which you give to the centre and to \
+            other EQAs. `attest-replay --cosign FILE` then adds your signature line to a \
+            checkpoint it verified (docs/format.md, *Checkpoints*).
+
+            Example:
+              attest cosigner-key eqa.example/jo --out eqa.key > eqa.pub
+            """
+    )
+
+    @Argument(help: "Your identity, naming your key and your signature lines (printable ASCII, no spaces or '+').")
+    var name: String
+
+    @Option(help: "The new key file.")
+    var out: String
+
+    func run() throws {
+        let key: SigningKey
+        do { key = try SigningKey(generatingFor: name) } catch { throw ValidationError("NAME: \(error)") }
+        try key.write(to: out)
+        print(key.verifierKey)
+    }
+}

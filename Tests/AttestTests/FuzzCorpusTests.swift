@@ -9,7 +9,7 @@ import Testing
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Tools/Fuzz/corpus")
 
-    @Test(arguments: ["event-line", "append", "specification", "checkpoint"])
+    @Test(arguments: ["event-line", "append", "specification", "checkpoint", "bundle"])
     func everyInputKeepsEveryProperty(harness: String) throws {
         let directory = Self.corpus.appendingPathComponent(harness)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -19,7 +19,7 @@ import Testing
         #expect(run.stdout.hasSuffix(" 0 findings\n"), "\(run.stdout)")
     }
 
-    @Test(arguments: ["event-line", "append", "specification", "checkpoint"])
+    @Test(arguments: ["event-line", "append", "specification", "checkpoint", "bundle"])
     func theSeedsAreAccepted(harness: String) throws {
         let directory = Self.corpus.appendingPathComponent(harness)
         let seeds = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -32,6 +32,6 @@ import Testing
     @Test func anUnknownHarnessIsAUsageError() throws {
         let run = try fuzz.run(["no-such-harness", Self.corpus.path])
         #expect(run.status == 2)
-        #expect(run.stderr.hasPrefix("usage: attest-fuzz event-line|append|specification|checkpoint ARGUMENTS"))
+        #expect(run.stderr.hasPrefix("usage: attest-fuzz event-line|append|specification|checkpoint|bundle ARGUMENTS"))
     }
 }

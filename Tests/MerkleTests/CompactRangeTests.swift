@@ -58,4 +58,14 @@ import Testing
             try Proof.inclusion(leafIndex: 5, treeSize: 5, leafHash: leafHash)
         }
     }
+
+    /// A hash is written in hexadecimal digits only: a sign `UInt8(_:radix:)` would take is refused.
+    @Test func aHashWithASignOrAnotherCharacterInPlaceOfADigitIsRefused() {
+        let hex = TreeHash.leaf([7]).hex
+        #expect(Hash(hex: hex) == TreeHash.leaf([7]) && Hash(hex: hex.uppercased()) == TreeHash.leaf([7]))
+        for spelling in ["+", "-", " ", "g", "\u{0}"] {
+            let altered = String(hex.prefix(26)) + spelling + String(hex.dropFirst(27))
+            #expect(Hash(hex: altered) == nil, "\(altered)")
+        }
+    }
 }

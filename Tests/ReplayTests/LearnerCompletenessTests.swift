@@ -93,7 +93,7 @@ import Testing
         let fixture = try fixture
         let kept = fixture.checkpoint
         var options = fixture.options
-        options.since = kept
+        options.kept = [kept]
         // Rewritten at record 5 and signed again with the centre's own key, at the same size…
         let same = try fixture.copy("forked-same.store")
         try fixture.forge(same, from: 5) { $0.occurredAtMicros += 1 }

@@ -1,4 +1,6 @@
 import AttestTesting
+import Checkpoints
+import Merkle
 import Foundation
 import Testing
 
@@ -160,5 +162,52 @@ import Testing
         #expect(try String(contentsOfFile: key, encoding: .utf8).hasPrefix("centre.example/9+"))
         let mode = try FileManager.default.attributesOfItem(atPath: store + "/centre.key")[.posixPermissions] as? Int
         #expect(mode == 0o600)
+    }
+
+    @Test func anEQACosignsAVerifiedCheckpointAndTheCentreKeepsTheCosignature() throws {
+        let (store, key, _) = try centre()
+        let eqaKey = directory.child("eqa.key"), eqaPub = directory.child("eqa.pub")
+        let made = try attest.run(["cosigner-key", "eqa.example/jo", "--out", eqaKey])
+        #expect(made.status == 0, "\(made.stderr)")
+        try made.stdout.write(toFile: eqaPub, atomically: true, encoding: .utf8)
+        let mode = try FileManager.default.attributesOfItem(atPath: eqaKey)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+
+        let bundle = directory.child("cosign-bundle"), cosigned = directory.child("visit.cosigned")
+        #expect(try attest.run(["export", store, bundle]).status == 0)
+        let run = try replay.run([bundle, "--key", key, "--cosign", eqaKey, "--cosigned", cosigned])
+        #expect(run.status == 0 && run.stdout.contains("cosigned     the checkpoint, with your key"), "\(run.stdout)\(run.stderr)")
+        let note = try String(contentsOfFile: cosigned, encoding: .utf8)
+        #expect(note.hasSuffix("\n") && note.split(separator: "\n").last?.hasPrefix("\u{2014} eqa.example/jo ") == true)
+        // Independently: the centre's signature and the EQA's both verify.
+        #expect(try python.run([tools + "/verify-checkpoint.py", key, cosigned]).status == 0)
+        #expect(try python.run([tools + "/verify-checkpoint.py", eqaPub, cosigned, "--cosigner"]).status == 0)
+        #expect(try python.run([tools + "/verify-checkpoint.py", eqaPub, cosigned]).status == 1, "not the centre's checkpoint")
+
+        let kept = try attest.run(["checkpoints", store, "--add-cosigned", cosigned, "--cosigner", eqaPub])
+        #expect(kept.status == 0 && kept.stdout.contains("cosigned by eqa.example/jo"), "\(kept.stdout)\(kept.stderr)")
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(attest.run(["checkpoints", store, "--json"]).stdout.utf8)) as? [[String: Any]])
+        #expect(listed.last?["cosignedBy"] as? [String] == ["eqa.example/jo"])
+        // A cosignature that another key does not make is refused, and the store keeps the note it had.
+        let other = directory.child("other.pub")
+        try (try SigningKey(generatingFor: "eqa.example/jo").verifierKey.description + "\n").write(toFile: other, atomically: true, encoding: .utf8)
+        let refused = try attest.run(["checkpoints", store, "--add-cosigned", cosigned, "--cosigner", other])
+        #expect(refused.status == 1 && refused.stderr.contains("the cosignature: the note is not signed by eqa.example/jo"), "\(refused.stderr)")
+        // The store, with the cosignature kept, still verifies, and the EQA's own checkpoint file serves as a kept one.
+        #expect(try replay.run([store, "--key", key, "--since-checkpoint", cosigned]).status == 0)
+    }
+
+    @Test func twoEQAsCheckpointsThatDisagreeAreASplitViewWithExitOne() throws {
+        let (store, key, kept) = try centre()
+        // The same size, signed with the centre's own key over another root: what a centre showing two histories hands out.
+        let keyText = try String(contentsOfFile: store + "/centre.key", encoding: .utf8)
+        let signing = try SigningKey(text: keyText)
+        let original = try SignedCheckpoint(parsing: String(contentsOfFile: kept, encoding: .utf8)).checkpoint
+        let forged = try SignedCheckpoint(signing: Checkpoint(origin: original.origin, size: original.size, root: TreeHash.leaf([9]), time: Date()), with: signing)
+        let other = directory.child("other-eqa.checkpoint")
+        try forged.encoded.write(toFile: other, atomically: true, encoding: .utf8)
+        let run = try replay.run([store, "--key", key, "--since-checkpoint", kept, "--since-checkpoint", other, "--json"])
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("split view"), "\(run.stdout)")
     }
 }

@@ -123,10 +123,23 @@ import Testing
         // Self-consistent and signed by the centre: only the checkpoint kept from before tells.
         #expect(try breach(copy) == nil)
         var options = fixture.options
-        options.since = fixture.checkpoint
+        options.kept = [fixture.checkpoint]
         let found = try #require(try breach(copy, options: options))
         #expect(found.kind == .consistency && found.sequence == fixture.checkpoint.checkpoint.size)
         #expect(found.detail.contains("rewritten"))
+    }
+
+    @Test func twoEQAsCheckpointsOfOneSizeWithDifferentRootsAreASplitView() throws {
+        let fixture = try fixture
+        let copy = try fixture.copy("split.store")
+        try fixture.forge(copy, from: 60) { $0.occurredAtMicros += 1 }
+        let other = try fixture.signCheckpoint(copy)
+        #expect(other.checkpoint.size == fixture.checkpoint.checkpoint.size)
+        var options = fixture.options
+        options.kept = [fixture.checkpoint, other]
+        let found = try #require(try breach(fixture.store, options: options))
+        #expect(found.kind == .consistency && found.sequence == other.checkpoint.size)
+        #expect(found.detail.hasPrefix("split view: two checkpoints kept from before, both signed by the centre"), "\(found)")
     }
 
     @Test func anEditedEventThatBreaksARuleIsNamedWithItsLearner() throws {

@@ -3,6 +3,8 @@
 // the committed corpus and its reproducers are checked on every test run. Built with
 // `-sanitize=fuzzer -DFUZZING` (`make fuzz`), it hands the other arguments to libFuzzer's
 // driver, which generates inputs for the harness: `attest-fuzz HARNESS CORPUS -max_total_time=60`.
+// A harness that makes its seeds itself writes them, in the plain build, with
+// `attest-fuzz HARNESS --seeds DIRECTORY`.
 import Foundation
 
 @main
@@ -25,6 +27,10 @@ struct AttestFuzz {
         #if FUZZING
         fuzz(harness, arguments: [arguments[0]] + arguments.dropFirst(2))
         #else
+        if arguments.count == 4, arguments[2] == "--seeds", let seeding = harness as? any SeedingHarness {
+            for seed in seeding.seeds { try Data(seed.input).write(to: URL(fileURLWithPath: arguments[3] + "/" + seed.name)) }
+            exit(0)
+        }
         exit(try runCorpus(harness, name: arguments[1], paths: arguments.dropFirst(2)))
         #endif
     }

@@ -5,6 +5,13 @@ protocol Harness: AnyObject {
     func check(_ input: [UInt8]) throws -> Outcome
 }
 
+/// A harness whose seeds hold what it makes itself (a bundle signed with its key, say), so
+/// that only it can write them: `attest-fuzz HARNESS --seeds DIRECTORY`, as make-corpus.py runs it.
+protocol SeedingHarness: Harness {
+    /// The seeds, each with the name of its file.
+    var seeds: [(name: String, input: [UInt8])] { get }
+}
+
 /// What a parser made of an input that kept every property.
 enum Outcome {
     case accepted
@@ -19,7 +26,7 @@ struct Finding: Error, CustomStringConvertible {
 
 /// The harnesses by name, as `attest-fuzz` and `make fuzz` select them.
 enum Harnesses {
-    static let names = ["event-line", "append", "specification", "checkpoint"]
+    static let names = ["event-line", "append", "specification", "checkpoint", "bundle"]
 
     /// A new harness called `name`, or `nil` when there is none.
     static func make(_ name: String) throws -> (any Harness)? {
@@ -28,6 +35,7 @@ enum Harnesses {
         case "append": try AppendHarness()
         case "specification": try SpecificationHarness()
         case "checkpoint": CheckpointHarness()
+        case "bundle": try BundleHarness()
         default: nil
         }
     }

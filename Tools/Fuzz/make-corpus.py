@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Regenerates the seed corpus and the dictionary of the fuzz harnesses.
 
-    python3 Tools/Fuzz/make-corpus.py [ATTEST]     (ATTEST: the attest binary, .build/debug/attest)
+    python3 Tools/Fuzz/make-corpus.py [ATTEST]     (ATTEST: the attest binary, .build/debug/attest;
+                                                   attest-fuzz is the one beside it)
 
 event-line:    the NDJSON examples of docs/events.md, one file per line
 append:        the lines of `attest generate --learners 1 --seed 1` (the centre the harness's store
                holds) but its specification, one file per line
 specification: the specifications of Schemas/qualifications/ and Tests/Fixtures/specifications/
 checkpoint:    a signed checkpoint of a small store, made by `attest checkpoint`
+bundle:        each file of the harness's clean bundles after the byte that chooses it, written by
+               `attest-fuzz bundle --seeds` (the bundles are signed with the harness's own key)
 attest.dict:   the JSON keys of those seeds, the event types, the actors' roles, the enumerations' names of
-               Schemas/attest/v1/*.proto, and the marks of a signed note
+               Schemas/attest/v1/*.proto, the bundle manifests' values, and the marks of a signed note
 
 Files whose names start with `finding-` are reproducers of findings and are kept.
 """
@@ -107,8 +110,17 @@ def main():
     first = min((line for line in lines if json.loads(line)["type"] == "staff.registered"), key=lambda line: json.loads(line)["id"])
     write(directory, "centre-example", checkpoint(attest, first))
 
+    directory = reset("bundle")
+    subprocess.run([os.path.join(os.path.dirname(attest), "attest-fuzz"), "bundle", "--seeds", directory], check=True, capture_output=True)
+    manifests = []
+    for name in sorted(os.listdir(directory)):
+        if name.endswith("-bundle.json"):
+            with open(os.path.join(directory, name), "rb") as file:
+                manifests.append(json.loads(file.read()[1:]))
+
     lines += generated
-    tokens = keys([json.loads(line) for line in lines] + documents, set())
+    tokens = keys([json.loads(line) for line in lines] + documents + manifests, set())
+    tokens |= {value for manifest in manifests for value in manifest.values() if isinstance(value, str)}
     tokens |= {json.loads(line)["type"] for line in lines}
     tokens |= {json.loads(line)["actor"].get("role", "") for line in lines} - {""}
     for path in glob.glob(os.path.join(ROOT, "Schemas", "attest", "v1", "*.proto")):

@@ -26,6 +26,7 @@ struct AttestReplay: ParsableCommand {
               attest-replay centre.store --key centre.pub --since-checkpoint visit-2025.checkpoint
               attest-replay bundle/ --key centre.pub --json
               attest-replay centre.store --key centre.pub --as-of 2025-03-01
+              attest-replay bundle/ --key centre.pub --cosign eqa.key --cosigned visit-3.cosigned
             """
     )
 
@@ -35,8 +36,8 @@ struct AttestReplay: ParsableCommand {
     @Option(help: "The centre's public key, as `attest key` prints it: a file holding it, or the key itself.")
     var key: String?
 
-    @Option(name: .customLong("since-checkpoint"), help: "A signed checkpoint kept from an earlier visit (a file): the log must extend it.")
-    var sinceCheckpoint: String?
+    @Option(name: .customLong("since-checkpoint"), help: "A signed checkpoint kept from an earlier visit (a file): the log must extend it. Give it again for each checkpoint kept, yours or other EQAs': two of one size with different roots are a split view.")
+    var sinceCheckpoint: [String] = []
 
     @Option(name: .customLong("as-of"), help: "Replay the rules up to a sequence (1200) or a date (2025-03-01, to the end of that day in the centre's time zone, or RFC 3339); integrity is still checked to the end.")
     var asOf: String?
@@ -47,8 +48,18 @@ struct AttestReplay: ParsableCommand {
     @Flag(name: .customLong("in-memory"), help: "Keep it in memory instead: faster, but the heap grows with the log.")
     var inMemory = false
 
+    @Option(help: "Your own signing key (a file, as `attest cosigner-key` writes it): once verified, the checkpoint is written with your signature line added to --cosigned, for the centre to keep and other EQAs to compare.")
+    var cosign: String?
+
+    @Option(help: "Where --cosign writes the cosigned checkpoint.")
+    var cosigned: String?
+
     @Flag(help: "Print the report as JSON.")
     var json = false
+
+    func validate() throws {
+        if (cosign == nil) != (cosigned == nil) { throw ValidationError("--cosign and --cosigned go together") }
+    }
 
     static func main() {
         StoreDamage.commands = "`attest restore`, then `attest-replay STORE`"
@@ -74,16 +85,19 @@ struct AttestReplay: ParsableCommand {
                 ? try read(key, what: "the key file") : key
             do { options.key = try VerifierKey(text: text) } catch { throw ValidationError("--key: \(error)") }
         }
-        if let sinceCheckpoint {
+        for path in sinceCheckpoint {
             do {
-                options.since = try SignedCheckpoint(parsing: read(sinceCheckpoint, what: "the checkpoint file"))
+                options.kept.append(try SignedCheckpoint(parsing: read(path, what: "the checkpoint file")))
             } catch let error as CheckpointError {
-                throw ValidationError("--since-checkpoint \(sinceCheckpoint): \(error)")
+                throw ValidationError("--since-checkpoint \(path): \(error)")
             }
         }
         if let asOf {
             guard let point = AsOf(asOf) else { throw ValidationError("--as-of \(asOf) is neither a sequence nor a date (2025-03-01 or RFC 3339)") }
             options.asOf = point
+        }
+        if let cosign {
+            do { options.cosigner = try SigningKey(contentsOf: cosign) } catch { throw ValidationError("--cosign \(cosign): \(error)") }
         }
         if inMemory { options.scratchDirectory = nil } else if let scratch { options.scratchDirectory = scratch }
         let progress = json ? nil : ProgressBar(label: "replaying")
@@ -104,6 +118,12 @@ struct AttestReplay: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(report.summary)
+        }
+        if let note = report.cosigned, let cosigned {
+            do { try note.write(toFile: cosigned, atomically: true, encoding: .utf8) } catch {
+                FileHandle.standardError.write(Data("attest-replay: cannot write \(cosigned): \(error)\n".utf8))
+                throw ExitCode(2)
+            }
         }
         if let breach = report.breach {
             if json { FileHandle.standardError.write(Data("\(breach)\n".utf8)) }
