@@ -1,4 +1,5 @@
 import AttestTesting
+import Centre
 import Checkpoints
 import Foundation
 import Testing
@@ -214,6 +215,28 @@ import Testing
         lines[4] = "transcripts nothex learner/1"
         try write(lines.joined(separator: "\n") + "\n", to: bundle + "/reports")
         expectBreach(try run(bundle), "malformed", file: "reports", "line 5: a reports line is")
+    }
+
+    // MARK: Omission and forks
+
+    @Test func aLearnerBundleWithARecordOmittedIsCaughtWithItsSequence() throws {
+        let bundle = try fixture.learnerBundle("omitted")
+        let omitted = try ReplayFixture.withhold(bundle, at: 2)
+        let result = try run(bundle)
+        expectBreach(result, "integrity", file: "records", "record \(omitted) of learner 1000000003 is not in the bundle")
+        #expect(result.breach["sequence"] as? Int == Int(omitted))
+    }
+
+    @Test func aLearnerBundleOfAForkedHistoryIsCaughtSinceTheKeptCheckpoint() throws {
+        let fixture = try fixture
+        let forked = try fixture.copy("fork.store")
+        try fixture.forge(forked, from: 5) { $0.occurredAtMicros += 1 }
+        _ = try fixture.signCheckpoint(forked)
+        let bundle = fixture.directory.child("fork-learner")
+        _ = try CentreStore(openingAt: forked, projections: CentreStore.reports).exportBundle(to: bundle, learner: "1000000003", key: fixture.key.verifierKey)
+        let kept = fixture.directory.child("kept.checkpoint")
+        try fixture.checkpoint.encoded.write(toFile: kept, atomically: true, encoding: .utf8)
+        expectBreach(try run(bundle, ["--since-checkpoint", kept]), "consistency", file: nil, "rewritten")
     }
 
     // MARK: The EQA's own input

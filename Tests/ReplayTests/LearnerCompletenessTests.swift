@@ -19,28 +19,6 @@ import Testing
     var fixture: ReplayFixture { get throws { try Self.fixture.get() } }
     let learner = "1000000003"
 
-    /// The records of a bundle and its proofs lines, in order.
-    private func contents(_ bundle: String) throws -> (records: [[UInt8]], proofs: [String]) {
-        let proofs = try String(contentsOfFile: bundle + "/proofs", encoding: .utf8).split(separator: "\n").map(String.init)
-        return (try ReplayFixture.bundleRecords(bundle), proofs)
-    }
-
-    /// Rewrites a learner bundle without its record at `index`, as a dishonest centre
-    /// would hand it over: records, proofs and the manifest's count all agree.
-    private func withhold(_ bundle: String, at index: Int) throws -> UInt64 {
-        var (records, proofs) = try contents(bundle)
-        let sequence = try Record(serializedBytes: records[index]).sequence
-        records.remove(at: index)
-        proofs.remove(at: index)
-        try ReplayFixture.writeBundleRecords(bundle, records)
-        try (proofs.joined(separator: "\n") + "\n").write(toFile: bundle + "/proofs", atomically: true, encoding: .utf8)
-        let manifest = bundle + "/bundle.json"
-        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifest))) as? [String: Any])
-        object["records"] = records.count
-        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: manifest))
-        return sequence
-    }
-
     /// Appends one more event, of no learner: a centre going on after its checkpoint.
     private func appendAnother(_ centre: CentreStore) throws {
         try centre.append(ndjson: #"{"type":"staff.registered","actor":{"id":"admin-1","role":"centre_administrator"},"occurredAt":"2026-03-02T09:30:00Z","payload":{"staffId":"admin-99","roles":["CENTRE_ADMINISTRATOR"]}}"#)
@@ -58,7 +36,7 @@ import Testing
     @Test func aDroppedRecordIsNamedBySequence() throws {
         let fixture = try fixture
         let bundle = try fixture.learnerBundle("dropped", learner: learner)
-        let dropped = try withhold(bundle, at: 4)
+        let dropped = try ReplayFixture.withhold(bundle, at: 4)
         let breach = try #require(try Replayer.verify(bundle, options: fixture.options).breach)
         #expect(breach.kind == .integrity && breach.sequence == dropped && breach.learner == learner, "\(breach)")
         #expect(breach.detail.contains("record \(dropped) of learner \(learner) is not in the bundle"), "\(breach)")
@@ -67,8 +45,8 @@ import Testing
     @Test func aWithheldLatestRecordIsNamedBySequence() throws {
         let fixture = try fixture
         let bundle = try fixture.learnerBundle("withheld", learner: learner)
-        let count = try contents(bundle).records.count
-        let latest = try withhold(bundle, at: count - 1)
+        let count = try ReplayFixture.contents(bundle).records.count
+        let latest = try ReplayFixture.withhold(bundle, at: count - 1)
         let breach = try #require(try Replayer.verify(bundle, options: fixture.options).breach)
         #expect(breach.kind == .integrity && breach.sequence == latest, "\(breach)")
         #expect(breach.detail.contains("the learner's latest record, \(latest), is not in the bundle"), "\(breach)")
@@ -158,9 +136,9 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent("Tools/bundle-root.py").path
         let clean = try fixture.learnerBundle("python-clean", learner: learner)
         let dropped = try fixture.learnerBundle("python-dropped", learner: learner)
-        _ = try withhold(dropped, at: 3)
+        _ = try ReplayFixture.withhold(dropped, at: 3)
         let withheld = try fixture.learnerBundle("python-withheld", learner: learner)
-        _ = try withhold(withheld, at: try contents(withheld).records.count - 1)
+        _ = try ReplayFixture.withhold(withheld, at: try ReplayFixture.contents(withheld).records.count - 1)
         let swapped = try fixture.learnerBundle("python-swapped", learner: learner)
         try FileManager.default.removeItem(atPath: swapped + "/completeness")
         try FileManager.default.copyItem(atPath: try fixture.learnerBundle("python-other", learner: "1000000005") + "/completeness",

@@ -156,6 +156,30 @@ final class ReplayFixture: @unchecked Sendable {
         return records
     }
 
+    /// The records of a learner bundle and its proofs lines, in order.
+    static func contents(_ bundle: String) throws -> (records: [[UInt8]], proofs: [String]) {
+        let proofs = try String(contentsOfFile: bundle + "/proofs", encoding: .utf8).split(separator: "\n").map(String.init)
+        return (try bundleRecords(bundle), proofs)
+    }
+
+    /// Rewrites a learner bundle without its record at `index`, as a dishonest centre
+    /// would hand it over: records, proofs and the manifest's count all agree.
+    /// - Returns: the sequence of the record withheld.
+    @discardableResult
+    static func withhold(_ bundle: String, at index: Int) throws -> UInt64 {
+        var (records, proofs) = try contents(bundle)
+        let sequence = try Record(serializedBytes: records[index]).sequence
+        records.remove(at: index)
+        proofs.remove(at: index)
+        try writeBundleRecords(bundle, records)
+        try (proofs.joined(separator: "\n") + "\n").write(toFile: bundle + "/proofs", atomically: true, encoding: .utf8)
+        let manifest = bundle + "/bundle.json"
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifest))) as? [String: Any])
+        object["records"] = records.count
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: manifest))
+        return sequence
+    }
+
     static func writeBundleRecords(_ bundle: String, _ records: [[UInt8]], trailing: [UInt8] = []) throws {
         let bytes = records.flatMap { withUnsafeBytes(of: UInt32($0.count).bigEndian, Array.init) + $0 } + trailing
         try Data(bytes).write(to: URL(fileURLWithPath: bundle + "/records"))
