@@ -11,16 +11,18 @@ public protocol ReplayState: EntityStore {
 }
 
 /// An entity store in memory, for replays that must not touch the stored reports.
-final class MemoryEntityStore: ReplayState {
+public final class MemoryEntityStore: ReplayState {
     private(set) var values: [String: [UInt8]] = [:]
 
-    func load(_ key: String) throws -> [UInt8]? { values[key] }
-    func save(_ key: String, _ value: [UInt8]) throws { values[key] = value }
+    public init() {}
 
-    func settle() {}
+    public func load(_ key: String) throws -> [UInt8]? { values[key] }
+    public func save(_ key: String, _ value: [UInt8]) throws { values[key] = value }
+
+    public func settle() {}
 
     /// The entries whose keys start with `prefix`, in key order.
-    func entries(prefix: String) -> [(key: String, value: [UInt8])] {
+    public func entries(prefix: String) -> [(key: String, value: [UInt8])] {
         // By UTF-8 bytes, as LMDB orders keys; compared in place, without copying each key.
         values.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { ($0.key, $0.value) }
     }

@@ -22,9 +22,10 @@ public struct LearnerEntry: Equatable, Sendable {
     }
 
     /// The stored value: BE64 latest ‖ BE64 records.
-    var encoded: [UInt8] { BigEndian.bytes(latest) + BigEndian.bytes(records) }
+    public var encoded: [UInt8] { BigEndian.bytes(latest) + BigEndian.bytes(records) }
 
-    init?(encoded: some Collection<UInt8>) {
+    /// Reads a stored value; `nil` when it is not 16 bytes.
+    public init?(encoded: some Collection<UInt8>) {
         guard encoded.count == 16, let latest = BigEndian.uint64(encoded), let records = BigEndian.uint64(encoded, at: 8) else { return nil }
         self.init(latest: latest, records: records)
     }

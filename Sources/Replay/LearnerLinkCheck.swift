@@ -1,16 +1,24 @@
 import Bundles
+import Centre
 import EventLog
 import Merkle
 
 /// Follows every record's link to its learner's previous record (fields 14 and 15), as
 /// the records stream in, and rebuilds the map of learners' latest records that a signed
-/// checkpoint commits to (`LearnerMap`). Holds one entry per learner.
+/// checkpoint commits to (`LearnerMap`). The learners' entries live in `state` (scratch
+/// files, or memory), written out every `settleEvery` records, so the heap does not grow
+/// with the number of learners.
 struct LearnerLinkCheck {
     /// From which sequence records are linked, as the signed checkpoint says.
     let from: UInt64
-    private var entries: [String: LearnerEntry] = [:]
+    private let state: any ReplayState
+    private var unsettled = 0
+    private static let settleEvery = 1024
 
-    init(from: UInt64) { self.from = from }
+    init(from: UInt64, state: any ReplayState) {
+        self.from = from
+        self.state = state
+    }
 
     /// Checks record `record`'s link. - Throws: `Breach` of kind `integrity`.
     mutating func check(_ record: Record) throws {
@@ -29,7 +37,7 @@ struct LearnerLinkCheck {
             }
             return
         }
-        var entry = entries[record.learner] ?? LearnerEntry(latest: 0, records: 0)
+        var entry = try state.load(record.learner).flatMap { LearnerEntry(encoded: $0) } ?? LearnerEntry(latest: 0, records: 0)
         guard record.learnerPrevious == entry.latest else {
             throw Breach(.integrity, sequence: sequence, eventID: record.eventIDText, learner: record.learner, detail: entry.latest == 0
                 ? "the record names \(record.learnerPrevious) as the learner's previous record, but it is their first since sequence \(from)"
@@ -37,13 +45,18 @@ struct LearnerLinkCheck {
         }
         entry.latest = sequence
         entry.records += 1
-        entries[record.learner] = entry
+        try state.save(record.learner, entry.encoded)
+        unsettled += 1
+        if unsettled == Self.settleEvery {
+            try state.settle()
+            unsettled = 0
+        }
     }
 
     /// The map of the learners' entries so far.
-    var map: LearnerMap {
-        let sorted = entries.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
-        return LearnerMap(from: from, entries: sorted.lazy.map { (learner: $0.key, entry: $0.value) })
+    func map() throws -> LearnerMap {
+        let entries = try state.entries(prefix: "").map { (learner: $0.key, entry: LearnerEntry(encoded: $0.value)!) }
+        return LearnerMap(from: from, entries: entries)
     }
 }
 

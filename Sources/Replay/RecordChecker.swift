@@ -18,11 +18,12 @@ struct RecordChecker {
     /// The learners' links, followed when the signed checkpoint commits to them.
     private(set) var links: LearnerLinkCheck?
 
-    init(checkpoint: Checkpoint, kept: [Checkpoint]) {
+    /// A checker against `checkpoint` and the checkpoints `kept`; the learners' entries are kept in `state`.
+    init(checkpoint: Checkpoint, kept: [Checkpoint], state: @autoclosure () throws -> any ReplayState) rethrows {
         self.checkpoint = checkpoint
         self.kept = Dictionary(kept.map { ($0.size, $0) }) { first, _ in first }
         if let empty = self.kept[0], empty.root == TreeHash.emptyRoot { extended.insert(0) }
-        links = checkpoint.learners.map { LearnerLinkCheck(from: $0.from) }
+        if let map = checkpoint.learners { links = LearnerLinkCheck(from: map.from, state: try state()) }
     }
 
     /// Whether the log was shown to extend every kept checkpoint.
@@ -62,14 +63,15 @@ struct RecordChecker {
     /// At the size of the signed checkpoint, and of the one kept from before, the map of
     /// the learners' links must be the one the checkpoint commits to. - Throws: `Breach`.
     private func checkLearnerMaps(at size: UInt64) throws {
-        guard let links else { return }
-        if size == checkpoint.size, let signed = checkpoint.learners, links.map != signed {
+        guard let links, size == checkpoint.size || kept[size]?.learners != nil else { return }
+        let map = try links.map()
+        if size == checkpoint.size, let signed = checkpoint.learners, map != signed {
             throw Breach(.integrity, sequence: size, detail:
-                "the records link \(links.map.learners) learners to their records, with map root \(links.map.root.hex), but the signed checkpoint's learners line says \(signed.learners) with root \(signed.root.hex): the centre signed a map its records do not give")
+                "the records link \(map.learners) learners to their records, with map root \(map.root.hex), but the signed checkpoint's learners line says \(signed.learners) with root \(signed.root.hex): the centre signed a map its records do not give")
         }
-        if let kept = kept[size]?.learners, links.map != kept {
+        if let kept = kept[size]?.learners, map != kept {
             throw Breach(.consistency, sequence: size, detail:
-                "the records up to \(size) link \(links.map.learners) learners, with map root \(links.map.root.hex), but the checkpoint kept from before says \(kept.learners) with root \(kept.root.hex)")
+                "the records up to \(size) link \(map.learners) learners, with map root \(map.root.hex), but the checkpoint kept from before says \(kept.learners) with root \(kept.root.hex)")
         }
     }
 

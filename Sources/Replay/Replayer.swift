@@ -105,7 +105,7 @@ public enum Replayer {
         }
         guard try checkSignatures(signed, options, centreKey: centreKey, into: &report) else { return report }
         guard checkLearnerMaps(signed.checkpoint, options, into: &report) else { return report }
-        var checker = RecordChecker(checkpoint: signed.checkpoint, kept: options.kept.map(\.checkpoint))
+        var checker = try RecordChecker(checkpoint: signed.checkpoint, kept: options.kept.map(\.checkpoint), state: scratch(options))
         let pipeline = try makePipeline(options, checkpoint: signed.checkpoint, timeZone: store.timeZone, into: &report)
         var batch: [DecodedEvent] = []
         var head = start
@@ -191,7 +191,7 @@ public enum Replayer {
         else { return report }
         let checkpoint = bundle.checkpoint.checkpoint
         guard checkLearnerMaps(checkpoint, options, into: &report) else { return report }
-        var checker = RecordChecker(checkpoint: checkpoint, kept: options.kept.map(\.checkpoint))
+        var checker = try RecordChecker(checkpoint: checkpoint, kept: options.kept.map(\.checkpoint), state: scratch(options))
         let pipeline = try makePipeline(options, checkpoint: checkpoint, timeZone: bundle.timeZone, into: &report)
         var batch: [DecodedEvent] = []
         var integrity: Breach?
@@ -385,13 +385,15 @@ public enum Replayer {
     ) throws -> ReplayPipeline {
         let point = options.asOf?.resolved(in: timeZone)
         report.asOfPoint = point
-        let replay = if let scratch = options.scratchDirectory {
-            try CentreReplay(projections: options.projections, timeZone: timeZone) { try ScratchState(under: scratch) }
-        } else {
-            CentreReplay(projections: options.projections, timeZone: timeZone)
-        }
+        let replay = try CentreReplay(projections: options.projections, timeZone: timeZone) { try scratch(options) }
         replay.learnersFrom = checkpoint.learners?.from
         return ReplayPipeline(replay: replay, asOf: point)
+    }
+
+    /// A new, empty state for what the replay remembers: scratch files under
+    /// `options.scratchDirectory`, or memory.
+    private static func scratch(_ options: ReplayOptions) throws -> any ReplayState {
+        if let directory = options.scratchDirectory { try ScratchState(under: directory) } else { MemoryEntityStore() }
     }
 
     /// Notes from which sequence the signed checkpoint proves each learner's records
