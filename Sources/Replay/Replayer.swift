@@ -285,7 +285,8 @@ public enum Replayer {
         let checkpoint = bundle.checkpoint.checkpoint
         let learner = bundle.manifest.learner ?? ""
         do {
-            for kept in options.kept { try checkConsistency(of: bundle, since: kept.checkpoint) }
+            let extensions = try consistencyProofs(in: bundle, from: Set(options.kept.map(\.checkpoint.size)))
+            for kept in options.kept { try checkConsistency(of: bundle, since: kept.checkpoint, proof: extensions[kept.checkpoint.size]) }
             report.extends = options.kept.map(\.checkpoint.size).max()
             var links = checkpoint.learners.map { LearnerBundleLinks(learner: learner, from: $0.from) }
             var attribution = LearnerAttribution()
@@ -343,32 +344,45 @@ public enum Replayer {
         return report
     }
 
-    /// The bundle's checkpoint must extend `since`, the one the EQA kept: by the consistency
-    /// proof the bundle carries from its size. - Throws: `Breach`.
-    private static func checkConsistency(of bundle: BundleReader, since: Checkpoint) throws {
+    /// Reads the `consistency` file through, when the bundle has one, in bounded memory: its
+    /// lines must be proofs from sizes 1 to `treeSize` − 1, in increasing order. - Returns: the proofs from the
+    /// sizes of the checkpoints kept. - Throws: `Breach`, `BundleError`.
+    private static func consistencyProofs(in bundle: BundleReader, from sizes: Set<UInt64>) throws -> [UInt64: [Hash]] {
+        // Bundles written before they carried the file have none: then no kept checkpoint can be shown extended.
+        guard bundle.holds(BundleFile.consistency) else { return [:] }
+        let lines = try bundle.consistencyProofs()
+        var previous: UInt64 = 0
+        var proofs: [UInt64: [Hash]] = [:]
+        while let line = try lines.next() {
+            let size = line.numbers[0]
+            guard size > previous, size < bundle.checkpoint.checkpoint.size else {
+                throw Breach(.malformed, file: BundleFile.consistency, detail:
+                    "line \(lines.number) is a proof from size \(size); the sizes go up, from 1 to \(bundle.checkpoint.checkpoint.size) − 1")
+            }
+            previous = size
+            if sizes.contains(size) { proofs[size] = line.path }
+        }
+        return proofs
+    }
+
+    /// The bundle's checkpoint must extend `since`, the one the EQA kept: by `proof`, the
+    /// consistency proof the bundle carries from its size. - Throws: `Breach`.
+    private static func checkConsistency(of bundle: BundleReader, since: Checkpoint, proof: [Hash]?) throws {
         let checkpoint = bundle.checkpoint.checkpoint
         let size = since.size
         guard size <= checkpoint.size else {
             throw Breach(.consistency, detail:
                 "the bundle's checkpoint covers \(checkpoint.size) records, fewer than the \(size) of the checkpoint kept from before")
         }
-        var proof: [Hash] = []
-        if size == 0 {
-            guard since.root == TreeHash.emptyRoot else {
-                throw Breach(.consistency, detail: "the checkpoint kept from before covers no records but its root is not the empty tree's")
-            }
-        } else if size < checkpoint.size {
-            let lines = try bundle.consistencyProofs()
-            while let line = try lines.next(), proof.isEmpty {
-                if line.numbers[0] == size { proof = line.path }
-            }
-            guard !proof.isEmpty else {
-                throw Breach(.consistency, file: BundleFile.consistency, detail:
-                    "the bundle holds no proof that the log extends the checkpoint of \(size) records kept from before, which the centre signed")
-            }
+        if size == 0, since.root != TreeHash.emptyRoot {
+            throw Breach(.consistency, detail: "the checkpoint kept from before covers no records but its root is not the empty tree's")
+        }
+        if size > 0, size < checkpoint.size, proof == nil {
+            throw Breach(.consistency, file: BundleFile.consistency, detail:
+                "the bundle holds no proof that the log extends the checkpoint of \(size) records kept from before, which the centre signed")
         }
         do {
-            try Proof.verifyConsistency(oldSize: size, newSize: checkpoint.size, oldRoot: since.root, newRoot: checkpoint.root, proof: proof)
+            try Proof.verifyConsistency(oldSize: size, newSize: checkpoint.size, oldRoot: since.root, newRoot: checkpoint.root, proof: proof ?? [])
         } catch let error as ProofError {
             throw Breach(.consistency, sequence: size, detail:
                 "the log the bundle's checkpoint signs does not extend the checkpoint of \(size) records kept from before (\(error)): the history up to sequence \(size) was rewritten, or the centre shows different histories")

@@ -23,7 +23,10 @@ import Simulation
 /// - `bundle.json`, the same manifest but for its time zone, in any JSON spelling: the
 ///   manifest is not signed, and the history may verify on another calendar;
 /// - `key`, the centre's key; another is no breach (the signature is checked with the key
-///   supplied) but must be reported as a warning.
+///   supplied) but must be reported as a warning;
+/// - `consistency`, well-formed proof lines: a proof serves only an EQA who kept a
+///   checkpoint of its size, and this replay keeps none;
+/// - `completeness`, byte for byte: it proves the learner's entry in the signed map.
 final class BundleHarness: SeedingHarness {
     /// When the centre's events are recorded and its checkpoint signed, after the generated
     /// events: with the fixed key, the bundles are the same on every run, as the seeds are.
@@ -115,6 +118,9 @@ final class BundleHarness: SeedingHarness {
             return try? Array(encoder.encode(manifest))
         case BundleFile.key:
             return (try? VerifierKey(text: text)).map { Array($0.description.utf8) }
+        case BundleFile.consistency:
+            let lines = try? text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { try ProofLine(line: $0, names: ["size"]) }
+            return text.isEmpty || text.hasSuffix("\n") && lines != nil ? [] : nil
         default:
             return content
         }
