@@ -5,15 +5,15 @@ import Merkle
 
 /// Follows every record's link to its learner's previous record (fields 14 and 15), as
 /// the records stream in, and rebuilds the map of learners' latest records that a signed
-/// checkpoint commits to (`LearnerMap`). The learners' entries live in `state` (scratch
-/// files, or memory), written out every `settleEvery` records, so the heap does not grow
-/// with the number of learners.
+/// checkpoint commits to (`LearnerMap`). The learners' entries are held in memory, up to
+/// `heldAtMost` of them, then written out to `state` (scratch files, or memory), so the heap
+/// does not grow with the number of learners a log claims.
 struct LearnerLinkCheck {
     /// From which sequence records are linked, as the signed checkpoint says.
     let from: UInt64
     private let state: any ReplayState
-    private var unsettled = 0
-    private static let settleEvery = 1024
+    private var held: [String: LearnerEntry] = [:]
+    private static let heldAtMost = 1 << 16
 
     init(from: UInt64, state: any ReplayState) {
         self.from = from
@@ -37,7 +37,7 @@ struct LearnerLinkCheck {
             }
             return
         }
-        var entry = try state.load(record.learner).flatMap { LearnerEntry(encoded: $0) } ?? LearnerEntry(latest: 0, records: 0)
+        var entry = try held[record.learner] ?? state.load(record.learner).flatMap { LearnerEntry(encoded: $0) } ?? LearnerEntry(latest: 0, records: 0)
         guard record.learnerPrevious == entry.latest else {
             throw Breach(.integrity, sequence: sequence, eventID: record.eventIDText, learner: record.learner, detail: entry.latest == 0
                 ? "the record names \(record.learnerPrevious) as the learner's previous record, but it is their first since sequence \(from)"
@@ -45,16 +45,20 @@ struct LearnerLinkCheck {
         }
         entry.latest = sequence
         entry.records += 1
-        try state.save(record.learner, entry.encoded)
-        unsettled += 1
-        if unsettled == Self.settleEvery {
-            try state.settle()
-            unsettled = 0
-        }
+        held[record.learner] = entry
+        if held.count > Self.heldAtMost { try writeOut() }
+    }
+
+    /// Writes the entries held out to `state`.
+    private mutating func writeOut() throws {
+        for (learner, entry) in held { try state.save(learner, entry.encoded) }
+        try state.settle()
+        held.removeAll(keepingCapacity: true)
     }
 
     /// The map of the learners' entries so far.
-    func map() throws -> LearnerMap {
+    mutating func map() throws -> LearnerMap {
+        try writeOut()
         let entries = try state.entries(prefix: "").map { (learner: $0.key, entry: LearnerEntry(encoded: $0.value)!) }
         return LearnerMap(from: from, entries: entries)
     }

@@ -62,9 +62,9 @@ struct RecordChecker {
 
     /// At the size of the signed checkpoint, and of the one kept from before, the map of
     /// the learners' links must be the one the checkpoint commits to. - Throws: `Breach`.
-    private func checkLearnerMaps(at size: UInt64) throws {
-        guard let links, size == checkpoint.size || kept[size]?.learners != nil else { return }
-        let map = try links.map()
+    private mutating func checkLearnerMaps(at size: UInt64) throws {
+        guard links != nil, size == checkpoint.size || kept[size]?.learners != nil else { return }
+        let map = try links!.map()
         if size == checkpoint.size, let signed = checkpoint.learners, map != signed {
             throw Breach(.integrity, sequence: size, detail:
                 "the records link \(map.learners) learners to their records, with map root \(map.root.hex), but the signed checkpoint's learners line says \(signed.learners) with root \(signed.root.hex): the centre signed a map its records do not give")
@@ -93,7 +93,7 @@ struct RecordChecker {
 
     /// The checks at the end of the records: every signed record was there, and the log
     /// reached the earlier checkpoint. - Throws: `Breach`.
-    func finish() throws {
+    mutating func finish() throws {
         let size = chain.records
         if size == 0 { try checkLearnerMaps(at: 0) }
         if size < checkpoint.size {
