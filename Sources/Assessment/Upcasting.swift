@@ -37,9 +37,13 @@ public struct Upcaster: Sendable {
 public enum Upcasters {
     /// The registry. Add a step here whenever an event type's `currentVersion` goes up.
     public static let all: [Upcaster] = [
-        Upcaster(.learnerRegistered, from: 1, learnerRegisteredV2),
+        // The same learner, with no ULN claimed: version 1 did not say whether its id was a
+        // ULN, so the upcast does not guess.
+        Upcaster(.learnerRegistered, from: 1) { (old: Attest_V1_LearnerRegisteredV1) -> Attest_V1_LearnerRegistered in widened(old) },
         Upcaster(.evidenceAssessed, from: 1, evidenceAssessedV2),
-        Upcaster(.evidenceSubmitted, from: 1, evidenceSubmittedV2),
+        // The same evidence, with no assessor or simulation named: the rules that need them
+        // apply to records of version 2 on.
+        Upcaster(.evidenceSubmitted, from: 1) { (old: Attest_V1_EvidenceSubmittedV1) -> Attest_V1_EvidenceSubmitted in widened(old) },
     ]
 
     private struct Key: Hashable {
@@ -85,31 +89,11 @@ public enum Upcasters {
         return message
     }
 
-    /// learner.registered 1 → 2: the same learner, with no ULN claimed. Version 1 did not
-    /// say whether its id was a ULN, so the upcast does not guess.
-    static func learnerRegisteredV2(_ old: Attest_V1_LearnerRegisteredV1) -> Attest_V1_LearnerRegistered {
-        .with {
-            $0.learnerID = old.learnerID
-            $0.qualification = old.qualification
-            $0.specificationVersion = old.specificationVersion
-            $0.dateOfBirth = old.dateOfBirth
-            $0.assessor = old.assessor
-            $0.internalQualityAssurer = old.internalQualityAssurer
-        }
-    }
-
-    /// evidence.submitted 1 → 2: the same evidence, with no assessor or simulation named.
-    /// The rules that need them apply to records of version 2 on.
-    static func evidenceSubmittedV2(_ old: Attest_V1_EvidenceSubmittedV1) -> Attest_V1_EvidenceSubmitted {
-        .with {
-            $0.evidenceID = old.evidenceID
-            $0.learnerID = old.learnerID
-            $0.unit = old.unit
-            $0.method = old.method
-            $0.criteria = old.criteria
-            if old.hasArtefact { $0.artefact = old.artefact }
-            $0.witness = old.witness
-        }
+    /// A step to a version that only adds fields, every old one keeping its number and
+    /// type: the old message's fields, and the new ones empty.
+    static func widened<Old: SwiftProtobuf.Message, New: SwiftProtobuf.Message>(_ old: Old) -> New {
+        // A message's own encoding always decodes as a message holding all its fields.
+        try! New(serializedBytes: old.serializedBytes() as [UInt8])
     }
 
     /// evidence.assessed 1 → 2: each criterion confirmed by the evidence's own method (no

@@ -55,6 +55,20 @@ import Testing
         #expect(current.uln == "")
     }
 
+    /// A step that only adds fields reads every old field by its number: what it gives is
+    /// what the old message says, field by field by name.
+    @Test func aWidenedVersionKeepsEveryFieldOfTheOldOne() throws {
+        let evidence = Attest_V1_EvidenceSubmittedV1.with {
+            $0.evidenceID = "EV-1"; $0.learnerID = "L1"; $0.unit = "A/506/2130"; $0.method = .witnessTestimony
+            $0.criteria = ["1.1", "1.2"]; $0.witness = "line-manager-3"
+            $0.artefact = .with { $0.sha256 = String(repeating: "ab", count: 32); $0.mediaType = "application/pdf"; $0.sizeBytes = 20480 }
+        }
+        guard case let .evidenceSubmitted(current) = try DomainEvent(type: .evidenceSubmitted, version: 1, binary: evidence.serializedData())
+        else { Issue.record("not evidence"); return }
+        #expect(current == (try Attest_V1_EvidenceSubmitted(jsonString: evidence.jsonString())))
+        #expect(current.assessor == "" && current.simulationID == "")
+    }
+
     @Test func aVersionTheTypeNeverHadIsNamed() throws {
         #expect(throws: PayloadError.self) { try DomainEvent(type: .evidenceAssessed, version: 3, binary: Data()) }
         do { _ = try DomainEvent(type: .staffRegistered, version: 2, binary: Data()) } catch let error as PayloadError {
