@@ -142,7 +142,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tools/Fuzz",
-            exclude: ["corpus", "attest.dict", "make-corpus.py"]
+            exclude: ["corpus", "attest.dict", "make-corpus.py", "bundle-exit-codes.py"]
         ),
         // A program embedding the library (docs/embedding.md): `swift run attest-example`.
         .executableTarget(

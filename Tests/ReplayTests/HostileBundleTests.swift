@@ -239,6 +239,20 @@ import Testing
         expectBreach(try run(bundle, ["--since-checkpoint", kept]), "consistency", file: nil, "rewritten")
     }
 
+    // MARK: The fuzz corpus, through the executable
+
+    @Test func everyBundleOfTheFuzzCorpusExitsZeroOrOne() throws {
+        let tools = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Tools/Fuzz")
+        let run = try Command(absolute: "/usr/bin/python3").run([
+            tools.appendingPathComponent("bundle-exit-codes.py").path, executable, tools.appendingPathComponent("corpus/bundle").path, "--json",
+        ])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let statuses = try #require(result["statuses"] as? [String: Int])
+        #expect(Set(statuses.keys).isSubset(of: ["0", "1"]) && (statuses["1"] ?? 0) > 0, "\(statuses)")
+    }
+
     // MARK: The EQA's own input
 
     @Test func theEQAsOwnMistakesAreExitTwoWithoutUsage() throws {
