@@ -24,11 +24,7 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var standardisation: MonthsOption
 
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
-
-    @Option(help: "Also write a self-contained, printable HTML report to this file.")
-    var html: String?
+    @OptionGroup var output: ReportOutput
 
     @OptionGroup var rebuild: RebuildOption
     @OptionGroup var asOf: AsOfOption
@@ -37,14 +33,9 @@ struct AuditCommand: ParsableCommand {
         let store = try openStore(location.store)
         let date = try asOf.resolved(in: store)?.date ?? Date()
         let audit = try rebuild.read(store) { try store.audit(months: standardisation.months, on: date, asOf: asOf.point) }
-        if let html {
-            try AuditPage(audit: audit, months: standardisation.months).html.write(toFile: html, atomically: true, encoding: .utf8)
-        }
-        if json {
-            try printJSON(audit)
-        } else {
-            print(AuditTable(audit: audit, months: standardisation.months).text)
-        }
+        try output.show(
+            audit, page: { AuditPage(audit: audit, months: standardisation.months).html },
+            table: { AuditTable(audit: audit, months: standardisation.months).text })
     }
 }
 

@@ -26,11 +26,7 @@ struct TranscriptCommand: ParsableCommand {
     @Argument(help: "The learner's id (ULN).")
     var learner: String
 
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
-
-    @Option(help: "Also write a self-contained, printable HTML transcript to this file.")
-    var html: String?
+    @OptionGroup var output: ReportOutput
 
     @OptionGroup var rebuild: RebuildOption
     @OptionGroup var asOf: AsOfOption
@@ -41,14 +37,7 @@ struct TranscriptCommand: ParsableCommand {
         guard let transcript = try rebuild.read(store, { try store.transcript(of: learner, asOf: asOf.point) }) else {
             throw CommandFailure("learner \(Quote.value(learner)) is not registered in \(location.store)")
         }
-        if let html {
-            try TranscriptPage(transcript: transcript).html.write(toFile: html, atomically: true, encoding: .utf8)
-        }
-        if json {
-            try printJSON(transcript)
-        } else {
-            print(TranscriptTable(transcript).text)
-        }
+        try output.show(transcript, page: { TranscriptPage(transcript: transcript).html }, table: { TranscriptTable(transcript).text })
     }
 }
 
