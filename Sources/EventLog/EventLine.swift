@@ -1,4 +1,5 @@
 import Foundation
+import Merkle
 
 /// One line of NDJSON input: an event envelope with a JSON payload.
 ///

@@ -1,3 +1,5 @@
+import Merkle
+
 /// A strict reader of JSON text (RFC 8259, narrowed as I-JSON, RFC 7493, narrows it),
 /// one token at a time, over bytes that outlive it: valid UTF-8 only, numbers and escapes
 /// exactly as the grammar has them, and every string, list and nesting within
@@ -405,17 +407,5 @@ struct JSONRefusal: Error {
         var refusal = self
         if let place { refusal.path.insert(place, at: 0) }
         return "\(what): \(refusal.text)"
-    }
-}
-
-extension UInt8 {
-    /// The value of this ASCII hex digit (either case), or `nil` if it is not one.
-    var hexDigitValue: UInt8? {
-        switch self {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): self - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -32,20 +32,10 @@ public struct Hash: Hashable, Sendable, CustomStringConvertible {
         guard digits.count == 64 else { return nil }
         var bytes: [UInt8] = []
         for i in stride(from: 0, to: 64, by: 2) {
-            guard let high = Self.digit(digits[i]), let low = Self.digit(digits[i + 1]) else { return nil }
+            guard let high = digits[i].hexDigitValue, let low = digits[i + 1].hexDigitValue else { return nil }
             bytes.append(high << 4 | low)
         }
         self.init(bytes: bytes)
-    }
-
-    /// The value of a hexadecimal digit's ASCII code.
-    private static func digit(_ code: UInt8) -> UInt8? {
-        switch code {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): code - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): code - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): code - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// The 32 bytes, in order.
@@ -87,5 +77,18 @@ extension Array where Element == UInt8 {
             out.append(digits[Int(b & 0xF)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension UInt8 {
+    /// The value of this ASCII hexadecimal digit (`0`–`9`, `a`–`f`, `A`–`F`), or `nil` if it
+    /// is not one (a sign, say, which `UInt8(_:radix:)` would take).
+    public var hexDigitValue: UInt8? {
+        switch self {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): self - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
