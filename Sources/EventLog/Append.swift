@@ -115,14 +115,14 @@ private struct Batch {
     private var idIndex: IndexEnd
     private var streamIndex: IndexEnd
     /// `nil` when the store does not link records to learners.
-    private var links: LearnerLinks?
+    private let links: LearnerLinks?
 
     init(_ log: EventLog, _ txn: borrowing WriteTransaction, now: Date) throws {
         head = try HeadState(txn, log)
         recordedAt = max(now.microsecondsSinceEpoch, head.recordedAtMicros)
         idIndex = try IndexEnd(log.eventIDs, in: txn)
         streamIndex = try IndexEnd(log.streams, in: txn)
-        links = log.learners.map(LearnerLinks.init)
+        links = log.learners.map { LearnerLinks(database: $0) }
     }
 
     /// Enters `draft`'s id in the event-id index, at the next sequence; false when the id
@@ -157,8 +157,8 @@ private struct Batch {
     ) throws {
         let sequenceKey = InlineBytes(position.sequence.bigEndian)
         var link: LearnerLink?
-        if let learner, !learner.isEmpty, links != nil {
-            link = LearnerLink(learner: learner, previous: try links!.link(learner, at: position.sequence, in: txn))
+        if let learner, !learner.isEmpty, let links {
+            link = LearnerLink(learner: learner, previous: try links.link(learner, at: position.sequence, in: txn))
         }
         let encoder = RecordEncoder(position: position, recordedAt: recordedAt, previous: head.chainHash, learner: link)
         let chainHash = try records.put(key: sequenceKey, reserving: encoder.count(of: draft), flags: .append) { record in

@@ -21,6 +21,18 @@ public struct LearnerEntry: Equatable, Sendable {
         self.records = records
     }
 
+    /// The entry of a learner with no records yet.
+    public static let none = LearnerEntry(latest: 0, records: 0)
+
+    /// Counts record `sequence` as the learner's latest. - Returns: their previous record (0 for none).
+    public mutating func link(_ sequence: UInt64) -> UInt64 {
+        defer {
+            latest = sequence
+            records += 1
+        }
+        return latest
+    }
+
     /// The stored value: BE64 latest ‖ BE64 records.
     public var encoded: [UInt8] { BigEndian.bytes(latest) + BigEndian.bytes(records) }
 
@@ -144,24 +156,20 @@ final class LearnersHandle: @unchecked Sendable {
     }
 }
 
-/// Learners' entries as a batch moves them on: each is read from the database once.
+/// The database of learners' entries, as appends move them on.
 struct LearnerLinks {
-    private let database: Database
-    private var known: [String: LearnerEntry] = [:]
+    let database: Database
 
-    init(_ database: Database) { self.database = database }
-
-    /// Counts record `sequence` as `learner`'s latest and returns the learner's previous record (0 for none).
-    mutating func link(_ learner: String, at sequence: UInt64, in txn: borrowing WriteTransaction) throws -> UInt64 {
-        var entry = try known[learner] ?? txn.get(database, key: Array(learner.utf8)).map {
-            guard let entry = LearnerEntry(encoded: $0) else { throw EventLogError.corrupt(reason: "the learners entry of \(learner) is not 16 bytes") }
-            return entry
-        } ?? LearnerEntry(latest: 0, records: 0)
-        let previous = entry.latest
-        entry.latest = sequence
-        entry.records += 1
-        known[learner] = entry
-        try txn.put(database, key: Array(learner.utf8), value: entry.encoded)
+    /// Counts record `sequence` as `learner`'s latest. - Returns: the learner's previous record (0 for none).
+    func link(_ learner: String, at sequence: UInt64, in txn: borrowing WriteTransaction) throws -> UInt64 {
+        let key = Array(learner.utf8)
+        var entry = LearnerEntry.none
+        if let stored = try txn.get(database, key: key) {
+            guard let read = LearnerEntry(encoded: stored) else { throw EventLogError.corrupt(reason: "the learners entry of \(learner) is not 16 bytes") }
+            entry = read
+        }
+        let previous = entry.link(sequence)
+        try txn.put(database, key: key, value: entry.encoded)
         return previous
     }
 }

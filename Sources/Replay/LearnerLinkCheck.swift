@@ -37,14 +37,13 @@ struct LearnerLinkCheck {
             }
             return
         }
-        var entry = try held[record.learner] ?? state.load(record.learner).flatMap { LearnerEntry(encoded: $0) } ?? LearnerEntry(latest: 0, records: 0)
-        guard record.learnerPrevious == entry.latest else {
-            throw Breach(.integrity, sequence: sequence, eventID: record.eventIDText, learner: record.learner, detail: entry.latest == 0
+        var entry = try held[record.learner] ?? state.load(record.learner).flatMap { LearnerEntry(encoded: $0) } ?? .none
+        let previous = entry.link(sequence)
+        guard record.learnerPrevious == previous else {
+            throw Breach(.integrity, sequence: sequence, eventID: record.eventIDText, learner: record.learner, detail: previous == 0
                 ? "the record names \(record.learnerPrevious) as the learner's previous record, but it is their first since sequence \(from)"
-                : "the record names \(record.learnerPrevious) as the learner's previous record, but it is \(entry.latest)")
+                : "the record names \(record.learnerPrevious) as the learner's previous record, but it is \(previous)")
         }
-        entry.latest = sequence
-        entry.records += 1
         held[record.learner] = entry
         if held.count > Self.heldAtMost { try writeOut() }
     }
@@ -72,8 +71,7 @@ struct LearnerBundleLinks {
     /// From which sequence records are linked, as the signed checkpoint says.
     let from: UInt64
     /// The last linked record followed, and how many were.
-    private var latest: UInt64 = 0
-    private var records: UInt64 = 0
+    private var followed = LearnerEntry.none
 
     init(learner: String, from: UInt64) {
         self.learner = learner
@@ -89,16 +87,15 @@ struct LearnerBundleLinks {
             throw Breach(.integrity, sequence: sequence, eventID: record.eventIDText, learner: learner, detail:
                 "the record is not linked to learner \(learner) (it names \(record.learner.isEmpty ? "no learner" : record.learner)), though its event concerns them")
         }
-        if record.learnerPrevious > latest {
+        let previous = followed.link(sequence)
+        if record.learnerPrevious > previous {
             throw Breach(.integrity, sequence: record.learnerPrevious, learner: learner, file: BundleFile.records, detail:
                 "record \(record.learnerPrevious) of learner \(learner) is not in the bundle: record \(sequence) names it as the learner's previous record")
         }
-        if record.learnerPrevious < latest {
+        if record.learnerPrevious < previous {
             throw Breach(.integrity, sequence: sequence, eventID: record.eventIDText, learner: learner, detail:
-                "the record names \(record.learnerPrevious) as the learner's previous record, but the bundle holds their record \(latest) between them")
+                "the record names \(record.learnerPrevious) as the learner's previous record, but the bundle holds their record \(previous) between them")
         }
-        latest = sequence
-        records += 1
     }
 
     /// After the last record: the learner's entry in the signed map must be proven, and be
@@ -106,7 +103,7 @@ struct LearnerBundleLinks {
     /// cannot be shown (the learner has no records from `from` on). - Throws: `Breach`.
     func checkComplete(_ bundle: BundleReader, map: LearnerMap) throws -> String? {
         guard bundle.holds(BundleFile.completeness) else {
-            if records == 0 {
+            if followed.records == 0 {
                 return "that the bundle holds every record of learner \(learner): they have none from sequence \(from), where the signed map of learners starts, and an absence cannot be proven"
             }
             throw Breach(.malformed, file: BundleFile.completeness, detail:
@@ -121,13 +118,14 @@ struct LearnerBundleLinks {
             throw Breach(.integrity, learner: learner, file: BundleFile.completeness, detail:
                 "the entry of learner \(learner) (latest record \(signedLatest), \(signedRecords) records) is not in the map of learners the checkpoint signs: its proof fails (\(error))")
         }
+        let latest = followed.latest
         if signedLatest > latest {
             throw Breach(.integrity, sequence: signedLatest, learner: learner, file: BundleFile.records, detail:
                 "the learner's latest record, \(signedLatest), is not in the bundle (its last is \(latest == 0 ? "none" : String(latest))): it was withheld")
         }
-        guard signedLatest == latest, signedRecords == records else {
+        guard signedLatest == latest, signedRecords == followed.records else {
             throw Breach(.integrity, sequence: latest, learner: learner, detail:
-                "the bundle holds \(records) linked records of the learner, the last \(latest), but the signed map of learners says \(signedRecords), the last \(signedLatest)")
+                "the bundle holds \(followed.records) linked records of the learner, the last \(latest), but the signed map of learners says \(signedRecords), the last \(signedLatest)")
         }
         return nil
     }
