@@ -87,7 +87,7 @@ extension CentreStore {
         for (sequence, bytes) in chosen {
             try bytes.withUnsafeBytes { try writer.record($0) }
             let path = try Proof.inclusion(leafIndex: sequence - 1, treeSize: size) { leaves[Int($0)] }
-            proofs += Self.proofLine([sequence], path)
+            proofs += ProofLine(numbers: [sequence], path: path).line + "\n"
         }
         try writer.finishRecords()
         try writer.file(BundleFile.proofs, proofs)
@@ -96,11 +96,11 @@ extension CentreStore {
             let path = try Proof.inclusion(leafIndex: UInt64(index), treeSize: UInt64(entries.count)) {
                 entries[Int($0)].entry.leafHash(learner: entries[Int($0)].learner)
             }
-            try writer.file(BundleFile.completeness, Self.proofLine([UInt64(index), entry.latest, entry.records], path))
+            try writer.file(BundleFile.completeness, ProofLine(numbers: [UInt64(index), entry.latest, entry.records], path: path).line + "\n")
         }
         var consistency = ""
         for old in Set(earlier).sorted() where old > 0 && old < size {
-            consistency += Self.proofLine([old], try Proof.consistency(from: old, to: size) { leaves[Int($0)] })
+            consistency += ProofLine(numbers: [old], path: try Proof.consistency(from: old, to: size) { leaves[Int($0)] }).line + "\n"
         }
         try writer.file(BundleFile.consistency, consistency)
         let manifest = BundleManifest(
@@ -108,11 +108,6 @@ extension CentreStore {
             timeZone: timeZone.identifier)
         try writer.finish(manifest: manifest, checkpoint: checkpoint, key: key)
         return ExportSummary(manifest: manifest, checkpoint: checkpoint)
-    }
-
-    /// A line of `proofs`, `completeness` or `consistency`: the numbers, then the hashes in hexadecimal.
-    private static func proofLine(_ numbers: [UInt64], _ path: [Hash]) -> String {
-        (numbers.map(String.init) + path.map(\.hex)).joined(separator: " ") + "\n"
     }
 
     private static func checkpointCovering(_ head: Head, _ latest: SignedCheckpoint?) throws -> SignedCheckpoint {

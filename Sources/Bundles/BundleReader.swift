@@ -20,10 +20,7 @@ public struct BundleReader: Sendable {
     public let timeZone: TimeZone
 
     /// Whether `path` looks like a bundle: it holds an entry named `bundle.json`, of any kind.
-    public static func isBundle(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path + "/" + BundleFile.manifest, &info) == 0
-    }
+    public static func isBundle(_ path: String) -> Bool { holds(BundleFile.manifest, in: path) }
 
     /// Opens the bundle in directory `path`.
     /// - Throws: `BundleError` naming the file that is missing, not a plain file, too large or malformed.
@@ -61,7 +58,9 @@ public struct BundleReader: Sendable {
     }
 
     /// Whether the bundle holds an entry named `name`, of any kind.
-    public func holds(_ name: String) -> Bool {
+    public func holds(_ name: String) -> Bool { Self.holds(name, in: directory) }
+
+    private static func holds(_ name: String, in directory: String) -> Bool {
         var info = stat()
         return lstat(directory + "/" + name, &info) == 0
     }
@@ -126,7 +125,15 @@ public struct ProofLine: Equatable, Sendable {
     /// The proof's hashes, at most 64, each written in lowercase hexadecimal.
     public let path: [Hash]
 
-    /// Reads a line that starts with `count` decimal numbers (without leading zeros) named `names`.
+    public init(numbers: [UInt64], path: [Hash]) {
+        self.numbers = numbers
+        self.path = path
+    }
+
+    /// The line, without its newline: the numbers, then the hashes in lowercase hexadecimal.
+    public var line: String { (numbers.map(String.init) + path.map(\.hex)).joined(separator: " ") }
+
+    /// Reads a line that starts with decimal numbers (without leading zeros), one for each of `names`.
     public init(line: Substring, names: [String]) throws {
         let fields = line.split(separator: " ", omittingEmptySubsequences: false)
         let count = names.count
@@ -141,7 +148,7 @@ public struct ProofLine: Equatable, Sendable {
         }
         guard fields.count <= count + 64 else { throw BundleError("the proof has \(fields.count - count) hashes; a proof has at most 64") }
         path = try fields.dropFirst(count).map { field in
-            guard field.count == 64, field.utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }), let hash = Hash(hex: field) else {
+            guard !field.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }), let hash = Hash(hex: field) else {
                 throw BundleError("\(String(field.prefix(70)).debugDescription) is not a hash in lowercase hexadecimal")
             }
             return hash
