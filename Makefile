@@ -30,8 +30,8 @@ demo: build
 	$(ATTEST) init $(DEMO_STORE)
 	$(ATTEST) generate --learners 200 --seed 1 | $(ATTEST) append $(DEMO_STORE) - --batch-size 1000 --quiet
 	$(ATTEST) spec import $(DEMO_STORE) Schemas/qualifications/603-4767-3.json --actor admin-1
-	$(ATTEST) log $(DEMO_STORE) --stream assessment-AS-1000000007-2 --json
-	$(ATTEST) transcript $(DEMO_STORE) 1000000007 --html $(DEMO_STORE)/transcript-1000000007.html
+	$(ATTEST) log $(DEMO_STORE) --stream assessment-AS-L000007-2 --json
+	$(ATTEST) transcript $(DEMO_STORE) L000007 --html $(DEMO_STORE)/transcript-L000007.html
 	$(ATTEST) audit $(DEMO_STORE) --html $(DEMO_STORE)/audit.html | tail -n 7
 	$(ATTEST) head $(DEMO_STORE)
 	$(ATTEST) verify $(DEMO_STORE)

@@ -40,6 +40,7 @@ public final class CentreRules: Sendable {
         case let .specificationImported(m): try context.importSpecification(m)
         case let .staffRegistered(m): try context.registerStaff(m)
         case let .learnerRegistered(m): try context.registerLearner(m)
+        case let .learnerNameCorrected(m): try context.correctName(m)
         case let .learnerWithdrawn(m): try context.withdrawLearner(m)
         case let .certificateClaimed(m): try context.claimCertificate(m)
         case let .adjustmentRequested(m): try context.requestAdjustment(m)
@@ -146,7 +147,7 @@ struct RuleContext {
 
     /// Refuses an empty `value`: `subject` has no `field`.
     func require(_ value: String, _ field: String, of subject: String) throws {
-        if value.isEmpty { throw RuleViolation("well-formed", "\(subject) has no \(field)") }
+        if value.allSatisfy(\.isWhitespace) { throw RuleViolation("well-formed", "\(subject) has no \(field)") }
     }
 
     /// Refuses a reason, rationale or required action that is empty or only white space:
@@ -246,6 +247,10 @@ struct RuleContext {
         _ = try staffMember(m.assessor, as: .assessor, for: "the assessor of learner \(m.learnerID)")
         _ = try staffMember(m.internalQualityAssurer, as: .internalQualityAssurer, for: "the internal quality assurer of learner \(m.learnerID)")
         if !m.uln.isEmpty { try registerULN(m.uln, of: m.learnerID) }
+        if schemaVersion >= 3 {
+            try require(m.givenName, "givenName", of: "the registration of learner \(m.learnerID)")
+            try require(m.familyName, "familyName", of: "the registration of learner \(m.learnerID)")
+        }
         var state = Attest_V1_LearnerState()
         state.registration = m
         state.registeredAtMicros = micros
@@ -255,6 +260,11 @@ struct RuleContext {
     /// Refuses a ULN that is not 10 digits (the first not 0) or that another learner holds,
     /// and remembers whose it is.
     func registerULN(_ uln: String, of learner: String) throws {
+        if uln == learner {
+            throw RuleViolation(
+                "learner-pseudonymous",
+                "learner \(learner) is registered under their ULN; a learner's reference is the centre's own, as it stays in the clear in every record about them")
+        }
         guard uln.utf8.count == 10, uln.utf8.allSatisfy({ (0x30...0x39).contains($0) }), !uln.hasPrefix("0") else {
             throw RuleViolation("well-formed", "uln \(uln) of learner \(learner) is not a unique learner number (10 digits, the first not 0)")
         }
@@ -275,6 +285,17 @@ struct RuleContext {
         if learner.withdrawn { throw RuleViolation("learner-withdrawn", "learner \(id)\(of) has withdrawn") }
         try checkOrder(subject ?? "the event", after: learner.registeredAtMicros, "learner \(id) was registered")
         return learner
+    }
+
+    /// A learner's names are corrected while they are registered, withdrawn or not.
+    func correctName(_ m: Attest_V1_LearnerNameCorrected) throws {
+        try require(m.learnerID, "learnerId", of: "the name correction")
+        guard let learner = try entities.learner(m.learnerID) else {
+            throw RuleViolation("learner-registered", "learner \(m.learnerID) of the name correction is not registered")
+        }
+        try checkOrder("the name correction", after: learner.registeredAtMicros, "learner \(m.learnerID) was registered")
+        try require(m.givenName, "givenName", of: "the name correction of learner \(m.learnerID)")
+        try require(m.familyName, "familyName", of: "the name correction of learner \(m.learnerID)")
     }
 
     func withdrawLearner(_ m: Attest_V1_LearnerWithdrawn) throws {

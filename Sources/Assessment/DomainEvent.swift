@@ -9,6 +9,7 @@ public indirect enum DomainEvent: Sendable {
     case specificationImported(Attest_V1_SpecificationImported)
     case staffRegistered(Attest_V1_StaffRegistered)
     case learnerRegistered(Attest_V1_LearnerRegistered)
+    case learnerNameCorrected(Attest_V1_LearnerNameCorrected)
     case learnerWithdrawn(Attest_V1_LearnerWithdrawn)
     case certificateClaimed(Attest_V1_CertificateClaimed)
     case adjustmentRequested(Attest_V1_ReasonableAdjustmentRequested)
@@ -70,6 +71,7 @@ public indirect enum DomainEvent: Sendable {
         case .specificationImported: .specificationImported(message as! Attest_V1_SpecificationImported)
         case .staffRegistered: .staffRegistered(message as! Attest_V1_StaffRegistered)
         case .learnerRegistered: .learnerRegistered(message as! Attest_V1_LearnerRegistered)
+        case .learnerNameCorrected: .learnerNameCorrected(message as! Attest_V1_LearnerNameCorrected)
         case .learnerWithdrawn: .learnerWithdrawn(message as! Attest_V1_LearnerWithdrawn)
         case .certificateClaimed: .certificateClaimed(message as! Attest_V1_CertificateClaimed)
         case .adjustmentRequested: .adjustmentRequested(message as! Attest_V1_ReasonableAdjustmentRequested)
@@ -92,6 +94,7 @@ public indirect enum DomainEvent: Sendable {
         case .specificationImported: .specificationImported
         case .staffRegistered: .staffRegistered
         case .learnerRegistered: .learnerRegistered
+        case .learnerNameCorrected: .learnerNameCorrected
         case .learnerWithdrawn: .learnerWithdrawn
         case .certificateClaimed: .certificateClaimed
         case .adjustmentRequested: .adjustmentRequested
@@ -115,6 +118,7 @@ public indirect enum DomainEvent: Sendable {
         case let .specificationImported(m): m
         case let .staffRegistered(m): m
         case let .learnerRegistered(m): m
+        case let .learnerNameCorrected(m): m
         case let .learnerWithdrawn(m): m
         case let .certificateClaimed(m): m
         case let .adjustmentRequested(m): m
@@ -133,12 +137,13 @@ public indirect enum DomainEvent: Sendable {
     }
 
     /// The stream the event belongs to: the entity it creates or changes, named from
-    /// the payload alone, e.g. `learner-1234567890` or `assessment-as-17`.
+    /// the payload alone, e.g. `learner-C-0042` or `assessment-as-17`.
     public var streamID: String {
         switch self {
         case let .specificationImported(m): "specification-" + m.specification.id
         case let .staffRegistered(m): "staff-" + m.staffID
         case let .learnerRegistered(m): "learner-" + m.learnerID
+        case let .learnerNameCorrected(m): "learner-" + m.learnerID
         case let .learnerWithdrawn(m): "learner-" + m.learnerID
         case let .certificateClaimed(m): "learner-" + m.learnerID
         case let .adjustmentRequested(m): "adjustment-" + m.adjustmentID

@@ -7,6 +7,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case specificationImported = "specification.imported"
     case staffRegistered = "staff.registered"
     case learnerRegistered = "learner.registered"
+    case learnerNameCorrected = "learner.name_corrected"
     case learnerWithdrawn = "learner.withdrawn"
     case certificateClaimed = "certificate.claimed"
     case adjustmentRequested = "reasonable_adjustment.requested"
@@ -28,6 +29,7 @@ public enum EventType: String, CaseIterable, Sendable {
         case .specificationImported: Attest_V1_SpecificationImported.self
         case .staffRegistered: Attest_V1_StaffRegistered.self
         case .learnerRegistered: Attest_V1_LearnerRegistered.self
+        case .learnerNameCorrected: Attest_V1_LearnerNameCorrected.self
         case .learnerWithdrawn: Attest_V1_LearnerWithdrawn.self
         case .certificateClaimed: Attest_V1_CertificateClaimed.self
         case .adjustmentRequested: Attest_V1_ReasonableAdjustmentRequested.self
@@ -49,7 +51,8 @@ public enum EventType: String, CaseIterable, Sendable {
     /// stored version is upcast to when read (`Upcasters`). `payloadType` is its message.
     public var currentVersion: UInt32 {
         switch self {
-        case .learnerRegistered, .evidenceAssessed, .evidenceSubmitted: 2
+        case .learnerRegistered: 3
+        case .evidenceAssessed, .evidenceSubmitted: 2
         default: 1
         }
     }
@@ -68,7 +71,8 @@ public enum EventType: String, CaseIterable, Sendable {
     /// Who may record this type of event.
     public var allowedRoles: Set<Attest_V1_StaffRole> {
         switch self {
-        case .specificationImported, .staffRegistered, .learnerRegistered, .learnerWithdrawn, .adjustmentRequested,
+        case .specificationImported, .staffRegistered, .learnerRegistered, .learnerNameCorrected, .learnerWithdrawn,
+             .adjustmentRequested,
              .certificateClaimed:
             [.centreAdministrator]
         case .adjustmentApproved, .adjustmentRejected:

@@ -25,7 +25,7 @@ extension InputLimits {
         fields["criteria"] = .criteria
         fields["decisions"] = .criteria
         for name in [
-            "title", "witness", "dateofbirth", "approvedon", "reviewon", "suite", "occupations", "publishedversion",
+            "title", "witness", "givenname", "familyname", "dateofbirth", "approvedon", "reviewon", "suite", "occupations", "publishedversion",
             "developedby", "awardingorganisation", "occurredat",
         ] { fields[name] = .name }
         fields["mediatype"] = FieldLimit(.identifier, bytes: 255, name: "a media type")

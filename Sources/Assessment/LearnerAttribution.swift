@@ -20,6 +20,7 @@ public struct LearnerAttribution: Sendable {
         switch event {
         case .specificationImported, .staffRegistered, .standardisationRecorded, .simulationReviewed: nil
         case let .learnerRegistered(m): m.learnerID
+        case let .learnerNameCorrected(m): m.learnerID
         case let .learnerWithdrawn(m): m.learnerID
         case let .certificateClaimed(m): m.learnerID
         case let .adjustmentRequested(m): m.learnerID

@@ -44,8 +44,10 @@ package final class LearnerProgress {
         case let .learnerRegistered(m):
             try records.save(.with {
                 $0.learnerID = m.learnerID; $0.qualification = m.qualification; $0.specificationVersion = m.specificationVersion
-                $0.uln = m.uln
+                $0.uln = m.uln; $0.givenName = m.givenName; $0.familyName = m.familyName
             })
+        case let .learnerNameCorrected(m):
+            try change(m.learnerID, by: event, at: micros) { $0.givenName = m.givenName; $0.familyName = m.familyName }
         case let .learnerWithdrawn(m):
             try change(m.learnerID, by: event, at: micros) { $0.withdrawn = true }
         case let .certificateClaimed(m):

@@ -39,7 +39,9 @@ public enum Upcasters {
     public static let all: [Upcaster] = [
         // The same learner, with no ULN claimed: version 1 did not say whether its id was a
         // ULN, so the upcast does not guess.
-        Upcaster(.learnerRegistered, from: 1) { (old: Attest_V1_LearnerRegisteredV1) -> Attest_V1_LearnerRegistered in widened(old) },
+        Upcaster(.learnerRegistered, from: 1) { (old: Attest_V1_LearnerRegisteredV1) -> Attest_V1_LearnerRegisteredV2 in widened(old) },
+        // The same learner, with no names: version 2 did not record them.
+        Upcaster(.learnerRegistered, from: 2) { (old: Attest_V1_LearnerRegisteredV2) -> Attest_V1_LearnerRegistered in widened(old) },
         Upcaster(.evidenceAssessed, from: 1, evidenceAssessedV2),
         // The same evidence, with no assessor or simulation named: the rules that need them
         // apply to records of version 2 on.

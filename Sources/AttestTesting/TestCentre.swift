@@ -101,13 +101,15 @@ public final class TestCentre {
         return centre
     }
 
-    /// A registration on 603/4767/3 version 1, born 2000-05-17, assessor a1, IQA i1.
+    /// A registration of Ada Byron on 603/4767/3 version 1, born 2000-05-17, assessor a1, IQA i1.
     public static func learner(_ id: String, born: String = "2000-05-17") -> Attest_V1_LearnerRegistered {
         .with {
             $0.learnerID = id
             $0.qualification = "603/4767/3"
             $0.specificationVersion = 1
             $0.dateOfBirth = born
+            $0.givenName = "Ada"
+            $0.familyName = "Byron"
             $0.assessor = "a1"
             $0.internalQualityAssurer = "i1"
         }

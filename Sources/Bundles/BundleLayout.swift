@@ -85,7 +85,7 @@ public struct BundleError: Error, Equatable, CustomStringConvertible {
 public struct ReportDigest: Equatable, Sendable {
     /// The projection, e.g. `transcripts`.
     public let projection: String
-    /// The entry's key, e.g. `learner/1000000001`.
+    /// The entry's key, e.g. `learner/L000001`.
     public let key: String
     /// SHA-256 of the entry's stored bytes.
     public let digest: [UInt8]

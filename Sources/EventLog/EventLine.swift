@@ -5,7 +5,7 @@ import Merkle
 ///
 /// ```json
 /// {"id":"5f0c…","type":"learner.withdrawn","actor":{"id":"admin-1","role":"centre_administrator"},
-///  "occurredAt":"2026-03-02T09:30:00Z","payload":{"learnerId":"1234567890","reason":"moved away"}}
+///  "occurredAt":"2026-03-02T09:30:00Z","payload":{"learnerId":"C-0042","reason":"moved away"}}
 /// ```
 /// Parsing is strict: an unknown field, a missing field or a value of the wrong
 /// type is refused, naming the field.

@@ -11,6 +11,9 @@ public struct Transcript: Codable, Equatable, Sendable {
     public var learner: String
     /// The learner's unique learner number, when their registration gave one.
     public var uln: String?
+    /// The learner's names, as registered or last corrected; absent when not recorded.
+    public var givenName: String?
+    public var familyName: String?
     public var qualification: String
     public var specificationVersion: UInt32
     /// What the learner is registered on: its kind and identity.
@@ -109,11 +112,13 @@ public struct Transcript: Codable, Equatable, Sendable {
 }
 
 extension Transcript {
-    /// The learner as headings name them: the centre's reference, and the ULN when it is
-    /// another number, e.g. `C-0042 (ULN 4567890123)`.
+    /// The learner as headings name them: the centre's reference, their names when
+    /// recorded, and the ULN when it is another number, e.g. `C-0042 Ada Byron (ULN 4567890123)`.
     public var learnerHeading: String {
-        guard let uln, uln != learner else { return learner }
-        return "\(learner) (ULN \(uln))"
+        let names = [givenName, familyName].compactMap { $0 }
+        let named = names.isEmpty ? learner : "\(learner) \(names.joined(separator: " "))"
+        guard let uln, uln != learner else { return named }
+        return "\(named) (ULN \(uln))"
     }
 
     /// Whether the learner has completed the specification (whatever happened since).
@@ -176,7 +181,9 @@ extension Transcript {
         let shortfalls = completion.shortfalls(of: record, achieved: achieved, in: compiled)
 
         self.init(
-            learner: record.learnerID, uln: record.uln.isEmpty ? nil : record.uln, qualification: record.qualification,
+            learner: record.learnerID, uln: record.uln.isEmpty ? nil : record.uln,
+            givenName: record.givenName.isEmpty ? nil : record.givenName, familyName: record.familyName.isEmpty ? nil : record.familyName,
+            qualification: record.qualification,
             specificationVersion: record.specificationVersion, specification: SpecificationSummary(specification),
             status: record.certificatedAtMicros != 0 ? "certificated"
                 : record.withdrawn ? "withdrawn" : shortfalls.isEmpty ? "achieved" : "in_progress",

@@ -10,8 +10,8 @@ import SwiftProtobuf
 /// the criteria met, and when their specification was first completed.
 public struct TranscriptProjection: Projection {
     public let name = "transcripts"
-    /// 4: a revision amends the decisions it lists, and standalone units and standards complete.
-    public let version: UInt32 = 4
+    /// 5: the learner's names.
+    public let version: UInt32 = 5
 
     public init() {}
 

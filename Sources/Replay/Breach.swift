@@ -32,7 +32,7 @@ public struct Breach: Error, Codable, Equatable, CustomStringConvertible {
     public var file: String?
     /// The rule broken (for `rule`), e.g. `assessor-competence`.
     public var rule: String?
-    /// The report and entry that differ (for `report`), e.g. `transcripts learner/1000000001`.
+    /// The report and entry that differ (for `report`), e.g. `transcripts learner/L000001`.
     public var report: String?
     /// The figure that differs (for `report`, when the stored entry can be read), e.g. `decisions[2].criteriaMet[0]`.
     public var figure: String?

@@ -35,6 +35,9 @@ public struct CentreGenerator {
     }
 
     /// Calls `emit` with each line, in order, keeping nothing per learner once it is written.
+    /// The centre's reference for the learner generated `index`th (from 0), e.g. `L000042`.
+    public static func learner(_ index: Int) -> String { LearnerJourney.reference(index) }
+
     public func generate(_ emit: (String) throws -> Void) throws {
         try withoutActuallyEscaping(emit) { try write(to: $0) }
     }

@@ -17,7 +17,7 @@ struct LearnerJourney {
 
     init(index: Int, registered: Date, staff: Staff, specification: Attest_V1_Specification, random: inout SeededRandom) {
         self.index = index
-        id = String(1_000_000_000 + index)
+        id = Self.reference(index)
         self.staff = staff
         self.specification = specification
         now = registered
@@ -31,6 +31,18 @@ struct LearnerJourney {
             optional.append(unit)
         }
         units = mandatory + optional
+    }
+
+    /// The centre's pseudonymous reference for learner `index`, e.g. `L000042`.
+    static func reference(_ index: Int) -> String {
+        let digits = String(index)
+        return "L" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+
+    /// A unique learner number for learner `index`: a step through the 9,000,000,000
+    /// ten-digit numbers by a stride prime to it, so no two learners share one.
+    static func uln(_ index: Int) -> String {
+        String(1_000_000_000 + (index * 7_919_003 + 4_242_424_242) % 9_000_000_000)
     }
 
     private mutating func next(_ id: String) -> String {
@@ -50,10 +62,19 @@ struct LearnerJourney {
         let age = Double(Int.random(in: 16...55, using: &random))
         let born = now - 86_400 * (age * 365.25 + Double.random(in: 2...300, using: &random))
         try writer.write("learner.registered", Attest_V1_LearnerRegistered.with {
-            $0.learnerID = id; $0.uln = id; $0.qualification = specification.id; $0.specificationVersion = 1
+            $0.learnerID = id; $0.uln = Self.uln(index); $0.qualification = specification.id; $0.specificationVersion = 1
+            $0.givenName = LearnerNames.given(index)
+            $0.familyName = index % 50 == 7 ? LearnerNames.mistyped(index) : LearnerNames.family(index)
             $0.dateOfBirth = CalendarDay.string(born)
             $0.assessor = staff.assessors[assessorIndex].id; $0.internalQualityAssurer = iqa
         }, by: admin, as: "centre_administrator", at: now)
+        // One learner in fifty had their family name mistyped at registration. Chosen by
+        // index, not at random, so the rest of the centre is as it was.
+        if index % 50 == 7 {
+            try writer.write("learner.name_corrected", Attest_V1_LearnerNameCorrected.with {
+                $0.learnerID = id; $0.givenName = LearnerNames.given(index); $0.familyName = LearnerNames.family(index)
+            }, by: admin, as: "centre_administrator", at: now + 60)
+        }
 
         if random.chance(0.05) { try requestAdjustment(&writer, &random) }
 

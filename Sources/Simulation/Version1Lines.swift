@@ -1,16 +1,20 @@
 import Foundation
 
 /// Generated lines as the code before schema version 2 wrote them, for the tests and
-/// benchmarks of upcasting. Only `learner.registered` and `evidence.assessed` changed.
+/// benchmarks of upcasting. Only `learner.registered` and `evidence.assessed` changed
+/// (and `learner.registered` again at version 3, which added the learner's names).
 public enum Version1Lines {
-    /// `line` without what version 1 could not record: a registration's `uln` and, unless
-    /// `keepingMethods`, the `method` a criterion names. Other lines are returned as they are.
-    public static func withoutVersion2Facts(_ line: String, keepingMethods: Bool = false) throws -> String {
+    /// `line` without what version 1 could not record: a registration's `uln` and names
+    /// (the registration is then written at version 2, as version 3 requires names) and,
+    /// unless `keepingMethods`, the `method` a criterion names. Other lines are returned
+    /// as they are.
+    public static func withVersion1Facts(_ line: String, keepingMethods: Bool = false) throws -> String {
         guard let parsed = try parse(line) else { return line }
         var (object, payload) = (parsed.object, parsed.payload)
         switch parsed.type {
         case "learner.registered":
-            payload["uln"] = nil
+            for field in ["uln", "givenName", "familyName"] { payload[field] = nil }
+            object["schemaVersion"] = 2
         case "evidence.assessed" where !keepingMethods:
             payload["decisions"] = decisions(payload).map { $0.filter { $0.key != "method" } }
         default:
@@ -28,7 +32,7 @@ public enum Version1Lines {
         var (object, payload) = (parsed.object, parsed.payload)
         switch parsed.type {
         case "learner.registered":
-            guard payload["uln"] == nil else { return nil }
+            guard payload["uln"] == nil, payload["givenName"] == nil else { return nil }
         case "evidence.assessed":
             let decisions = decisions(payload)
             let adjustments = Set(decisions.map { $0["adjustmentsApplied"] as? [String] ?? [] })

@@ -16,7 +16,7 @@ struct AppendCommand: ParsableCommand {
             already stored with the same content keeps its sequence.
 
             Example:
-              echo '{"type":"learner.withdrawn","actor":{"id":"admin-1","role":"centre_administrator"},"occurredAt":"2026-03-02T09:30:00Z","payload":{"learnerId":"1234567890","reason":"moved away"}}' \\
+              echo '{"type":"learner.withdrawn","actor":{"id":"admin-1","role":"centre_administrator"},"occurredAt":"2026-03-02T09:30:00Z","payload":{"learnerId":"C-0042","reason":"moved away"}}' \\
                 | attest append centre.store -
             """
     )

@@ -18,7 +18,7 @@ struct ExportCommand: ParsableCommand {
             Example:
               attest checkpoint centre.store
               attest export centre.store bundle-2025/
-              attest export centre.store learner-1000000007/ --learner 1000000007
+              attest export centre.store learner-L000007/ --learner L000007
             """
     )
 

@@ -12,7 +12,7 @@ struct LogCommand: ParsableCommand {
             payload and hashes.
 
             Example:
-              attest log centre.store --from 100 --stream learner-1234567890 --json
+              attest log centre.store --from 100 --stream learner-C-0042 --json
             """
     )
 

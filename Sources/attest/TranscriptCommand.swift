@@ -16,8 +16,8 @@ struct TranscriptCommand: ParsableCommand {
             named in docs/reports.md.
 
             Example:
-              attest transcript centre.store 1000000007 --json --html 1000000007.html
-              attest transcript centre.store 1000000007 --as-of 2025-03-01
+              attest transcript centre.store L000007 --json --html L000007.html
+              attest transcript centre.store L000007 --as-of 2025-03-01
             """
     )
 

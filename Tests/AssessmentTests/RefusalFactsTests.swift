@@ -86,6 +86,8 @@ import Testing
         underAge.uln = "2345678901"
         var sameULN = C.learner("L8")
         sameULN.uln = "1234567890"
+        var underULN = C.learner("4567890123")
+        underULN.uln = "4567890123"
         var unknownSpecification = C.learner("L7")
         unknownSpecification.specificationVersion = 5
         var noOutcome = C.assessment("AS9", of: "E1")
@@ -127,6 +129,7 @@ import Testing
             Case(rule: "learner-registered", event: .evidenceSubmitted(C.evidence("E9", learner: "L7")), by: "a2", names: ["L7"]),
             Case(rule: "learner-withdrawn", event: .evidenceSubmitted(C.evidence("E9", learner: "L2")), by: "a2", names: ["L2"]),
             Case(rule: "uln-unique", event: .learnerRegistered(sameULN), by: "admin", names: ["1234567890", "L8", "L4"]),
+            Case(rule: "learner-pseudonymous", event: .learnerRegistered(underULN), by: "admin", names: ["4567890123"]),
             Case(rule: "adjustment-known", event: .adjustmentApproved(.with { $0.adjustmentID = "RA9" }), by: "o1", names: ["RA9"]),
             Case(rule: "adjustment-pending", event: .adjustmentApproved(.with { $0.adjustmentID = "RA3" }), by: "o1", names: ["RA3"]),
             Case(rule: "adjustment-decided-first", event: .evidenceAssessed(C.assessment("AS9", of: "EF", criteria: ["1.1"])),

@@ -55,6 +55,17 @@ import Testing
         #expect(current.uln == "")
     }
 
+    @Test func aVersion2RegistrationReadsWithNoNames() throws {
+        let old = Attest_V1_LearnerRegisteredV2.with {
+            $0.learnerID = "C-7"; $0.qualification = "603/4767/3"; $0.specificationVersion = 1
+            $0.dateOfBirth = "2001-04-30"; $0.assessor = "a1"; $0.internalQualityAssurer = "i1"; $0.uln = "1234567890"
+        }
+        guard case let .learnerRegistered(current) = try DomainEvent(type: .learnerRegistered, version: 2, binary: old.serializedData())
+        else { Issue.record("not a registration"); return }
+        #expect(current.learnerID == "C-7" && current.uln == "1234567890")
+        #expect(current.givenName == "" && current.familyName == "")
+    }
+
     /// A step that only adds fields reads every old field by its number: what it gives is
     /// what the old message says, field by field by name.
     @Test func aWidenedVersionKeepsEveryFieldOfTheOldOne() throws {
@@ -122,5 +133,38 @@ import Testing
         var other = C.learner("L3")
         other.uln = "1234567890"
         #expect(centre.refusal(.learnerRegistered(other), by: "admin") == "rule uln-unique: ULN 1234567890 of learner L3 is already learner L2's")
+    }
+
+    @Test func aLearnersReferenceIsNotTheirULN() throws {
+        let centre = try C.standard()
+        var learner = C.learner("1234567890")
+        learner.uln = "1234567890"
+        #expect(centre.refusal(.learnerRegistered(learner), by: "admin")
+            == "rule learner-pseudonymous: learner 1234567890 is registered under their ULN; a learner's reference is the centre's own, as it stays in the clear in every record about them")
+        learner.learnerID = "C-1"
+        #expect(centre.refusal(.learnerRegistered(learner), by: "admin") == nil)
+    }
+
+    @Test func aRegistrationNamesTheLearnerFromVersion3AndNamesAreCorrected() throws {
+        let centre = try C.standard()
+        var unnamed = C.learner("L2")
+        unnamed.givenName = " "
+        #expect(centre.refusal(.learnerRegistered(unnamed), by: "admin") == "rule well-formed: the registration of learner L2 has no givenName")
+        unnamed.givenName = "Ada"
+        unnamed.familyName = ""
+        #expect(centre.refusal(.learnerRegistered(unnamed), by: "admin") == "rule well-formed: the registration of learner L2 has no familyName")
+        // Version 2 did not record names, so a line at version 2 registers a learner without them.
+        let v2 = #"{"type":"learner.registered","schemaVersion":2,"actor":{"id":"admin"},"occurredAt":"2025-01-06T10:00:00Z","payload":{"learnerId":"L3","qualification":"603/4767/3","specificationVersion":1,"dateOfBirth":"2000-05-17","assessor":"a1","internalQualityAssurer":"i1"}}"#
+        try centre.store.append(ndjson: v2)
+
+        #expect(centre.refusal(.learnerNameCorrected(.with { $0.learnerID = "L9"; $0.givenName = "A"; $0.familyName = "B" }), by: "admin")
+            == "rule learner-registered: learner L9 of the name correction is not registered")
+        #expect(centre.refusal(.learnerNameCorrected(.with { $0.learnerID = "L3"; $0.givenName = "Ada" }), by: "admin")
+            == "rule well-formed: the name correction of learner L3 has no familyName")
+        #expect(centre.refusal(.learnerNameCorrected(.with { $0.learnerID = "L3"; $0.givenName = "Ada"; $0.familyName = "King" }), by: "a1")
+            == "rule role: learner.name_corrected may be recorded only by centre administrator; a1 is assessor")
+        try centre.record(.learnerNameCorrected(.with { $0.learnerID = "L3"; $0.givenName = "Ada"; $0.familyName = "King" }), by: "admin")
+        try centre.record(.learnerWithdrawn(.with { $0.learnerID = "L1"; $0.reason = "moved" }), by: "admin")
+        try centre.record(.learnerNameCorrected(.with { $0.learnerID = "L1"; $0.givenName = "Ada"; $0.familyName = "Lovelace" }), by: "admin")
     }
 }

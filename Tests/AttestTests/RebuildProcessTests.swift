@@ -17,7 +17,7 @@ import Testing
 
     /// The audit and two transcripts, as JSON.
     func reports() throws -> String {
-        try [["audit", store], ["transcript", store, "1000000002"], ["transcript", store, "1000000050"]].map { arguments in
+        try [["audit", store], ["transcript", store, "L000002"], ["transcript", store, "L000050"]].map { arguments in
             let result = try attest.run(arguments + ["--json"])
             return result.stdout + result.stderr
         }.joined()

@@ -51,8 +51,8 @@ import Testing
         learner.uln = "4567890123"
         try centre.record(.learnerRegistered(learner), by: "admin")
         #expect(try centre.store.transcript(of: "C-0042")?.uln == "4567890123")
-        #expect(try centre.store.transcript(of: "C-0042")?.learnerHeading == "C-0042 (ULN 4567890123)")
+        #expect(try centre.store.transcript(of: "C-0042")?.learnerHeading == "C-0042 Ada Byron (ULN 4567890123)")
         #expect(try centre.store.transcript(of: "L1")?.uln == nil)
-        #expect(try centre.store.transcript(of: "L1")?.learnerHeading == "L1")
+        #expect(try centre.store.transcript(of: "L1")?.learnerHeading == "L1 Ada Byron")
     }
 }

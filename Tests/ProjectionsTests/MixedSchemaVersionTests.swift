@@ -24,7 +24,7 @@ import Testing
         var downgraded: [String: Int] = [:]
         var expressible = 0
         for line in lines {
-            let line = try Version1Lines.withoutVersion2Facts(line, keepingMethods: true)
+            let line = try Version1Lines.withVersion1Facts(line, keepingMethods: true)
             current.append(line)
             if let old = try Version1Lines.version1(line) {
                 expressible += 1

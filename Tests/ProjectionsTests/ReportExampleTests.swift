@@ -33,7 +33,7 @@ import Testing
         }
         try centre.record(.learnerRegistered(.with {
             $0.learnerID = "R-0031"; $0.qualification = standard.id; $0.specificationVersion = 1; $0.dateOfBirth = "1999-10-02"
-            $0.assessor = "assessor-7"; $0.internalQualityAssurer = "iqa-2"
+            $0.givenName = "Priya"; $0.familyName = "Shah"; $0.assessor = "assessor-7"; $0.internalQualityAssurer = "iqa-2"
         }), by: "admin-1")
         let performance = standard.performanceCriteria.map(\.number), knowledge = standard.knowledge.map(\.number)
         try centre.record(.evidenceSubmitted(TestCentre.evidence("EV-1", unit: standard.id, criteria: performance, learner: "R-0031")), by: "assessor-7")

@@ -28,7 +28,7 @@ import Testing
         for (learner, specification) in [("N1", Self.standard), ("U1", Self.unit)] {
             try centre.record(.learnerRegistered(.with {
                 $0.learnerID = learner; $0.qualification = specification; $0.specificationVersion = 1
-                $0.dateOfBirth = "1990-02-14"; $0.assessor = "as1"; $0.internalQualityAssurer = "iq1"
+                $0.dateOfBirth = "1990-02-14"; $0.givenName = "Noor"; $0.familyName = "Ali"; $0.assessor = "as1"; $0.internalQualityAssurer = "iq1"
             }), by: "admin")
         }
         return centre

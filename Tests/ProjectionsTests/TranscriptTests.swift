@@ -39,6 +39,15 @@ import Testing
         #expect(transcript.achievedAt != nil)
     }
 
+    @Test func aTranscriptNamesTheLearnerAsLastCorrected() throws {
+        let centre = try centre()
+        #expect(try centre.store.transcript(of: "L1")?.learnerHeading == "L1 Ada Byron")
+        try centre.record(.learnerNameCorrected(.with { $0.learnerID = "L1"; $0.givenName = "Ada"; $0.familyName = "Lovelace" }), by: "admin")
+        let transcript = try #require(try centre.store.transcript(of: "L1"))
+        #expect([transcript.givenName, transcript.familyName] == ["Ada", "Lovelace"])
+        #expect(transcript.learnerHeading == "L1 Ada Lovelace")
+    }
+
     @Test func aDisagreedDecisionDoesNotCountUntilRevised() throws {
         let centre = try centre()
         try centre.recordFullQualification(revising: false)

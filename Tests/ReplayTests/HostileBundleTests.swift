@@ -223,7 +223,7 @@ import Testing
         let bundle = try fixture.learnerBundle("omitted")
         let omitted = try ReplayFixture.withhold(bundle, at: 2)
         let result = try run(bundle)
-        expectBreach(result, "integrity", file: "records", "record \(omitted) of learner 1000000003 is not in the bundle")
+        expectBreach(result, "integrity", file: "records", "record \(omitted) of learner L000003 is not in the bundle")
         #expect(result.breach["sequence"] as? Int == Int(omitted))
     }
 
@@ -233,7 +233,7 @@ import Testing
         try fixture.forge(forked, from: 5) { $0.occurredAtMicros += 1 }
         _ = try fixture.signCheckpoint(forked)
         let bundle = fixture.directory.child("fork-learner")
-        _ = try CentreStore(openingAt: forked, projections: CentreStore.reports).exportBundle(to: bundle, learner: "1000000003", key: fixture.key.verifierKey)
+        _ = try CentreStore(openingAt: forked, projections: CentreStore.reports).exportBundle(to: bundle, learner: "L000003", key: fixture.key.verifierKey)
         let kept = fixture.directory.child("kept.checkpoint")
         try fixture.checkpoint.encoded.write(toFile: kept, atomically: true, encoding: .utf8)
         expectBreach(try run(bundle, ["--since-checkpoint", kept]), "consistency", file: nil, "rewritten")

@@ -17,7 +17,7 @@ import Testing
 @Suite(.serialized) struct LearnerCompletenessTests {
     static let fixture = Result { try ReplayFixture() }
     var fixture: ReplayFixture { get throws { try Self.fixture.get() } }
-    let learner = "1000000003"
+    let learner = "L000003"
 
     /// Appends one more event, of no learner: a centre going on after its checkpoint.
     private func appendAnother(_ centre: CentreStore) throws {
@@ -60,7 +60,7 @@ import Testing
         #expect(missing.kind == .malformed && missing.file == "completeness", "\(missing)")
 
         let swapped = try fixture.learnerBundle("swapped-completeness", learner: learner)
-        let other = try fixture.learnerBundle("other-learner", learner: "1000000005")
+        let other = try fixture.learnerBundle("other-learner", learner: "L000005")
         try FileManager.default.removeItem(atPath: swapped + "/completeness")
         try FileManager.default.copyItem(atPath: other + "/completeness", toPath: swapped + "/completeness")
         let wrong = try #require(try Replayer.verify(swapped, options: fixture.options).breach)
@@ -141,7 +141,7 @@ import Testing
         _ = try ReplayFixture.withhold(withheld, at: try ReplayFixture.contents(withheld).records.count - 1)
         let swapped = try fixture.learnerBundle("python-swapped", learner: learner)
         try FileManager.default.removeItem(atPath: swapped + "/completeness")
-        try FileManager.default.copyItem(atPath: try fixture.learnerBundle("python-other", learner: "1000000005") + "/completeness",
+        try FileManager.default.copyItem(atPath: try fixture.learnerBundle("python-other", learner: "L000005") + "/completeness",
                                          toPath: swapped + "/completeness")
         for bundle in [clean, dropped, withheld, swapped] {
             let replayed = try Replayer.verify(bundle, options: fixture.options)
@@ -159,7 +159,7 @@ import Testing
         let directory = TemporaryDirectory("older")
         let path = try Fixtures.copy("v1/store", into: directory)
         let centre = try CentreStore(openingAt: path, projections: CentreStore.reports)
-        try centre.append(ndjson: #"{"type":"learner.registered","actor":{"id":"admin-1","role":"centre_administrator"},"occurredAt":"2026-02-02T09:00:00Z","payload":{"learnerId":"C-0099","qualification":"603/4767/3","specificationVersion":1,"dateOfBirth":"2001-02-03","assessor":"assessor-1","internalQualityAssurer":"iqa-1"}}"#)
+        try centre.append(ndjson: #"{"type":"learner.registered","actor":{"id":"admin-1","role":"centre_administrator"},"occurredAt":"2026-02-02T09:00:00Z","payload":{"learnerId":"C-0099","qualification":"603/4767/3","specificationVersion":1,"dateOfBirth":"2001-02-03","assessor":"assessor-1","internalQualityAssurer":"iqa-1","givenName":"Sam","familyName":"Green"}}"#)
         let key = try SigningKey(generatingFor: "older.test")
         try key.write(to: SigningKey.path(inStore: path))
         let checkpoint = try CheckpointLog(log: centre.log, create: true).record(signedBy: key)

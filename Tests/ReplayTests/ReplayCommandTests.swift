@@ -46,7 +46,7 @@ import Testing
         #expect(whole.stdout.contains("verified     bundle"))
 
         let learner = directory.child("learner")
-        let exported = try attest.run(["export", store, learner, "--learner", "1000000002"])
+        let exported = try attest.run(["export", store, learner, "--learner", "L000002"])
         #expect(exported.status == 0, "\(exported.stderr)")
         let one = try replay.run([learner, "--key", key, "--json"])
         #expect(one.status == 0, "\(one.stderr)")
@@ -121,7 +121,7 @@ import Testing
 
         // One learner's inclusion proofs check against the whole log's checkpoint.
         let learner = directory.child("learner")
-        #expect(try attest.run(["export", store, learner, "--learner", "1000000005"]).status == 0)
+        #expect(try attest.run(["export", store, learner, "--learner", "L000005"]).status == 0)
         let proofs = try python.run([tools + "/bundle-root.py", learner, "--json"])
         #expect(proofs.status == 0, "\(proofs.stderr)")
         #expect(try json(proofs.stdout)["root"] as? String == checked["root"] as? String)

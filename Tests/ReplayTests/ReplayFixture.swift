@@ -52,7 +52,7 @@ final class ReplayFixture: @unchecked Sendable {
     }
 
     /// A one-learner bundle of learner `learner`.
-    func learnerBundle(_ name: String, learner: String = "1000000003") throws -> String {
+    func learnerBundle(_ name: String, learner: String = "L000003") throws -> String {
         let path = directory.child(name)
         _ = try CentreStore(openingAt: store, projections: CentreStore.reports).exportBundle(to: path, learner: learner, key: key.verifierKey)
         return path

@@ -161,7 +161,7 @@ import Testing
         let copy = try fixture.copy("report.store")
         let environment = try Environment(path: copy)
         let transcripts = try environment.openDatabase("transcripts.a")
-        let learner = "1000000003"
+        let learner = "L000003"
         try environment.write { txn in
             var record = try Attest_V1_LearnerRecord(serializedBytes: try #require(try txn.get(transcripts, key: Array("learner/\(learner)".utf8))))
             record.withdrawn.toggle()
@@ -234,10 +234,10 @@ import Testing
     @Test func aBundleReportDigestThatDiffersIsNamed() throws {
         let bundle = try fixture.bundle("digest")
         var lines = try String(contentsOfFile: bundle + "/reports", encoding: .utf8).split(separator: "\n").map(String.init)
-        let index = try #require(lines.firstIndex { $0.hasSuffix(" learner/1000000004") })
-        lines[index] = "transcripts " + String(repeating: "0", count: 64) + " learner/1000000004"
+        let index = try #require(lines.firstIndex { $0.hasSuffix(" learner/L000004") })
+        lines[index] = "transcripts " + String(repeating: "0", count: 64) + " learner/L000004"
         try (lines.joined(separator: "\n") + "\n").write(toFile: bundle + "/reports", atomically: true, encoding: .utf8)
         let found = try #require(try breach(bundle))
-        #expect(found.kind == .report && found.learner == "1000000004")
+        #expect(found.kind == .report && found.learner == "L000004")
     }
 }

@@ -59,7 +59,7 @@ struct ReportsBenchmark: ParsableCommand {
         var latencies: [Double] = []
         var random = SystemRandomNumberGenerator()
         for _ in 0..<reads {
-            let learner = String(1_000_000_000 + Int.random(in: 0..<learners, using: &random))
+            let learner = CentreGenerator.learner(Int.random(in: 0..<learners, using: &random))
             let started = ContinuousClock.now
             _ = try store.transcript(of: learner)
             let elapsed = ContinuousClock.now - started

@@ -31,7 +31,7 @@ struct UpcastBenchmark: ParsableCommand {
         var old: [String] = []
         var upcast = 0
         try CentreGenerator(learners: learners, seed: 1, specification: Qualifications.customerServiceLevel2).generate { line in
-            let line = try Version1Lines.withoutVersion2Facts(line)
+            let line = try Version1Lines.withVersion1Facts(line)
             current.append(line)
             if let v1 = try Version1Lines.version1(line) {
                 old.append(v1)

@@ -44,17 +44,19 @@ struct Embedding {
             }), by: "admin-1")
         }
         _ = try record(.learnerRegistered(.with {
-            $0.learnerID = "1234567890"
+            $0.learnerID = "C-0042"
             $0.qualification = qualification.id
             $0.specificationVersion = 1
             $0.dateOfBirth = "2001-04-30"
+            $0.givenName = "Maya"
+            $0.familyName = "Okafor"
             $0.assessor = "assessor-7"
             $0.internalQualityAssurer = "iqa-2"
         }), by: "admin-1")
         let criteria = unit.learningOutcomes.flatMap { $0.criteria.map(\.number) }
         _ = try record(.evidenceSubmitted(.with {
             $0.evidenceID = "EV-1"
-            $0.learnerID = "1234567890"
+            $0.learnerID = "C-0042"
             $0.unit = unit.number
             $0.method = .observation
             $0.criteria = criteria
@@ -74,13 +76,13 @@ struct Embedding {
 
         // One unit is not the certificate: the rules refuse the claim, and say which rule.
         do {
-            _ = try record(.certificateClaimed(.with { $0.learnerID = "1234567890" }), by: "admin-1")
+            _ = try record(.certificateClaimed(.with { $0.learnerID = "C-0042" }), by: "admin-1")
             print("the claim was accepted")
         } catch let refusal as BatchRefusal where refusal.cause.violation?.rule == "certificate-earned" {
             print("claim refused by rule certificate-earned: \(refusal.cause.violation!.detail)")
         }
 
-        guard let transcript = try store.transcript(of: "1234567890") else { return }
+        guard let transcript = try store.transcript(of: "C-0042") else { return }
         let met = transcript.units.first { $0.unit == unit.number }
         print("transcript of \(transcript.learner): unit \(unit.number) \(met?.status ?? "not started")")
     }

@@ -34,7 +34,7 @@ final class BundleHarness: SeedingHarness {
     /// The centre's signing key, whose seed is the bytes 0 to 31.
     private static let keyText = "PRIVATE+KEY+centre.example+4b463b8f+AQABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f"
     /// The generated centre's one learner.
-    private static let learner = "1000000000"
+    private static let learner = CentreGenerator.learner(0)
 
     private let directory = TemporaryDirectory("bundle")
     private let options: ReplayOptions

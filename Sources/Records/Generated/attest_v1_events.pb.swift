@@ -386,14 +386,15 @@ public nonisolated struct Attest_V1_StaffRegistered: Sendable {
   public init() {}
 }
 
-/// learner.registered v2: a learner registered on a qualification.
+/// learner.registered v3: a learner registered on a qualification.
 public nonisolated struct Attest_V1_LearnerRegistered: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// The centre's reference for the learner: their stream, and the id every later
-  /// event names them by. A ULN may serve as the reference too.
+  /// event names them by. A pseudonym the centre gives, never the ULN: it stays in the
+  /// clear in every record about the learner (docs/events.md, *Personal data*).
   public var learnerID: String = String()
 
   /// The specification id, e.g. "603/4767/3", and the version registered on.
@@ -411,6 +412,38 @@ public nonisolated struct Attest_V1_LearnerRegistered: Sendable {
   /// learner has none (or, upcast from v1, when none was recorded as such).
   public var uln: String = String()
 
+  /// The learner's names as their certificate is to show them; empty only when upcast
+  /// from a version that did not record them.
+  public var givenName: String = String()
+
+  public var familyName: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// learner.registered v2: v3 without the learner's names. Stored records of version 2
+/// are read through this message and upcast with the names empty.
+public nonisolated struct Attest_V1_LearnerRegisteredV2: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var learnerID: String = String()
+
+  public var qualification: String = String()
+
+  public var specificationVersion: UInt32 = 0
+
+  public var dateOfBirth: String = String()
+
+  public var assessor: String = String()
+
+  public var internalQualityAssurer: String = String()
+
+  public var uln: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -418,7 +451,7 @@ public nonisolated struct Attest_V1_LearnerRegistered: Sendable {
 
 /// learner.registered v1: one id that was "the ULN or the centre's learner id", with
 /// nothing to say which. Stored records of version 1 are read through this message and
-/// upcast to LearnerRegistered with no ULN.
+/// upcast to LearnerRegisteredV2 with no ULN.
 public nonisolated struct Attest_V1_LearnerRegisteredV1: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -435,6 +468,24 @@ public nonisolated struct Attest_V1_LearnerRegisteredV1: Sendable {
   public var assessor: String = String()
 
   public var internalQualityAssurer: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// learner.name_corrected v1: the learner's names as they should have been recorded, or
+/// as they now are; both names are given, the one not changing as it was.
+public nonisolated struct Attest_V1_LearnerNameCorrected: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var learnerID: String = String()
+
+  public var givenName: String = String()
+
+  public var familyName: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -977,6 +1028,76 @@ nonisolated extension Attest_V1_StaffRegistered: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Attest_V1_LearnerRegistered: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LearnerRegistered"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{3}date_of_birth\0\u{1}assessor\0\u{3}internal_quality_assurer\0\u{1}uln\0\u{3}given_name\0\u{3}family_name\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.learnerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.qualification) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.specificationVersion) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.dateOfBirth) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.assessor) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.internalQualityAssurer) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.uln) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.givenName) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.familyName) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.learnerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.learnerID, fieldNumber: 1)
+    }
+    if !self.qualification.isEmpty {
+      try visitor.visitSingularStringField(value: self.qualification, fieldNumber: 2)
+    }
+    if self.specificationVersion != 0 {
+      try visitor.visitSingularUInt32Field(value: self.specificationVersion, fieldNumber: 3)
+    }
+    if !self.dateOfBirth.isEmpty {
+      try visitor.visitSingularStringField(value: self.dateOfBirth, fieldNumber: 4)
+    }
+    if !self.assessor.isEmpty {
+      try visitor.visitSingularStringField(value: self.assessor, fieldNumber: 5)
+    }
+    if !self.internalQualityAssurer.isEmpty {
+      try visitor.visitSingularStringField(value: self.internalQualityAssurer, fieldNumber: 6)
+    }
+    if !self.uln.isEmpty {
+      try visitor.visitSingularStringField(value: self.uln, fieldNumber: 7)
+    }
+    if !self.givenName.isEmpty {
+      try visitor.visitSingularStringField(value: self.givenName, fieldNumber: 8)
+    }
+    if !self.familyName.isEmpty {
+      try visitor.visitSingularStringField(value: self.familyName, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_LearnerRegistered, rhs: Attest_V1_LearnerRegistered) -> Bool {
+    if lhs.learnerID != rhs.learnerID {return false}
+    if lhs.qualification != rhs.qualification {return false}
+    if lhs.specificationVersion != rhs.specificationVersion {return false}
+    if lhs.dateOfBirth != rhs.dateOfBirth {return false}
+    if lhs.assessor != rhs.assessor {return false}
+    if lhs.internalQualityAssurer != rhs.internalQualityAssurer {return false}
+    if lhs.uln != rhs.uln {return false}
+    if lhs.givenName != rhs.givenName {return false}
+    if lhs.familyName != rhs.familyName {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Attest_V1_LearnerRegisteredV2: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LearnerRegisteredV2"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{3}date_of_birth\0\u{1}assessor\0\u{3}internal_quality_assurer\0\u{1}uln\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
@@ -1022,7 +1143,7 @@ nonisolated extension Attest_V1_LearnerRegistered: SwiftProtobuf.Message, SwiftP
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Attest_V1_LearnerRegistered, rhs: Attest_V1_LearnerRegistered) -> Bool {
+  public static func ==(lhs: Attest_V1_LearnerRegisteredV2, rhs: Attest_V1_LearnerRegisteredV2) -> Bool {
     if lhs.learnerID != rhs.learnerID {return false}
     if lhs.qualification != rhs.qualification {return false}
     if lhs.specificationVersion != rhs.specificationVersion {return false}
@@ -1085,6 +1206,46 @@ nonisolated extension Attest_V1_LearnerRegisteredV1: SwiftProtobuf.Message, Swif
     if lhs.dateOfBirth != rhs.dateOfBirth {return false}
     if lhs.assessor != rhs.assessor {return false}
     if lhs.internalQualityAssurer != rhs.internalQualityAssurer {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Attest_V1_LearnerNameCorrected: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LearnerNameCorrected"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{3}given_name\0\u{3}family_name\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.learnerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.givenName) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.familyName) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.learnerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.learnerID, fieldNumber: 1)
+    }
+    if !self.givenName.isEmpty {
+      try visitor.visitSingularStringField(value: self.givenName, fieldNumber: 2)
+    }
+    if !self.familyName.isEmpty {
+      try visitor.visitSingularStringField(value: self.familyName, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_LearnerNameCorrected, rhs: Attest_V1_LearnerNameCorrected) -> Bool {
+    if lhs.learnerID != rhs.learnerID {return false}
+    if lhs.givenName != rhs.givenName {return false}
+    if lhs.familyName != rhs.familyName {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
