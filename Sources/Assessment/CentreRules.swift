@@ -18,13 +18,13 @@ public final class CentreRules: Sendable {
         self.timeZone = timeZone
     }
 
-    /// Checks `event`, written at schema `schemaVersion`, recorded by `actor`, dated
+    /// Checks `event`, the record at `sequence`, written at schema `schemaVersion`, recorded by `actor`, dated
     /// `occurredAt` and recorded by the store at `recordedAt` (both in microseconds since
     /// 1970-01-01T00:00:00Z), and remembers its effect. A rule that needs a field an older schema
     /// version lacks does not apply to records of that version.
     /// - Throws: `RuleViolation` naming the rule and the facts; nothing is remembered then.
     public func apply(
-        _ event: DomainEvent, schemaVersion: UInt32, by actor: Actor, occurredAt: Int64, recordedAt: Int64,
+        _ event: DomainEvent, sequence: UInt64, schemaVersion: UInt32, by actor: Actor, occurredAt: Int64, recordedAt: Int64,
         to memory: RulesMemory
     ) throws {
         let context = RuleContext(
@@ -58,7 +58,7 @@ public final class CentreRules: Sendable {
         case let .rplCredited(m): try context.creditRPL(m)
         case let .rplRevoked(m): try context.revokeRPL(m)
         }
-        try context.progress.apply(event, by: actor.id, at: context.micros)
+        try context.progress.apply(event, by: actor.id, at: context.micros, sequence: sequence)
     }
 }
 
@@ -252,7 +252,12 @@ struct RuleContext {
             try require(m.familyName, "familyName", of: "the registration of learner \(m.learnerID)")
         }
         var state = Attest_V1_LearnerState()
+        // What the rules remember of a learner holds no personal data; no later rule needs it.
         state.registration = m
+        state.registration.dateOfBirth = ""
+        state.registration.uln = ""
+        state.registration.givenName = ""
+        state.registration.familyName = ""
         state.registeredAtMicros = micros
         entities.set(.learner, m.learnerID, state)
     }
@@ -364,6 +369,7 @@ struct RuleContext {
         entities.set(.learner, m.learnerID, learner)
         var state = Attest_V1_AdjustmentState()
         state.request = m
+        state.request.arrangement = ""
         entities.set(.adjustment, m.adjustmentID, state)
     }
 
@@ -692,6 +698,7 @@ struct RuleContext {
         }
         var state = Attest_V1_RplState()
         state.credit = m
+        state.credit.evidence = ""
         entities.set(.rpl, m.rplID, state)
         entities.set(.learner, m.learnerID, learner)
     }

@@ -38,16 +38,18 @@ package final class LearnerProgress {
         self.specification = specification
     }
 
-    /// Records the effect of `event`, recorded by `actor` at `micros` (µs since 1970).
-    package func apply(_ event: DomainEvent, by actor: String, at micros: Int64) throws {
+    /// Records the effect of `event`, recorded by `actor` at `micros` (µs since 1970) as
+    /// the record at `sequence`. A learner's record keeps no personal data: where it is
+    /// needed, it keeps the sequence of the record that holds it.
+    package func apply(_ event: DomainEvent, by actor: String, at micros: Int64, sequence: UInt64) throws {
         switch event {
         case let .learnerRegistered(m):
             try records.save(.with {
                 $0.learnerID = m.learnerID; $0.qualification = m.qualification; $0.specificationVersion = m.specificationVersion
-                $0.uln = m.uln; $0.givenName = m.givenName; $0.familyName = m.familyName
+                $0.registeredIn = sequence
             })
         case let .learnerNameCorrected(m):
-            try change(m.learnerID, by: event, at: micros) { $0.givenName = m.givenName; $0.familyName = m.familyName }
+            try change(m.learnerID, by: event, at: micros) { $0.namesCorrectedIn = sequence }
         case let .learnerWithdrawn(m):
             try change(m.learnerID, by: event, at: micros) { $0.withdrawn = true }
         case let .certificateClaimed(m):
@@ -55,7 +57,7 @@ package final class LearnerProgress {
         case let .adjustmentRequested(m):
             try records.own(.adjustment, m.adjustmentID, by: m.learnerID)
             try change(m.learnerID, by: event, at: micros) { record in
-                record.adjustments.append(.with { $0.adjustmentID = m.adjustmentID; $0.arrangement = m.arrangement; $0.units = m.units })
+                record.adjustments.append(.with { $0.adjustmentID = m.adjustmentID; $0.units = m.units; $0.requestedIn = sequence })
             }
         case let .adjustmentApproved(m):
             try change(owner: .adjustment, m.adjustmentID, by: event, at: micros) { record in

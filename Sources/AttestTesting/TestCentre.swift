@@ -123,14 +123,8 @@ public final class TestCentre {
         assessor: String = "", simulation: String = ""
     ) -> Attest_V1_EvidenceSubmitted {
         .with {
-            $0.evidenceID = id
-            $0.learnerID = learner
-            $0.unit = unit
-            $0.method = method
-            $0.criteria = criteria
-            $0.witness = witness
-            $0.assessor = assessor
-            $0.simulationID = simulation
+            $0.evidenceID = id; $0.learnerID = learner; $0.unit = unit; $0.method = method; $0.criteria = criteria
+            $0.witness = witness; $0.assessor = assessor; $0.simulationID = simulation
             $0.artefact = .with {
                 $0.sha256 = String(repeating: "ab", count: 32)
                 $0.mediaType = "application/pdf"
@@ -159,10 +153,7 @@ public final class TestCentre {
         outcome: Attest_V1_SampleOutcome = .agreed
     ) -> Attest_V1_AssessmentSampled {
         .with {
-            $0.sampleID = id
-            $0.assessmentID = assessment
-            $0.stage = stage
-            $0.outcome = outcome
+            $0.sampleID = id; $0.assessmentID = assessment; $0.stage = stage; $0.outcome = outcome
             if outcome == .disagreed {
                 $0.rationale = "Evidence does not show the learner adapting their behaviour."
                 $0.requiredAction = "Re-assess 1.2 against a further observation."

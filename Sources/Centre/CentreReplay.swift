@@ -90,7 +90,7 @@ public final class CentreReplay: @unchecked Sendable {
         rulesLock.lock()
         defer { rulesLock.unlock() }
         do {
-            try rules.apply(event, schemaVersion: record.schemaVersion, by: record.actor, occurredAt: record.occurredAtMicros,
+            try rules.apply(event, sequence: record.sequence, schemaVersion: record.schemaVersion, by: record.actor, occurredAt: record.occurredAtMicros,
                             recordedAt: record.recordedAtMicros, to: rulesMemory)
         } catch let violation as RuleViolation {
             throw ReplayBreach(sequence: record.sequence, eventID: record.eventIDText, learner: learner(of: event), violation: violation)

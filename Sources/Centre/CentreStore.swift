@@ -85,7 +85,7 @@ public final class CentreStore: Sendable {
                     defer { changes.base = { _ in nil } }
                     do {
                         try self.rules.apply(
-                            event.event, schemaVersion: event.draft.schemaVersion, by: event.draft.actor, occurredAt: event.draft.occurredAtMicros,
+                            event.event, sequence: appending.sequence, schemaVersion: event.draft.schemaVersion, by: event.draft.actor, occurredAt: event.draft.occurredAtMicros,
                             recordedAt: appending.recordedAtMicros, to: memory)
                     } catch let violation as RuleViolation {
                         throw BatchRefusal(index: appending.index, eventID: event.draft.id, cause: .rule(violation))

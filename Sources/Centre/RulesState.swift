@@ -5,8 +5,9 @@ import LMDB
 
 extension CentreStore {
     /// Changes whenever what the rules remember changes shape or meaning. 2: each
-    /// learner's progress, which `certificate-earned` weighs.
-    static let rulesStateVersion: UInt32 = 2
+    /// learner's progress, which `certificate-earned` weighs. 3: no personal data (a
+    /// registration's date of birth, ULN and names, an adjustment's arrangement).
+    static let rulesStateVersion: UInt32 = 3
 
     /// The registry's entry for the rules' state, beside the projections'.
     private static let rulesStateName = "rules-state"
@@ -39,7 +40,7 @@ extension CentreStore {
                     for record in records {
                         do {
                             try rules.apply(
-                                DomainEvent(record: record), schemaVersion: record.schemaVersion, by: record.actor,
+                                DomainEvent(record: record), sequence: record.sequence, schemaVersion: record.schemaVersion, by: record.actor,
                                 occurredAt: record.occurredAtMicros, recordedAt: record.recordedAtMicros, to: memory)
                         } catch let violation as RuleViolation {
                             throw RulesStateRebuildFailure(sequence: record.sequence, violation: violation)

@@ -29,18 +29,23 @@ public struct Audit: Codable, Equatable, Sendable {
 
     public struct IQA: Codable, Equatable, Sendable {
         public var id: String
+        /// The samples the IQA recorded, of which `interim` and `summative` of each stage.
         public var samples: Int
         public var interim: Int
         public var summative: Int
+        /// The standardisation activities the IQA led.
         public var standardisationsLed: Int
     }
 
+    /// A unit's assessment decisions, and how many of them were sampled.
     public struct Tally: Codable, Equatable, Sendable {
         public var unit: String
         public var decisions: Int
         public var sampled: Int
     }
 
+    /// The criterion decisions confirmed by a method (e.g. `observation`), and how many
+    /// of them were sampled.
     public struct MethodTally: Codable, Equatable, Sendable {
         public var method: String
         public var decisions: Int

@@ -181,8 +181,7 @@ extension Transcript {
         let shortfalls = completion.shortfalls(of: record, achieved: achieved, in: compiled)
 
         self.init(
-            learner: record.learnerID, uln: record.uln.isEmpty ? nil : record.uln,
-            givenName: record.givenName.isEmpty ? nil : record.givenName, familyName: record.familyName.isEmpty ? nil : record.familyName,
+            learner: record.learnerID, uln: nil, givenName: nil, familyName: nil,
             qualification: record.qualification,
             specificationVersion: record.specificationVersion, specification: SpecificationSummary(specification),
             status: record.certificatedAtMicros != 0 ? "certificated"
@@ -197,7 +196,7 @@ extension Transcript {
             performanceCriteria: isStandard ? progress(specification.performanceCriteria.map { ($0, .competence) }, of: specification.id) : nil,
             knowledge: isStandard ? progress(specification.knowledge.map { ($0, .knowledge) }, of: specification.id) : nil,
             adjustments: record.adjustments.filter { $0.decision == 1 }.map {
-                Adjustment(id: $0.adjustmentID, arrangement: $0.arrangement, units: $0.units)
+                Adjustment(id: $0.adjustmentID, arrangement: "", units: $0.units)
             },
             samples: record.samples.map {
                 Sample(

@@ -18,7 +18,7 @@ public struct TranscriptProjection: Projection {
     public func apply(_ events: [RecordedEvent], to state: ProjectionState) throws {
         let progress = LearnerProgress(records: LearnerRecords(state: state), specification: state.specification)
         for event in events {
-            try progress.apply(event.event, by: event.actor, at: event.occurredAtMicros)
+            try progress.apply(event.event, by: event.actor, at: event.occurredAtMicros, sequence: event.sequence)
         }
     }
 }

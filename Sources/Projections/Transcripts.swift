@@ -1,22 +1,26 @@
 import Assessment
 import Centre
+import EventLog
 import Records
 
 extension CentreStore {
     /// Learner `learner`'s transcript as the store holds it now (or at `point`, replayed),
     /// or `nil` for an unknown learner.
     public func transcript(of learner: String, asOf point: AsOf? = nil) throws -> Transcript? {
-        try read(asOf: point) { snapshot in
+        let details = PersonalDetails(log: log)
+        return try read(asOf: point) { snapshot in
             guard let bytes = try snapshot.state(of: TranscriptProjection().name).load(LearnerRecords.key(learner)) else { return nil }
             let record = try Attest_V1_LearnerRecord(serializedBytes: bytes)
             guard let compiled = try snapshot.specification(record.qualification, version: record.specificationVersion) else { return nil }
-            return Transcript(record: record, specification: compiled)
+            var transcript = Transcript(record: record, specification: compiled)
+            try details.add(to: &transcript, from: record)
+            return transcript
         }
     }
 
     /// Every learner's transcript, in learner order, from one snapshot (or one replay to `point`).
     public func transcripts(asOf point: AsOf? = nil) throws -> [Transcript] {
-        try read(asOf: point) { try Transcript.all(in: $0) }
+        try read(asOf: point) { try Transcript.all(in: $0, details: PersonalDetails(log: log)) }
     }
 
     /// Reads the stored projections, or replays them to `point`.
@@ -26,15 +30,52 @@ extension CentreStore {
 }
 
 extension Transcript {
-    /// Every learner's transcript in `snapshot`, in learner order. With `recomputingMet`,
-    /// the criteria met are worked out afresh from the decisions and credits, for a
-    /// report an earlier version of the code built, which keeps none.
-    static func all(in snapshot: ProjectionSnapshot, recomputingMet: Bool = false) throws -> [Transcript] {
+    /// Every learner's transcript in `snapshot`, in learner order, with their personal
+    /// details when `details` reads them. With `recomputingMet`, the criteria met are
+    /// worked out afresh from the decisions and credits, for a report an earlier version
+    /// of the code built, which keeps none.
+    static func all(in snapshot: ProjectionSnapshot, recomputingMet: Bool = false, details: PersonalDetails? = nil) throws -> [Transcript] {
         try snapshot.entries(of: TranscriptProjection().name, prefix: "learner/").compactMap { entry in
             var record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
             guard let specification = try snapshot.specification(record.qualification, version: record.specificationVersion) else { return nil }
             if recomputingMet { record.recomputeMet(in: specification) }
-            return Transcript(record: record, specification: specification)
+            var transcript = Transcript(record: record, specification: specification)
+            try details?.add(to: &transcript, from: record)
+            return transcript
         }
     }
+}
+
+/// A learner's personal details — ULN, names, the arrangements of their approved
+/// adjustments — read from the records their report names when a transcript is shown:
+/// reports keep no personal data.
+struct PersonalDetails {
+    let log: EventLog
+
+    func add(to transcript: inout Transcript, from record: Attest_V1_LearnerRecord) throws {
+        if case let .learnerRegistered(m)? = try event(at: record.registeredIn) {
+            transcript.uln = m.uln.isEmpty ? nil : m.uln
+            (transcript.givenName, transcript.familyName) = (m.givenName.nonEmpty, m.familyName.nonEmpty)
+        }
+        if case let .learnerNameCorrected(m)? = try event(at: record.namesCorrectedIn) {
+            (transcript.givenName, transcript.familyName) = (m.givenName.nonEmpty, m.familyName.nonEmpty)
+        }
+        let requests = Dictionary(record.adjustments.map { ($0.adjustmentID, $0.requestedIn) }, uniquingKeysWith: { first, _ in first })
+        for index in transcript.adjustments.indices {
+            if case let .adjustmentRequested(m)? = try event(at: requests[transcript.adjustments[index].id] ?? 0) {
+                transcript.adjustments[index].arrangement = m.arrangement
+            }
+        }
+    }
+
+    /// The event of the record at `sequence`; `nil` for 0, which names no record.
+    private func event(at sequence: UInt64) throws -> DomainEvent? {
+        guard sequence != 0, let record = try log.record(at: sequence) else { return nil }
+        return try DomainEvent(record: record)
+    }
+}
+
+extension String {
+    /// The string, or `nil` when it is empty.
+    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
 }

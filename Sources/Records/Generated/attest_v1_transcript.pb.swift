@@ -59,18 +59,16 @@ public nonisolated struct Attest_V1_LearnerRecord: Sendable {
   /// When the certificate was claimed, µs since the epoch; 0 until then.
   public var certificatedAtMicros: Int64 = 0
 
-  /// The learner's ULN when the registration gave one.
-  public var uln: String = String()
-
   /// The criteria met, by unit: bit i (byte i / 8, value 1 << (i % 8)) stands for the
   /// unit's criterion at position i in the specification. Derived from the entries above,
   /// kept so that the rules of combination are weighed cheaply after each decision.
   public var met: Dictionary<String,Data> = [:]
 
-  /// The learner's names, as registered or last corrected; empty when not recorded.
-  public var givenName: String = String()
+  /// The sequence of the learner's registration, and of the last correction of their
+  /// names (0: none).
+  public var registeredIn: UInt64 = 0
 
-  public var familyName: String = String()
+  public var namesCorrectedIn: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -161,12 +159,13 @@ public nonisolated struct Attest_V1_AdjustmentEntry: Sendable {
 
   public var adjustmentID: String = String()
 
-  public var arrangement: String = String()
-
   public var units: [String] = []
 
   /// 0 requested, 1 approved, 2 rejected.
   public var decision: UInt32 = 0
+
+  /// The sequence of the request.
+  public var requestedIn: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -201,7 +200,7 @@ fileprivate nonisolated let _protobuf_package = "attest.v1"
 
 nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LearnerRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{1}withdrawn\0\u{3}achieved_at_micros\0\u{1}evidence\0\u{1}decisions\0\u{1}rpl\0\u{1}adjustments\0\u{1}samples\0\u{3}certificated_at_micros\0\u{1}uln\0\u{1}met\0\u{3}given_name\0\u{3}family_name\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{1}withdrawn\0\u{3}achieved_at_micros\0\u{1}evidence\0\u{1}decisions\0\u{1}rpl\0\u{1}adjustments\0\u{1}samples\0\u{3}certificated_at_micros\0\u{2}\u{2}met\0\u{4}\u{3}registered_in\0\u{3}names_corrected_in\0\u{b}uln\0\u{b}given_name\0\u{b}family_name\0\u{c}\u{c}\u{1}\u{c}\u{e}\u{1}\u{c}\u{f}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -220,10 +219,9 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
       case 9: try { try decoder.decodeRepeatedMessageField(value: &self.adjustments) }()
       case 10: try { try decoder.decodeRepeatedMessageField(value: &self.samples) }()
       case 11: try { try decoder.decodeSingularInt64Field(value: &self.certificatedAtMicros) }()
-      case 12: try { try decoder.decodeSingularStringField(value: &self.uln) }()
       case 13: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufBytes>.self, value: &self.met) }()
-      case 14: try { try decoder.decodeSingularStringField(value: &self.givenName) }()
-      case 15: try { try decoder.decodeSingularStringField(value: &self.familyName) }()
+      case 16: try { try decoder.decodeSingularUInt64Field(value: &self.registeredIn) }()
+      case 17: try { try decoder.decodeSingularUInt64Field(value: &self.namesCorrectedIn) }()
       default: break
       }
     }
@@ -263,17 +261,14 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
     if self.certificatedAtMicros != 0 {
       try visitor.visitSingularInt64Field(value: self.certificatedAtMicros, fieldNumber: 11)
     }
-    if !self.uln.isEmpty {
-      try visitor.visitSingularStringField(value: self.uln, fieldNumber: 12)
-    }
     if !self.met.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufBytes>.self, value: self.met, fieldNumber: 13)
     }
-    if !self.givenName.isEmpty {
-      try visitor.visitSingularStringField(value: self.givenName, fieldNumber: 14)
+    if self.registeredIn != 0 {
+      try visitor.visitSingularUInt64Field(value: self.registeredIn, fieldNumber: 16)
     }
-    if !self.familyName.isEmpty {
-      try visitor.visitSingularStringField(value: self.familyName, fieldNumber: 15)
+    if self.namesCorrectedIn != 0 {
+      try visitor.visitSingularUInt64Field(value: self.namesCorrectedIn, fieldNumber: 17)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -290,10 +285,9 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
     if lhs.adjustments != rhs.adjustments {return false}
     if lhs.samples != rhs.samples {return false}
     if lhs.certificatedAtMicros != rhs.certificatedAtMicros {return false}
-    if lhs.uln != rhs.uln {return false}
     if lhs.met != rhs.met {return false}
-    if lhs.givenName != rhs.givenName {return false}
-    if lhs.familyName != rhs.familyName {return false}
+    if lhs.registeredIn != rhs.registeredIn {return false}
+    if lhs.namesCorrectedIn != rhs.namesCorrectedIn {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -476,7 +470,7 @@ nonisolated extension Attest_V1_RplEntry: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Attest_V1_AdjustmentEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AdjustmentEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}adjustment_id\0\u{1}arrangement\0\u{1}units\0\u{1}decision\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}adjustment_id\0\u{2}\u{2}units\0\u{1}decision\0\u{3}requested_in\0\u{b}arrangement\0\u{c}\u{2}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -485,9 +479,9 @@ nonisolated extension Attest_V1_AdjustmentEntry: SwiftProtobuf.Message, SwiftPro
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.adjustmentID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.arrangement) }()
       case 3: try { try decoder.decodeRepeatedStringField(value: &self.units) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.decision) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.requestedIn) }()
       default: break
       }
     }
@@ -497,23 +491,23 @@ nonisolated extension Attest_V1_AdjustmentEntry: SwiftProtobuf.Message, SwiftPro
     if !self.adjustmentID.isEmpty {
       try visitor.visitSingularStringField(value: self.adjustmentID, fieldNumber: 1)
     }
-    if !self.arrangement.isEmpty {
-      try visitor.visitSingularStringField(value: self.arrangement, fieldNumber: 2)
-    }
     if !self.units.isEmpty {
       try visitor.visitRepeatedStringField(value: self.units, fieldNumber: 3)
     }
     if self.decision != 0 {
       try visitor.visitSingularUInt32Field(value: self.decision, fieldNumber: 4)
     }
+    if self.requestedIn != 0 {
+      try visitor.visitSingularUInt64Field(value: self.requestedIn, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Attest_V1_AdjustmentEntry, rhs: Attest_V1_AdjustmentEntry) -> Bool {
     if lhs.adjustmentID != rhs.adjustmentID {return false}
-    if lhs.arrangement != rhs.arrangement {return false}
     if lhs.units != rhs.units {return false}
     if lhs.decision != rhs.decision {return false}
+    if lhs.requestedIn != rhs.requestedIn {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
