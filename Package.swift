@@ -66,7 +66,8 @@ let package = Package(
         .target(
             name: "Centre",
             dependencies: [
-                "Assessment", "EventLog", "LMDB", "Records",
+                "Assessment", "EventLog", "LMDB", "Privacy", "Records",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
@@ -80,6 +81,8 @@ let package = Package(
             name: "Simulation",
             dependencies: ["EventLog", "Records", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        // Personal data: the learners' data keys, outside the log, and fields sealed under them.
+        .target(name: "Privacy", dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")]),
         // The centre's signing key and signed checkpoints of the log (C2SP signed notes).
         .target(
             name: "Checkpoints",
@@ -98,7 +101,9 @@ let package = Package(
         // The library's one import: the modules above, from EventLog to Replay.
         .target(
             name: "AttestKit",
-            dependencies: ["Assessment", "Bundles", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Records", "Replay"]
+            dependencies: [
+                "Assessment", "Bundles", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Privacy", "Projections", "Records", "Replay",
+            ]
         ),
         // A progress bar for the command-line tools.
         .target(name: "Terminal"),
@@ -138,8 +143,8 @@ let package = Package(
         .executableTarget(
             name: "attest-fuzz",
             dependencies: [
-                "Assessment", "AttestTesting", "Bundles", "Centre", "Checkpoints", "Projections", "Records", "Replay", "Simulation",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "Assessment", "AttestTesting", "Bundles", "Centre", "Checkpoints", "Privacy", "Projections", "Records", "Replay",
+                "Simulation", .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tools/Fuzz",
             exclude: ["corpus", "attest.dict", "make-corpus.py", "bundle-exit-codes.py"]
@@ -171,7 +176,14 @@ let package = Package(
         .testTarget(name: "CentreTests", dependencies: ["Centre", "Projections", "Assessment", "AttestTesting", "EventLog", "Simulation"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Assessment", "Centre", "AttestTesting", "EventLog", "Records", "Simulation"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Assessment", "AttestTesting", "Centre"]),
-        .testTarget(name: "AttestTests", dependencies: ["EventLog", "LMDB", "AttestTesting", "attest", "attest-bench", "attest-example", "attest-fuzz"]),
+        .testTarget(
+            name: "AttestTests",
+            dependencies: [
+                "EventLog", "LMDB", "Privacy", "AttestTesting", "attest", "attest-bench", "attest-example", "attest-fuzz",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "AttestTesting"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "EventLog", "Merkle", "AttestTesting"]),
         .testTarget(
             name: "ReplayTests",

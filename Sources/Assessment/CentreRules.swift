@@ -13,9 +13,13 @@ public final class CentreRules: Sendable {
     package let specifications = SpecificationCache()
     /// The centre's time zone, in which a rule about a day counts it.
     package let timeZone: TimeZone
+    /// A keyed digest of a ULN, under which the rules remember whose it is: never the
+    /// ULN itself, which is personal data.
+    let ulnDigest: @Sendable (String) throws -> String
 
-    public init(timeZone: TimeZone) {
+    public init(timeZone: TimeZone, ulnDigest: @escaping @Sendable (String) throws -> String) {
         self.timeZone = timeZone
+        self.ulnDigest = ulnDigest
     }
 
     /// Checks `event`, the record at `sequence`, written at schema `schemaVersion`, recorded by `actor`, dated
@@ -29,7 +33,7 @@ public final class CentreRules: Sendable {
     ) throws {
         let context = RuleContext(
             entities: Entities(memory: memory), actor: actor, micros: occurredAt, schemaVersion: schemaVersion,
-            specifications: specifications, timeZone: timeZone)
+            specifications: specifications, timeZone: timeZone, ulnDigest: ulnDigest)
         if occurredAt - recordedAt > Int64(Self.futureTolerance * 1_000_000) {
             throw RuleViolation(
                 "future-dated",
@@ -42,6 +46,7 @@ public final class CentreRules: Sendable {
         case let .learnerRegistered(m): try context.registerLearner(m)
         case let .learnerNameCorrected(m): try context.correctName(m)
         case let .learnerWithdrawn(m): try context.withdrawLearner(m)
+        case let .learnerErased(m): try context.eraseLearner(m)
         case let .certificateClaimed(m): try context.claimCertificate(m)
         case let .adjustmentRequested(m): try context.requestAdjustment(m)
         case let .adjustmentApproved(m): try context.decideAdjustment(m.adjustmentID, approved: true)
@@ -72,6 +77,7 @@ struct RuleContext {
     let schemaVersion: UInt32
     let specifications: SpecificationCache
     let timeZone: TimeZone
+    let ulnDigest: @Sendable (String) throws -> String
 
     var occurredAt: Date { Date(microsecondsSinceEpoch: micros) }
 
@@ -234,19 +240,22 @@ struct RuleContext {
                 "specification-known",
                 "specification \(m.qualification) version \(m.specificationVersion) of learner \(m.learnerID) has not been imported")
         }
-        guard let birth = CalendarDate(m.dateOfBirth) else {
-            throw RuleViolation("well-formed", "dateOfBirth \(m.dateOfBirth) of learner \(m.learnerID) is not a date such as 2008-04-30")
-        }
-        let minimum = Int(specification.specification.minimumAge)
-        let age = birth.age(on: occurredAt, in: timeZone)
-        if age < minimum {
-            throw RuleViolation(
-                "minimum-age",
-                "learner \(m.learnerID) is \(age) on \(CalendarDate(occurredAt, in: timeZone)); \(m.qualification) needs learners aged \(minimum) or over")
+        // A sealed date of birth or ULN read without the learner's key cannot be checked again.
+        if m.dateOfBirth != PersonalFields.closed {
+            guard let birth = CalendarDate(m.dateOfBirth) else {
+                throw RuleViolation("well-formed", "dateOfBirth \(m.dateOfBirth) of learner \(m.learnerID) is not a date such as 2008-04-30")
+            }
+            let minimum = Int(specification.specification.minimumAge)
+            let age = birth.age(on: occurredAt, in: timeZone)
+            if age < minimum {
+                throw RuleViolation(
+                    "minimum-age",
+                    "learner \(m.learnerID) is \(age) on \(CalendarDate(occurredAt, in: timeZone)); \(m.qualification) needs learners aged \(minimum) or over")
+            }
         }
         _ = try staffMember(m.assessor, as: .assessor, for: "the assessor of learner \(m.learnerID)")
         _ = try staffMember(m.internalQualityAssurer, as: .internalQualityAssurer, for: "the internal quality assurer of learner \(m.learnerID)")
-        if !m.uln.isEmpty { try registerULN(m.uln, of: m.learnerID) }
+        if !m.uln.isEmpty, m.uln != PersonalFields.closed { try registerULN(m.uln, of: m.learnerID) }
         if schemaVersion >= 3 {
             try require(m.givenName, "givenName", of: "the registration of learner \(m.learnerID)")
             try require(m.familyName, "familyName", of: "the registration of learner \(m.learnerID)")
@@ -273,10 +282,11 @@ struct RuleContext {
         guard uln.utf8.count == 10, uln.utf8.allSatisfy({ (0x30...0x39).contains($0) }), !uln.hasPrefix("0") else {
             throw RuleViolation("well-formed", "uln \(uln) of learner \(learner) is not a unique learner number (10 digits, the first not 0)")
         }
-        if let holder = try entities.store.load("uln/" + uln) {
+        let key = "uln/" + (try ulnDigest(uln))
+        if let holder = try entities.store.load(key) {
             throw RuleViolation("uln-unique", "ULN \(uln) of learner \(learner) is already learner \(String(decoding: holder, as: UTF8.self))'s")
         }
-        try entities.store.save("uln/" + uln, Array(learner.utf8))
+        try entities.store.save(key, Array(learner.utf8))
     }
 
     /// The learner `subject` concerns (`nil`: an event about the learner themself),
@@ -287,6 +297,7 @@ struct RuleContext {
         guard let learner = try entities.learner(id) else {
             throw RuleViolation("learner-registered", "learner \(id)\(of) is not registered")
         }
+        try checkNotErased(learner, id, of: of)
         if learner.withdrawn { throw RuleViolation("learner-withdrawn", "learner \(id)\(of) has withdrawn") }
         try checkOrder(subject ?? "the event", after: learner.registeredAtMicros, "learner \(id) was registered")
         return learner
@@ -298,9 +309,30 @@ struct RuleContext {
         guard let learner = try entities.learner(m.learnerID) else {
             throw RuleViolation("learner-registered", "learner \(m.learnerID) of the name correction is not registered")
         }
+        try checkNotErased(learner, m.learnerID, of: " of the name correction")
         try checkOrder("the name correction", after: learner.registeredAtMicros, "learner \(m.learnerID) was registered")
         try require(m.givenName, "givenName", of: "the name correction of learner \(m.learnerID)")
         try require(m.familyName, "familyName", of: "the name correction of learner \(m.learnerID)")
+    }
+
+    /// Refuses any event about a learner whose personal data was erased.
+    func checkNotErased(_ learner: Attest_V1_LearnerState, _ id: String, of: String) throws {
+        if learner.erased {
+            throw RuleViolation("learner-erased", "learner \(id)\(of) was erased: nothing more is recorded for them")
+        }
+    }
+
+    /// A learner is erased once, withdrawn or not, for a reason given in words.
+    func eraseLearner(_ m: Attest_V1_LearnerErased) throws {
+        try require(m.learnerID, "learnerId", of: "the erasure")
+        guard var learner = try entities.learner(m.learnerID) else {
+            throw RuleViolation("learner-registered", "learner \(m.learnerID) of the erasure is not registered")
+        }
+        try checkNotErased(learner, m.learnerID, of: "")
+        try checkOrder("the erasure", after: learner.registeredAtMicros, "learner \(m.learnerID) was registered")
+        try requireReason(m.reason, "reason", of: "the erasure of learner \(m.learnerID)")
+        learner.erased = true
+        entities.set(.learner, m.learnerID, learner)
     }
 
     func withdrawLearner(_ m: Attest_V1_LearnerWithdrawn) throws {

@@ -11,6 +11,7 @@ public indirect enum DomainEvent: Sendable {
     case learnerRegistered(Attest_V1_LearnerRegistered)
     case learnerNameCorrected(Attest_V1_LearnerNameCorrected)
     case learnerWithdrawn(Attest_V1_LearnerWithdrawn)
+    case learnerErased(Attest_V1_LearnerErased)
     case certificateClaimed(Attest_V1_CertificateClaimed)
     case adjustmentRequested(Attest_V1_ReasonableAdjustmentRequested)
     case adjustmentApproved(Attest_V1_ReasonableAdjustmentApproved)
@@ -73,6 +74,7 @@ public indirect enum DomainEvent: Sendable {
         case .learnerRegistered: .learnerRegistered(message as! Attest_V1_LearnerRegistered)
         case .learnerNameCorrected: .learnerNameCorrected(message as! Attest_V1_LearnerNameCorrected)
         case .learnerWithdrawn: .learnerWithdrawn(message as! Attest_V1_LearnerWithdrawn)
+        case .learnerErased: .learnerErased(message as! Attest_V1_LearnerErased)
         case .certificateClaimed: .certificateClaimed(message as! Attest_V1_CertificateClaimed)
         case .adjustmentRequested: .adjustmentRequested(message as! Attest_V1_ReasonableAdjustmentRequested)
         case .adjustmentApproved: .adjustmentApproved(message as! Attest_V1_ReasonableAdjustmentApproved)
@@ -96,6 +98,7 @@ public indirect enum DomainEvent: Sendable {
         case .learnerRegistered: .learnerRegistered
         case .learnerNameCorrected: .learnerNameCorrected
         case .learnerWithdrawn: .learnerWithdrawn
+        case .learnerErased: .learnerErased
         case .certificateClaimed: .certificateClaimed
         case .adjustmentRequested: .adjustmentRequested
         case .adjustmentApproved: .adjustmentApproved
@@ -120,6 +123,7 @@ public indirect enum DomainEvent: Sendable {
         case let .learnerRegistered(m): m
         case let .learnerNameCorrected(m): m
         case let .learnerWithdrawn(m): m
+        case let .learnerErased(m): m
         case let .certificateClaimed(m): m
         case let .adjustmentRequested(m): m
         case let .adjustmentApproved(m): m
@@ -145,6 +149,7 @@ public indirect enum DomainEvent: Sendable {
         case let .learnerRegistered(m): "learner-" + m.learnerID
         case let .learnerNameCorrected(m): "learner-" + m.learnerID
         case let .learnerWithdrawn(m): "learner-" + m.learnerID
+        case let .learnerErased(m): "learner-" + m.learnerID
         case let .certificateClaimed(m): "learner-" + m.learnerID
         case let .adjustmentRequested(m): "adjustment-" + m.adjustmentID
         case let .adjustmentApproved(m): "adjustment-" + m.adjustmentID

@@ -9,6 +9,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case learnerRegistered = "learner.registered"
     case learnerNameCorrected = "learner.name_corrected"
     case learnerWithdrawn = "learner.withdrawn"
+    case learnerErased = "learner.erased"
     case certificateClaimed = "certificate.claimed"
     case adjustmentRequested = "reasonable_adjustment.requested"
     case adjustmentApproved = "reasonable_adjustment.approved"
@@ -31,6 +32,7 @@ public enum EventType: String, CaseIterable, Sendable {
         case .learnerRegistered: Attest_V1_LearnerRegistered.self
         case .learnerNameCorrected: Attest_V1_LearnerNameCorrected.self
         case .learnerWithdrawn: Attest_V1_LearnerWithdrawn.self
+        case .learnerErased: Attest_V1_LearnerErased.self
         case .certificateClaimed: Attest_V1_CertificateClaimed.self
         case .adjustmentRequested: Attest_V1_ReasonableAdjustmentRequested.self
         case .adjustmentApproved: Attest_V1_ReasonableAdjustmentApproved.self
@@ -71,7 +73,7 @@ public enum EventType: String, CaseIterable, Sendable {
     /// Who may record this type of event.
     public var allowedRoles: Set<Attest_V1_StaffRole> {
         switch self {
-        case .specificationImported, .staffRegistered, .learnerRegistered, .learnerNameCorrected, .learnerWithdrawn,
+        case .specificationImported, .staffRegistered, .learnerRegistered, .learnerNameCorrected, .learnerWithdrawn, .learnerErased,
              .adjustmentRequested,
              .certificateClaimed:
             [.centreAdministrator]

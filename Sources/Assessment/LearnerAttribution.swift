@@ -22,6 +22,7 @@ public struct LearnerAttribution: Sendable {
         case let .learnerRegistered(m): m.learnerID
         case let .learnerNameCorrected(m): m.learnerID
         case let .learnerWithdrawn(m): m.learnerID
+        case let .learnerErased(m): m.learnerID
         case let .certificateClaimed(m): m.learnerID
         case let .adjustmentRequested(m): m.learnerID
         case let .adjustmentApproved(m): try owner(.adjustment, m.adjustmentID)

@@ -50,6 +50,8 @@ package final class LearnerProgress {
             })
         case let .learnerNameCorrected(m):
             try change(m.learnerID, by: event, at: micros) { $0.namesCorrectedIn = sequence }
+        case let .learnerErased(m):
+            try change(m.learnerID, by: event, at: micros) { $0.erasedIn = sequence }
         case let .learnerWithdrawn(m):
             try change(m.learnerID, by: event, at: micros) { $0.withdrawn = true }
         case let .certificateClaimed(m):

@@ -3,10 +3,11 @@ import Foundation
 
 extension LoggedRecord {
     /// The record as one line of JSON with its payload decoded to proto3 JSON, in the
-    /// schema version it was stored with (not upcast).
-    public func domainJSONLine() throws -> String {
+    /// schema version it was stored with (not upcast), its sealed fields opened by `open`
+    /// (`Record.opened(by:)`).
+    public func domainJSONLine(opening open: (Record, SealedField) throws -> Data?) throws -> String {
         try jsonLine { record in
-            try JSONSerialization.jsonObject(with: Data(DomainEvent.storedMessage(of: record).jsonString().utf8))
+            try JSONSerialization.jsonObject(with: Data(DomainEvent.storedMessage(of: record.opened(by: open)).jsonString().utf8))
         }
     }
 }

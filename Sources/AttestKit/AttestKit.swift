@@ -8,6 +8,7 @@
 @_exported import Checkpoints
 @_exported import EventLog
 @_exported import Merkle
+@_exported import Privacy
 @_exported import Projections
 @_exported import Records
 @_exported import Replay

@@ -104,10 +104,12 @@ extension CentreStore {
     public func readProjections<R>(asOf point: AsOf, _ body: (ProjectionSnapshot) throws -> R) throws -> R {
         let point = point.resolved(in: timeZone)
         let replay = CentreReplay(projections: projections.map(\.projection), timeZone: timeZone)
+        let keyring = Keyring(store: log.environment.path)
+        try keyring.loadAll()
         try log.read { entry in
             let record = entry.record
             guard point.includes(record) else { return false }
-            try replay.apply(record, DomainEvent(record: record))
+            try replay.apply(record, DomainEvent(record: keyring.opened(record)))
             return true
         }
         try replay.finish()

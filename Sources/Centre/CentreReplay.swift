@@ -1,4 +1,5 @@
 import Assessment
+import Crypto
 import EventLog
 import Foundation
 import LMDB
@@ -32,6 +33,18 @@ public final class CentreReplay: @unchecked Sendable {
     private let batchSize: Int
     /// The number of events the rules accepted.
     public private(set) var applied: UInt64 = 0
+    /// The events replayed with personal fields left sealed (`checkRules`'s `closed`), and
+    /// of them the registrations, whose date of birth and ULN the rules could not check.
+    public private(set) var sealed: UInt64 = 0
+    public private(set) var sealedRegistrations: UInt64 = 0
+    /// Those events by learner, and the learners erased (`learner.erased`), whose sealed
+    /// fields no one can open again.
+    private var sealedByLearner: [String: UInt64] = [:]
+    private var erased: Set<String> = []
+    /// The learners erased, and how many of the events with sealed fields are theirs.
+    public var erasure: (learners: Int, events: UInt64) {
+        (erased.count, erased.reduce(0) { $0 + sealedByLearner[$1, default: 0] })
+    }
     /// The sequence from which each record must name the learner its event concerns
     /// (`Record.learner`), as a signed checkpoint says; `nil` to leave it unchecked.
     public var learnersFrom: UInt64?
@@ -56,7 +69,8 @@ public final class CentreReplay: @unchecked Sendable {
     private init(
         projections: [any Projection], timeZone: TimeZone, batchSize: Int, rulesState: any ReplayState, states: [any ReplayState]
     ) {
-        rules = CentreRules(timeZone: timeZone)
+        // The replay's own secret: it checks that no ULN is held twice without learning the centre's.
+        rules = CentreRules(timeZone: timeZone, ulnDigest: ULNDigest.keyed(by: SymmetricKey(size: .bits256)))
         self.projections = projections
         self.rulesState = rulesState
         rulesMemory = RulesMemory(store: rulesState)
@@ -85,10 +99,17 @@ public final class CentreReplay: @unchecked Sendable {
 
     /// The rules' half of `apply`: checks the next event against the rules and records its
     /// effect on what they remember. Events must come in log order; `project` may run on
-    /// another thread meanwhile. - Throws: `ReplayBreach`.
-    public func checkRules(_ record: Record, _ event: DomainEvent) throws -> RecordedEvent {
+    /// another thread meanwhile. `closed`: the event holds personal fields left sealed,
+    /// which the rules that need them do not check. - Throws: `ReplayBreach`.
+    public func checkRules(_ record: Record, _ event: DomainEvent, closed: Bool = false) throws -> RecordedEvent {
         rulesLock.lock()
         defer { rulesLock.unlock() }
+        if closed {
+            sealed += 1
+            sealedByLearner[record.learner, default: 0] += 1
+            if case .learnerRegistered = event { sealedRegistrations += 1 }
+        }
+        if case let .learnerErased(m) = event { erased.insert(m.learnerID) }
         do {
             try rules.apply(event, sequence: record.sequence, schemaVersion: record.schemaVersion, by: record.actor, occurredAt: record.occurredAtMicros,
                             recordedAt: record.recordedAtMicros, to: rulesMemory)

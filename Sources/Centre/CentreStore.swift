@@ -40,7 +40,7 @@ public final class CentreStore: Sendable {
     init(log: EventLog, projections: [any Projection], create: Bool = true) throws {
         self.log = log
         timeZone = try log.timeZone()
-        rules = CentreRules(timeZone: timeZone)
+        rules = CentreRules(timeZone: timeZone, ulnDigest: ULNDigest.centre(store: log.environment.path))
         let environment = log.environment
         state = try environment.openDatabase("rules-state", create: create)
         registry = try environment.openDatabase("projections", create: create)
@@ -62,15 +62,33 @@ public final class CentreStore: Sendable {
 
     /// Appends events atomically, each checked against the rules in order: all of them or none.
     /// The rules' state, when another version of the code wrote it, is rebuilt from the log first.
-    /// - Throws: `BatchRefusal` naming the event's index in the batch and the reason.
+    /// Each event's personal fields are sealed under its learner's data key; once the batch
+    /// is committed, the key of each learner it erases (`learner.erased`) is destroyed.
+    /// - Throws: `BatchRefusal` naming the event's index in the batch and the reason, or
+    ///   `ErasureRefusal` for the erasure of a learner whose records hold personal data in
+    ///   the clear.
     @discardableResult
     public func append(_ events: [CentreEvent], now: () -> Date = Date.init) throws -> [Appended] {
         try reviseRulesState()
+        try checkErasable(events)
+        let appended = try appendChecked(events, now: now)
+        try destroyKeys(erasedBy: events)
+        return appended
+    }
+
+    private func appendChecked(_ events: [CentreEvent], now: () -> Date) throws -> [Appended] {
         // By batch index: a transaction retried after the map grew records each event once.
         var accepted: [Int: RecordedEvent] = [:]
         // What the rules change in the batch, written to the transaction once they have checked it all.
         let changes = OverlayEntityStore { _ in nil }
         var memory = RulesMemory(store: changes)
+        // Keys for the learners the batch names, made in one write to the key store (and
+        // synced) before any record sealed under them can be committed.
+        let keyring = Keyring(store: log.environment.path)
+        try keyring.make(for: Set(events.compactMap { event in
+            PersonalFields.numbers(of: event.event.type, version: event.draft.schemaVersion).isEmpty
+                ? nil : LearnerAttribution.learner(of: event.event) { _, _ in nil }
+        }))
         do {
             return try log.append(events.map(\.draft), now: now, validate: { txn, appending in
                 if appending.index == 0 {  // a first try, or a retry after the map grew
@@ -94,12 +112,19 @@ public final class CentreStore: Sendable {
                 }
                 accepted[appending.index] = RecordedEvent(
                     event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAtMicros: event.draft.occurredAtMicros)
-                return learner
+                let sealed = try learner.flatMap { learner in
+                    do {
+                        return try keyring.seal(event.draft, type: event.event.type, learner: learner)
+                    } catch let violation as RuleViolation {
+                        throw BatchRefusal(index: appending.index, eventID: event.draft.id, cause: .rule(violation))
+                    }
+                }
+                return AppendFacts(learner: learner, sealed: sealed)
             }, complete: { txn in
                 try memory.flush()
                 for (key, value) in changes.changes { try txn.put(self.state, key: TextKey(key), value: value) }
                 try self.project(accepted.sorted { $0.key < $1.key }.map(\.value), in: txn)
-            })
+            }, open: { try keyring.opened($0).payload })
         } catch let error as EventLogError {
             guard let index = error.batchIndex else { throw error }
             throw BatchRefusal(index: index, eventID: events[index].draft.id, cause: .log(error))

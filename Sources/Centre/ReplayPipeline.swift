@@ -6,10 +6,13 @@ import Foundation
 public struct DecodedEvent: @unchecked Sendable {
     public let record: Record
     public let event: DomainEvent
+    /// Whether the event holds personal fields left sealed (`PersonalFields.closed`).
+    public let closed: Bool
 
-    public init(record: Record, event: DomainEvent) {
+    public init(record: Record, event: DomainEvent, closed: Bool = false) {
         self.record = record
         self.event = event
+        self.closed = closed
     }
 }
 
@@ -43,7 +46,7 @@ public final class ReplayPipeline: @unchecked Sendable {
                     stoppedAtPoint = true
                     throw PointReached()
                 }
-                accepted.append(try replay.checkRules(decoded.record, decoded.event))
+                accepted.append(try replay.checkRules(decoded.record, decoded.event, closed: decoded.closed))
                 lastReplayed = decoded.record.sequence
             }
         }

@@ -6,8 +6,9 @@ import LMDB
 extension CentreStore {
     /// Changes whenever what the rules remember changes shape or meaning. 2: each
     /// learner's progress, which `certificate-earned` weighs. 3: no personal data (a
-    /// registration's date of birth, ULN and names, an adjustment's arrangement).
-    static let rulesStateVersion: UInt32 = 3
+    /// registration's date of birth, ULN and names, an adjustment's arrangement). 4: ULNs
+    /// under a keyed digest (`ULNDigest`), not as they are.
+    static let rulesStateVersion: UInt32 = 4
 
     /// The registry's entry for the rules' state, beside the projections'.
     private static let rulesStateName = "rules-state"
@@ -29,6 +30,8 @@ extension CentreStore {
             let stored = try txn.withReader { reader in try registration(named: Self.rulesStateName, reader)?.version }
             guard stored != Self.rulesStateVersion else { return }
             try txn.clear(state)
+            let keyring = Keyring(store: log.environment.path)
+            try keyring.loadAll()
             var next: UInt64 = 1
             while true {
                 var records: [Record] = []
@@ -40,7 +43,7 @@ extension CentreStore {
                     for record in records {
                         do {
                             try rules.apply(
-                                DomainEvent(record: record), sequence: record.sequence, schemaVersion: record.schemaVersion, by: record.actor,
+                                DomainEvent(record: keyring.opened(record)), sequence: record.sequence, schemaVersion: record.schemaVersion, by: record.actor,
                                 occurredAt: record.occurredAtMicros, recordedAt: record.recordedAtMicros, to: memory)
                         } catch let violation as RuleViolation {
                             throw RulesStateRebuildFailure(sequence: record.sequence, violation: violation)

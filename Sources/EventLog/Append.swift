@@ -15,15 +15,18 @@ extension EventLog {
     /// appended (not for idempotent repeats), in batch order, and `complete` once after
     /// the last: both may read and write their own databases through the transaction,
     /// and a throw refuses the whole batch. `validate` returns the learner the event
-    /// concerns, if any: its record names them and links to their previous record
-    /// (`LearnerEntry`).
+    /// concerns, if any (its record names them and links to their previous record,
+    /// `LearnerEntry`), and the payload with its personal fields sealed, if it has any.
+    /// `open` gives the payload of a stored record with its sealed fields opened, to tell
+    /// an idempotent repeat of a sealed record from a conflict.
     /// - Throws: `EventLogError.invalidEvent`, `.versionConflict` or `.idConflict`
     ///   naming the event's index in the batch, or what `validate` threw; nothing is appended.
     @discardableResult
     public func append(
         _ drafts: [EventDraft], now: () -> Date = Date.init,
-        validate: ((borrowing WriteTransaction, AppendingEvent) throws -> String?)? = nil,
-        complete: ((borrowing WriteTransaction) throws -> Void)? = nil
+        validate: ((borrowing WriteTransaction, AppendingEvent) throws -> AppendFacts)? = nil,
+        complete: ((borrowing WriteTransaction) throws -> Void)? = nil,
+        open: ((Record) throws -> Data)? = nil
     ) throws -> [Appended] {
         try linkLearners()
         return try environment.write { txn in
@@ -38,14 +41,14 @@ extension EventLog {
                                 throw EventLogError.invalidEvent(index: index, reason: problem)
                             }
                             guard try batch.claimID(of: draft, with: &ids) else {
-                                batch.results.append(try original(of: draft, in: txn, index: index))
+                                batch.results.append(try original(of: draft, in: txn, index: index, open: open))
                                 continue
                             }
                             let position = try batch.position(of: draft, index: index) { try streamVersion($0, in: txn) }
-                            let learner = try validate?(txn, AppendingEvent(
+                            let facts = try validate?(txn, AppendingEvent(
                                 index: index, draft: draft, sequence: position.sequence,
                                 recordedAtMicros: batch.recordedAt))
-                            try batch.write(draft, learner: learner, at: position, in: txn, records: &records, streamEntries: &streamEntries)
+                            try batch.write(draft, facts: facts, at: position, in: txn, records: &records, streamEntries: &streamEntries)
                         }
                     }
                 }
@@ -61,13 +64,16 @@ extension EventLog {
 
     /// The original position of `draft`'s id, already in the log: the same content is an
     /// idempotent repeat, different content a conflict.
-    private func original(of draft: EventDraft, in txn: borrowing WriteTransaction, index: Int) throws -> Appended {
+    private func original(
+        of draft: EventDraft, in txn: borrowing WriteTransaction, index: Int, open: ((Record) throws -> Data)?
+    ) throws -> Appended {
         guard let key = try txn.get(eventIDs, key: draft.id.bytes), let sequence = BigEndian.uint64(key),
               let stored = try record(at: sequence, in: txn)
         else {
             throw EventLogError.corrupt(reason: "event id \(draft.id) is indexed but its record is missing")
         }
-        guard draft.matches(stored) else {
+        let payload = stored.sealed.isEmpty ? stored.payload : try open?(stored)
+        guard let payload, draft.matches(stored, payload: payload) else {
             throw EventLogError.idConflict(index: index, id: draft.id, sequence: sequence)
         }
         return Appended(sequence: sequence, streamVersion: stored.streamVersion, duplicate: true)
@@ -149,18 +155,20 @@ private struct Batch {
         return Appended(sequence: head.sequence + 1, streamVersion: current + 1, duplicate: false)
     }
 
-    /// Writes `draft`'s record at `position`, linked to `learner`'s previous record, and its
-    /// stream index entry, and moves the head on.
+    /// Writes `draft`'s record at `position`, linked to the previous record of the learner
+    /// `facts` name and with the payload they seal, and its stream index entry, and moves
+    /// the head on.
     mutating func write(
-        _ draft: EventDraft, learner: String?, at position: Appended, in txn: borrowing WriteTransaction,
+        _ draft: EventDraft, facts: AppendFacts?, at position: Appended, in txn: borrowing WriteTransaction,
         records: inout WriteCursor, streamEntries: inout WriteCursor
     ) throws {
         let sequenceKey = InlineBytes(position.sequence.bigEndian)
         var link: LearnerLink?
-        if let learner, !learner.isEmpty, let links {
+        if let learner = facts?.learner, !learner.isEmpty, let links {
             link = LearnerLink(learner: learner, previous: try links.link(learner, at: position.sequence, in: txn))
         }
-        let encoder = RecordEncoder(position: position, recordedAt: recordedAt, previous: head.chainHash, learner: link)
+        let encoder = RecordEncoder(
+            position: position, recordedAt: recordedAt, previous: head.chainHash, learner: link, sealed: facts?.sealed)
         let chainHash = try records.put(key: sequenceKey, reserving: encoder.count(of: draft), flags: .append) { record in
             encoder.write(draft, into: record)
             return ChainHash.of(UnsafeRawBufferPointer(record))

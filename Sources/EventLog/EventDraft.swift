@@ -75,8 +75,9 @@ public struct EventDraft: Sendable, Equatable {
         return nil
     }
 
-    /// Whether `record` holds this draft's content (what idempotent appends compare).
-    func matches(_ record: Record) -> Bool {
+    /// Whether `record`, whose payload (its sealed fields opened) is `payload`, holds this
+    /// draft's content (what idempotent appends compare).
+    func matches(_ record: Record, payload: Data) -> Bool {
         record.eventID == Data(id.bytes)
             && record.streamID == streamID
             && record.eventType == eventType
@@ -85,7 +86,7 @@ public struct EventDraft: Sendable, Equatable {
             && record.actor == actor
             && record.correlationID == Data(correlationID?.bytes ?? [])
             && record.causationID == Data(causationID?.bytes ?? [])
-            && record.payload == payload
+            && self.payload == payload
     }
 }
 

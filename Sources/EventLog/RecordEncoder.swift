@@ -15,6 +15,8 @@ struct RecordEncoder {
     let previous: Hash
     /// The learner the event concerns and their previous record, when the store links them.
     let learner: LearnerLink?
+    /// The payload with its personal fields sealed, when it has any.
+    let sealed: SealedPayload?
 
     /// The size of `draft`'s record in bytes.
     func count(of draft: EventDraft) -> Int {
@@ -47,12 +49,24 @@ struct RecordEncoder {
         Self.actorFields(draft.actor, into: &sink)
         if let correlation = draft.correlationID { sink.uuidField(10, correlation) }
         if let causation = draft.causationID { sink.uuidField(11, causation) }
-        sink.bytesField(12, draft.payload)
+        sink.bytesField(12, sealed?.payload ?? draft.payload)
         sink.bytesField(13, previous)
         if let learner {
             sink.stringField(14, learner.learner)
             sink.varintField(15, learner.previous)
         }
+        for field in sealed?.fields ?? [] {
+            var size = ByteCounter()
+            Self.sealedFields(field, into: &size)
+            sink.tag(16, wireType: 2)
+            sink.varint(UInt64(size.count))
+            Self.sealedFields(field, into: &sink)
+        }
+    }
+
+    private static func sealedFields<Sink: ByteSink>(_ field: SealedField, into sink: inout Sink) {
+        sink.varintField(1, UInt64(field.field))
+        sink.bytesField(2, field.value)
     }
 
     private static func actorFields<Sink: ByteSink>(_ actor: Actor, into sink: inout Sink) {

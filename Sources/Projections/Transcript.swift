@@ -14,6 +14,9 @@ public struct Transcript: Codable, Equatable, Sendable {
     /// The learner's names, as registered or last corrected; absent when not recorded.
     public var givenName: String?
     public var familyName: String?
+    /// True once the learner's personal data was erased (`learner.erased`): their ULN,
+    /// names and adjustments' arrangements are gone, their achievements stay.
+    public var erased: Bool?
     public var qualification: String
     public var specificationVersion: UInt32
     /// What the learner is registered on: its kind and identity.
@@ -115,7 +118,7 @@ extension Transcript {
     /// The learner as headings name them: the centre's reference, their names when
     /// recorded, and the ULN when it is another number, e.g. `C-0042 Ada Byron (ULN 4567890123)`.
     public var learnerHeading: String {
-        let names = [givenName, familyName].compactMap { $0 }
+        let names = erased == true ? ["(personal data erased)"] : [givenName, familyName].compactMap { $0 }
         let named = names.isEmpty ? learner : "\(learner) \(names.joined(separator: " "))"
         guard let uln, uln != learner else { return named }
         return "\(named) (ULN \(uln))"
@@ -181,7 +184,7 @@ extension Transcript {
         let shortfalls = completion.shortfalls(of: record, achieved: achieved, in: compiled)
 
         self.init(
-            learner: record.learnerID, uln: nil, givenName: nil, familyName: nil,
+            learner: record.learnerID, uln: nil, givenName: nil, familyName: nil, erased: record.erasedIn != 0 ? true : nil,
             qualification: record.qualification,
             specificationVersion: record.specificationVersion, specification: SpecificationSummary(specification),
             status: record.certificatedAtMicros != 0 ? "certificated"

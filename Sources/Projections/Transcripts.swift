@@ -7,7 +7,7 @@ extension CentreStore {
     /// Learner `learner`'s transcript as the store holds it now (or at `point`, replayed),
     /// or `nil` for an unknown learner.
     public func transcript(of learner: String, asOf point: AsOf? = nil) throws -> Transcript? {
-        let details = PersonalDetails(log: log)
+        let details = PersonalDetails(log: log, keyring: Keyring(store: log.environment.path))
         return try read(asOf: point) { snapshot in
             guard let bytes = try snapshot.state(of: TranscriptProjection().name).load(LearnerRecords.key(learner)) else { return nil }
             let record = try Attest_V1_LearnerRecord(serializedBytes: bytes)
@@ -20,7 +20,9 @@ extension CentreStore {
 
     /// Every learner's transcript, in learner order, from one snapshot (or one replay to `point`).
     public func transcripts(asOf point: AsOf? = nil) throws -> [Transcript] {
-        try read(asOf: point) { try Transcript.all(in: $0, details: PersonalDetails(log: log)) }
+        let keyring = Keyring(store: log.environment.path)
+        try keyring.loadAll()
+        return try read(asOf: point) { try Transcript.all(in: $0, details: PersonalDetails(log: log, keyring: keyring)) }
     }
 
     /// Reads the stored projections, or replays them to `point`.
@@ -51,10 +53,12 @@ extension Transcript {
 /// reports keep no personal data.
 struct PersonalDetails {
     let log: EventLog
+    let keyring: Keyring
 
     func add(to transcript: inout Transcript, from record: Attest_V1_LearnerRecord) throws {
+        guard record.erasedIn == 0 else { return }
         if case let .learnerRegistered(m)? = try event(at: record.registeredIn) {
-            transcript.uln = m.uln.isEmpty ? nil : m.uln
+            transcript.uln = m.uln.nonEmpty
             (transcript.givenName, transcript.familyName) = (m.givenName.nonEmpty, m.familyName.nonEmpty)
         }
         if case let .learnerNameCorrected(m)? = try event(at: record.namesCorrectedIn) {
@@ -63,7 +67,7 @@ struct PersonalDetails {
         let requests = Dictionary(record.adjustments.map { ($0.adjustmentID, $0.requestedIn) }, uniquingKeysWith: { first, _ in first })
         for index in transcript.adjustments.indices {
             if case let .adjustmentRequested(m)? = try event(at: requests[transcript.adjustments[index].id] ?? 0) {
-                transcript.adjustments[index].arrangement = m.arrangement
+                transcript.adjustments[index].arrangement = m.arrangement.nonEmpty ?? ""
             }
         }
     }
@@ -71,11 +75,11 @@ struct PersonalDetails {
     /// The event of the record at `sequence`; `nil` for 0, which names no record.
     private func event(at sequence: UInt64) throws -> DomainEvent? {
         guard sequence != 0, let record = try log.record(at: sequence) else { return nil }
-        return try DomainEvent(record: record)
+        return try DomainEvent(record: keyring.opened(record))
     }
 }
 
 extension String {
-    /// The string, or `nil` when it is empty.
-    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
+    /// The string, or `nil` when it is empty or a sealed field left closed.
+    fileprivate var nonEmpty: String? { isEmpty || self == PersonalFields.closed ? nil : self }
 }

@@ -84,7 +84,8 @@ struct RecordChecker {
             throw Breach(.decode, sequence: sequence, detail: "the record does not decode as an attest.v1.Record: \(error)")
         }
         do {
-            return DecodedEvent(record: record, event: try DomainEvent(record: record))
+            // Sealed personal fields stay closed: the replay holds no learner's key.
+            return DecodedEvent(record: record, event: try DomainEvent(record: record.opened { _, _ in nil }), closed: !record.sealed.isEmpty)
         } catch {
             throw Breach(.decode, sequence: sequence, eventID: record.eventIDText, detail:
                 "the \(record.eventType) event (schema version \(record.schemaVersion)) does not decode: \(error)")

@@ -23,6 +23,16 @@ public struct ReplayReport: Encodable, Sendable {
     public var learnersFrom: UInt64?
     /// The events replayed through the centre's rules and the projections.
     public var replayed: UInt64 = 0
+    /// The events replayed whose personal fields stayed sealed (the replay holds no
+    /// learner's key): checked for integrity and by every rule that needs no personal data.
+    public var sealed: UInt64 = 0
+    /// The registrations among them, whose date of birth (`minimum-age`) and ULN
+    /// (`uln-unique`) the rules could not check again.
+    public var sealedRegistrations: UInt64 = 0
+    /// The learners erased (`learner.erased`), and how many of the events with sealed
+    /// fields are theirs: checked for integrity only, for their personal data is gone.
+    public var erasedLearners: Int = 0
+    public var sealedOfErased: UInt64 = 0
     /// The last sequence replayed, when the replay stopped at `--as-of`.
     public var asOf: UInt64?
     /// The `--as-of` point on the centre's calendar, e.g. `2025-03-01 (the end of that day in
@@ -62,6 +72,13 @@ public struct ReplayReport: Encodable, Sendable {
             lines.append("rules        \(EmptyHistory(point: asOfPoint))")
         } else if replayed > 0 || source != "learner bundle" {
             lines.append("rules        \(replayed) events replayed in order" + (asOf.map { " (to sequence \($0))" } ?? ""))
+        }
+        if sealed > 0 {
+            lines.append("personal     \(sealed) events hold personal data sealed under their learners' keys, not held here: "
+                + "checked for integrity and by every rule but minimum-age and uln-unique, not re-run on \(sealedRegistrations) registrations")
+        }
+        if erasedLearners > 0 {
+            lines.append("erased       \(erasedLearners) learners' personal data, in \(sealedOfErased) of those events, can be read by no one again")
         }
         if reportsCompared > 0 { lines.append("reports      \(reportsCompared) stored entries equal the rebuilt ones (\(learners) learners)") }
         for note in notChecked { lines.append("not checked  \(note)") }

@@ -504,6 +504,9 @@ public enum Replayer {
         _ report: inout ReplayReport, checker: RecordChecker, pipeline: ReplayPipeline, integrity: Breach?, options: ReplayOptions
     ) {
         report.replayed = pipeline.replay.applied
+        report.sealed = pipeline.replay.sealed
+        report.sealedRegistrations = pipeline.replay.sealedRegistrations
+        (report.erasedLearners, report.sealedOfErased) = pipeline.replay.erasure
         if options.asOf != nil { report.asOf = pipeline.lastReplayed }
         if checker.extendsKept { report.extends = options.kept.map(\.checkpoint.size).max() }
         if options.asOf != nil, let transcripts = options.projections.first(where: { $0.name == TranscriptProjection().name }),

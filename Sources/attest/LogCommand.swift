@@ -29,10 +29,11 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         let log = try EventLog(openingAt: location.store)
+        let keyring = Keyring(store: location.store)
         let show: (LoggedRecord) throws -> Bool = { entry in
             guard entry.record.sequence >= from else { return true }
             if json {
-                print(try entry.domainJSONLine())
+                print(try entry.domainJSONLine(opening: keyring.open))
             } else {
                 let r = entry.record
                 let recorded = Timestamp.format(micros: r.recordedAtMicros)

@@ -47,15 +47,29 @@ import Testing
         let store = try CentreStore.create(at: directory.child("store"))
         try store.append(ndjson: Self.examples[0])
         _ = try store.importSpecification(json: BundledQualificationJSON.text, actor: "admin-1")
-        try store.append(ndjson: Self.examples.dropFirst().filter { $0 != Self.claim }.joined(separator: "\n"))
-        #expect(try store.log.head().sequence == UInt64(Self.examples.count))
+        // The erasure last, once what it erases has been read back.
+        let erasure = try #require(Self.examples.first { Self.object($0)["type"] as? String == "learner.erased" })
+        try store.append(ndjson: Self.examples.dropFirst().filter { $0 != Self.claim && $0 != erasure }.joined(separator: "\n"))
+        #expect(try store.log.head().sequence == UInt64(Self.examples.count - 1))
 
         var stored: [String: [String: Any]] = [:]
-        try store.log.read { entry in
-            let object = Self.object(try entry.domainJSONLine())
-            stored[object["id"] as! String] = object
-            return true
+        func readBack() throws {
+            let keyring = Keyring(store: directory.child("store"))
+            try store.log.read { entry in
+                let object = Self.object(try entry.domainJSONLine(opening: keyring.open))
+                stored[object["id"] as! String] = object
+                return true
+            }
         }
+        try readBack()
+        let withdrawal = try #require(Self.examples.first { Self.object($0)["type"] as? String == "learner.withdrawn" })
+        let withdrawalID = try #require(Self.object(withdrawal)["id"] as? String)
+        let opened = stored
+        try store.append(ndjson: erasure)
+        try readBack()
+        // The erased learner's reason for leaving no longer opens; it was read back before.
+        #expect((stored[withdrawalID]?["payload"] as? [String: Any])?["reason"] as? String == PersonalFields.closed)
+        stored.merge(opened) { _, before in before }
         // The rules refuse the claim, whatever reports the store keeps (this one keeps none),
         // in the words docs/events.md quotes.
         #expect(throws: LineRefusal.self) { try store.append(ndjson: Self.claim) }

@@ -28,6 +28,8 @@ import Testing
         try centre.record(.learnerRegistered(withULN), by: "admin")
         try centre.record(.learnerRegistered(C.learner("L2")), by: "admin")
         try centre.record(.learnerWithdrawn(.with { $0.learnerID = "L2"; $0.reason = "moved away" }), by: "admin")
+        try centre.record(.learnerRegistered(C.learner("L5")), by: "admin")
+        try centre.record(.learnerErased(.with { $0.learnerID = "L5"; $0.reason = "retention period ended" }), by: "admin")
         try certificate(learner: "L3", in: centre)
         try centre.record(.adjustmentRequested(.with { $0.adjustmentID = "RA1"; $0.learnerID = "L1"; $0.arrangement = "a reader"; $0.units = ["F/506/2131"] }), by: "admin")
         try centre.record(.adjustmentRequested(.with { $0.adjustmentID = "RA2"; $0.learnerID = "L1"; $0.arrangement = "extra time"; $0.units = ["D/506/2119"] }), by: "admin")
@@ -128,6 +130,7 @@ import Testing
             Case(rule: "learner-unique", event: .learnerRegistered(C.learner("L1")), by: "admin", names: ["L1"]),
             Case(rule: "learner-registered", event: .evidenceSubmitted(C.evidence("E9", learner: "L7")), by: "a2", names: ["L7"]),
             Case(rule: "learner-withdrawn", event: .evidenceSubmitted(C.evidence("E9", learner: "L2")), by: "a2", names: ["L2"]),
+            Case(rule: "learner-erased", event: .evidenceSubmitted(C.evidence("E9", learner: "L5")), by: "a2", names: ["L5"]),
             Case(rule: "uln-unique", event: .learnerRegistered(sameULN), by: "admin", names: ["1234567890", "L8", "L4"]),
             Case(rule: "learner-pseudonymous", event: .learnerRegistered(underULN), by: "admin", names: ["4567890123"]),
             Case(rule: "adjustment-known", event: .adjustmentApproved(.with { $0.adjustmentID = "RA9" }), by: "o1", names: ["RA9"]),

@@ -26,7 +26,11 @@ import Testing
 
         // Linked to a learner (their first record, or a later one) in two seeds of three.
         let learner = seed % 3 == 1 ? nil : LearnerLink(learner: "learner-\(seed)", previous: seed % 3 == 0 ? 0 : generator.next() >> 3)
-        let encoder = RecordEncoder(position: position, recordedAt: recordedAt, previous: previous, learner: learner)
+        // With sealed fields in one seed of four: the payload is then the one sealing left.
+        let sealed = seed % 4 != 1 ? nil : SealedPayload(payload: Data(draft.payload.prefix(seed)), fields: (0..<(1 + seed % 3)).map { index in
+            .with { $0.field = UInt32(1 + index * 7); $0.value = Data((0..<(index * 40)).map { UInt8(truncatingIfNeeded: $0 &* 31) }) }
+        })
+        let encoder = RecordEncoder(position: position, recordedAt: recordedAt, previous: previous, learner: learner, sealed: sealed)
         var direct = [UInt8](repeating: 0, count: encoder.count(of: draft))
         direct.withUnsafeMutableBytes { encoder.write(draft, into: $0) }
 
@@ -42,10 +46,11 @@ import Testing
         record.actor = draft.actor
         record.correlationID = Data(draft.correlationID?.bytes ?? [])
         record.causationID = Data(draft.causationID?.bytes ?? [])
-        record.payload = draft.payload
+        record.payload = sealed?.payload ?? draft.payload
         record.previousHash = Data(previous.bytes)
         record.learner = learner?.learner ?? ""
         record.learnerPrevious = learner?.previous ?? 0
+        record.sealed = sealed?.fields ?? []
         #expect(direct == (try record.serializedBytes() as [UInt8]))
         #expect(try Record(serializedBytes: direct) == record)
     }

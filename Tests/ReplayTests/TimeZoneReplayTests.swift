@@ -45,9 +45,22 @@ import Testing
         var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: manifest)) as? [String: Any])
         object["timeZone"] = nil
         try JSONSerialization.data(withJSONObject: object).write(to: manifest)
-        let breach = try #require(try Replayer.verify(bundle, options: options).breach)
-        #expect(breach.kind == .rule && breach.learner == "L2")
-        #expect(breach.detail.contains("learner L2 is 15 on 2025-07-09"))
+        var options = options
+        options.asOf = AsOf("2025-03-01")
+        let report = try Replayer.verify(bundle, options: options)
+        #expect(report.breach == nil && report.replayed == 0)
+        #expect(report.summary.contains("as of 2025-03-01 (the end of that day in Europe/London, 2025-03-01T23:59:59.999999Z)"))
+    }
+
+    /// The learner's date of birth is sealed under their key, which a bundle does not carry:
+    /// the replay checks the registration by every other rule and says it could not re-run
+    /// the age rule (which, in London, the registration would break: the learner is 15 there).
+    @Test func aSealedDateOfBirthIsNotCheckedAgainAndTheReplaySaysSo() throws {
+        let report = try Replayer.verify(bundle, options: options)
+        #expect(report.breach == nil)
+        // The standard centre's L1 and L2.
+        #expect(report.sealed >= 2 && report.sealedRegistrations == 2)
+        #expect(report.summary.contains("by every rule but minimum-age and uln-unique, not re-run on 2 registrations"))
     }
 
     @Test func anAsOfDayEndsInTheCentresTimeZoneAndSaysWhenTheLogHeldNothing() throws {

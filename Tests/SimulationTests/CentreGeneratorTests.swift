@@ -38,7 +38,7 @@ import Testing
         var types: [String: Int] = [:]
         try centre.store.log.read { types[$0.record.eventType, default: 0] += 1; return true }
         #expect(types["learner.registered"] == 1_000)
-        #expect(Set(types.keys) == Set(EventType.allCases.map(\.rawValue)).subtracting(["rpl.revoked"]))
+        #expect(Set(types.keys) == Set(EventType.allCases.map(\.rawValue)).subtracting(["rpl.revoked", "learner.erased"]))
         let sampled = Double(types["assessment.sampled"]!) / Double(types["evidence.assessed"]!)
         #expect((0.2...0.45).contains(sampled), "sample rate \(sampled)")
         #expect((10...100).contains(types["learner.withdrawn"]!))

@@ -3,7 +3,9 @@ import AttestTesting
 import Bundles
 import Centre
 import Checkpoints
+import Crypto
 import Foundation
+import Privacy
 import Projections
 import Replay
 import Simulation
@@ -47,6 +49,10 @@ final class BundleHarness: SeedingHarness {
         let signing = try SigningKey(text: Self.keyText)
         let key = signing.verifierKey
         let centre = try CentreStore.create(at: directory.child("centre.store"), projections: CentreStore.reports)
+        // The learner's data key is fixed too (the bytes 32 to 63), so that their sealed fields are.
+        _ = try LearnerKeys(store: centre.log.environment.path).keys(making: [Self.learner]) {
+            SymmetricKey(data: Data(32..<64 as Range<UInt8>))
+        }
         var lines: [String] = []
         try CentreGenerator(learners: 1, seed: 1, specification: Qualifications.customerServiceLevel2).generate { lines.append($0) }
         try centre.append(lines: lines, batchSize: 1000, now: { Self.recordedAt }) { _, _ in }

@@ -32,70 +32,137 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-public nonisolated struct Attest_V1_Record: Sendable {
+public nonisolated struct Attest_V1_Record: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// Global position in the log, from 1, without gaps.
-  public var sequence: UInt64 = 0
+  public var sequence: UInt64 {
+    get {_storage._sequence}
+    set {_uniqueStorage()._sequence = newValue}
+  }
 
   /// The event's identity: a UUID as 16 bytes.
-  public var eventID: Data = Data()
+  public var eventID: Data {
+    get {_storage._eventID}
+    set {_uniqueStorage()._eventID = newValue}
+  }
 
   /// The stream (aggregate) the event belongs to, e.g. "learner-1234567890".
-  public var streamID: String = String()
+  public var streamID: String {
+    get {_storage._streamID}
+    set {_uniqueStorage()._streamID = newValue}
+  }
 
   /// Position within the stream, from 1, without gaps.
-  public var streamVersion: UInt64 = 0
+  public var streamVersion: UInt64 {
+    get {_storage._streamVersion}
+    set {_uniqueStorage()._streamVersion = newValue}
+  }
 
   /// The event's type, e.g. "evidence.assessed".
-  public var eventType: String = String()
+  public var eventType: String {
+    get {_storage._eventType}
+    set {_uniqueStorage()._eventType = newValue}
+  }
 
   /// The version of the payload's schema for this event type, from 1.
-  public var schemaVersion: UInt32 = 0
+  public var schemaVersion: UInt32 {
+    get {_storage._schemaVersion}
+    set {_uniqueStorage()._schemaVersion = newValue}
+  }
 
   /// When the store recorded the event: microseconds since 1970-01-01T00:00:00Z.
   /// Never decreases along the log.
-  public var recordedAtMicros: Int64 = 0
+  public var recordedAtMicros: Int64 {
+    get {_storage._recordedAtMicros}
+    set {_uniqueStorage()._recordedAtMicros = newValue}
+  }
 
   /// When the event happened, as the caller said: microseconds since the epoch.
-  public var occurredAtMicros: Int64 = 0
+  public var occurredAtMicros: Int64 {
+    get {_storage._occurredAtMicros}
+    set {_uniqueStorage()._occurredAtMicros = newValue}
+  }
 
   /// Who recorded the event.
   public var actor: Attest_V1_Actor {
-    get {_actor ?? Attest_V1_Actor()}
-    set {_actor = newValue}
+    get {_storage._actor ?? Attest_V1_Actor()}
+    set {_uniqueStorage()._actor = newValue}
   }
   /// Returns true if `actor` has been explicitly set.
-  public var hasActor: Bool {self._actor != nil}
+  public var hasActor: Bool {_storage._actor != nil}
   /// Clears the value of `actor`. Subsequent reads from it will return its default value.
-  public mutating func clearActor() {self._actor = nil}
+  public mutating func clearActor() {_uniqueStorage()._actor = nil}
 
   /// The UUID (16 bytes) tying related events together; empty when none.
-  public var correlationID: Data = Data()
+  public var correlationID: Data {
+    get {_storage._correlationID}
+    set {_uniqueStorage()._correlationID = newValue}
+  }
 
   /// The UUID (16 bytes) of the event that caused this one; empty when none.
-  public var causationID: Data = Data()
+  public var causationID: Data {
+    get {_storage._causationID}
+    set {_uniqueStorage()._causationID = newValue}
+  }
 
   /// The event payload: the binary encoding of the event type's message.
-  public var payload: Data = Data()
+  public var payload: Data {
+    get {_storage._payload}
+    set {_uniqueStorage()._payload = newValue}
+  }
 
   /// The chain hash of the previous record (32 bytes; 32 zero bytes for sequence 1).
-  public var previousHash: Data = Data()
+  public var previousHash: Data {
+    get {_storage._previousHash}
+    set {_uniqueStorage()._previousHash = newValue}
+  }
 
   /// The learner the event concerns (the centre's reference for them); empty when it
   /// concerns no learner, or was recorded before the store linked learners' records.
-  public var learner: String = String()
+  public var learner: String {
+    get {_storage._learner}
+    set {_uniqueStorage()._learner = newValue}
+  }
 
   /// The sequence of the previous record naming the same learner; 0 for the learner's first.
-  public var learnerPrevious: UInt64 = 0
+  public var learnerPrevious: UInt64 {
+    get {_storage._learnerPrevious}
+    set {_uniqueStorage()._learnerPrevious = newValue}
+  }
+
+  /// The payload's personal fields, each sealed under the learner's data key, in field
+  /// order; the payload then holds none of them (docs/format.md, *Sealed fields*).
+  public var sealed: [Attest_V1_SealedField] {
+    get {_storage._sealed}
+    set {_uniqueStorage()._sealed = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _actor: Attest_V1_Actor? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// A personal field of the payload, sealed: AES-256-GCM under the learner's data key, as
+/// nonce (12 bytes) ‖ ciphertext ‖ tag (16 bytes), with the record's event_id and the
+/// field's number (4 bytes, big-endian) as associated data.
+public nonisolated struct Attest_V1_SealedField: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The field's number in the payload's message (at the record's schema version).
+  public var field: UInt32 = 0
+
+  public var value: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Attest_V1_Actor: Sendable {
@@ -118,7 +185,182 @@ fileprivate nonisolated let _protobuf_package = "attest.v1"
 
 nonisolated extension Attest_V1_Record: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Record"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{3}event_id\0\u{3}stream_id\0\u{3}stream_version\0\u{3}event_type\0\u{3}schema_version\0\u{3}recorded_at_micros\0\u{3}occurred_at_micros\0\u{1}actor\0\u{3}correlation_id\0\u{3}causation_id\0\u{1}payload\0\u{3}previous_hash\0\u{1}learner\0\u{3}learner_previous\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{3}event_id\0\u{3}stream_id\0\u{3}stream_version\0\u{3}event_type\0\u{3}schema_version\0\u{3}recorded_at_micros\0\u{3}occurred_at_micros\0\u{1}actor\0\u{3}correlation_id\0\u{3}causation_id\0\u{1}payload\0\u{3}previous_hash\0\u{1}learner\0\u{3}learner_previous\0\u{1}sealed\0")
+
+  fileprivate class _StorageClass {
+    var _sequence: UInt64 = 0
+    var _eventID: Data = Data()
+    var _streamID: String = String()
+    var _streamVersion: UInt64 = 0
+    var _eventType: String = String()
+    var _schemaVersion: UInt32 = 0
+    var _recordedAtMicros: Int64 = 0
+    var _occurredAtMicros: Int64 = 0
+    var _actor: Attest_V1_Actor? = nil
+    var _correlationID: Data = Data()
+    var _causationID: Data = Data()
+    var _payload: Data = Data()
+    var _previousHash: Data = Data()
+    var _learner: String = String()
+    var _learnerPrevious: UInt64 = 0
+    var _sealed: [Attest_V1_SealedField] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _sequence = source._sequence
+      _eventID = source._eventID
+      _streamID = source._streamID
+      _streamVersion = source._streamVersion
+      _eventType = source._eventType
+      _schemaVersion = source._schemaVersion
+      _recordedAtMicros = source._recordedAtMicros
+      _occurredAtMicros = source._occurredAtMicros
+      _actor = source._actor
+      _correlationID = source._correlationID
+      _causationID = source._causationID
+      _payload = source._payload
+      _previousHash = source._previousHash
+      _learner = source._learner
+      _learnerPrevious = source._learnerPrevious
+      _sealed = source._sealed
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularUInt64Field(value: &_storage._sequence) }()
+        case 2: try { try decoder.decodeSingularBytesField(value: &_storage._eventID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._streamID) }()
+        case 4: try { try decoder.decodeSingularUInt64Field(value: &_storage._streamVersion) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._eventType) }()
+        case 6: try { try decoder.decodeSingularUInt32Field(value: &_storage._schemaVersion) }()
+        case 7: try { try decoder.decodeSingularInt64Field(value: &_storage._recordedAtMicros) }()
+        case 8: try { try decoder.decodeSingularInt64Field(value: &_storage._occurredAtMicros) }()
+        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._actor) }()
+        case 10: try { try decoder.decodeSingularBytesField(value: &_storage._correlationID) }()
+        case 11: try { try decoder.decodeSingularBytesField(value: &_storage._causationID) }()
+        case 12: try { try decoder.decodeSingularBytesField(value: &_storage._payload) }()
+        case 13: try { try decoder.decodeSingularBytesField(value: &_storage._previousHash) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._learner) }()
+        case 15: try { try decoder.decodeSingularUInt64Field(value: &_storage._learnerPrevious) }()
+        case 16: try { try decoder.decodeRepeatedMessageField(value: &_storage._sealed) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if _storage._sequence != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._sequence, fieldNumber: 1)
+      }
+      if !_storage._eventID.isEmpty {
+        try visitor.visitSingularBytesField(value: _storage._eventID, fieldNumber: 2)
+      }
+      if !_storage._streamID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._streamID, fieldNumber: 3)
+      }
+      if _storage._streamVersion != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._streamVersion, fieldNumber: 4)
+      }
+      if !_storage._eventType.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._eventType, fieldNumber: 5)
+      }
+      if _storage._schemaVersion != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._schemaVersion, fieldNumber: 6)
+      }
+      if _storage._recordedAtMicros != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._recordedAtMicros, fieldNumber: 7)
+      }
+      if _storage._occurredAtMicros != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._occurredAtMicros, fieldNumber: 8)
+      }
+      try { if let v = _storage._actor {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      } }()
+      if !_storage._correlationID.isEmpty {
+        try visitor.visitSingularBytesField(value: _storage._correlationID, fieldNumber: 10)
+      }
+      if !_storage._causationID.isEmpty {
+        try visitor.visitSingularBytesField(value: _storage._causationID, fieldNumber: 11)
+      }
+      if !_storage._payload.isEmpty {
+        try visitor.visitSingularBytesField(value: _storage._payload, fieldNumber: 12)
+      }
+      if !_storage._previousHash.isEmpty {
+        try visitor.visitSingularBytesField(value: _storage._previousHash, fieldNumber: 13)
+      }
+      if !_storage._learner.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._learner, fieldNumber: 14)
+      }
+      if _storage._learnerPrevious != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._learnerPrevious, fieldNumber: 15)
+      }
+      if !_storage._sealed.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._sealed, fieldNumber: 16)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_Record, rhs: Attest_V1_Record) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._sequence != rhs_storage._sequence {return false}
+        if _storage._eventID != rhs_storage._eventID {return false}
+        if _storage._streamID != rhs_storage._streamID {return false}
+        if _storage._streamVersion != rhs_storage._streamVersion {return false}
+        if _storage._eventType != rhs_storage._eventType {return false}
+        if _storage._schemaVersion != rhs_storage._schemaVersion {return false}
+        if _storage._recordedAtMicros != rhs_storage._recordedAtMicros {return false}
+        if _storage._occurredAtMicros != rhs_storage._occurredAtMicros {return false}
+        if _storage._actor != rhs_storage._actor {return false}
+        if _storage._correlationID != rhs_storage._correlationID {return false}
+        if _storage._causationID != rhs_storage._causationID {return false}
+        if _storage._payload != rhs_storage._payload {return false}
+        if _storage._previousHash != rhs_storage._previousHash {return false}
+        if _storage._learner != rhs_storage._learner {return false}
+        if _storage._learnerPrevious != rhs_storage._learnerPrevious {return false}
+        if _storage._sealed != rhs_storage._sealed {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Attest_V1_SealedField: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SealedField"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}field\0\u{1}value\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -126,95 +368,26 @@ nonisolated extension Attest_V1_Record: SwiftProtobuf.Message, SwiftProtobuf._Me
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
-      case 2: try { try decoder.decodeSingularBytesField(value: &self.eventID) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.streamID) }()
-      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.streamVersion) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.eventType) }()
-      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.schemaVersion) }()
-      case 7: try { try decoder.decodeSingularInt64Field(value: &self.recordedAtMicros) }()
-      case 8: try { try decoder.decodeSingularInt64Field(value: &self.occurredAtMicros) }()
-      case 9: try { try decoder.decodeSingularMessageField(value: &self._actor) }()
-      case 10: try { try decoder.decodeSingularBytesField(value: &self.correlationID) }()
-      case 11: try { try decoder.decodeSingularBytesField(value: &self.causationID) }()
-      case 12: try { try decoder.decodeSingularBytesField(value: &self.payload) }()
-      case 13: try { try decoder.decodeSingularBytesField(value: &self.previousHash) }()
-      case 14: try { try decoder.decodeSingularStringField(value: &self.learner) }()
-      case 15: try { try decoder.decodeSingularUInt64Field(value: &self.learnerPrevious) }()
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.field) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.value) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if self.sequence != 0 {
-      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 1)
+    if self.field != 0 {
+      try visitor.visitSingularUInt32Field(value: self.field, fieldNumber: 1)
     }
-    if !self.eventID.isEmpty {
-      try visitor.visitSingularBytesField(value: self.eventID, fieldNumber: 2)
-    }
-    if !self.streamID.isEmpty {
-      try visitor.visitSingularStringField(value: self.streamID, fieldNumber: 3)
-    }
-    if self.streamVersion != 0 {
-      try visitor.visitSingularUInt64Field(value: self.streamVersion, fieldNumber: 4)
-    }
-    if !self.eventType.isEmpty {
-      try visitor.visitSingularStringField(value: self.eventType, fieldNumber: 5)
-    }
-    if self.schemaVersion != 0 {
-      try visitor.visitSingularUInt32Field(value: self.schemaVersion, fieldNumber: 6)
-    }
-    if self.recordedAtMicros != 0 {
-      try visitor.visitSingularInt64Field(value: self.recordedAtMicros, fieldNumber: 7)
-    }
-    if self.occurredAtMicros != 0 {
-      try visitor.visitSingularInt64Field(value: self.occurredAtMicros, fieldNumber: 8)
-    }
-    try { if let v = self._actor {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
-    } }()
-    if !self.correlationID.isEmpty {
-      try visitor.visitSingularBytesField(value: self.correlationID, fieldNumber: 10)
-    }
-    if !self.causationID.isEmpty {
-      try visitor.visitSingularBytesField(value: self.causationID, fieldNumber: 11)
-    }
-    if !self.payload.isEmpty {
-      try visitor.visitSingularBytesField(value: self.payload, fieldNumber: 12)
-    }
-    if !self.previousHash.isEmpty {
-      try visitor.visitSingularBytesField(value: self.previousHash, fieldNumber: 13)
-    }
-    if !self.learner.isEmpty {
-      try visitor.visitSingularStringField(value: self.learner, fieldNumber: 14)
-    }
-    if self.learnerPrevious != 0 {
-      try visitor.visitSingularUInt64Field(value: self.learnerPrevious, fieldNumber: 15)
+    if !self.value.isEmpty {
+      try visitor.visitSingularBytesField(value: self.value, fieldNumber: 2)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Attest_V1_Record, rhs: Attest_V1_Record) -> Bool {
-    if lhs.sequence != rhs.sequence {return false}
-    if lhs.eventID != rhs.eventID {return false}
-    if lhs.streamID != rhs.streamID {return false}
-    if lhs.streamVersion != rhs.streamVersion {return false}
-    if lhs.eventType != rhs.eventType {return false}
-    if lhs.schemaVersion != rhs.schemaVersion {return false}
-    if lhs.recordedAtMicros != rhs.recordedAtMicros {return false}
-    if lhs.occurredAtMicros != rhs.occurredAtMicros {return false}
-    if lhs._actor != rhs._actor {return false}
-    if lhs.correlationID != rhs.correlationID {return false}
-    if lhs.causationID != rhs.causationID {return false}
-    if lhs.payload != rhs.payload {return false}
-    if lhs.previousHash != rhs.previousHash {return false}
-    if lhs.learner != rhs.learner {return false}
-    if lhs.learnerPrevious != rhs.learnerPrevious {return false}
+  public static func ==(lhs: Attest_V1_SealedField, rhs: Attest_V1_SealedField) -> Bool {
+    if lhs.field != rhs.field {return false}
+    if lhs.value != rhs.value {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

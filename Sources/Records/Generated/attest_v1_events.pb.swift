@@ -492,6 +492,24 @@ public nonisolated struct Attest_V1_LearnerNameCorrected: Sendable {
   public init() {}
 }
 
+/// learner.erased v1: the learner's personal data was erased: their data key destroyed,
+/// so that no sealed field of theirs opens again. Their achievements stay, pseudonymous.
+/// Nothing more is recorded for them.
+public nonisolated struct Attest_V1_LearnerErased: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var learnerID: String = String()
+
+  /// Why, in words that hold no personal data, e.g. "retention period ended".
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// learner.withdrawn v1: the learner left the qualification.
 public nonisolated struct Attest_V1_LearnerWithdrawn: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -1246,6 +1264,41 @@ nonisolated extension Attest_V1_LearnerNameCorrected: SwiftProtobuf.Message, Swi
     if lhs.learnerID != rhs.learnerID {return false}
     if lhs.givenName != rhs.givenName {return false}
     if lhs.familyName != rhs.familyName {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Attest_V1_LearnerErased: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LearnerErased"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.learnerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.learnerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.learnerID, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_LearnerErased, rhs: Attest_V1_LearnerErased) -> Bool {
+    if lhs.learnerID != rhs.learnerID {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

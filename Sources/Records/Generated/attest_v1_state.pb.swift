@@ -64,42 +64,69 @@ public nonisolated struct Attest_V1_SpecificationState: Sendable {
   public init() {}
 }
 
-public nonisolated struct Attest_V1_LearnerState: Sendable {
+public nonisolated struct Attest_V1_LearnerState: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var registration: Attest_V1_LearnerRegistered {
-    get {_registration ?? Attest_V1_LearnerRegistered()}
-    set {_registration = newValue}
+    get {_storage._registration ?? Attest_V1_LearnerRegistered()}
+    set {_uniqueStorage()._registration = newValue}
   }
   /// Returns true if `registration` has been explicitly set.
-  public var hasRegistration: Bool {self._registration != nil}
+  public var hasRegistration: Bool {_storage._registration != nil}
   /// Clears the value of `registration`. Subsequent reads from it will return its default value.
-  public mutating func clearRegistration() {self._registration = nil}
+  public mutating func clearRegistration() {_uniqueStorage()._registration = nil}
 
-  public var registeredAtMicros: Int64 = 0
+  public var registeredAtMicros: Int64 {
+    get {_storage._registeredAtMicros}
+    set {_uniqueStorage()._registeredAtMicros = newValue}
+  }
 
-  public var withdrawn: Bool = false
+  public var withdrawn: Bool {
+    get {_storage._withdrawn}
+    set {_uniqueStorage()._withdrawn = newValue}
+  }
 
   /// Adjustments requested and not yet decided.
-  public var pendingAdjustments: [String] = []
+  public var pendingAdjustments: [String] {
+    get {_storage._pendingAdjustments}
+    set {_uniqueStorage()._pendingAdjustments = newValue}
+  }
 
   /// Adjustments approved, with the units they apply to (empty: all).
-  public var approvedAdjustments: [Attest_V1_ApprovedAdjustment] = []
+  public var approvedAdjustments: [Attest_V1_ApprovedAdjustment] {
+    get {_storage._approvedAdjustments}
+    set {_uniqueStorage()._approvedAdjustments = newValue}
+  }
 
   /// Active RPL credit: whole units by credit transfer, and "unit criterion" pairs.
-  public var creditedUnits: [String] = []
+  public var creditedUnits: [String] {
+    get {_storage._creditedUnits}
+    set {_uniqueStorage()._creditedUnits = newValue}
+  }
 
-  public var creditedCriteria: [String] = []
+  public var creditedCriteria: [String] {
+    get {_storage._creditedCriteria}
+    set {_uniqueStorage()._creditedCriteria = newValue}
+  }
 
-  public var certificated: Bool = false
+  public var certificated: Bool {
+    get {_storage._certificated}
+    set {_uniqueStorage()._certificated = newValue}
+  }
+
+  /// Their personal data was erased (learner.erased): nothing more is recorded for them.
+  public var erased: Bool {
+    get {_storage._erased}
+    set {_uniqueStorage()._erased = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _registration: Attest_V1_LearnerRegistered? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Attest_V1_ApprovedAdjustment: Sendable {
@@ -320,68 +347,125 @@ nonisolated extension Attest_V1_SpecificationState: SwiftProtobuf.Message, Swift
 
 nonisolated extension Attest_V1_LearnerState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LearnerState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}registration\0\u{3}registered_at_micros\0\u{1}withdrawn\0\u{3}pending_adjustments\0\u{3}approved_adjustments\0\u{3}credited_units\0\u{3}credited_criteria\0\u{1}certificated\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}registration\0\u{3}registered_at_micros\0\u{1}withdrawn\0\u{3}pending_adjustments\0\u{3}approved_adjustments\0\u{3}credited_units\0\u{3}credited_criteria\0\u{1}certificated\0\u{1}erased\0")
+
+  fileprivate class _StorageClass {
+    var _registration: Attest_V1_LearnerRegistered? = nil
+    var _registeredAtMicros: Int64 = 0
+    var _withdrawn: Bool = false
+    var _pendingAdjustments: [String] = []
+    var _approvedAdjustments: [Attest_V1_ApprovedAdjustment] = []
+    var _creditedUnits: [String] = []
+    var _creditedCriteria: [String] = []
+    var _certificated: Bool = false
+    var _erased: Bool = false
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _registration = source._registration
+      _registeredAtMicros = source._registeredAtMicros
+      _withdrawn = source._withdrawn
+      _pendingAdjustments = source._pendingAdjustments
+      _approvedAdjustments = source._approvedAdjustments
+      _creditedUnits = source._creditedUnits
+      _creditedCriteria = source._creditedCriteria
+      _certificated = source._certificated
+      _erased = source._erased
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularMessageField(value: &self._registration) }()
-      case 2: try { try decoder.decodeSingularInt64Field(value: &self.registeredAtMicros) }()
-      case 3: try { try decoder.decodeSingularBoolField(value: &self.withdrawn) }()
-      case 4: try { try decoder.decodeRepeatedStringField(value: &self.pendingAdjustments) }()
-      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.approvedAdjustments) }()
-      case 6: try { try decoder.decodeRepeatedStringField(value: &self.creditedUnits) }()
-      case 7: try { try decoder.decodeRepeatedStringField(value: &self.creditedCriteria) }()
-      case 8: try { try decoder.decodeSingularBoolField(value: &self.certificated) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._registration) }()
+        case 2: try { try decoder.decodeSingularInt64Field(value: &_storage._registeredAtMicros) }()
+        case 3: try { try decoder.decodeSingularBoolField(value: &_storage._withdrawn) }()
+        case 4: try { try decoder.decodeRepeatedStringField(value: &_storage._pendingAdjustments) }()
+        case 5: try { try decoder.decodeRepeatedMessageField(value: &_storage._approvedAdjustments) }()
+        case 6: try { try decoder.decodeRepeatedStringField(value: &_storage._creditedUnits) }()
+        case 7: try { try decoder.decodeRepeatedStringField(value: &_storage._creditedCriteria) }()
+        case 8: try { try decoder.decodeSingularBoolField(value: &_storage._certificated) }()
+        case 9: try { try decoder.decodeSingularBoolField(value: &_storage._erased) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._registration {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-    } }()
-    if self.registeredAtMicros != 0 {
-      try visitor.visitSingularInt64Field(value: self.registeredAtMicros, fieldNumber: 2)
-    }
-    if self.withdrawn != false {
-      try visitor.visitSingularBoolField(value: self.withdrawn, fieldNumber: 3)
-    }
-    if !self.pendingAdjustments.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.pendingAdjustments, fieldNumber: 4)
-    }
-    if !self.approvedAdjustments.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.approvedAdjustments, fieldNumber: 5)
-    }
-    if !self.creditedUnits.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.creditedUnits, fieldNumber: 6)
-    }
-    if !self.creditedCriteria.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.creditedCriteria, fieldNumber: 7)
-    }
-    if self.certificated != false {
-      try visitor.visitSingularBoolField(value: self.certificated, fieldNumber: 8)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._registration {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if _storage._registeredAtMicros != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._registeredAtMicros, fieldNumber: 2)
+      }
+      if _storage._withdrawn != false {
+        try visitor.visitSingularBoolField(value: _storage._withdrawn, fieldNumber: 3)
+      }
+      if !_storage._pendingAdjustments.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._pendingAdjustments, fieldNumber: 4)
+      }
+      if !_storage._approvedAdjustments.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._approvedAdjustments, fieldNumber: 5)
+      }
+      if !_storage._creditedUnits.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._creditedUnits, fieldNumber: 6)
+      }
+      if !_storage._creditedCriteria.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._creditedCriteria, fieldNumber: 7)
+      }
+      if _storage._certificated != false {
+        try visitor.visitSingularBoolField(value: _storage._certificated, fieldNumber: 8)
+      }
+      if _storage._erased != false {
+        try visitor.visitSingularBoolField(value: _storage._erased, fieldNumber: 9)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Attest_V1_LearnerState, rhs: Attest_V1_LearnerState) -> Bool {
-    if lhs._registration != rhs._registration {return false}
-    if lhs.registeredAtMicros != rhs.registeredAtMicros {return false}
-    if lhs.withdrawn != rhs.withdrawn {return false}
-    if lhs.pendingAdjustments != rhs.pendingAdjustments {return false}
-    if lhs.approvedAdjustments != rhs.approvedAdjustments {return false}
-    if lhs.creditedUnits != rhs.creditedUnits {return false}
-    if lhs.creditedCriteria != rhs.creditedCriteria {return false}
-    if lhs.certificated != rhs.certificated {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._registration != rhs_storage._registration {return false}
+        if _storage._registeredAtMicros != rhs_storage._registeredAtMicros {return false}
+        if _storage._withdrawn != rhs_storage._withdrawn {return false}
+        if _storage._pendingAdjustments != rhs_storage._pendingAdjustments {return false}
+        if _storage._approvedAdjustments != rhs_storage._approvedAdjustments {return false}
+        if _storage._creditedUnits != rhs_storage._creditedUnits {return false}
+        if _storage._creditedCriteria != rhs_storage._creditedCriteria {return false}
+        if _storage._certificated != rhs_storage._certificated {return false}
+        if _storage._erased != rhs_storage._erased {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

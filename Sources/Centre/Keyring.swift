@@ -1,0 +1,81 @@
+import Assessment
+import Crypto
+import EventLog
+import Foundation
+import Privacy
+
+/// The learners' data keys as one append, read or rebuild uses them: each read from the
+/// store's key store (`LearnerKeys`) once. Seals an event's personal fields as it is
+/// appended, and opens a record's as it is read.
+public final class Keyring: @unchecked Sendable {
+    private let store: LearnerKeys
+    private let lock = NSLock()
+    private var known: [String: SymmetricKey] = [:]
+    /// Learners looked up and found to have no key.
+    private var missing: Set<String> = []
+
+    /// The keys of the store at `path`.
+    public init(store path: String) {
+        store = LearnerKeys(store: path)
+    }
+
+    /// Reads every learner's key at once, for a pass over the whole log.
+    public func loadAll() throws {
+        let all = try store.all()
+        lock.withLock { known.merge(all) { _, new in new } }
+    }
+
+    /// Makes keys, in one write to the key store, for those of `learners` without one.
+    func make(for learners: some Collection<String>) throws {
+        let needed = lock.withLock { learners.filter { known[$0] == nil } }
+        guard !needed.isEmpty else { return }
+        let made = try store.keys(making: needed)
+        lock.withLock {
+            known.merge(made) { _, new in new }
+            missing.subtract(made.keys)
+        }
+    }
+
+    /// `learner`'s key, or `nil` when they have none.
+    func key(of learner: String) throws -> SymmetricKey? {
+        if let key = lock.withLock({ known[learner] }) { return key }
+        if lock.withLock({ missing.contains(learner) }) { return nil }
+        let found = try store.keys(of: [learner])[learner]
+        lock.withLock { if let found { known[learner] = found } else { missing.insert(learner) } }
+        return found
+    }
+
+    /// `draft`'s payload with the personal fields of `type` taken out and sealed under
+    /// `learner`'s key (made now when they have none); `nil` when it holds none.
+    /// - Throws: `RuleViolation` when a personal field holds `PersonalFields.closed`.
+    func seal(_ draft: EventDraft, type: EventType, learner: String) throws -> SealedPayload? {
+        let personal = PersonalFields.numbers(of: type, version: draft.schemaVersion)
+        guard !personal.isEmpty else { return nil }
+        let (kept, taken) = try PayloadFields.split(draft.payload, taking: personal)
+        guard !taken.isEmpty else { return nil }
+        if let closed = taken.first(where: { $0.value == Data(PersonalFields.closed.utf8) }) {
+            throw RuleViolation("well-formed", "field \(closed.field) of the \(type.rawValue) holds the mark of a sealed field, which only a reader puts there")
+        }
+        if try key(of: learner) == nil { try make(for: [learner]) }
+        guard let key = try key(of: learner) else { throw KeyStoreError("no data key was made for learner \(learner)") }
+        let eventID = withUnsafeBytes(of: draft.id.uuid) { Data($0) }
+        return SealedPayload(payload: kept, fields: try taken.map { taken in
+            try SealedField.with {
+                $0.field = taken.field
+                $0.value = try FieldSeal.seal(taken.value, field: taken.field, eventID: eventID, key: key)
+            }
+        })
+    }
+
+    /// The value of `record`'s sealed `field`, or `nil` when its learner has no key.
+    /// - Throws: `SealError` when the key does not open it: the record was changed.
+    public func open(_ record: Record, _ field: SealedField) throws -> Data? {
+        guard let key = try key(of: record.learner) else { return nil }
+        return try FieldSeal.open(field.value, field: field.field, eventID: record.eventID, key: key)
+    }
+
+    /// `record` with its sealed fields opened where the key is held (`Record.opened(by:)`).
+    public func opened(_ record: Record) throws -> Record {
+        try record.opened(by: open)
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// The record's sealed personal fields (record field 16).
+public typealias SealedField = Attest_V1_SealedField
+
+/// What the store's rules say of an event about to be appended (`EventLog.append`'s
+/// `validate`): the learner it concerns, if any, and its payload with the personal fields
+/// taken out and sealed, if it had any.
+public struct AppendFacts: Sendable {
+    public var learner: String?
+    public var sealed: SealedPayload?
+
+    public init(learner: String?, sealed: SealedPayload? = nil) {
+        self.learner = learner
+        self.sealed = sealed
+    }
+}
+
+/// A payload without its personal fields, and those fields sealed.
+public struct SealedPayload: Sendable {
+    /// The payload the record stores: the event's payload less the sealed fields.
+    public let payload: Data
+    /// The sealed fields, in field order.
+    public let fields: [SealedField]
+
+    public init(payload: Data, fields: [SealedField]) {
+        self.payload = payload
+        self.fields = fields
+    }
+}
+
+/// The top-level fields of a payload's protobuf encoding, taken out and put back without
+/// knowing its message: a personal field is a top-level string (length-delimited) field.
+public enum PayloadFields {
+    /// `payload` without the length-delimited fields numbered `numbers`, and the values of
+    /// those fields in the order they came (the field order, for a payload as swift-protobuf
+    /// writes it). - Throws: `MalformedPayload` for bytes that are not a protobuf encoding.
+    public static func split(_ payload: Data, taking numbers: Set<UInt32>) throws -> (kept: Data, taken: [(field: UInt32, value: Data)]) {
+        var kept = Data()
+        var taken: [(field: UInt32, value: Data)] = []
+        try walk(payload) { field, wireType, whole, value in
+            if wireType == 2, numbers.contains(field) { taken.append((field, payload[value])) } else { kept.append(payload[whole]) }
+        }
+        return (kept, taken)
+    }
+
+    /// `kept` with the length-delimited `values` put back before the first field numbered
+    /// higher than each, so that a payload `split` in field order comes back byte for byte.
+    public static func merge(_ kept: Data, _ values: [(field: UInt32, value: Data)]) throws -> Data {
+        guard !values.isEmpty else { return kept }
+        let values = values.sorted { $0.field < $1.field }
+        var merged = Data()
+        var next = 0
+        func putBack(below limit: UInt32?) {
+            while next < values.count, limit.map({ values[next].field < $0 }) ?? true {
+                var head: [UInt8] = []
+                PayloadReader.appendVarint(UInt64(values[next].field) << 3 | 2, to: &head)
+                PayloadReader.appendVarint(UInt64(values[next].value.count), to: &head)
+                merged.append(contentsOf: head)
+                merged.append(values[next].value)
+                next += 1
+            }
+        }
+        try walk(kept) { field, _, whole, _ in
+            putBack(below: field)
+            merged.append(kept[whole])
+        }
+        putBack(below: nil)
+        return merged
+    }
+
+    /// Calls `body` with each top-level field's number, wire type, whole range (tag
+    /// included) and value range.
+    private static func walk(_ bytes: Data, _ body: (UInt32, UInt8, Range<Data.Index>, Range<Data.Index>) throws -> Void) throws {
+        var index = bytes.startIndex
+        func varint() throws -> UInt64 {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while index < bytes.endIndex, shift < 64 {
+                let byte = bytes[index]
+                index += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { return value }
+                shift += 7
+            }
+            throw MalformedPayload("the payload's protobuf encoding ends inside a varint")
+        }
+        while index < bytes.endIndex {
+            let start = index
+            let tag = try varint()
+            let wireType = UInt8(tag & 7)
+            guard tag >> 3 != 0, tag >> 3 <= UInt64(UInt32.max) else { throw MalformedPayload("the payload holds field number 0 or one too large") }
+            let valueStart: Data.Index
+            switch wireType {
+            case 0: valueStart = index; _ = try varint()
+            case 1, 5:
+                valueStart = index
+                let size = wireType == 1 ? 8 : 4
+                guard bytes.endIndex - index >= size else { throw MalformedPayload("the payload ends inside a fixed-size field") }
+                index += size
+            case 2:
+                let length = try varint()
+                valueStart = index
+                guard length <= UInt64(bytes.endIndex - index) else { throw MalformedPayload("a field of the payload runs past its end") }
+                index += Int(length)
+            default:
+                throw MalformedPayload("the payload holds wire type \(wireType), which no event's message uses")
+            }
+            try body(UInt32(tag >> 3), wireType, start..<index, valueStart..<index)
+        }
+    }
+}
+
+/// A payload whose bytes are not a protobuf encoding of top-level fields.
+public struct MalformedPayload: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
