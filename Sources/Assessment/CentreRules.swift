@@ -303,14 +303,21 @@ struct RuleContext {
         return learner
     }
 
+    /// The learner `subject` (an event about the learner themself) concerns, registered,
+    /// withdrawn or not, and not erased, with the event dated after the registration.
+    func registeredLearner(_ id: String, for subject: String) throws -> Attest_V1_LearnerState {
+        try require(id, "learnerId", of: subject)
+        guard let learner = try entities.learner(id) else {
+            throw RuleViolation("learner-registered", "learner \(id) of \(subject) is not registered")
+        }
+        try checkNotErased(learner, id, of: " of \(subject)")
+        try checkOrder(subject, after: learner.registeredAtMicros, "learner \(id) was registered")
+        return learner
+    }
+
     /// A learner's names are corrected while they are registered, withdrawn or not.
     func correctName(_ m: Attest_V1_LearnerNameCorrected) throws {
-        try require(m.learnerID, "learnerId", of: "the name correction")
-        guard let learner = try entities.learner(m.learnerID) else {
-            throw RuleViolation("learner-registered", "learner \(m.learnerID) of the name correction is not registered")
-        }
-        try checkNotErased(learner, m.learnerID, of: " of the name correction")
-        try checkOrder("the name correction", after: learner.registeredAtMicros, "learner \(m.learnerID) was registered")
+        _ = try registeredLearner(m.learnerID, for: "the name correction")
         try require(m.givenName, "givenName", of: "the name correction of learner \(m.learnerID)")
         try require(m.familyName, "familyName", of: "the name correction of learner \(m.learnerID)")
     }
@@ -324,12 +331,7 @@ struct RuleContext {
 
     /// A learner is erased once, withdrawn or not, for a reason given in words.
     func eraseLearner(_ m: Attest_V1_LearnerErased) throws {
-        try require(m.learnerID, "learnerId", of: "the erasure")
-        guard var learner = try entities.learner(m.learnerID) else {
-            throw RuleViolation("learner-registered", "learner \(m.learnerID) of the erasure is not registered")
-        }
-        try checkNotErased(learner, m.learnerID, of: "")
-        try checkOrder("the erasure", after: learner.registeredAtMicros, "learner \(m.learnerID) was registered")
+        var learner = try registeredLearner(m.learnerID, for: "the erasure")
         try requireReason(m.reason, "reason", of: "the erasure of learner \(m.learnerID)")
         learner.erased = true
         entities.set(.learner, m.learnerID, learner)
