@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "Centre",
             dependencies: [
-                "Assessment", "EventLog", "LMDB", "Privacy", "Records",
+                "Assessment", "EventLog", "LMDB", "Merkle", "Privacy", "Records",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]

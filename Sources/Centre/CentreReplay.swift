@@ -35,7 +35,7 @@ public final class CentreReplay: @unchecked Sendable {
     public private(set) var applied: UInt64 = 0
     /// The events replayed with personal fields left sealed (`checkRules`'s `closed`), and
     /// of them the registrations, whose date of birth and ULN the rules could not check.
-    public private(set) var sealed: UInt64 = 0
+    public var sealed: UInt64 { sealedByLearner.values.reduce(0, +) }
     public private(set) var sealedRegistrations: UInt64 = 0
     /// Those events by learner, and the learners erased (`learner.erased`), whose sealed
     /// fields no one can open again.
@@ -105,7 +105,6 @@ public final class CentreReplay: @unchecked Sendable {
         rulesLock.lock()
         defer { rulesLock.unlock() }
         if closed {
-            sealed += 1
             sealedByLearner[record.learner, default: 0] += 1
             if case .learnerRegistered = event { sealedRegistrations += 1 }
         }

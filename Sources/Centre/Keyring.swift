@@ -11,6 +11,8 @@ public final class Keyring: @unchecked Sendable {
     private let store: LearnerKeys
     private let lock = NSLock()
     private var known: [String: SymmetricKey] = [:]
+    /// The keys sealed with so far, their nonce keys derived once each.
+    private var sealing: [String: FieldSeal.SealingKey] = [:]
     /// Learners looked up and found to have no key.
     private var missing: Set<String> = []
 
@@ -25,15 +27,18 @@ public final class Keyring: @unchecked Sendable {
         lock.withLock { known.merge(all) { _, new in new } }
     }
 
-    /// Makes keys, in one write to the key store, for those of `learners` without one.
-    func make(for learners: some Collection<String>) throws {
+    /// Makes keys, in one write to the key store, for those of `learners` without one,
+    /// and returns the keys it made.
+    @discardableResult
+    func make(for learners: some Collection<String>) throws -> [String: SymmetricKey] {
         let needed = lock.withLock { learners.filter { known[$0] == nil } }
-        guard !needed.isEmpty else { return }
+        guard !needed.isEmpty else { return [:] }
         let made = try store.keys(making: needed)
         lock.withLock {
             known.merge(made) { _, new in new }
             missing.subtract(made.keys)
         }
+        return made
     }
 
     /// `learner`'s key, or `nil` when they have none.
@@ -56,8 +61,7 @@ public final class Keyring: @unchecked Sendable {
         if let closed = taken.first(where: { $0.value == Data(PersonalFields.closed.utf8) }) {
             throw RuleViolation("well-formed", "field \(closed.field) of the \(type.rawValue) holds the mark of a sealed field, which only a reader puts there")
         }
-        if try key(of: learner) == nil { try make(for: [learner]) }
-        guard let key = try key(of: learner) else { throw KeyStoreError("no data key was made for learner \(learner)") }
+        let key = try sealingKey(of: learner)
         let eventID = withUnsafeBytes(of: draft.id.uuid) { Data($0) }
         return SealedPayload(payload: kept, fields: try taken.map { taken in
             try SealedField.with {
@@ -65,6 +69,17 @@ public final class Keyring: @unchecked Sendable {
                 $0.value = try FieldSeal.seal(taken.value, field: taken.field, eventID: eventID, key: key)
             }
         })
+    }
+
+    /// `learner`'s key for sealing, made now when they have none.
+    private func sealingKey(of learner: String) throws -> FieldSeal.SealingKey {
+        if let cached = lock.withLock({ sealing[learner] }) { return cached }
+        guard let key = try key(of: learner) ?? make(for: [learner])[learner] else {
+            throw KeyStoreError("no data key was made for learner \(learner)")
+        }
+        let sealingKey = FieldSeal.SealingKey(key)
+        lock.withLock { sealing[learner] = sealingKey }
+        return sealingKey
     }
 
     /// The value of `record`'s sealed `field`, or `nil` when its learner has no key.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Merkle
 import Privacy
 
 /// Keyed digests of ULNs, under which the rules remember whose each ULN is: HMAC-SHA256
@@ -9,16 +10,19 @@ enum ULNDigest {
     /// Digests under `key`.
     static func keyed(by key: SymmetricKey) -> @Sendable (String) -> String {
         let bytes = key.withUnsafeBytes { Data($0) }
-        return { uln in
-            HMAC<SHA256>.authenticationCode(for: Data(uln.utf8), using: SymmetricKey(data: bytes)).map { String(format: "%02x", $0) }.joined()
-        }
+        return { uln in digest(uln, under: SymmetricKey(data: bytes)) }
+    }
+
+    /// The digest of `uln` under `key`.
+    static func digest(_ uln: String, under key: SymmetricKey) -> String {
+        Array(HMAC<SHA256>.authenticationCode(for: Data(uln.utf8), using: key)).hex
     }
 
     /// Digests under the centre's secret `uln-digest`, read from (or made in) the key store
     /// of the store at `path` when first needed.
     static func centre(store path: String) -> @Sendable (String) throws -> String {
         let secret = CentreSecret(keys: LearnerKeys(store: path))
-        return { uln in try keyed(by: secret.value())(uln) }
+        return { uln in digest(uln, under: try secret.value()) }
     }
 }
 

@@ -13,15 +13,25 @@ import Foundation
 /// the same value of the same record and field seals to the same bytes, so a store's
 /// records are the same whenever its events are appended with the same keys.
 public enum FieldSeal {
+    /// A data key as sealing uses it: with the key of its synthetic nonces, derived once.
+    public struct SealingKey {
+        public let key: SymmetricKey
+        let nonceKey: SymmetricKey
+
+        public init(_ key: SymmetricKey) {
+            self.key = key
+            nonceKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("attest.v1 sealed-field nonce".utf8), using: key))
+        }
+    }
+
     /// `value` sealed as field `field` of the record whose event id is `eventID`.
-    public static func seal(_ value: some DataProtocol, field: UInt32, eventID: some DataProtocol, key: SymmetricKey) throws -> Data {
+    public static func seal(_ value: some DataProtocol, field: UInt32, eventID: some DataProtocol, key: SealingKey) throws -> Data {
         let associated = associatedData(field: field, eventID: eventID)
-        let nonceKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("attest.v1 sealed-field nonce".utf8), using: key))
-        var hmac = HMAC<SHA256>(key: nonceKey)
+        var hmac = HMAC<SHA256>(key: key.nonceKey)
         hmac.update(data: associated)
         hmac.update(data: Data(value))
         let nonce = try AES.GCM.Nonce(data: Data(hmac.finalize()).prefix(12))
-        let box = try AES.GCM.seal(value, using: key, nonce: nonce, authenticating: associated)
+        let box = try AES.GCM.seal(value, using: key.key, nonce: nonce, authenticating: associated)
         guard let combined = box.combined else { throw SealError.malformed }
         return combined
     }

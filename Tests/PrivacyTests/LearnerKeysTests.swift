@@ -58,17 +58,18 @@ import Testing
 
 @Suite struct FieldSealTests {
     let key = SymmetricKey(size: .bits256)
+    var sealingKey: FieldSeal.SealingKey { FieldSeal.SealingKey(key) }
     let eventID = Data((0..<16).map { UInt8($0) })
 
     @Test func aSealedFieldOpensOnlyAsItsRecordsFieldUnderItsKey() throws {
         let name = Data("Okafor-Hale".utf8)
-        let sealed = try FieldSeal.seal(name, field: 9, eventID: eventID, key: key)
+        let sealed = try FieldSeal.seal(name, field: 9, eventID: eventID, key: sealingKey)
         #expect(sealed.count == 12 + name.count + 16)
         #expect(sealed.range(of: name) == nil)
         #expect(try FieldSeal.open(sealed, field: 9, eventID: eventID, key: key) == name)
-        #expect(try FieldSeal.seal(name, field: 9, eventID: eventID, key: key) == sealed, "the nonce is synthetic")
+        #expect(try FieldSeal.seal(name, field: 9, eventID: eventID, key: sealingKey) == sealed, "the nonce is synthetic")
         let nonces = try [name, Data("Okafor-Hald".utf8)].flatMap { value in
-            try [8, 9].map { try FieldSeal.seal(value, field: UInt32($0), eventID: eventID, key: key).prefix(12) }
+            try [8, 9].map { try FieldSeal.seal(value, field: UInt32($0), eventID: eventID, key: sealingKey).prefix(12) }
         }
         #expect(Set(nonces).count == 4, "another value or field has another nonce")
 
