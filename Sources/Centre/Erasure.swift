@@ -23,7 +23,8 @@ extension CentreStore {
     func checkErasable(_ events: [CentreEvent]) throws {
         for event in events {
             guard case let .learnerErased(m) = event.event else { continue }
-            if let sequence = try recordInTheClear(of: m.learnerID) { throw ErasureRefusal(learner: m.learnerID, sequence: sequence) }
+            let clear = try recordsInTheClear(of: m.learnerID)
+            if !clear.isEmpty { throw ErasureRefusal(learner: m.learnerID, sequences: clear) }
         }
     }
 
@@ -35,23 +36,15 @@ extension CentreStore {
         }
     }
 
-    /// The first record of `learner` holding a personal field in the clear, if any.
-    private func recordInTheClear(of learner: String) throws -> UInt64? {
-        var attribution = LearnerAttribution()
-        var found: UInt64?
-        try log.read { entry in
+    /// The records of `learner` holding a personal field in the clear.
+    private func recordsInTheClear(of learner: String) throws -> [UInt64] {
+        try records(of: learner).compactMap { entry in
             let record = entry.record
-            let event = try DomainEvent(record: record)
-            let owner = attribution.learner(of: event)
-            guard owner == learner, let type = EventType(rawValue: record.eventType) else { return true }
+            guard let type = EventType(rawValue: record.eventType) else { return nil }
             let personal = PersonalFields.numbers(of: type, version: record.schemaVersion)
-            if !personal.isEmpty, try !PayloadFields.split(record.payload, taking: personal).taken.isEmpty {
-                found = record.sequence
-                return false
-            }
-            return true
+            guard !personal.isEmpty, try !PayloadFields.split(record.payload, taking: personal).taken.isEmpty else { return nil }
+            return record.sequence
         }
-        return found
     }
 }
 
@@ -62,15 +55,18 @@ public struct Erasure: Sendable, Equatable {
     public let keyDestroyed: Bool
 }
 
-/// An erasure refused because destroying the learner's key would not erase them: a record
-/// of theirs holds personal data in the clear.
+/// An erasure refused because destroying the learner's key would not erase them: records
+/// of theirs hold personal data in the clear.
 public struct ErasureRefusal: Error, CustomStringConvertible {
     public let learner: String
-    /// The first such record.
-    public let sequence: UInt64
+    /// The records holding it.
+    public let sequences: [UInt64]
 
     public var description: String {
-        "learner \(learner)'s personal data is in the clear in record \(sequence), appended before this store sealed personal fields: "
-            + "the log is never rewritten, so destroying their key would not erase it; nothing was appended or destroyed"
+        let shown = sequences.prefix(10).map(String.init).joined(separator: ", ") + (sequences.count > 10 ? " and \(sequences.count - 10) more" : "")
+        return "learner \(learner)'s personal data is in the clear in record\(sequences.count == 1 ? "" : "s") \(shown), appended before this store sealed personal fields: "
+            + "the log is never rewritten, so destroying their key would not erase it; nothing was appended or destroyed. "
+            + "Keep this store under access control until it may be deleted, and record new learners in a new store "
+            + "(docs/operations.md, Stores from before sealing)"
     }
 }

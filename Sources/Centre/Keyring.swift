@@ -50,6 +50,9 @@ public final class Keyring: @unchecked Sendable {
         return found
     }
 
+    /// Whether the key store holds `learner`'s key.
+    public func holds(_ learner: String) throws -> Bool { try key(of: learner) != nil }
+
     /// `draft`'s payload with the personal fields of `type` taken out and sealed under
     /// `learner`'s key (made now when they have none); `nil` when it holds none.
     /// - Throws: `RuleViolation` when a personal field holds `PersonalFields.closed`.

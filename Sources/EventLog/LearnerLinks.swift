@@ -123,6 +123,36 @@ extension EventLog {
         return LearnerMap(from: from, entries: entries)
     }
 
+    /// Learner `learner`'s linked records, oldest first, read in one snapshot by following
+    /// each record's link to the learner's previous one back from their entry; with the
+    /// sequence from which records are linked (`nil` when the store links none, and then no records).
+    /// - Throws: `EventLogError.corrupt` when a link names a record that is missing or of another learner.
+    public func linkedRecords(of learner: String) throws -> (from: UInt64?, records: [LoggedRecord]) {
+        try environment.read { txn in
+            guard let from = try learnersFrom(in: txn), let learners,
+                  let stored = try txn.get(learners, key: Array(learner.utf8))
+            else { return (try learnersFrom(in: txn), []) }
+            guard let entry = LearnerEntry(encoded: stored) else { throw EventLogError.corrupt(reason: "the learners entry of \(learner) is not 16 bytes") }
+            var records: [LoggedRecord] = []
+            var next = entry.latest
+            while next != 0 {
+                guard let bytes = try txn.get(log, key: BigEndian.bytes(next)) else {
+                    throw EventLogError.corrupt(reason: "learner \(learner)'s records link to \(next), which is not in the log")
+                }
+                let record = try Record(serializedBytes: bytes)
+                guard record.learner == learner, record.learnerPrevious < next else {
+                    throw EventLogError.corrupt(reason: "learner \(learner)'s records link to \(next), which is not theirs or not earlier")
+                }
+                records.append(LoggedRecord(record: record, bytes: bytes))
+                next = record.learnerPrevious
+            }
+            guard records.count == entry.records else {
+                throw EventLogError.corrupt(reason: "learner \(learner)'s entry counts \(entry.records) records but their links reach \(records.count)")
+            }
+            return (from, records.reversed())
+        }
+    }
+
     /// The database of learners' entries, `nil` while the store does not link records to learners.
     var learners: Database? { learnersHandle.database }
 
