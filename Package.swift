@@ -89,12 +89,13 @@ let package = Package(
             dependencies: ["EventLog", "LMDB", "Merkle", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Export bundles: a centre's records, checkpoint, key and report digests in a directory.
-        .target(name: "Bundles", dependencies: ["Assessment", "Centre", "Checkpoints", "EventLog", "Merkle", "Projections"]),
+        .target(name: "Bundles", dependencies: ["Assessment", "Centre", "Checkpoints", "EventLog", "Merkle", "Privacy", "Projections"]),
         // The external quality assurer's replay of a store or a bundle.
         .target(
             name: "Replay",
             dependencies: [
-                "Assessment", "Bundles", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Records",
+                "Assessment", "Bundles", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Privacy", "Projections", "Records",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
@@ -189,7 +190,7 @@ let package = Package(
             name: "ReplayTests",
             dependencies: [
                 "Replay", "Bundles", "Centre", "Checkpoints", "Assessment", "EventLog", "LMDB", "Merkle", "Projections", "Simulation",
-                "AttestTesting", "attest", "attest-replay",
+                "AttestTesting", "Privacy", "attest", "attest-replay",
             ]
         ),
     ]

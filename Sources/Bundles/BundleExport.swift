@@ -21,9 +21,14 @@ extension CentreStore {
     /// (`EventLog.readStored(from:through:)`) up to the checkpoint's size, so that a long
     /// export does not make a store in use grow. `access` says who may read the files.
     ///
-    /// - Throws: `BundleError` when the latest checkpoint does not cover the whole log (take one first).
+    /// With `disclosure`, the bundle also holds those learners' data keys sealed to the
+    /// EQA (`BundleDisclosure`); without it, no key at all.
+    ///
+    /// - Throws: `BundleError` when the latest checkpoint does not cover the whole log (take
+    ///   one first), or a learner to disclose has no key; nothing is written then.
     public func exportBundle(
-        to directory: String, key: VerifierKey, reports: [any Projection] = CentreStore.reports, access: BundleAccess = .owner
+        to directory: String, key: VerifierKey, reports: [any Projection] = CentreStore.reports, access: BundleAccess = .owner,
+        disclosing disclosure: Disclosure? = nil
     ) throws -> ExportSummary {
         let checkpoints = try CheckpointLog(log: log)
         let (checkpoint, lines) = try read { txn, snapshot in
@@ -36,6 +41,7 @@ extension CentreStore {
             }
             return (checkpoint, lines)
         }
+        let disclosed = try disclosure.map { try BundleDisclosure($0, store: log.environment.path, root: checkpoint.checkpoint.root.bytes) }
         let writer = try BundleWriter(directory: directory, access: access)
         var records: UInt64 = 0
         try log.readStored(through: checkpoint.checkpoint.size) { bytes, _ in
@@ -45,6 +51,7 @@ extension CentreStore {
         }
         try writer.finishRecords()
         try writer.file(BundleFile.reports, lines.map { $0 + "\n" }.joined())
+        if let disclosed { try writer.file(BundleFile.disclosed, disclosed.text) }
         let manifest = BundleManifest(
             kind: .store, records: records, treeSize: checkpoint.checkpoint.size, timeZone: timeZone.identifier)
         try writer.finish(manifest: manifest, checkpoint: checkpoint, key: key)
@@ -57,10 +64,14 @@ extension CentreStore {
     /// map of learners (when it has one), which shows the bundle holds all their records;
     /// and with a consistency proof from each earlier checkpoint the centre keeps. Holds
     /// every chain hash in memory (32 bytes a record). The records are read in short read
-    /// transactions up to the checkpoint's size. `access` says who may read the files.
+    /// transactions up to the checkpoint's size. `access` says who may read the files. With
+    /// `disclosure` (of this learner only), the bundle also holds their data key sealed to the EQA.
     public func exportBundle(
-        to directory: String, learner: String, key: VerifierKey, access: BundleAccess = .owner
+        to directory: String, learner: String, key: VerifierKey, access: BundleAccess = .owner, disclosing disclosure: Disclosure? = nil
     ) throws -> ExportSummary {
+        if let other = disclosure?.learners.first(where: { $0 != learner }) {
+            throw BundleError("a bundle of learner \(learner)'s records can disclose their key only, not learner \(other)'s")
+        }
         let checkpoints = try CheckpointLog(log: log)
         let (checkpoint, earlier, entries) = try read { txn, _ in
             let checkpoint = try Self.checkpointCovering(log.head(in: txn), checkpoints.latest(in: txn))
@@ -81,6 +92,7 @@ extension CentreStore {
             return true
         }
         guard !chosen.isEmpty else { throw BundleError("the log holds no events of learner \(learner)") }
+        let disclosed = try disclosure.map { try BundleDisclosure($0, store: log.environment.path, root: checkpoint.checkpoint.root.bytes) }
         let writer = try BundleWriter(directory: directory, access: access)
         let size = UInt64(leaves.count)
         var proofs = ""
@@ -103,6 +115,7 @@ extension CentreStore {
             consistency += ProofLine(numbers: [old], path: try Proof.consistency(from: old, to: size) { leaves[Int($0)] }).line + "\n"
         }
         try writer.file(BundleFile.consistency, consistency)
+        if let disclosed { try writer.file(BundleFile.disclosed, disclosed.text) }
         let manifest = BundleManifest(
             kind: .learner, learner: learner, records: UInt64(chosen.count), treeSize: checkpoint.checkpoint.size,
             timeZone: timeZone.identifier)

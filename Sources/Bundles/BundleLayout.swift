@@ -21,6 +21,9 @@ public enum BundleFile {
     /// `consistency` (one-learner bundles): `SIZE HASH-HEX…`, the consistency proof from each
     /// earlier checkpoint the centre keeps to the bundle's.
     public static let consistency = "consistency"
+    /// `disclosed` (when the export disclosed learners' data keys): `to RECIPIENT`, then
+    /// `LEARNER ENCAPSULATED SEALED` per learner (`BundleDisclosure`).
+    public static let disclosed = "disclosed"
 }
 
 /// The manifest of a bundle, `bundle.json`.

@@ -73,6 +73,12 @@ public struct BundleReader: Sendable {
         try LineFile(BundleFiles.open(BundleFile.reports, in: directory), limit: BundleLimits.reportLineBytes) { try ReportDigest(line: $0) }
     }
 
+    /// The `disclosed` file, `nil` when the bundle has none. - Throws: `BundleError`.
+    public func disclosure() throws -> BundleDisclosure? {
+        guard holds(BundleFile.disclosed) else { return nil }
+        return try BundleDisclosure(text: BundleFiles.text(BundleFile.disclosed, in: directory, limit: BundleLimits.disclosedBytes))
+    }
+
     /// A reader of the `proofs` file of a one-learner bundle: for each record, its sequence and inclusion proof.
     public func inclusionProofs() throws -> LineFile<ProofLine> {
         try proofs(BundleFile.proofs, names: ["sequence"])
@@ -113,6 +119,8 @@ public enum BundleLimits {
     /// One line of `proofs`, `consistency` or `completeness`: up to three numbers and 64
     /// hashes (a tree of up to 2^64 leaves).
     public static let proofLineBytes = 3 * 21 + 64 * 65
+    /// `disclosed`: a line of about 150 bytes per learner disclosed, for up to 100,000 learners.
+    public static let disclosedBytes = 16 << 20
 }
 
 /// One line of a bundle's `proofs`, `consistency` or `completeness` file: decimal numbers,

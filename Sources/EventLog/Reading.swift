@@ -9,6 +9,11 @@ public struct LoggedRecord: Sendable {
     public let bytes: [UInt8]
     /// The record's chain hash (its Merkle leaf hash).
     public var chainHash: Hash { bytes.withUnsafeBytes(ChainHash.of) }
+
+    public init(record: Record, bytes: [UInt8]) {
+        self.record = record
+        self.bytes = bytes
+    }
 }
 
 extension EventLog {

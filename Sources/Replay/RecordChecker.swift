@@ -17,10 +17,18 @@ struct RecordChecker {
     private(set) var extended: Set<UInt64> = []
     /// The learners' links, followed when the signed checkpoint commits to them.
     private(set) var links: LearnerLinkCheck?
+    /// The learners' keys disclosed to the EQA, which open their records' sealed fields.
+    let disclosed: DisclosedKeys
+    /// The records whose sealed fields were opened with a disclosed key.
+    private(set) var opened: UInt64 = 0
 
-    /// A checker against `checkpoint` and the checkpoints `kept`; the learners' entries are kept in `state`.
-    init(checkpoint: Checkpoint, kept: [Checkpoint], state: @autoclosure () throws -> any ReplayState) rethrows {
+    /// A checker against `checkpoint` and the checkpoints `kept`, opening with the keys
+    /// `disclosed`; the learners' entries are kept in `state`.
+    init(
+        checkpoint: Checkpoint, kept: [Checkpoint], disclosed: DisclosedKeys = DisclosedKeys(), state: @autoclosure () throws -> any ReplayState
+    ) rethrows {
         self.checkpoint = checkpoint
+        self.disclosed = disclosed
         self.kept = Dictionary(kept.map { ($0.size, $0) }) { first, _ in first }
         if let empty = self.kept[0], empty.root == TreeHash.emptyRoot { extended.insert(0) }
         if let map = checkpoint.learners { links = LearnerLinkCheck(from: map.from, state: try state()) }
@@ -52,7 +60,11 @@ struct RecordChecker {
             }
             extended.insert(size)
         }
-        let decoded = try Self.decode(bytes, sequence: size)
+        let decoded = try Self.decode(bytes, sequence: size, disclosed: disclosed)
+        if !decoded.record.sealed.isEmpty, !decoded.closed {
+            opened += 1
+            try disclosed.show(decoded, bytes: bytes)
+        }
         if links != nil {
             try links!.check(decoded.record)
             try checkLearnerMaps(at: size)
@@ -75,17 +87,25 @@ struct RecordChecker {
         }
     }
 
-    /// The record and its event, decoded once. - Throws: `Breach` of kind `decode`.
-    static func decode(_ bytes: UnsafeRawBufferPointer, sequence: UInt64) throws -> DecodedEvent {
+    /// The record and its event, decoded once, its sealed fields opened when its learner's
+    /// key is `disclosed`, else left closed. - Throws: `Breach` of kind `decode`.
+    static func decode(_ bytes: UnsafeRawBufferPointer, sequence: UInt64, disclosed: DisclosedKeys = DisclosedKeys()) throws -> DecodedEvent {
         let record: Record
         do {
             record = try Record(serializedBytes: Array(bytes))
         } catch {
             throw Breach(.decode, sequence: sequence, detail: "the record does not decode as an attest.v1.Record: \(error)")
         }
+        let opened: Record
         do {
-            // Sealed personal fields stay closed: the replay holds no learner's key.
-            return DecodedEvent(record: record, event: try DomainEvent(record: record.opened { _, _ in nil }), closed: !record.sealed.isEmpty)
+            opened = try record.opened(by: disclosed.open)
+        } catch {
+            throw Breach(.decode, sequence: sequence, eventID: record.eventIDText, learner: record.learner, detail:
+                "a sealed field of the \(record.eventType) event does not open with the key disclosed for learner \(record.learner) (\(error)): the record or the disclosed key was altered")
+        }
+        do {
+            // Sealed personal fields stay closed but for the learners whose keys are disclosed.
+            return DecodedEvent(record: record, event: try DomainEvent(record: opened), closed: !record.sealed.isEmpty && disclosed.keys[record.learner] == nil)
         } catch {
             throw Breach(.decode, sequence: sequence, eventID: record.eventIDText, detail:
                 "the \(record.eventType) event (schema version \(record.schemaVersion)) does not decode: \(error)")

@@ -33,6 +33,14 @@ public struct ReplayReport: Encodable, Sendable {
     /// fields are theirs: checked for integrity only, for their personal data is gone.
     public var erasedLearners: Int = 0
     public var sealedOfErased: UInt64 = 0
+    /// The EQA's key the bundle discloses learners' data keys to, and those learners; `nil`
+    /// when it discloses none.
+    public var disclosedTo: String?
+    public var disclosedLearners: [String]?
+    /// Whether the disclosed keys were opened with the EQA's identity (`ReplayOptions.identity`),
+    /// and the events whose sealed fields they opened.
+    public var keysOpened = false
+    public var opened: UInt64 = 0
     /// The last sequence replayed, when the replay stopped at `--as-of`.
     public var asOf: UInt64?
     /// The `--as-of` point on the centre's calendar, e.g. `2025-03-01 (the end of that day in
@@ -76,6 +84,10 @@ public struct ReplayReport: Encodable, Sendable {
         if sealed > 0 {
             lines.append("personal     \(sealed) events hold personal data sealed under their learners' keys, not held here: "
                 + "checked for integrity and by every rule but minimum-age and uln-unique, not re-run on \(sealedRegistrations) registrations")
+        }
+        if let disclosedTo, let disclosedLearners {
+            lines.append("disclosed    the data keys of \(disclosedLearners.count) learners (\(disclosedLearners.joined(separator: ", "))) to \(disclosedTo): "
+                + (keysOpened ? "opened with your identity, and with them the personal fields of \(opened) events" : "give that key's identity (--identity) to open them"))
         }
         if erasedLearners > 0 {
             lines.append("erased       \(erasedLearners) learners' personal data, in \(sealedOfErased) of those events, can be read by no one again")

@@ -6,6 +6,7 @@ import EventLog
 import Foundation
 import LMDB
 import Merkle
+import Privacy
 import Projections
 
 /// How to replay.
@@ -26,6 +27,12 @@ public struct ReplayOptions {
     /// The EQA's own signing key: a verified checkpoint is returned with their signature
     /// line added (`ReplayReport.cosigned`), a witness that they saw this history.
     public var cosigner: SigningKey?
+    /// The EQA's identity: the sealed fields of the learners whose keys a bundle discloses
+    /// to it are opened, and their registrations' age and ULN rules checked again.
+    public var identity: EQAIdentity?
+    /// Called with each record opened with a disclosed key, as one line of JSON (as `attest
+    /// log --json` prints it), in log order.
+    public var openedRecords: ((String) throws -> Void)?
     /// Events a batch between the reading thread and the rules thread.
     public var batchSize = 512
     /// Where the replay keeps what the rules and reports remember: scratch files under this
@@ -191,7 +198,12 @@ public enum Replayer {
         else { return report }
         let checkpoint = bundle.checkpoint.checkpoint
         guard checkLearnerMaps(checkpoint, options, into: &report) else { return report }
-        var checker = try RecordChecker(checkpoint: checkpoint, kept: options.kept.map(\.checkpoint), state: scratch(options))
+        let disclosed: DisclosedKeys
+        do { disclosed = try DisclosedKeys(bundle, options, into: &report) } catch let breach as Breach {
+            report.breach = breach
+            return report
+        }
+        var checker = try RecordChecker(checkpoint: checkpoint, kept: options.kept.map(\.checkpoint), disclosed: disclosed, state: scratch(options))
         let pipeline = try makePipeline(options, checkpoint: checkpoint, timeZone: bundle.timeZone, into: &report)
         var batch: [DecodedEvent] = []
         var integrity: Breach?
@@ -285,6 +297,7 @@ public enum Replayer {
         let checkpoint = bundle.checkpoint.checkpoint
         let learner = bundle.manifest.learner ?? ""
         do {
+            let disclosed = try DisclosedKeys(bundle, options, into: &report)
             let extensions = try consistencyProofs(in: bundle, from: Set(options.kept.map(\.checkpoint.size)))
             for kept in options.kept { try checkConsistency(of: bundle, since: kept.checkpoint, proof: extensions[kept.checkpoint.size]) }
             report.extends = options.kept.map(\.checkpoint.size).max()
@@ -303,7 +316,7 @@ public enum Replayer {
                     throw Breach(.integrity, sequence: sequence, file: BundleFile.proofs, detail:
                         "line \(proofs.number) names sequence \(sequence), outside the 1…\(checkpoint.size) the signed checkpoint covers")
                 }
-                let decoded = try bytes.withUnsafeBytes { try RecordChecker.decode($0, sequence: sequence) }
+                let decoded = try bytes.withUnsafeBytes { try RecordChecker.decode($0, sequence: sequence, disclosed: disclosed) }
                 guard decoded.record.sequence == sequence, sequence > previous else {
                     throw Breach(.integrity, sequence: sequence, eventID: decoded.record.eventIDText, detail:
                         "the record says sequence \(decoded.record.sequence) where the bundle lists \(sequence) after \(previous): records were moved or repeated")
@@ -320,6 +333,10 @@ public enum Replayer {
                 guard owner == learner else {
                     throw Breach(.integrity, sequence: sequence, eventID: decoded.record.eventIDText, learner: owner, detail:
                         "the record is not of learner \(learner), whose bundle this is")
+                }
+                if !decoded.record.sealed.isEmpty, !decoded.closed {
+                    report.opened += 1
+                    try bytes.withUnsafeBytes { try disclosed.show(decoded, bytes: $0) }
                 }
                 report.records += 1
                 options.progress?(report.records, bundle.manifest.records)
@@ -506,6 +523,7 @@ public enum Replayer {
         report.replayed = pipeline.replay.applied
         report.sealed = pipeline.replay.sealed
         report.sealedRegistrations = pipeline.replay.sealedRegistrations
+        report.opened = checker.opened
         (report.erasedLearners, report.sealedOfErased) = pipeline.replay.erasure
         if options.asOf != nil { report.asOf = pipeline.lastReplayed }
         if checker.extendsKept { report.extends = options.kept.map(\.checkpoint.size).max() }

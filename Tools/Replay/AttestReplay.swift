@@ -9,6 +9,40 @@ struct AttestReplay: ParsableCommand {
         commandName: "attest-replay",
         abstract: "Verify a centre's store or export bundle without trusting the centre's software.",
         discussion: """
+            `attest-replay SOURCE …` verifies (the subcommand `verify`, the default); \
+            `attest-replay keygen FILE` makes your identity for disclosures of personal data.
+
+            Example:
+              attest-replay centre.store --key centre.pub --since-checkpoint visit-2025.checkpoint
+              attest-replay keygen eqa.identity > eqa.pub
+            """,
+        subcommands: [Verify.self, Keygen.self],
+        defaultSubcommand: Verify.self
+    )
+
+    static func main() {
+        StoreDamage.commands = "`attest restore`, then `attest-replay STORE`"
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data("attest-replay: \(fullMessage(for: error))\n".utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// `attest-replay SOURCE`: the verification.
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify a centre's store or export bundle without trusting the centre's software.",
+        discussion: """
             SOURCE is a store directory (opened read-only: the centre may keep writing) or \
             a bundle written by `attest export`. Checks, in order: the signature of the \
             latest checkpoint (with --key, against the key you hold); every record's hash \
@@ -22,11 +56,18 @@ struct AttestReplay: ParsableCommand {
             over (malformed, altered, incomplete, inconsistent, against its rules), with what \
             and where (file, sequence, event id, learner); 2 your own usage or I/O error.
 
+            Personal fields stay sealed unless the bundle discloses a learner's data key to \
+            you (`attest export --disclose … --to KEY`): give your identity (from \
+            `attest-replay keygen`) with --identity, and those learners' records open, their \
+            age and ULN rules are checked again, and --open-records writes them out.
+
             Example:
               attest-replay centre.store --key centre.pub --since-checkpoint visit-2025.checkpoint
               attest-replay bundle/ --key centre.pub --json
               attest-replay centre.store --key centre.pub --as-of 2025-03-01
               attest-replay bundle/ --key centre.pub --cosign eqa.key --cosigned visit-3.cosigned
+              attest-replay keygen eqa.identity > eqa.pub
+              attest-replay bundle/ --key centre.pub --identity eqa.identity --open-records sampled.ndjson
             """
     )
 
@@ -54,28 +95,18 @@ struct AttestReplay: ParsableCommand {
     @Option(help: "Where --cosign writes the cosigned checkpoint.")
     var cosigned: String?
 
+    @Option(help: "Your identity (a file, as `attest-replay keygen` writes it): opens the learners' keys the bundle discloses to you.")
+    var identity: String?
+
+    @Option(name: .customLong("open-records"), help: "With --identity: write the records of the learners disclosed to you, personal fields opened, as JSON lines to this file (0600).")
+    var openRecords: String?
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
     func validate() throws {
         if (cosign == nil) != (cosigned == nil) { throw ValidationError("--cosign and --cosigned go together") }
-    }
-
-    static func main() {
-        StoreDamage.commands = "`attest restore`, then `attest-replay STORE`"
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
-        } catch {
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            FileHandle.standardError.write(Data("attest-replay: \(fullMessage(for: error))\n".utf8))
-            Foundation.exit(2)
-        }
+        if openRecords != nil, identity == nil { throw ValidationError("--open-records needs --identity") }
     }
 
     func run() throws {
@@ -99,6 +130,17 @@ struct AttestReplay: ParsableCommand {
         if let cosign {
             do { options.cosigner = try SigningKey(contentsOf: cosign) } catch { throw ValidationError("--cosign \(cosign): \(error)") }
         }
+        if let identity {
+            do { options.identity = try EQAIdentity(text: read(identity, what: "the identity file")) } catch let error as DisclosureError {
+                throw ValidationError("--identity \(identity): \(error)")
+            }
+        }
+        let opened = try openRecords.map { path in
+            guard let handle = FileHandle(creatingPrivate: path) else { throw ValidationError("cannot create \(path) (it must not exist)") }
+            return handle
+        }
+        defer { try? opened?.close() }
+        if let opened { options.openedRecords = { try opened.write(contentsOf: Data(($0 + "\n").utf8)) } }
         if inMemory { options.scratchDirectory = nil } else if let scratch { options.scratchDirectory = scratch }
         let progress = json ? nil : ProgressBar(label: "replaying")
         options.progress = progress?.update
@@ -134,5 +176,46 @@ struct AttestReplay: ParsableCommand {
     private func read(_ path: String, what: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(what) \(path)") }
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// `attest-replay keygen FILE`: a new identity for disclosures.
+struct Keygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make your identity for disclosures: a key pair whose public key centres disclose learners' keys to.",
+        discussion: """
+            Writes the identity (the private key, one line) to FILE, readable by you only \
+            (0600), and prints its public key, one line (attest-eqa-1:…): give that to the \
+            centres you visit, for `attest export --disclose LEARNER… --to KEY`. Keep the \
+            identity as you keep any secret: whoever holds it reads the personal data of \
+            the learners disclosed to it.
+
+            Example:
+              attest-replay keygen eqa.identity > eqa.pub
+            """
+    )
+
+    @Argument(help: "The file to write the identity to (it must not exist).")
+    var file: String
+
+    func run() throws {
+        let identity = EQAIdentity()
+        guard let handle = FileHandle(creatingPrivate: file) else { throw ValidationError("cannot create \(file) (it must not exist)") }
+        try handle.write(contentsOf: Data((identity.text + "\n").utf8))
+        try handle.close()
+        print(identity.recipient)
+    }
+}
+
+extension FileHandle {
+    /// A new file at `path`, mode 0600 whatever the umask; `nil` when it exists or cannot be made.
+    convenience init?(creatingPrivate path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        guard fchmod(fd, 0o600) == 0 else {
+            Glibc.close(fd)
+            return nil
+        }
+        self.init(fileDescriptor: fd, closeOnDealloc: true)
     }
 }
