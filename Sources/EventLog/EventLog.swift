@@ -37,6 +37,7 @@ public final class EventLog: Sendable {
         static let head = Array("head".utf8)
         static let merkleEdge = Array("merkle-edge".utf8)
         static let learnersFrom = Array("learners-from".utf8)
+        static func setting(_ name: String) -> [UInt8] { Array("setting/\(name)".utf8) }
     }
 
     /// Creates a new, empty store in directory `path` (created when missing, open to its
@@ -95,6 +96,16 @@ public final class EventLog: Sendable {
         let identifier = String(decoding: stored, as: UTF8.self)
         guard let zone = TimeZone(identifier: identifier) else { throw EventLogError.unknownTimeZone(identifier) }
         return zone
+    }
+
+    /// The store's setting `name` (kept in meta, outside the hashed log), or `nil` when unset.
+    public func setting(_ name: String) throws -> String? {
+        try environment.read { try $0.get(meta, key: MetaKey.setting(name)) }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Sets the store's setting `name` to `value`.
+    public func set(_ name: String, to value: String) throws {
+        try environment.write { try $0.put(meta, key: MetaKey.setting(name), value: Array(value.utf8)) }
     }
 
     /// The current head: size, last chain hash and Merkle root.
