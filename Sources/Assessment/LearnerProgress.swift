@@ -53,10 +53,7 @@ package final class LearnerProgress {
         case let .learnerErased(m):
             try change(m.learnerID, by: event, at: micros) { $0.erasedIn = sequence }
         case let .learnerWithdrawn(m):
-            try change(m.learnerID, by: event, at: micros) {
-                $0.withdrawn = true
-                $0.withdrawnAtMicros = micros
-            }
+            try change(m.learnerID, by: event, at: micros) { $0.withdrawn = true }
         case let .certificateClaimed(m):
             try change(m.learnerID, by: event, at: micros) { $0.certificatedAtMicros = micros }
         case let .adjustmentRequested(m):

@@ -8,7 +8,7 @@ extension CentreStore {
     /// learner's progress, which `certificate-earned` weighs. 3: no personal data (a
     /// registration's date of birth, ULN and names, an adjustment's arrangement). 4: ULNs
     /// under a keyed digest (`ULNDigest`), not as they are.
-    static let rulesStateVersion: UInt32 = 5
+    static let rulesStateVersion: UInt32 = 4
 
     /// The registry's entry for the rules' state, beside the projections'.
     private static let rulesStateName = "rules-state"

@@ -61,7 +61,7 @@ extension CentreStore {
 
     /// The learners past the retention period at the end of day `day` in the centre's time
     /// zone: those certificated, achieved or withdrawn more than the period before, read
-    /// from the stored transcripts (no personal data is read).
+    /// from the stored transcripts and the withdrawn learners' records (no personal data is read).
     public func retentionReview(on day: Date = Date()) throws -> RetentionReview {
         let months = try retentionMonths()
         var calendar = Calendar(identifier: .gregorian)
@@ -74,7 +74,7 @@ extension CentreStore {
             guard transcript.erased != true else { return nil }
             let ended = switch transcript.status {
             case "certificated": transcript.certificatedAt
-            case "withdrawn": transcript.withdrawnAt
+            case "withdrawn": try withdrawal(of: transcript.learner)
             case "achieved": transcript.achievedAt
             default: String?.none
             }
@@ -85,6 +85,15 @@ extension CentreStore {
             return (endedAt, RetentionReview.Learner(learner: transcript.learner, status: transcript.status, ended: ended, periodEnded: formatter.string(from: until)))
         }
         return RetentionReview(months: months, on: formatter.string(from: day), due: due.sorted { ($0.0, $0.1.learner) < ($1.0, $1.1.learner) }.map(\.1))
+    }
+}
+
+extension CentreStore {
+    /// When learner `learner` was withdrawn (RFC 3339): the `occurredAt` of their last
+    /// `learner.withdrawn`, read from their records; `nil` when they were not.
+    fileprivate func withdrawal(of learner: String) throws -> String? {
+        try records(of: learner).last { $0.record.eventType == EventType.learnerWithdrawn.rawValue }
+            .map { Timestamp.format(micros: $0.record.occurredAtMicros) }
     }
 }
 

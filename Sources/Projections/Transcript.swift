@@ -27,9 +27,8 @@ public struct Transcript: Codable, Equatable, Sendable {
     public var rulesOfCombinationMet: Bool?
     /// When the specification was first completed (RFC 3339), or `nil`.
     public var achievedAt: String?
-    /// When the certificate was claimed, and when the learner was withdrawn (RFC 3339), or `nil`.
+    /// When the certificate was claimed (RFC 3339), or `nil`.
     public var certificatedAt: String?
-    public var withdrawnAt: String?
     /// Credits achieved against those asked; absent for a standard, which has none.
     public var credits: Credits?
     /// What is still missing, in words and figures; empty once complete.
@@ -195,7 +194,6 @@ extension Transcript {
             rulesOfCombinationMet: specification.kind == .qualification ? combination.met : nil,
             achievedAt: record.achievedAtMicros == 0 ? nil : Self.date(record.achievedAtMicros),
             certificatedAt: record.certificatedAtMicros == 0 ? nil : Self.date(record.certificatedAtMicros),
-            withdrawnAt: record.withdrawnAtMicros == 0 ? nil : Self.date(record.withdrawnAtMicros),
             credits: isStandard ? nil : Credits(
                 total: combination.total, mandatory: combination.mandatory, optional: combination.total - combination.mandatory,
                 required: Required(total: combination.requiredTotal, mandatory: combination.requiredMandatory, optional: combination.requiredOptional)),

@@ -11,7 +11,7 @@ import SwiftProtobuf
 public struct TranscriptProjection: Projection {
     public let name = "transcripts"
     /// 5: the learner's names.
-    public let version: UInt32 = 6
+    public let version: UInt32 = 5
 
     public init() {}
 

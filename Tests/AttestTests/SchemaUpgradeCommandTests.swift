@@ -20,7 +20,7 @@ import Testing
         #expect(review.status == 0)
         #expect(review.stdout == """
             dry run: 252 records replayed in memory; the store was not changed
-            transcripts (stored by version 1, rebuilt by version 6): 0 of 7 learners change
+            transcripts (stored by version 1, rebuilt by version 5): 0 of 7 learners change
             audit (stored by version 1, rebuilt by version 3): 0 figures change
 
             """)

@@ -73,9 +73,6 @@ public nonisolated struct Attest_V1_LearnerRecord: Sendable {
   /// The sequence of the learner's erasure (learner.erased); 0 when not erased.
   public var erasedIn: UInt64 = 0
 
-  /// When the learner was withdrawn (learner.withdrawn), µs since the epoch; 0 when not.
-  public var withdrawnAtMicros: Int64 = 0
-
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -206,7 +203,7 @@ fileprivate nonisolated let _protobuf_package = "attest.v1"
 
 nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LearnerRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{1}withdrawn\0\u{3}achieved_at_micros\0\u{1}evidence\0\u{1}decisions\0\u{1}rpl\0\u{1}adjustments\0\u{1}samples\0\u{3}certificated_at_micros\0\u{2}\u{2}met\0\u{4}\u{3}registered_in\0\u{3}names_corrected_in\0\u{3}erased_in\0\u{3}withdrawn_at_micros\0\u{b}uln\0\u{b}given_name\0\u{b}family_name\0\u{c}\u{c}\u{1}\u{c}\u{e}\u{1}\u{c}\u{f}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_id\0\u{1}qualification\0\u{3}specification_version\0\u{1}withdrawn\0\u{3}achieved_at_micros\0\u{1}evidence\0\u{1}decisions\0\u{1}rpl\0\u{1}adjustments\0\u{1}samples\0\u{3}certificated_at_micros\0\u{2}\u{2}met\0\u{4}\u{3}registered_in\0\u{3}names_corrected_in\0\u{3}erased_in\0\u{b}uln\0\u{b}given_name\0\u{b}family_name\0\u{c}\u{c}\u{1}\u{c}\u{e}\u{1}\u{c}\u{f}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -229,7 +226,6 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
       case 16: try { try decoder.decodeSingularUInt64Field(value: &self.registeredIn) }()
       case 17: try { try decoder.decodeSingularUInt64Field(value: &self.namesCorrectedIn) }()
       case 18: try { try decoder.decodeSingularUInt64Field(value: &self.erasedIn) }()
-      case 19: try { try decoder.decodeSingularInt64Field(value: &self.withdrawnAtMicros) }()
       default: break
       }
     }
@@ -281,9 +277,6 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
     if self.erasedIn != 0 {
       try visitor.visitSingularUInt64Field(value: self.erasedIn, fieldNumber: 18)
     }
-    if self.withdrawnAtMicros != 0 {
-      try visitor.visitSingularInt64Field(value: self.withdrawnAtMicros, fieldNumber: 19)
-    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -303,7 +296,6 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
     if lhs.registeredIn != rhs.registeredIn {return false}
     if lhs.namesCorrectedIn != rhs.namesCorrectedIn {return false}
     if lhs.erasedIn != rhs.erasedIn {return false}
-    if lhs.withdrawnAtMicros != rhs.withdrawnAtMicros {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
