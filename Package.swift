@@ -82,7 +82,13 @@ let package = Package(
             dependencies: ["EventLog", "Records", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         // Personal data: the learners' data keys, outside the log, and fields sealed under them.
-        .target(name: "Privacy", dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Privacy", dependencies: ["CFieldSeal", "LMDB", .product(name: "Crypto", package: "swift-crypto")]),
+        // C: AES-256-GCM and HMAC-SHA256 from libcrypto, keyed once per learner key (`attest-bench seal`).
+        .systemLibrary(
+            name: "CFieldSeal",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // The centre's signing key and signed checkpoints of the log (C2SP signed notes).
         .target(
             name: "Checkpoints",
@@ -121,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "attest-bench",
             dependencies: [
-                "Assessment", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Projections", "Records", "Replay", "Simulation",
+                "Assessment", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Privacy", "Projections", "Records", "Replay", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -11,8 +11,8 @@ public final class Keyring: @unchecked Sendable {
     private let store: LearnerKeys
     private let lock = NSLock()
     private var known: [String: SymmetricKey] = [:]
-    /// The keys sealed with so far, their nonce keys derived once each.
-    private var sealing: [String: FieldSeal.SealingKey] = [:]
+    /// The keys sealed or opened with so far, each prepared once (`FieldSeal.SealingKey`).
+    private var prepared: [String: FieldSeal.SealingKey] = [:]
     /// Learners looked up and found to have no key.
     private var missing: Set<String> = []
 
@@ -64,7 +64,7 @@ public final class Keyring: @unchecked Sendable {
         if let closed = taken.first(where: { $0.value == Data(PersonalFields.closed.utf8) }) {
             throw RuleViolation("well-formed", "field \(closed.field) of the \(type.rawValue) holds the mark of a sealed field, which only a reader puts there")
         }
-        let key = try sealingKey(of: learner)
+        guard let key = try prepared(learner, making: true) else { throw KeyStoreError("no data key was made for learner \(learner)") }
         let eventID = withUnsafeBytes(of: draft.id.uuid) { Data($0) }
         return SealedPayload(payload: kept, fields: try taken.map { taken in
             try SealedField.with {
@@ -74,21 +74,23 @@ public final class Keyring: @unchecked Sendable {
         })
     }
 
-    /// `learner`'s key for sealing, made now when they have none.
-    private func sealingKey(of learner: String) throws -> FieldSeal.SealingKey {
-        if let cached = lock.withLock({ sealing[learner] }) { return cached }
-        guard let key = try key(of: learner) ?? make(for: [learner])[learner] else {
-            throw KeyStoreError("no data key was made for learner \(learner)")
+    /// `learner`'s key prepared for sealing and opening, made now when they have none and
+    /// `making`; `nil` when they have none.
+    private func prepared(_ learner: String, making: Bool) throws -> FieldSeal.SealingKey? {
+        if let cached = lock.withLock({ prepared[learner] }) { return cached }
+        guard let key = try key(of: learner) ?? (making ? make(for: [learner])[learner] : nil) else {
+            if making { throw KeyStoreError("no data key was made for learner \(learner)") }
+            return nil
         }
         let sealingKey = FieldSeal.SealingKey(key)
-        lock.withLock { sealing[learner] = sealingKey }
+        lock.withLock { prepared[learner] = sealingKey }
         return sealingKey
     }
 
     /// The value of `record`'s sealed `field`, or `nil` when its learner has no key.
     /// - Throws: `SealError` when the key does not open it: the record was changed.
     public func open(_ record: Record, _ field: SealedField) throws -> Data? {
-        guard let key = try key(of: record.learner) else { return nil }
+        guard let key = try prepared(record.learner, making: false) else { return nil }
         return try FieldSeal.open(field.value, field: field.field, eventID: record.eventID, key: key)
     }
 

@@ -1,3 +1,4 @@
+import CFieldSeal
 import Crypto
 import Foundation
 
@@ -13,44 +14,82 @@ import Foundation
 /// the same value of the same record and field seals to the same bytes, so a store's
 /// records are the same whenever its events are appended with the same keys.
 public enum FieldSeal {
-    /// A data key as sealing uses it: with the key of its synthetic nonces, derived once.
-    public struct SealingKey {
-        public let key: SymmetricKey
-        let nonceKey: SymmetricKey
+    /// A data key as sealing and opening use it: the key of its synthetic nonces derived
+    /// once, and libcrypto's contexts for it (`CFieldSeal`), used by one caller at a time.
+    public final class SealingKey: @unchecked Sendable {
+        private let context: UnsafeMutablePointer<attest_field_key>
+        private let lock = NSLock()
 
         public init(_ key: SymmetricKey) {
-            self.key = key
-            nonceKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("attest.v1 sealed-field nonce".utf8), using: key))
+            let nonceKey = HMAC<SHA256>.authenticationCode(for: Data("attest.v1 sealed-field nonce".utf8), using: key)
+            context = key.withUnsafeBytes { key in
+                nonceKey.withUnsafeBytes { nonceKey in
+                    attest_field_key_new(key.bindMemory(to: UInt8.self).baseAddress, nonceKey.bindMemory(to: UInt8.self).baseAddress)
+                }
+            }!
+        }
+
+        deinit { attest_field_key_free(context) }
+
+        fileprivate func seal(_ value: UnsafeRawBufferPointer, associated: UnsafeRawBufferPointer) throws -> Data {
+            var sealed = Data(count: value.count + 28)
+            var spare: UInt8 = 0
+            let done = lock.withLock {
+                sealed.withUnsafeMutableBytes { out in
+                    attest_field_seal(context, associated.bytes(or: &spare), associated.count, value.bytes(or: &spare), value.count, out.bytes(or: &spare))
+                }
+            }
+            guard done == 1 else { throw SealError.malformed }
+            return sealed
+        }
+
+        fileprivate func open(_ sealed: UnsafeRawBufferPointer, associated: UnsafeRawBufferPointer) throws -> Data {
+            var value = Data(count: sealed.count - 28)
+            var spare: UInt8 = 0
+            let opened = lock.withLock {
+                value.withUnsafeMutableBytes { out in
+                    attest_field_open(context, associated.bytes(or: &spare), associated.count, sealed.bytes(or: &spare), sealed.count, out.bytes(or: &spare))
+                }
+            }
+            guard opened == 1 else { throw SealError.notOpened }
+            return value
         }
     }
 
     /// `value` sealed as field `field` of the record whose event id is `eventID`.
-    public static func seal(_ value: some DataProtocol, field: UInt32, eventID: some DataProtocol, key: SealingKey) throws -> Data {
-        let associated = associatedData(field: field, eventID: eventID)
-        var hmac = HMAC<SHA256>(key: key.nonceKey)
-        hmac.update(data: associated)
-        hmac.update(data: Data(value))
-        let nonce = try AES.GCM.Nonce(data: Data(hmac.finalize()).prefix(12))
-        let box = try AES.GCM.seal(value, using: key.key, nonce: nonce, authenticating: associated)
-        guard let combined = box.combined else { throw SealError.malformed }
-        return combined
+    public static func seal(_ value: Data, field: UInt32, eventID: Data, key: SealingKey) throws -> Data {
+        try withAssociatedData(field: field, eventID: eventID) { associated in
+            try value.withUnsafeBytes { try key.seal($0, associated: associated) }
+        }
     }
 
     /// The value `sealed` holds. - Throws: `SealError` when it was not sealed by `key` as
     /// field `field` of the record `eventID`, or was changed since.
-    public static func open(_ sealed: some DataProtocol, field: UInt32, eventID: some DataProtocol, key: SymmetricKey) throws -> Data {
-        guard sealed.count >= 12 + 16, let box = try? AES.GCM.SealedBox(combined: sealed) else { throw SealError.malformed }
-        do {
-            return try AES.GCM.open(box, using: key, authenticating: associatedData(field: field, eventID: eventID))
-        } catch {
-            throw SealError.notOpened
+    public static func open(_ sealed: Data, field: UInt32, eventID: Data, key: SealingKey) throws -> Data {
+        guard sealed.count >= 12 + 16 else { throw SealError.malformed }
+        return try withAssociatedData(field: field, eventID: eventID) { associated in
+            try sealed.withUnsafeBytes { try key.open($0, associated: associated) }
         }
     }
 
-    private static func associatedData(field: UInt32, eventID: some DataProtocol) -> Data {
-        var data = Data(eventID)
+    /// Calls `body` with the associated data: the event id ‖ BE32 field.
+    private static func withAssociatedData<R>(field: UInt32, eventID: Data, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var data = eventID
         withUnsafeBytes(of: field.bigEndian) { data.append(contentsOf: $0) }
-        return data
+        return try data.withUnsafeBytes(body)
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// The first byte's address, or `spare`'s for an empty buffer: libcrypto wants an address.
+    fileprivate func bytes(or spare: UnsafeMutablePointer<UInt8>) -> UnsafePointer<UInt8> {
+        baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? UnsafePointer(spare)
+    }
+}
+
+extension UnsafeMutableRawBufferPointer {
+    fileprivate func bytes(or spare: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? spare
     }
 }
 

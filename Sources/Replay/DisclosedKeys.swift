@@ -9,7 +9,7 @@ import Privacy
 /// The data keys a bundle discloses to the EQA replaying it, opened with their identity:
 /// the sealed fields of those learners' records open, every other learner's stay closed.
 struct DisclosedKeys {
-    private(set) var keys: [String: SymmetricKey] = [:]
+    private(set) var keys: [String: FieldSeal.SealingKey] = [:]
     /// Called with each record whose sealed fields were opened, as one line of JSON.
     var opened: ((String) throws -> Void)?
 
@@ -31,7 +31,7 @@ struct DisclosedKeys {
         let root = bundle.checkpoint.checkpoint.root.bytes
         for disclosed in disclosure.keys {
             do {
-                keys[disclosed.learner] = try disclosed.open(with: identity, root: root)
+                keys[disclosed.learner] = FieldSeal.SealingKey(try disclosed.open(with: identity, root: root))
             } catch let error as DisclosureError {
                 throw Breach(.malformed, learner: disclosed.learner, file: BundleFile.disclosed, detail: error.description)
             }

@@ -66,21 +66,33 @@ import Testing
         let sealed = try FieldSeal.seal(name, field: 9, eventID: eventID, key: sealingKey)
         #expect(sealed.count == 12 + name.count + 16)
         #expect(sealed.range(of: name) == nil)
-        #expect(try FieldSeal.open(sealed, field: 9, eventID: eventID, key: key) == name)
+        #expect(try FieldSeal.open(sealed, field: 9, eventID: eventID, key: sealingKey) == name)
         #expect(try FieldSeal.seal(name, field: 9, eventID: eventID, key: sealingKey) == sealed, "the nonce is synthetic")
         let nonces = try [name, Data("Okafor-Hald".utf8)].flatMap { value in
             try [8, 9].map { try FieldSeal.seal(value, field: UInt32($0), eventID: eventID, key: sealingKey).prefix(12) }
         }
         #expect(Set(nonces).count == 4, "another value or field has another nonce")
 
-        #expect(throws: SealError.notOpened) { try FieldSeal.open(sealed, field: 8, eventID: eventID, key: key) }
+        #expect(throws: SealError.notOpened) { try FieldSeal.open(sealed, field: 8, eventID: eventID, key: sealingKey) }
         var otherRecord = eventID
         otherRecord[15] ^= 1
-        #expect(throws: SealError.notOpened) { try FieldSeal.open(sealed, field: 9, eventID: otherRecord, key: key) }
-        #expect(throws: SealError.notOpened) { try FieldSeal.open(sealed, field: 9, eventID: eventID, key: SymmetricKey(size: .bits256)) }
+        #expect(throws: SealError.notOpened) { try FieldSeal.open(sealed, field: 9, eventID: otherRecord, key: sealingKey) }
+        #expect(throws: SealError.notOpened) { try FieldSeal.open(sealed, field: 9, eventID: eventID, key: FieldSeal.SealingKey(SymmetricKey(size: .bits256))) }
         var changed = sealed
         changed[14] ^= 0x20
-        #expect(throws: SealError.notOpened) { try FieldSeal.open(changed, field: 9, eventID: eventID, key: key) }
-        #expect(throws: SealError.malformed) { try FieldSeal.open(sealed.prefix(27), field: 9, eventID: eventID, key: key) }
+        #expect(throws: SealError.notOpened) { try FieldSeal.open(changed, field: 9, eventID: eventID, key: sealingKey) }
+        #expect(throws: SealError.malformed) { try FieldSeal.open(sealed.prefix(27), field: 9, eventID: eventID, key: sealingKey) }
+    }
+
+    /// The libcrypto path gives exactly the bytes docs/format.md describes, as swift-crypto makes them.
+    @Test func sealingMatchesSwiftCryptosAESGCMWithTheSyntheticNonce() throws {
+        let nonceKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("attest.v1 sealed-field nonce".utf8), using: key))
+        for value in [Data(), Data("A".utf8), Data("Further evidence needed for 1.4, observed on the shop floor.".utf8)] {
+            let associated = eventID + [0, 0, 0, 7]
+            let nonce = Data(HMAC<SHA256>.authenticationCode(for: associated + value, using: nonceKey)).prefix(12)
+            let expected = try AES.GCM.seal(value, using: key, nonce: AES.GCM.Nonce(data: nonce), authenticating: associated).combined!
+            #expect(try FieldSeal.seal(value, field: 7, eventID: eventID, key: sealingKey) == expected)
+            #expect(try FieldSeal.open(expected, field: 7, eventID: eventID, key: sealingKey) == value)
+        }
     }
 }
