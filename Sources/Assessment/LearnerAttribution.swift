@@ -9,7 +9,13 @@ public struct LearnerAttribution: Sendable {
     /// The learner `event` concerns, learned from the events before it in log order (call
     /// this for every event, in order: it notes the ids each one introduces).
     public mutating func learner(of event: DomainEvent) -> String? {
-        let learner = Self.learner(of: event) { owners[OwnedPart(part: $0, id: $1)] }
+        learner(of: event) { _, _ in nil }
+    }
+
+    /// The learner `event` concerns, learned as `learner(of:)` does, and from `earlier`
+    /// for ids introduced before the first event this attribution was given.
+    public mutating func learner(of event: DomainEvent, earlier: (LearnerRecordPart, String) throws -> String?) rethrows -> String? {
+        let learner = try Self.learner(of: event) { try owners[OwnedPart(part: $0, id: $1)] ?? earlier($0, $1) }
         if let learner, let introduced = Self.introduced(by: event), owners[introduced] == nil { owners[introduced] = learner }
         return learner
     }

@@ -82,13 +82,10 @@ public final class CentreStore: Sendable {
         // What the rules change in the batch, written to the transaction once they have checked it all.
         let changes = OverlayEntityStore { _ in nil }
         var memory = RulesMemory(store: changes)
-        // Keys for the learners the batch names, made in one write to the key store (and
-        // synced) before any record sealed under them can be committed.
+        // The keys of the learners whose personal fields the batch holds, read, or made and
+        // synced, in one use of the key store before any record sealed under them can be committed.
         let keyring = Keyring(store: log.environment.path)
-        try keyring.make(for: Set(events.compactMap { event in
-            PersonalFields.numbers(of: event.event.type, version: event.draft.schemaVersion).isEmpty
-                ? nil : LearnerAttribution.learner(of: event.event) { _, _ in nil }
-        }))
+        try keyring.make(for: learnersWithPersonalData(in: events))
         do {
             return try log.append(events.map(\.draft), now: now, validate: { txn, appending in
                 if appending.index == 0 {  // a first try, or a retry after the map grew
@@ -128,6 +125,20 @@ public final class CentreStore: Sendable {
         } catch let error as EventLogError {
             guard let index = error.batchIndex else { throw error }
             throw BatchRefusal(index: index, eventID: events[index].draft.id, cause: .log(error))
+        }
+    }
+
+    /// The learners whose personal fields `events` hold: named by the events, or owning the
+    /// ids they name, as the batch itself or the rules' memory of the log says.
+    private func learnersWithPersonalData(in events: [CentreEvent]) throws -> Set<String> {
+        try entities { entities in
+            var attribution = LearnerAttribution()
+            var learners: Set<String> = []
+            for event in events {
+                let learner = try attribution.learner(of: event.event) { try entities.learner(owning: $0, $1) }
+                if let learner, !PersonalFields.numbers(of: event.event.type, version: event.draft.schemaVersion).isEmpty { learners.insert(learner) }
+            }
+            return learners
         }
     }
 

@@ -27,8 +27,8 @@ public final class Keyring: @unchecked Sendable {
         lock.withLock { known.merge(all) { _, new in new } }
     }
 
-    /// Makes keys, in one write to the key store, for those of `learners` without one,
-    /// and returns the keys it made.
+    /// Reads the keys of `learners` in one use of the key store, making (and syncing) those
+    /// they lack, and returns the keys read or made.
     @discardableResult
     func make(for learners: some Collection<String>) throws -> [String: SymmetricKey] {
         let needed = lock.withLock { learners.filter { known[$0] == nil } }

@@ -36,12 +36,17 @@ public enum PayloadFields {
     /// those fields in the order they came (the field order, for a payload as swift-protobuf
     /// writes it). - Throws: `MalformedPayload` for bytes that are not a protobuf encoding.
     public static func split(_ payload: Data, taking numbers: Set<UInt32>) throws -> (kept: Data, taken: [(field: UInt32, value: Data)]) {
-        var kept = Data()
-        var taken: [(field: UInt32, value: Data)] = []
-        try walk(payload) { field, wireType, whole, value in
-            if wireType == 2, numbers.contains(field) { taken.append((field, payload[value])) } else { kept.append(payload[whole]) }
+        try payload.withUnsafeBytes { bytes in
+            var keptRanges: [Range<Int>] = []
+            var taken: [(field: UInt32, value: Data)] = []
+            try walk(bytes) { field, wireType, whole, value in
+                if wireType == 2, numbers.contains(field) { taken.append((field, Data(bytes[value]))) } else { keptRanges.append(whole) }
+            }
+            guard !taken.isEmpty else { return (payload, []) }
+            var kept = Data(capacity: bytes.count)
+            for range in keptRanges { kept.append(UnsafeRawBufferPointer(rebasing: bytes[range]).assumingMemoryBound(to: UInt8.self)) }
+            return (kept, taken)
         }
-        return (kept, taken)
     }
 
     /// `kept` with the length-delimited `values` put back before the first field numbered
@@ -49,7 +54,7 @@ public enum PayloadFields {
     public static func merge(_ kept: Data, _ values: [(field: UInt32, value: Data)]) throws -> Data {
         guard !values.isEmpty else { return kept }
         let values = values.sorted { $0.field < $1.field }
-        var merged = Data()
+        var merged = Data(capacity: kept.count + values.reduce(0) { $0 + $1.value.count + 8 })
         var next = 0
         func putBack(below limit: UInt32?) {
             while next < values.count, limit.map({ values[next].field < $0 }) ?? true {
@@ -61,22 +66,24 @@ public enum PayloadFields {
                 next += 1
             }
         }
-        try walk(kept) { field, _, whole, _ in
-            putBack(below: field)
-            merged.append(kept[whole])
+        try kept.withUnsafeBytes { bytes in
+            try walk(bytes) { field, _, whole, _ in
+                putBack(below: field)
+                merged.append(UnsafeRawBufferPointer(rebasing: bytes[whole]).assumingMemoryBound(to: UInt8.self))
+            }
         }
         putBack(below: nil)
         return merged
     }
 
     /// Calls `body` with each top-level field's number, wire type, whole range (tag
-    /// included) and value range.
-    private static func walk(_ bytes: Data, _ body: (UInt32, UInt8, Range<Data.Index>, Range<Data.Index>) throws -> Void) throws {
-        var index = bytes.startIndex
+    /// included) and value range, as offsets into `bytes`.
+    private static func walk(_ bytes: UnsafeRawBufferPointer, _ body: (UInt32, UInt8, Range<Int>, Range<Int>) throws -> Void) throws {
+        var index = 0
         func varint() throws -> UInt64 {
             var value: UInt64 = 0
             var shift: UInt64 = 0
-            while index < bytes.endIndex, shift < 64 {
+            while index < bytes.count, shift < 64 {
                 let byte = bytes[index]
                 index += 1
                 value |= UInt64(byte & 0x7F) << shift
@@ -85,23 +92,23 @@ public enum PayloadFields {
             }
             throw MalformedPayload("the payload's protobuf encoding ends inside a varint")
         }
-        while index < bytes.endIndex {
+        while index < bytes.count {
             let start = index
             let tag = try varint()
             let wireType = UInt8(tag & 7)
             guard tag >> 3 != 0, tag >> 3 <= UInt64(UInt32.max) else { throw MalformedPayload("the payload holds field number 0 or one too large") }
-            let valueStart: Data.Index
+            let valueStart: Int
             switch wireType {
             case 0: valueStart = index; _ = try varint()
             case 1, 5:
                 valueStart = index
                 let size = wireType == 1 ? 8 : 4
-                guard bytes.endIndex - index >= size else { throw MalformedPayload("the payload ends inside a fixed-size field") }
+                guard bytes.count - index >= size else { throw MalformedPayload("the payload ends inside a fixed-size field") }
                 index += size
             case 2:
                 let length = try varint()
                 valueStart = index
-                guard length <= UInt64(bytes.endIndex - index) else { throw MalformedPayload("a field of the payload runs past its end") }
+                guard length <= UInt64(bytes.count - index) else { throw MalformedPayload("a field of the payload runs past its end") }
                 index += Int(length)
             default:
                 throw MalformedPayload("the payload holds wire type \(wireType), which no event's message uses")

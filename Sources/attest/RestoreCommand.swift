@@ -34,5 +34,9 @@ struct RestoreCommand: ParsableCommand {
                 + "otherwise `attest key \(location.store) --create` gives the store its first\n"
             FileHandle.standardError.write(Data(warning.utf8))
         }
+        // A backup never holds the learners' keys (docs/operations.md, Data protection).
+        let note = "note: the learners' data keys are not in a backup: until you put the data.mdb of your latest key backup "
+            + "in \(location.store)/keys/ (mode 0600), the store verifies and replays but shows no learner's personal data\n"
+        FileHandle.standardError.write(Data(note.utf8))
     }
 }

@@ -104,4 +104,26 @@ import Testing
         try "not LMDB".write(toFile: empty + "/data.mdb", atomically: false, encoding: .utf8)
         try expectRestoreRefused(empty, "\(empty)/data.mdb cannot be read as an LMDB environment")
     }
+
+    /// The key store is backed up on its own (docs/operations.md, Data protection): a
+    /// restored store shows personal data once that backup is put back.
+    @Test func aRestoredStoreShowsPersonalDataOnceItsKeyBackupIsPutBack() throws {
+        let store = directory.child("sealed.store")
+        #expect(try attest.run(["init", store]).status == 0)
+        #expect(try attest.run(["append", store, "-", "--quiet"], input: try attest.run(["generate", "--learners", "3", "--seed", "1"]).stdout).status == 0)
+        let backup = directory.child("sealed.backup"), keys = directory.child("keys.backup")
+        #expect(try attest.run(["backup", store, backup]).status == 0)
+        try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: false)
+        #expect(try Command(absolute: "/usr/bin/mdb_copy").run(["-c", store + "/keys", keys]).status == 0)
+
+        let restored = directory.child("restored.store")
+        let run = try attest.run(["restore", backup, restored])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("the learners' data keys are not in a backup"))
+        #expect(!(try attest.run(["transcript", restored, "L000001", "--json"]).stdout.contains("givenName")))
+
+        try FileManager.default.createDirectory(atPath: restored + "/keys", withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.copyItem(atPath: keys + "/data.mdb", toPath: restored + "/keys/data.mdb")
+        #expect(try attest.run(["transcript", restored, "L000001", "--json"]).stdout.contains("givenName"))
+    }
 }
