@@ -118,6 +118,7 @@ public final class CentreStore: Sendable {
                 }
                 return AppendFacts(learner: learner, sealed: sealed)
             }, complete: { txn in
+                try keyring.waitUntilDurable()
                 try memory.flush()
                 for (key, value) in changes.changes { try txn.put(self.state, key: TextKey(key), value: value) }
                 try self.project(accepted.sorted { $0.key < $1.key }.map(\.value), in: txn)

@@ -13,6 +13,8 @@ public final class Keyring: @unchecked Sendable {
     private var known: [String: SymmetricKey] = [:]
     /// The keys sealed or opened with so far, each prepared once (`FieldSeal.SealingKey`).
     private var prepared: [String: FieldSeal.SealingKey] = [:]
+    /// The flushes of the keys made, to wait for before a commit.
+    private var syncs: [KeySync] = []
     /// Learners looked up and found to have no key.
     private var missing: Set<String> = []
 
@@ -27,18 +29,25 @@ public final class Keyring: @unchecked Sendable {
         lock.withLock { known.merge(all) { _, new in new } }
     }
 
-    /// Reads the keys of `learners` in one use of the key store, making (and syncing) those
-    /// they lack, and returns the keys read or made.
+    /// Reads the keys of `learners` in one use of the key store, making those they lack,
+    /// and returns the keys read or made. Keys made are flushed to disk on another thread:
+    /// `waitUntilDurable()` before committing anything sealed under them.
     @discardableResult
     func make(for learners: some Collection<String>) throws -> [String: SymmetricKey] {
         let needed = lock.withLock { learners.filter { known[$0] == nil } }
         guard !needed.isEmpty else { return [:] }
-        let made = try store.keys(making: needed)
+        let made = try store.keysSyncedLater(making: needed)
         lock.withLock {
-            known.merge(made) { _, new in new }
-            missing.subtract(made.keys)
+            known.merge(made.keys) { _, new in new }
+            missing.subtract(made.keys.keys)
+            syncs.append(made.sync)
         }
-        return made
+        return made.keys
+    }
+
+    /// Returns once every key this keyring made is on disk. - Throws: `KeyStoreError`.
+    func waitUntilDurable() throws {
+        for sync in lock.withLock({ syncs }) { try sync.wait() }
     }
 
     /// `learner`'s key, or `nil` when they have none.

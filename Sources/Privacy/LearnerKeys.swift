@@ -21,7 +21,7 @@ public struct LearnerKeys: Sendable {
     /// The keys of those of `learners` that have one.
     public func keys(of learners: some Sequence<String>) throws -> [String: SymmetricKey] {
         guard FileManager.default.fileExists(atPath: directory + "/data.mdb") else { return [:] }
-        return try use(exclusive: false) { environment, database in
+        return try use(exclusive: false) { environment, database, _ in
             try environment.read { txn in
                 var found: [String: SymmetricKey] = [:]
                 for learner in learners where found[learner] == nil {
@@ -35,7 +35,7 @@ public struct LearnerKeys: Sendable {
     /// The centre's secret `name` (256 random bits), made the first time it is asked for:
     /// the key of the digests under which the rules remember ULNs.
     public func secret(named name: String) throws -> SymmetricKey {
-        try use(exclusive: false, database: "centre") { environment, database in
+        try use(exclusive: false, database: "centre") { environment, database, _ in
             try environment.write { txn in
                 if let bytes = try txn.get(database, key: Array(name.utf8)) { return SymmetricKey(data: bytes) }
                 let secret = SymmetricKey(size: .bits256)
@@ -48,7 +48,7 @@ public struct LearnerKeys: Sendable {
     /// Every learner's key.
     public func all() throws -> [String: SymmetricKey] {
         guard FileManager.default.fileExists(atPath: directory + "/data.mdb") else { return [:] }
-        return try use(exclusive: false) { environment, database in
+        return try use(exclusive: false) { environment, database, _ in
             try environment.read { txn in
                 try txn.withReader { reader in
                     var all: [String: SymmetricKey] = [:]
@@ -65,8 +65,22 @@ public struct LearnerKeys: Sendable {
     public func keys(
         making learners: some Sequence<String>, newKey: () -> SymmetricKey = { SymmetricKey(size: .bits256) }
     ) throws -> [String: SymmetricKey] {
-        try use(exclusive: false) { environment, database in
-            try environment.write { txn in
+        let made = try keysSyncedLater(making: learners, newKey: newKey)
+        try made.sync.wait()
+        return made.keys
+    }
+
+    /// The key of each of `learners`, as `keys(making:newKey:)` gives them, but written
+    /// without waiting for the disk: `sync` flushes the key store on another thread, still
+    /// holding it shared (so no key can be destroyed meanwhile), and its `wait()` returns
+    /// once the keys made are durable. An append waits for it just before it commits
+    /// records sealed under them, so the flush overlaps the append's own work.
+    public func keysSyncedLater(
+        making learners: some Sequence<String>, newKey: () -> SymmetricKey = { SymmetricKey(size: .bits256) }
+    ) throws -> (keys: [String: SymmetricKey], sync: KeySync) {
+        try use(exclusive: false, noSync: true) { environment, database, guardFile in
+            var madeAny = false
+            let keys = try environment.write { txn in
                 var keys: [String: SymmetricKey] = [:]
                 for learner in learners where keys[learner] == nil {
                     let name = Array(learner.utf8)
@@ -76,10 +90,12 @@ public struct LearnerKeys: Sendable {
                         let key = newKey()
                         try key.withUnsafeBytes { try txn.put(database, key: name, value: $0) }
                         keys[learner] = key
+                        madeAny = true
                     }
                 }
                 return keys
             }
+            return (keys, madeAny ? try KeySync(file: directory + "/data.mdb", holding: guardFile) : KeySync())
         }
     }
 
@@ -93,7 +109,7 @@ public struct LearnerKeys: Sendable {
     @discardableResult
     public func destroy(_ learner: String) throws -> Bool {
         guard FileManager.default.fileExists(atPath: directory + "/data.mdb") else { return false }
-        return try use(exclusive: true) { environment, database in
+        return try use(exclusive: true) { environment, database, _ in
             let deleted = try environment.write { txn in try txn.delete(database, key: Array(learner.utf8)) }
             guard deleted else { return false }
             let compacted = directory + "/compacted"
@@ -140,10 +156,11 @@ public struct LearnerKeys: Sendable {
         guard fsync(fd) == 0 else { throw KeyStoreError("cannot sync \(directory)") }
     }
 
-    /// Opens the environment under the guard, calls `body` with it and its database
-    /// `database`, closes it, then calls `after` (still under the guard) with the result.
+    /// Opens the environment under the guard, calls `body` with it, its database
+    /// `database` and the guard's descriptor, closes it, then calls `after` (still under
+    /// the guard) with the result. With `noSync`, commits do not wait for the disk.
     private func use<R>(
-        exclusive: Bool, database name: String = "learners", _ body: (Environment, Database) throws -> R,
+        exclusive: Bool, noSync: Bool = false, database name: String = "learners", _ body: (Environment, Database, Int32) throws -> R,
         after: (R) throws -> Void = { _ in }
     ) throws -> R {
         Self.inProcess.lock()
@@ -154,9 +171,11 @@ public struct LearnerKeys: Sendable {
         defer { close(guardFile) }
         guard flock(guardFile, exclusive ? LOCK_EX : LOCK_SH) == 0 else { throw KeyStoreError("cannot lock \(directory)/guard") }
         let result = try {
-            let environment = try Environment(path: directory)
+            var options = EnvironmentOptions()
+            options.noSync = noSync
+            let environment = try Environment(path: directory, options: options)
             let database = try environment.openDatabase(name, create: true)
-            return try body(environment, database)
+            return try body(environment, database, guardFile)
         }()
         try after(result)
         return result
@@ -165,6 +184,38 @@ public struct LearnerKeys: Sendable {
     /// One use of a key store at a time in this process: LMDB must not have one environment
     /// open twice in a process.
     private static let inProcess = NSLock()
+}
+
+/// Keys written to the key store and being flushed to disk on another thread.
+public final class KeySync: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var failure: String?
+
+    /// Nothing to flush.
+    init() { done.signal() }
+
+    /// Flushes `file` on another thread, holding the lock of `guardFile` (duplicated) until then.
+    init(file: String, holding guardFile: Int32) throws {
+        let held = dup(guardFile)
+        let data = open(file, O_RDONLY | O_CLOEXEC)
+        guard held >= 0, data >= 0 else {
+            if held >= 0 { close(held) }
+            throw KeyStoreError("cannot open \(file) to sync it: \(String(cString: strerror(errno)))")
+        }
+        Thread.detachNewThread { [self] in
+            if fdatasync(data) != 0 { failure = "cannot sync \(file): \(String(cString: strerror(errno)))" }
+            close(data)
+            close(held)
+            done.signal()
+        }
+    }
+
+    /// Returns once the keys are on disk. - Throws: `KeyStoreError` when the flush failed.
+    public func wait() throws {
+        done.wait()
+        done.signal()
+        if let failure { throw KeyStoreError(failure) }
+    }
 }
 
 /// A key store that could not be read or changed, and why.
