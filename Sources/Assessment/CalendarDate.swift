@@ -19,13 +19,8 @@ public struct CalendarDate: Comparable, Sendable, CustomStringConvertible {
         self.day = day
     }
 
-    /// The first instant of this date on the calendar of `timeZone`.
-    public func start(in timeZone: TimeZone) -> Date {
-        Calendar.gregorian(in: timeZone).date(from: DateComponents(year: year, month: month, day: day))!
-    }
-
     /// The date of `date` on the calendar of `timeZone`.
-    init(_ date: Date, in timeZone: TimeZone) {
+    public init(_ date: Date, in timeZone: TimeZone) {
         let c = Calendar.gregorian(in: timeZone).dateComponents([.year, .month, .day], from: date)
         year = c.year!
         month = c.month!

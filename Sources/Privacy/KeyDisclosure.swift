@@ -17,9 +17,7 @@ public struct EQAIdentity: Sendable {
 
     /// Reads an identity as `text` writes it. - Throws: `DisclosureError`.
     public init(text: String) throws {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.hasPrefix(Self.prefix), let raw = Data(base64Encoded: String(trimmed.dropFirst(Self.prefix.count))),
-              (try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw)) != nil
+        guard let raw = rawKey(text, prefix: Self.prefix), (try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw)) != nil
         else { throw DisclosureError("an identity is one line, \(Self.prefix) and 32 bytes in base64") }
         self.raw = raw
     }
@@ -45,9 +43,7 @@ public struct EQARecipient: Sendable, Equatable, CustomStringConvertible {
 
     /// Reads a recipient key as `description` writes it. - Throws: `DisclosureError`.
     public init(text: String) throws {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.hasPrefix(Self.prefix), let raw = Data(base64Encoded: String(trimmed.dropFirst(Self.prefix.count))),
-              (try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw)) != nil
+        guard let raw = rawKey(text, prefix: Self.prefix), (try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw)) != nil
         else { throw DisclosureError("an EQA's key is one line, \(Self.prefix) and 32 bytes in base64, as `attest-replay keygen` prints it") }
         self.raw = raw
     }
@@ -110,6 +106,13 @@ public struct DisclosedKey: Sendable, Equatable {
     private static func associatedData(_ learner: String, _ root: some DataProtocol) -> Data {
         Data(root) + Data([0]) + Data(learner.utf8)
     }
+}
+
+/// The bytes of a key written as one line, `prefix` and base64; `nil` when `text` is not that.
+private func rawKey(_ text: String, prefix: String) -> Data? {
+    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard trimmed.hasPrefix(prefix) else { return nil }
+    return Data(base64Encoded: String(trimmed.dropFirst(prefix.count)))
 }
 
 /// A key that cannot be read, or a disclosure that cannot be made or opened: what is wrong.

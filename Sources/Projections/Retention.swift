@@ -27,19 +27,6 @@ public struct RetentionReview: Codable, Sendable {
     public func reason(_ learner: Learner) -> String {
         "retention period of \(months) months after the learner was \(learner.status.replacingOccurrences(of: "_", with: " ")) ended on \(learner.periodEnded)"
     }
-
-    /// A table for a person.
-    public var text: String {
-        var lines = ["\(due.count) learners past the retention period of \(months) months on \(on)"]
-        if !due.isEmpty {
-            lines.append("LEARNER       STATUS        ENDED                         PERIOD ENDED")
-            lines += due.map {
-                $0.learner.padding(toLength: 14, withPad: " ", startingAt: 0) + $0.status.padding(toLength: 14, withPad: " ", startingAt: 0)
-                    + $0.ended.padding(toLength: 30, withPad: " ", startingAt: 0) + $0.periodEnded
-            }
-        }
-        return lines.joined(separator: "\n")
-    }
 }
 
 extension CentreStore {
@@ -62,14 +49,10 @@ extension CentreStore {
     /// The learners past the retention period at the end of day `day` in the centre's time
     /// zone: those certificated, achieved or withdrawn more than the period before, read
     /// from the stored transcripts and the withdrawn learners' records (no personal data is read).
-    public func retentionReview(on day: Date = Date()) throws -> RetentionReview {
+    public func retentionReview(on day: CalendarDate? = nil) throws -> RetentionReview {
         let months = try retentionMonths()
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = timeZone
-        formatter.formatOptions = [.withFullDate]
-        let dayEnd = calendar.date(byAdding: DateComponents(day: 1), to: calendar.startOfDay(for: day))!
+        let calendar = Calendar.gregorian(in: timeZone)
+        let day = day ?? CalendarDate(Date(), in: timeZone)
         let due = try read(asOf: nil) { try Transcript.all(in: $0) }.compactMap { transcript -> (Date, RetentionReview.Learner)? in
             guard transcript.erased != true else { return nil }
             let ended = switch transcript.status {
@@ -79,19 +62,18 @@ extension CentreStore {
             default: String?.none
             }
             guard let ended, let endedAt = Timestamp.parse(ended),
-                  let until = calendar.date(byAdding: DateComponents(month: months), to: calendar.startOfDay(for: endedAt)),
-                  until < dayEnd
+                  let until = calendar.date(byAdding: DateComponents(month: months), to: calendar.startOfDay(for: endedAt))
             else { return nil }
-            return (endedAt, RetentionReview.Learner(learner: transcript.learner, status: transcript.status, ended: ended, periodEnded: formatter.string(from: until)))
+            let periodEnded = CalendarDate(until, in: timeZone)
+            guard periodEnded <= day else { return nil }
+            return (endedAt, RetentionReview.Learner(learner: transcript.learner, status: transcript.status, ended: ended, periodEnded: periodEnded.description))
         }
-        return RetentionReview(months: months, on: formatter.string(from: day), due: due.sorted { ($0.0, $0.1.learner) < ($1.0, $1.1.learner) }.map(\.1))
+        return RetentionReview(months: months, on: day.description, due: due.sorted { ($0.0, $0.1.learner) < ($1.0, $1.1.learner) }.map(\.1))
     }
-}
 
-extension CentreStore {
     /// When learner `learner` was withdrawn (RFC 3339): the `occurredAt` of their last
     /// `learner.withdrawn`, read from their records; `nil` when they were not.
-    fileprivate func withdrawal(of learner: String) throws -> String? {
+    private func withdrawal(of learner: String) throws -> String? {
         try records(of: learner).last { $0.record.eventType == EventType.learnerWithdrawn.rawValue }
             .map { Timestamp.format(micros: $0.record.occurredAtMicros) }
     }

@@ -27,8 +27,13 @@ struct RetentionCommand: ParsableCommand {
     @Option(name: .customLong("set-months"), help: "Set the centre's retention period, in months, before listing.")
     var setMonths: Int?
 
-    @Option(help: "Review as at the end of this day (2029-01-31) instead of today.")
-    var on: String?
+    @Option(
+        help: "Review as at the end of this day (2029-01-31) instead of today.",
+        transform: { text in
+            guard let day = CalendarDate(text) else { throw ValidationError("--on takes a date such as 2029-01-31: \(text)") }
+            return day
+        })
+    var on: CalendarDate?
 
     @Flag(help: "Erase every learner listed.")
     var erase = false
@@ -43,16 +48,14 @@ struct RetentionCommand: ParsableCommand {
 
     func validate() throws {
         if erase != (actor != nil) { throw ValidationError("--erase and --actor go together") }
-        if let on, CalendarDate(on) == nil { throw ValidationError("--on takes a date such as 2029-01-31: \(on)") }
     }
 
     func run() throws {
         let store = try openStore(location.store)
         do {
             if let setMonths { try store.setRetention(months: setMonths) }
-            let day = on.flatMap(CalendarDate.init).map { $0.start(in: store.timeZone) } ?? Date()
-            let review = try rebuild.read(store) { try store.retentionReview(on: day) }
-            if json { try printJSON(review) } else { print(review.text) }
+            let review = try rebuild.read(store) { try store.retentionReview(on: on) }
+            if json { try printJSON(review) } else { print(RetentionTable(review).text) }
             guard erase, let actor else { return }
             var who = Actor()
             who.id = actor
@@ -70,5 +73,21 @@ struct RetentionCommand: ParsableCommand {
         } catch let error as RetentionError {
             throw CommandFailure(error.description)
         }
+    }
+}
+
+/// A retention review as a readable table.
+struct RetentionTable {
+    let review: RetentionReview
+
+    init(_ review: RetentionReview) { self.review = review }
+
+    var text: String {
+        var lines = ["\(review.due.count) learners past the retention period of \(review.months) months on \(review.on)"]
+        if !review.due.isEmpty {
+            lines.append("LEARNER".column(14) + "STATUS".column(14) + "ENDED".column(30) + "PERIOD ENDED")
+            lines += review.due.map { $0.learner.column(14) + $0.status.column(14) + $0.ended.column(30) + $0.periodEnded }
+        }
+        return lines.joined(separator: "\n")
     }
 }
