@@ -47,9 +47,11 @@ struct DisclosedKeys {
         return try FieldSeal.open(field.value, field: field.field, eventID: record.eventID, key: key)
     }
 
-    /// Hands the record on to `opened` when its fields were opened.
-    func show(_ decoded: DecodedEvent, bytes: UnsafeRawBufferPointer) throws {
-        guard let opened, !decoded.record.sealed.isEmpty, keys[decoded.record.learner] != nil else { return }
-        try opened(LoggedRecord(record: decoded.record, bytes: Array(bytes)).domainJSONLine(opening: open))
+    /// Whether `decoded`'s sealed fields were opened with a disclosed key; if so, hands the
+    /// record on to `opened`.
+    func note(_ decoded: DecodedEvent, bytes: UnsafeRawBufferPointer) throws -> Bool {
+        guard !decoded.record.sealed.isEmpty, !decoded.closed else { return false }
+        try opened?(LoggedRecord(record: decoded.record, bytes: Array(bytes)).domainJSONLine(opening: open))
+        return true
     }
 }

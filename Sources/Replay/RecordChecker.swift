@@ -61,10 +61,7 @@ struct RecordChecker {
             extended.insert(size)
         }
         let decoded = try Self.decode(bytes, sequence: size, disclosed: disclosed)
-        if !decoded.record.sealed.isEmpty, !decoded.closed {
-            opened += 1
-            try disclosed.show(decoded, bytes: bytes)
-        }
+        if try disclosed.note(decoded, bytes: bytes) { opened += 1 }
         if links != nil {
             try links!.check(decoded.record)
             try checkLearnerMaps(at: size)

@@ -334,10 +334,7 @@ public enum Replayer {
                     throw Breach(.integrity, sequence: sequence, eventID: decoded.record.eventIDText, learner: owner, detail:
                         "the record is not of learner \(learner), whose bundle this is")
                 }
-                if !decoded.record.sealed.isEmpty, !decoded.closed {
-                    report.opened += 1
-                    try bytes.withUnsafeBytes { try disclosed.show(decoded, bytes: $0) }
-                }
+                if try bytes.withUnsafeBytes({ try disclosed.note(decoded, bytes: $0) }) { report.opened += 1 }
                 report.records += 1
                 options.progress?(report.records, bundle.manifest.records)
             }
