@@ -22,6 +22,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C: the LMDB library, found through pkg-config.
@@ -105,11 +110,32 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // Staff accounts and API tokens: credentials outside the log, their lifecycle recorded in it.
+        .target(
+            name: "Accounts",
+            dependencies: [
+                "Assessment", "Centre", "EventLog", "LMDB", "Records",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
         // The library's one import: the modules above, from EventLog to Replay.
         .target(
             name: "AttestKit",
             dependencies: [
-                "Assessment", "Bundles", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Privacy", "Projections", "Records", "Replay",
+                "Accounts", "Assessment", "Bundles", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Privacy", "Projections", "Records", "Replay",
+            ]
+        ),
+        // `attest serve`: the store over HTTP to signed-in staff, with group commit and metrics.
+        .target(
+            name: "Server",
+            dependencies: [
+                "AttestKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // A progress bar for the command-line tools.
@@ -118,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "attest",
             dependencies: [
-                "AttestKit", "Simulation", "Terminal",
+                "AttestKit", "Server", "Simulation", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: jemalloc
@@ -191,6 +217,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "AttestTesting"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "AttestKit", "AttestTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Assessment", "AttestTesting", "Centre", "Records"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "EventLog", "Merkle", "AttestTesting"]),
         .testTarget(
             name: "ReplayTests",

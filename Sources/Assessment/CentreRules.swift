@@ -62,6 +62,11 @@ public final class CentreRules: Sendable {
         case let .simulationReviewed(m): try context.reviewSimulation(m)
         case let .rplCredited(m): try context.creditRPL(m)
         case let .rplRevoked(m): try context.revokeRPL(m)
+        case let .accountOpened(m): try context.openAccount(m.staffID)
+        case let .accountReset(m): try context.resetAccount(m.staffID)
+        case let .accountDisabled(m): try context.disableAccount(m.staffID)
+        case let .tokenIssued(m): try context.issueToken(m)
+        case let .tokenRevoked(m): try context.revokeToken(m)
         }
         try context.progress.apply(event, by: actor.id, at: context.micros, sequence: sequence)
     }

@@ -25,6 +25,11 @@ public indirect enum DomainEvent: Sendable {
     case simulationReviewed(Attest_V1_SimulationReviewed)
     case rplCredited(Attest_V1_RplCredited)
     case rplRevoked(Attest_V1_RplRevoked)
+    case accountOpened(Attest_V1_AccountOpened)
+    case accountReset(Attest_V1_AccountReset)
+    case accountDisabled(Attest_V1_AccountDisabled)
+    case tokenIssued(Attest_V1_TokenIssued)
+    case tokenRevoked(Attest_V1_TokenRevoked)
 
     /// Decodes a payload of `type` from proto3 JSON, strictly: an unknown field is an error.
     public init(type: EventType, json: Data) throws {
@@ -88,6 +93,11 @@ public indirect enum DomainEvent: Sendable {
         case .simulationReviewed: .simulationReviewed(message as! Attest_V1_SimulationReviewed)
         case .rplCredited: .rplCredited(message as! Attest_V1_RplCredited)
         case .rplRevoked: .rplRevoked(message as! Attest_V1_RplRevoked)
+        case .accountOpened: .accountOpened(message as! Attest_V1_AccountOpened)
+        case .accountReset: .accountReset(message as! Attest_V1_AccountReset)
+        case .accountDisabled: .accountDisabled(message as! Attest_V1_AccountDisabled)
+        case .tokenIssued: .tokenIssued(message as! Attest_V1_TokenIssued)
+        case .tokenRevoked: .tokenRevoked(message as! Attest_V1_TokenRevoked)
         }
     }
 
@@ -112,6 +122,11 @@ public indirect enum DomainEvent: Sendable {
         case .simulationReviewed: .simulationReviewed
         case .rplCredited: .rplCredited
         case .rplRevoked: .rplRevoked
+        case .accountOpened: .accountOpened
+        case .accountReset: .accountReset
+        case .accountDisabled: .accountDisabled
+        case .tokenIssued: .tokenIssued
+        case .tokenRevoked: .tokenRevoked
         }
     }
 
@@ -137,6 +152,11 @@ public indirect enum DomainEvent: Sendable {
         case let .simulationReviewed(m): m
         case let .rplCredited(m): m
         case let .rplRevoked(m): m
+        case let .accountOpened(m): m
+        case let .accountReset(m): m
+        case let .accountDisabled(m): m
+        case let .tokenIssued(m): m
+        case let .tokenRevoked(m): m
         }
     }
 
@@ -163,6 +183,11 @@ public indirect enum DomainEvent: Sendable {
         case let .simulationReviewed(m): "simulation-" + m.simulationID
         case let .rplCredited(m): "rpl-" + m.rplID
         case let .rplRevoked(m): "rpl-" + m.rplID
+        case let .accountOpened(m): "account-" + m.staffID
+        case let .accountReset(m): "account-" + m.staffID
+        case let .accountDisabled(m): "account-" + m.staffID
+        case let .tokenIssued(m): "token-" + m.tokenID
+        case let .tokenRevoked(m): "token-" + m.tokenID
         }
     }
 

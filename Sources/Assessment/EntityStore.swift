@@ -12,7 +12,7 @@ public protocol EntityStore: AnyObject {
 
 /// The kinds of entity the rules keep; each is stored under the key `KIND/ID` (`staff/admin-1`).
 package enum EntityKind: String, Sendable {
-    case staff, learner, evidence, assessment, sample, adjustment, rpl, simulation, specification
+    case staff, learner, evidence, assessment, sample, adjustment, rpl, simulation, specification, account, token
     case specificationVersion = "specification-version"
     /// A learner's record (`LearnerProgress`).
     case progress
@@ -67,6 +67,8 @@ package struct Entities {
     package func adjustment(_ id: String) throws -> Attest_V1_AdjustmentState? { try get(.adjustment, id) }
     package func rpl(_ id: String) throws -> Attest_V1_RplState? { try get(.rpl, id) }
     package func specificationState(_ id: String) throws -> Attest_V1_SpecificationState? { try get(.specification, id) }
+    package func account(_ staffID: String) throws -> Attest_V1_AccountState? { try get(.account, staffID) }
+    package func token(_ id: String) throws -> Attest_V1_TokenState? { try get(.token, id) }
 
     /// Whether any staff member is registered yet.
     package func anyStaff() throws -> Bool { try store.load("has-staff") != nil }

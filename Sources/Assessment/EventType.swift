@@ -23,6 +23,11 @@ public enum EventType: String, CaseIterable, Sendable {
     case simulationReviewed = "simulation.reviewed"
     case rplCredited = "rpl.credited"
     case rplRevoked = "rpl.revoked"
+    case accountOpened = "account.opened"
+    case accountReset = "account.reset"
+    case accountDisabled = "account.disabled"
+    case tokenIssued = "token.issued"
+    case tokenRevoked = "token.revoked"
 
     /// The payload message of this type at its current version.
     public var payloadType: any SwiftProtobuf.Message.Type {
@@ -46,6 +51,11 @@ public enum EventType: String, CaseIterable, Sendable {
         case .simulationReviewed: Attest_V1_SimulationReviewed.self
         case .rplCredited: Attest_V1_RplCredited.self
         case .rplRevoked: Attest_V1_RplRevoked.self
+        case .accountOpened: Attest_V1_AccountOpened.self
+        case .accountReset: Attest_V1_AccountReset.self
+        case .accountDisabled: Attest_V1_AccountDisabled.self
+        case .tokenIssued: Attest_V1_TokenIssued.self
+        case .tokenRevoked: Attest_V1_TokenRevoked.self
         }
     }
 
@@ -75,7 +85,7 @@ public enum EventType: String, CaseIterable, Sendable {
         switch self {
         case .specificationImported, .staffRegistered, .learnerRegistered, .learnerNameCorrected, .learnerWithdrawn, .learnerErased,
              .adjustmentRequested,
-             .certificateClaimed:
+             .certificateClaimed, .accountOpened, .accountReset, .accountDisabled:
             [.centreAdministrator]
         case .adjustmentApproved, .adjustmentRejected:
             [.awardingOrganisationOfficer]
@@ -85,6 +95,9 @@ public enum EventType: String, CaseIterable, Sendable {
             [.internalQualityAssurer]
         case .evidenceWithdrawn:
             [.assessor, .internalQualityAssurer]
+        // A staff member's own tokens, or an administrator's for them (rule token-holder).
+        case .tokenIssued, .tokenRevoked:
+            Set(Attest_V1_StaffRole.allCases.filter { $0 != .unspecified })
         }
     }
 }

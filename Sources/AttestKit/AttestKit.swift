@@ -1,7 +1,8 @@
 // The library to embed, in one import: a centre's store and its appends (`CentreStore`,
-// `CentreEvent`, typed refusals), the domain's events and rules, the reports, signed
+// `CentreEvent`, typed refusals), the domain's events and rules, staff accounts, the reports, signed
 // checkpoints, export bundles and the external quality assurer's replay. `attest` and
 // `attest-replay` are built on it alone; docs/embedding.md shows a program using it.
+@_exported import Accounts
 @_exported import Assessment
 @_exported import Bundles
 @_exported import Centre

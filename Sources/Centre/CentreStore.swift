@@ -69,29 +69,54 @@ public final class CentreStore: Sendable {
     ///   the clear.
     @discardableResult
     public func append(_ events: [CentreEvent], now: () -> Date = Date.init) throws -> [Appended] {
-        try reviseRulesState()
-        try checkErasable(events)
-        let appended = try appendChecked(events, now: now)
-        try destroyKeys(erasedBy: events)
-        return appended
+        try append(batches: [events], now: now)[0].get()
     }
 
-    private func appendChecked(_ events: [CentreEvent], now: () -> Date) throws -> [Appended] {
-        // By batch index: a transaction retried after the map grew records each event once.
-        var accepted: [Int: RecordedEvent] = [:]
-        // What the rules change in the batch, written to the transaction once they have checked it all.
-        let changes = OverlayEntityStore { _ in nil }
-        var memory = RulesMemory(store: changes)
-        // The keys of the learners whose personal fields the batch holds, read, or made and
+    /// Appends several batches in one write transaction and one sync (a group commit), each
+    /// in a transaction of its own nested in it: each batch is all or nothing as
+    /// `append(_:now:)` makes it, and one refused leaves the others appended.
+    /// - Returns: each batch's positions, or what refused it (`BatchRefusal`, `ErasureRefusal`).
+    /// - Throws: only what fails the whole group (the store could not be written).
+    public func append(batches: [[CentreEvent]], now: () -> Date = Date.init) throws -> [Result<[Appended], any Error>] {
+        try reviseRulesState()
+        var results: [Result<[Appended], any Error>] = batches.map { events in
+            Result { try checkErasable(events) }.map { [] }
+        }
+        // The keys of the learners whose personal fields the batches hold, read, or made and
         // synced, in one use of the key store before any record sealed under them can be committed.
         let keyring = Keyring(store: log.environment.path)
-        try keyring.make(for: learnersWithPersonalData(in: events))
-        do {
-            return try log.append(events.map(\.draft), now: now, validate: { txn, appending in
-                if appending.index == 0 {  // a first try, or a retry after the map grew
-                    changes.discard()
-                    memory = RulesMemory(store: changes)
+        try keyring.make(for: learnersWithPersonalData(in: batches.joined()))
+        try log.linkLearners()
+        let checked = results
+        results = try log.environment.write { txn in
+            try zip(batches, checked).map { events, check in
+                guard case .success = check else { return check }
+                do {
+                    return .success(try txn.nested { batch in try appendChecked(events, keyring: keyring, in: batch, now: now()) })
+                } catch let error as LMDBError {
+                    throw error  // the store, not the batch: a full map is grown and the group retried
+                } catch {
+                    return .failure(error)
                 }
+            }
+        }
+        for (events, result) in zip(batches, results) where (try? result.get()) != nil {
+            try destroyKeys(erasedBy: events)
+        }
+        return results
+    }
+
+    /// Appends `events` in `txn`, checked against the rules in order, with their personal
+    /// fields sealed under `keyring`'s keys.
+    private func appendChecked(
+        _ events: [CentreEvent], keyring: Keyring, in txn: borrowing WriteTransaction, now: Date
+    ) throws -> [Appended] {
+        var accepted: [RecordedEvent] = []
+        // What the rules change in the batch, written to the transaction once they have checked it all.
+        let changes = OverlayEntityStore { _ in nil }
+        let memory = RulesMemory(store: changes)
+        do {
+            return try log.append(events.map(\.draft), in: txn, now: now, validate: { txn, appending in
                 let event = events[appending.index]
                 // The learner the event concerns, which its record names.
                 let learner = try txn.withReader { reader in
@@ -107,8 +132,8 @@ public final class CentreStore: Sendable {
                     }
                     return try LearnerAttribution.learner(of: event.event) { try Entities(memory: memory).learner(owning: $0, $1) }
                 }
-                accepted[appending.index] = RecordedEvent(
-                    event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAtMicros: event.draft.occurredAtMicros)
+                accepted.append(RecordedEvent(
+                    event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAtMicros: event.draft.occurredAtMicros))
                 let sealed = try learner.flatMap { learner in
                     do {
                         return try keyring.seal(event.draft, type: event.event.type, learner: learner)
@@ -121,7 +146,7 @@ public final class CentreStore: Sendable {
                 try keyring.waitUntilDurable()
                 try memory.flush()
                 for (key, value) in changes.changes { try txn.put(self.state, key: TextKey(key), value: value) }
-                try self.project(accepted.sorted { $0.key < $1.key }.map(\.value), in: txn)
+                try self.project(accepted, in: txn)
             }, open: { try keyring.opened($0).payload })
         } catch let error as EventLogError {
             guard let index = error.batchIndex else { throw error }
@@ -131,7 +156,7 @@ public final class CentreStore: Sendable {
 
     /// The learners whose personal fields `events` hold: named by the events, or owning the
     /// ids they name, as the batch itself or the rules' memory of the log says.
-    private func learnersWithPersonalData(in events: [CentreEvent]) throws -> Set<String> {
+    private func learnersWithPersonalData(in events: some Sequence<CentreEvent>) throws -> Set<String> {
         try entities { entities in
             var attribution = LearnerAttribution()
             var learners: Set<String> = []

@@ -30,36 +30,50 @@ extension EventLog {
     ) throws -> [Appended] {
         try linkLearners()
         return try environment.write { txn in
-            var batch = try Batch(self, txn, now: now())
-            batch.results.reserveCapacity(drafts.count)
-            try txn.withWriteCursor(log) { records in
-                try txn.withWriteCursor(eventIDs) { ids in
-                    try txn.withWriteCursor(streams) { streamEntries in
-                        for index in drafts.indices {
-                            let draft = drafts[index]
-                            if let problem = draft.problem() {
-                                throw EventLogError.invalidEvent(index: index, reason: problem)
-                            }
-                            guard try batch.claimID(of: draft, with: &ids) else {
-                                batch.results.append(try original(of: draft, in: txn, index: index, open: open))
-                                continue
-                            }
-                            let position = try batch.position(of: draft, index: index) { try streamVersion($0, in: txn) }
-                            let facts = try validate?(txn, AppendingEvent(
-                                index: index, draft: draft, sequence: position.sequence,
-                                recordedAtMicros: batch.recordedAt))
-                            try batch.write(draft, facts: facts, at: position, in: txn, records: &records, streamEntries: &streamEntries)
+            try append(drafts, in: txn, now: now(), validate: validate, complete: complete, open: open)
+        }
+    }
+
+    /// Appends `drafts` in `txn`, a write transaction of this log's environment, as
+    /// `append(_:now:validate:complete:open:)` does; for appending several batches in one
+    /// transaction, each in a transaction of its own nested in it (`WriteTransaction.nested`).
+    /// `linkLearners()` must have been called first.
+    @discardableResult
+    public func append(
+        _ drafts: [EventDraft], in txn: borrowing WriteTransaction, now: Date,
+        validate: ((borrowing WriteTransaction, AppendingEvent) throws -> AppendFacts)? = nil,
+        complete: ((borrowing WriteTransaction) throws -> Void)? = nil,
+        open: ((Record) throws -> Data)? = nil
+    ) throws -> [Appended] {
+        var batch = try Batch(self, txn, now: now)
+        batch.results.reserveCapacity(drafts.count)
+        try txn.withWriteCursor(log) { records in
+            try txn.withWriteCursor(eventIDs) { ids in
+                try txn.withWriteCursor(streams) { streamEntries in
+                    for index in drafts.indices {
+                        let draft = drafts[index]
+                        if let problem = draft.problem() {
+                            throw EventLogError.invalidEvent(index: index, reason: problem)
                         }
+                        guard try batch.claimID(of: draft, with: &ids) else {
+                            batch.results.append(try original(of: draft, in: txn, index: index, open: open))
+                            continue
+                        }
+                        let position = try batch.position(of: draft, index: index) { try streamVersion($0, in: txn) }
+                        let facts = try validate?(txn, AppendingEvent(
+                            index: index, draft: draft, sequence: position.sequence,
+                            recordedAtMicros: batch.recordedAt))
+                        try batch.write(draft, facts: facts, at: position, in: txn, records: &records, streamEntries: &streamEntries)
                     }
                 }
             }
-            try complete?(txn)
-            if batch.results.contains(where: { !$0.duplicate }) {
-                batch.head.recordedAtMicros = batch.recordedAt
-                try batch.head.store(txn, self)
-            }
-            return batch.results
         }
+        try complete?(txn)
+        if batch.results.contains(where: { !$0.duplicate }) {
+            batch.head.recordedAtMicros = batch.recordedAt
+            try batch.head.store(txn, self)
+        }
+        return batch.results
     }
 
     /// The original position of `draft`'s id, already in the log: the same content is an

@@ -322,7 +322,12 @@ public enum Timestamp {
     /// optional, rounded to the microsecond), exactly: nil for anything else, a day its
     /// month does not have or a leap second included.
     public static func parse(_ text: String) -> Date? {
-        Array(text.utf8).withUnsafeBufferPointer(microseconds).map(Date.init(microsecondsSinceEpoch:))
+        microseconds(text).map(Date.init(microsecondsSinceEpoch:))
+    }
+
+    /// The microseconds since the epoch an RFC 3339 date-time names, read as `parse(_:)` reads it.
+    public static func microseconds(_ text: String) -> Int64? {
+        Array(text.utf8).withUnsafeBufferPointer(microseconds)
     }
 
     /// The microseconds since the epoch an RFC 3339 date-time (UTF-8) names, worked out in integers.

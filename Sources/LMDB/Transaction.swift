@@ -58,6 +58,28 @@ public struct ReadTransaction: ~Copyable, ReadableTransaction {
 public struct WriteTransaction: ~Copyable, ReadableTransaction {
     public let unsafeHandle: OpaquePointer
 
+    /// Runs `body` in a transaction nested in this one: its writes become this
+    /// transaction's when `body` returns, and are dropped, leaving this one as it was,
+    /// when it throws. This transaction is not used until `body` ends.
+    ///
+    /// lmdb.h: "Transactions may be nested to any level. A parent transaction and its
+    /// cursors may not issue any other operations than mdb_txn_commit and mdb_txn_abort
+    /// while it has active child transactions."
+    public func nested<R>(_ body: (borrowing WriteTransaction) throws -> R) throws -> R {
+        var child: OpaquePointer?
+        try check(mdb_txn_begin(mdb_txn_env(unsafeHandle), unsafeHandle, 0, &child))
+        let result: R
+        do {
+            result = try body(WriteTransaction(unsafeHandle: child!))
+        } catch {
+            mdb_txn_abort(child)
+            throw error
+        }
+        // lmdb.h: mdb_txn_commit frees the transaction whether or not it succeeds.
+        try check(mdb_txn_commit(child))
+        return result
+    }
+
     /// Stores `value` under `key`.
     public func put(
         _ database: Database, key: some ContiguousBytes, value: some ContiguousBytes,

@@ -21,6 +21,7 @@ struct Attest: ParsableCommand {
             InitCommand.self, SpecCommand.self, AppendCommand.self, GenerateCommand.self, TranscriptCommand.self, AuditCommand.self, RebuildCommand.self, LogCommand.self, HeadCommand.self, VerifyCommand.self,
             KeyCommand.self, CosignerKeyCommand.self, CheckpointCommand.self, CheckpointsCommand.self, ExportCommand.self, ProveCommand.self,
             BackupCommand.self, RestoreCommand.self, EraseCommand.self, RetentionCommand.self, SubjectAccessCommand.self,
+            UserCommand.self, ServeCommand.self,
         ]
     )
 

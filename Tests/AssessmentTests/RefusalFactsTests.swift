@@ -53,7 +53,17 @@ import Testing
             $0.simulationID = "SIM1"; $0.units = ["A/506/2130"]; $0.summary = "A counter role-play"; $0.fitForPurpose = false
             $0.rationale = "The learner is told what will happen"
         }), by: "i1")
+        try centre.record(.accountOpened(.with { $0.staffID = "a1" }), by: "admin")
+        try centre.record(.accountOpened(.with { $0.staffID = "a2" }), by: "admin")
+        try centre.record(.accountDisabled(.with { $0.staffID = "a2" }), by: "admin")
+        try centre.record(.tokenIssued(token("T1", of: "a1", expiring: centre.now + 86_400)), by: "a1")
+        try centre.record(.tokenRevoked(.with { $0.tokenID = "T1" }), by: "a1")
+        try centre.record(.tokenIssued(token("T2", of: "a1", expiring: centre.now + 86_400)), by: "a1")
         return centre
+    }
+
+    static func token(_ id: String, of staff: String, expiring: Date) -> Attest_V1_TokenIssued {
+        .with { $0.tokenID = id; $0.staffID = staff; $0.expiresAt = Timestamp.format(expiring) }
     }
 
     /// Learner `learner` on a one-criterion standalone unit, achieved, sampled and certificated.
@@ -157,6 +167,11 @@ import Testing
             }), names: ["R9", "D/506/2119", "L1"]),
             Case(rule: "rpl-known", event: .rplRevoked(.with { $0.rplID = "R1"; $0.reason = "again" }), names: ["R1"]),
             Case(rule: "certificate-once", event: .certificateClaimed(.with { $0.learnerID = "L3" }), by: "admin", names: ["L3"]),
+            Case(rule: "account-unique", event: .accountOpened(.with { $0.staffID = "a1" }), by: "admin", names: ["a1"]),
+            Case(rule: "account-known", event: .accountReset(.with { $0.staffID = "i2" }), by: "admin", names: ["i2"]),
+            Case(rule: "account-enabled", event: .tokenIssued(token("T9", of: "a2", expiring: now + 86_400 * 30)), by: "a2", names: ["a2"]),
+            Case(rule: "token-known", event: .tokenRevoked(.with { $0.tokenID = "T1" }), by: "a1", names: ["T1"]),
+            Case(rule: "token-holder", event: .tokenRevoked(.with { $0.tokenID = "T2" }), by: "i1", names: ["T2", "a1", "i1"]),
             Case(rule: "certificate-earned", event: .certificateClaimed(.with { $0.learnerID = "L1" }), by: "admin",
                  names: ["L1", "603/4767/3", "A/506/2130"]),
         ]

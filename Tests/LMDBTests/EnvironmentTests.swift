@@ -31,6 +31,24 @@ import Testing
         #expect(try environment.read { try $0.get(things, key: [1]) } == nil)
     }
 
+    @Test func aNestedWriteThatThrowsLeavesItsParentAsItWas() throws {
+        struct Refused: Error {}
+        let (environment, things) = try open()
+        try environment.write { txn in
+            try txn.put(things, key: [1], value: [1])
+            try txn.nested { try $0.put(things, key: [2], value: [2]) }
+            #expect(throws: Refused.self) {
+                try txn.nested { child in
+                    try child.put(things, key: [3], value: [3])
+                    try child.put(things, key: [1], value: [9])
+                    throw Refused()
+                }
+            }
+        }
+        let read = try environment.read { txn in try (1...3).map { try txn.get(things, key: [UInt8($0)]) } }
+        #expect(read == [[1], [2], nil])
+    }
+
     @Test func aTextKeyIsItsUTF8Bytes() throws {
         let (environment, things) = try open()
         // A short string is stored inside the String itself, a longer one on the heap.

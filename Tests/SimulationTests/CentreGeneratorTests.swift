@@ -38,7 +38,9 @@ import Testing
         var types: [String: Int] = [:]
         try centre.store.log.read { types[$0.record.eventType, default: 0] += 1; return true }
         #expect(types["learner.registered"] == 1_000)
-        #expect(Set(types.keys) == Set(EventType.allCases.map(\.rawValue)).subtracting(["rpl.revoked", "learner.erased"]))
+        // Accounts and tokens are made with their secrets (`attest user`), which a generated file cannot hold.
+        let accounts = ["account.opened", "account.reset", "account.disabled", "token.issued", "token.revoked"]
+        #expect(Set(types.keys) == Set(EventType.allCases.map(\.rawValue)).subtracting(["rpl.revoked", "learner.erased"] + accounts))
         let sampled = Double(types["assessment.sampled"]!) / Double(types["evidence.assessed"]!)
         #expect((0.2...0.45).contains(sampled), "sample rate \(sampled)")
         #expect((10...100).contains(types["learner.withdrawn"]!))

@@ -1,0 +1,131 @@
+import AttestKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+import Logging
+import NIOCore
+import NIOPosix
+
+/// A centre's store served over HTTP to its signed-in staff (`attest serve`): the API of
+/// `docs/server.md`, with events appended in group commits.
+public struct CentreServer: Sendable {
+    /// The largest request body read, in bytes.
+    public static let maxBodyBytes = 8 << 20
+
+    public let store: CentreStore
+    public let accounts: StaffAccounts
+    let metrics = ServerMetrics()
+    let commits: GroupCommit
+    let limiter = SignInLimiter()
+
+    public init(store: CentreStore) throws {
+        self.store = store
+        accounts = try StaffAccounts(store: store)
+        commits = GroupCommit(store: store, metrics: metrics)
+    }
+
+    /// The server as a Hummingbird application listening at `host`:`port`. `secureCookies`
+    /// marks session cookies `Secure`, for a server reached over TLS (a proxy in front).
+    public func application(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, logger: Logger? = nil) -> some ApplicationProtocol {
+        var logger = logger ?? Logger(label: "attest.serve")
+        if logger.logLevel > .info { logger.logLevel = .info }
+        return Application(
+            router: router(secureCookies: secureCookies),
+            configuration: .init(address: .hostname(host, port: port), serverName: "attest"),
+            logger: logger)
+    }
+
+    func router(secureCookies: Bool) -> Router<ServerContext> {
+        let router = Router(context: ServerContext.self)
+        router.add(middleware: RequestMetrics(metrics: metrics))
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: SessionMiddleware(
+            storage: MemoryPersistDriver(),
+            configuration: .init(
+                sessionCookieParameters: .init(name: "attest_session", secure: secureCookies, sameSite: .strict),
+                defaultSessionExpiration: .seconds(8 * 3600))))
+        router.add(middleware: Authentication(accounts: accounts))
+
+        router.get("/healthz") { _, _ in
+            _ = try store.log.head()
+            return "ok\n"
+        }
+        router.get("/metrics") { _, _ in
+            metrics.logSize.set(Int64(try store.log.head().sequence))
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
+        }
+        router.post("/v1/session", use: signIn)
+        router.delete("/v1/session") { _, context in
+            context.sessions.clearSession()
+            return Response(status: .noContent)
+        }
+        let events = EventRoutes(store: store, commits: commits, metrics: metrics)
+        router.post("/v1/events", use: events.append)
+        router.get("/v1/events", use: events.read)
+        let reports = ReportRoutes(store: store)
+        router.get("/v1/learners/{learner}/transcript", use: reports.transcript)
+        router.get("/v1/audit", use: reports.audit)
+        return router
+    }
+
+    /// `POST /v1/session` with `{"staffId": …, "password": …}`: signs in, setting the
+    /// session cookie, and answers the staff member, their roles and the session's CSRF token.
+    @Sendable func signIn(_ request: Request, context: ServerContext) async throws -> Response {
+        struct Credentials: Decodable {
+            let staffId: String
+            let password: String
+        }
+        let credentials: Credentials
+        do { credentials = try await request.decode(as: Credentials.self, context: context) } catch {
+            throw Problem.badRequest("a sign-in is a JSON object with staffId and password")
+        }
+        let address = context.remoteAddress?.ipAddress ?? "unknown"
+        let keys = ["account:" + credentials.staffId, "address:" + address]
+        if let wait = limiter.wait(for: keys) {
+            var problem = Problem(.tooManyRequests, "rate-limited", title: "Too many failed sign-ins",
+                                  detail: "too many failed sign-ins for this account or address: try again in \(wait) seconds")
+            problem.extraHeaders[.retryAfter] = String(wait)
+            throw problem
+        }
+        // bcrypt takes tens of milliseconds: off the event loop.
+        let staff: String
+        do {
+            staff = try await NIOThreadPool.singleton.runIfActive { try accounts.signIn(credentials.staffId, password: credentials.password) }
+        } catch is AccountError {
+            limiter.fail(keys)
+            throw Problem.unauthenticated("the staff id or the password is not right, or the account is disabled")
+        }
+        let csrf = IssuedToken.randomSecret()
+        context.sessions.createSession(SignedIn(staffID: staff, csrf: csrf))
+        let roles = try store.staff(staff)?.roles.map(\.envelopeName) ?? []
+        return try JSONBody.response(["staffId": staff, "roles": roles, "csrfToken": csrf])
+    }
+}
+
+/// Counts each request by method, route and status, and times it.
+struct RequestMetrics: RouterMiddleware {
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let method = request.method.rawValue
+        do {
+            let response = try await next(request, context)
+            record(method, context.endpointPath ?? "unmatched", Int(response.status.code), since: start)
+            return response
+        } catch let error as HTTPResponseError {
+            record(method, context.endpointPath ?? "unmatched", Int(error.status.code), since: start)
+            throw error
+        } catch {
+            record(method, context.endpointPath ?? "unmatched", 500, since: start)
+            throw error
+        }
+    }
+
+    private func record(_ method: String, _ route: String, _ status: Int, since start: ContinuousClock.Instant) {
+        metrics.requests(method, route, status).increment()
+        metrics.latency(method, route).record(ContinuousClock.now - start)
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import AttestKit
+import Dispatch
+import Foundation
+import Hummingbird
+import Server
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve a store over HTTP to the centre's signed-in staff.",
+        discussion: """
+            Staff sign in with the accounts `attest user` opens (POST /v1/session), or call \
+            with API tokens (Authorization: Bearer); every event is recorded as the staff \
+            member signed in, within what their roles allow (docs/server.md). Requests that \
+            append at the same time are committed together. `attest` commands may write to \
+            the store while it is served. Stops on SIGINT or SIGTERM once the requests in \
+            hand are answered.
+
+            Example:
+              attest serve centre.store --listen 127.0.0.1:8080
+            """
+    )
+
+    @OptionGroup var location: StoreArgument
+
+    @Option(help: "The address and port to listen on.")
+    var listen = "127.0.0.1:8080"
+
+    @Flag(help: "Mark session cookies Secure: the server is reached over HTTPS, through a proxy in front of it.")
+    var secureCookies = false
+
+    func run() throws {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ValidationError("--listen: \(listen) is not HOST:PORT, such as 127.0.0.1:8080")
+        }
+        let server = try CentreServer(store: openStore(location.store))
+        let application = server.application(host: String(listen[..<colon]), port: port, secureCookies: secureCookies)
+        let stopped = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var failure: (any Error)?
+        Task {
+            do { try await application.runService() } catch { failure = error }
+            stopped.signal()
+        }
+        stopped.wait()
+        if let failure { throw CommandFailure("the server stopped: \(failure)") }
+    }
+}

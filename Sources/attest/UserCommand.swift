@@ -1,0 +1,138 @@
+import ArgumentParser
+import AttestKit
+import Foundation
+
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user",
+        abstract: "Manage the staff accounts and API tokens `attest serve` signs in.",
+        discussion: """
+            An account belongs to a registered staff member (staff.registered) and signs \
+            in with a password; a token lets an e-portfolio call the server as that staff \
+            member. Passwords and tokens are kept, hashed, in the store's accounts \
+            directory, never in the log; the log records each account and token made, \
+            reset, disabled or revoked, by the administrator given as --actor.
+
+            Example:
+              attest user add centre.store assessor-7 --actor admin-1
+              attest user token centre.store assessor-7 --days 90 --actor admin-1
+              attest user list centre.store
+            """,
+        subcommands: [Add.self, List.self, Disable.self, Reset.self, IssueToken.self, Revoke.self]
+    )
+
+    /// Options every account change takes: the store, and who records the change.
+    struct Change: ParsableArguments {
+        @OptionGroup var location: StoreArgument
+
+        @Option(help: "The staff member recording the change: a centre administrator, or a token's holder.")
+        var actor: String
+
+        @Flag(help: "Read the password from the first line of standard input instead of making one.")
+        var passwordStdin = false
+
+        var who: Actor {
+            var who = Actor()
+            who.id = actor
+            return who
+        }
+
+        func accounts() throws -> StaffAccounts { try StaffAccounts(store: openStore(location.store)) }
+
+        /// The password to set: read from standard input, or made and printed once.
+        func password() throws -> (password: String, made: Bool) {
+            guard passwordStdin else { return (StaffAccounts.newPassword(), true) }
+            guard let line = readLine(strippingNewline: true) else { throw ValidationError("--password-stdin: standard input is empty") }
+            return (line, false)
+        }
+
+        /// Runs `body`, turning a refusal into the words the command prints.
+        func refusing(_ body: () throws -> Void) throws {
+            do { try body() } catch let refusal as BatchRefusal {
+                throw CommandFailure("\(refusal.reason); nothing was changed")
+            } catch let error as AccountError {
+                throw CommandFailure(error.description)
+            }
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open an account for a registered staff member.")
+        @OptionGroup var change: Change
+        @Argument(help: "The staff member's id.") var staff: String
+
+        func run() throws {
+            let (password, made) = try change.password()
+            try change.refusing { try change.accounts().open(staff, password: password, by: change.who) }
+            print("opened the account of \(staff)")
+            if made { print("password (shown once): \(password)") }
+        }
+    }
+
+    struct Reset: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a new password for an account, enabling it if it was disabled.")
+        @OptionGroup var change: Change
+        @Argument(help: "The staff member's id.") var staff: String
+
+        func run() throws {
+            let (password, made) = try change.password()
+            try change.refusing { try change.accounts().reset(staff, password: password, by: change.who) }
+            print("reset the account of \(staff)")
+            if made { print("password (shown once): \(password)") }
+        }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable an account: no sign-in, no token of it works.")
+        @OptionGroup var change: Change
+        @Argument(help: "The staff member's id.") var staff: String
+
+        func run() throws {
+            try change.refusing { try change.accounts().disable(staff, by: change.who) }
+            print("disabled the account of \(staff)")
+        }
+    }
+
+    struct IssueToken: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "token", abstract: "Issue an API token to an account; it is shown once.")
+        @OptionGroup var change: Change
+        @Argument(help: "The staff member's id.") var staff: String
+        @Option(help: "Days until the token expires.") var days = 90
+
+        func run() throws {
+            guard (1...730).contains(days) else { throw ValidationError("--days: a token lasts 1 to 730 days") }
+            let expires = Date() + TimeInterval(days) * 86_400
+            var token: IssuedToken?
+            try change.refusing { token = try change.accounts().issueToken(to: staff, expiresAt: expires, by: change.who) }
+            print("issued token \(token!.id) to \(staff), expiring \(Timestamp.format(expires))")
+            print("token (shown once): \(token!.text)")
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an API token by its id.")
+        @OptionGroup var change: Change
+        @Argument(help: "The token's id (the 12 hex digits after attest_).") var token: String
+
+        func run() throws {
+            try change.refusing { try change.accounts().revokeToken(token, by: change.who) }
+            print("revoked token \(token)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the accounts and their tokens (no secrets).")
+        @OptionGroup var location: StoreArgument
+
+        func run() throws {
+            let accounts = try StaffAccounts(store: openStore(location.store)).list()
+            for account in accounts {
+                print("\(account.staffID)\t\(account.disabled ? "disabled" : "enabled")")
+                for token in account.tokens {
+                    print("  token \(token.id)\t\(token.revoked ? "revoked" : "expires \(Timestamp.format(token.expiresAt))")")
+                }
+            }
+            if accounts.isEmpty { print("no accounts") }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import AttestKit
+import AttestTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Server
+import Testing
+
+/// `attest serve` over real HTTP on loopback: staff sign in, record as themselves within
+/// their roles, and read what the role matrix lets them read.
+@Suite struct ServerTests {
+    static let password = "a long enough password"
+
+    /// The standard test centre, with accounts for its admin, assessors and IQAs and the
+    /// awarding-organisation officer, and an EQA `e1` with an account too.
+    static func centre() throws -> (TestCentre, CentreServer) {
+        let centre = try TestCentre.standard(projections: CentreStore.reports)
+        try centre.record(.staffRegistered(.with { $0.staffID = "e1"; $0.roles = [.externalQualityAssurer] }), by: "admin")
+        let server = try CentreServer(store: centre.store)
+        for staff in ["admin", "a1", "a2", "i1", "i2", "o1", "e1"] {
+            try server.accounts.open(staff, password: password, by: actor("admin"), now: Date())
+        }
+        return (centre, server)
+    }
+
+    static func actor(_ id: String) -> Actor {
+        var actor = Actor()
+        actor.id = id
+        return actor
+    }
+
+    /// An NDJSON line of `type` by `actor`, happening now.
+    static func line(_ type: String, by actor: String, _ payload: String, id: UUID = UUID()) -> String {
+        #"{"id":"\#(id.uuidString.lowercased())","type":"\#(type)","actor":{"id":"\#(actor)"},"occurredAt":"\#(Timestamp.format(Date()))","payload":\#(payload)}"#
+    }
+
+    static func registration(_ learner: String) -> String {
+        line("learner.registered", by: "admin", #"{"learnerId":"\#(learner)","qualification":"603/4767/3","specificationVersion":1,"dateOfBirth":"2000-05-17","givenName":"Grace","familyName":"Hopper","assessor":"a1","internalQualityAssurer":"i1"}"#)
+    }
+
+    /// Signs in as `staff`, returning the headers later requests carry: the session
+    /// cookie and its CSRF token.
+    static func signIn(_ client: some TestClientProtocol, _ staff: String, password: String = password) async throws -> HTTPFields {
+        let response = try await client.execute(
+            uri: "/v1/session", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: #"{"staffId":"\#(staff)","password":"\#(password)"}"#))
+        #expect(response.status == .ok, "\(staff) did not sign in: \(String(buffer: response.body))")
+        let cookie = try #require(response.headers[.setCookie])
+        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+        let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as! [String: Any]
+        return [.cookie: String(cookie.split(separator: ";")[0]), HTTPField.Name("X-CSRF-Token")!: json["csrfToken"] as! String]
+    }
+
+    static func post(_ client: some TestClientProtocol, _ lines: [String], as headers: HTTPFields) async throws -> TestResponse {
+        var headers = headers
+        headers[.contentType] = "application/x-ndjson"
+        return try await client.execute(uri: "/v1/events", method: .post, headers: headers, body: ByteBuffer(string: lines.joined(separator: "\n")))
+    }
+
+    static func json(_ response: TestResponse) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as! [String: Any]
+    }
+
+    @Test func aLearnersJourneyIsRecordedByTheRightStaffAndReadBack() async throws {
+        let (centre, server) = try Self.centre()
+        try await server.application(port: 0).test(.live) { client in
+            let admin = try await Self.signIn(client, "admin")
+            var response = try await Self.post(client, [Self.registration("L7")], as: admin)
+            #expect(response.status == .created, "\(String(buffer: response.body))")
+            #expect((try Self.json(response)["appended"] as? [[String: Any]])?.first?["line"] as? Int == 1)
+
+            let token = try server.accounts.issueToken(to: "a1", expiresAt: Date() + 3600, by: Self.actor("a1"))
+            let assessor: HTTPFields = [.authorization: "Bearer \(token.text)"]
+            let evidence = Self.line("evidence.submitted", by: "a1", #"{"evidenceId":"EV-7","learnerId":"L7","unit":"A/506/2130","method":"OBSERVATION","criteria":["1.1","1.2"],"artefact":{"sha256":"\#(String(repeating: "ab", count: 32))","mediaType":"application/pdf","sizeBytes":"1200"}}"#)
+            let assessment = Self.line("evidence.assessed", by: "a1", #"{"assessmentId":"AS-7","evidenceId":"EV-7","decisions":[{"criterion":"1.1","outcome":"MET"},{"criterion":"1.2","outcome":"MET"}],"feedback":"Calm and clear with the customer."}"#)
+            response = try await Self.post(client, [evidence, assessment], as: assessor)
+            #expect(response.status == .created, "\(String(buffer: response.body))")
+
+            response = try await client.execute(uri: "/v1/learners/L7/transcript", method: .get, headers: assessor)
+            #expect(response.status == .ok)
+            let transcript = try Self.json(response)
+            #expect(transcript["learner"] as? String == "L7")
+            #expect(transcript["givenName"] as? String == "Grace")
+            let units = try #require(transcript["units"] as? [[String: Any]])
+            let unit = try #require(units.first { $0["unit"] as? String == "A/506/2130" })
+            let met = (unit["criteria"] as? [[String: Any]])?.filter { $0["status"] as? String == "met" }.count
+            #expect(met == 2)
+        }
+        #expect(try centre.store.log.verify().records == centre.store.log.head().sequence)
+    }
+
+    @Test func anEventNamingAnotherActorIsRefusedAndNothingIsAppended() async throws {
+        let (centre, server) = try Self.centre()
+        let head = try centre.store.log.head().sequence
+        try await server.application(port: 0).test(.live) { client in
+            let assessor = try await Self.signIn(client, "a1")
+            let response = try await Self.post(client, [Self.registration("L8")], as: assessor)
+            #expect(response.status == .forbidden)
+            #expect(response.headers[.contentType] == "application/problem+json")
+            let problem = try Self.json(response)
+            #expect(problem["line"] as? Int == 1)
+            #expect((problem["detail"] as? String)?.contains("the actor is admin, but the request is made by a1") == true)
+        }
+        #expect(try centre.store.log.head().sequence == head)
+    }
+
+    @Test func aRuleRefusalNamesTheLineAndTheRuleInTheCommandLinesWords() async throws {
+        let (_, server) = try Self.centre()
+        try await server.application(port: 0).test(.live) { client in
+            let admin = try await Self.signIn(client, "admin")
+            let response = try await Self.post(client, [Self.registration("L9"), Self.registration("L9")], as: admin)
+            #expect(response.status == .unprocessableContent)
+            let problem = try Self.json(response)
+            #expect(problem["line"] as? Int == 2)
+            #expect(problem["rule"] as? String == "learner-unique")
+            #expect(problem["detail"] as? String == "line 2: rule learner-unique: learner L9 is already registered; nothing was appended")
+        }
+    }
+
+    @Test func aSessionChangeWithoutItsCSRFTokenIsRefused() async throws {
+        let (_, server) = try Self.centre()
+        try await server.application(port: 0).test(.live) { client in
+            var admin = try await Self.signIn(client, "admin")
+            admin[HTTPField.Name("X-CSRF-Token")!] = nil
+            let response = try await Self.post(client, [Self.registration("L10")], as: admin)
+            #expect(response.status == .forbidden)
+        }
+    }
+
+    @Test func eachRoleReadsWhatTheMatrixAllows() async throws {
+        let (_, server) = try Self.centre()
+        try await server.application(port: 0).test(.live) { client in
+            // (staff, transcript of L1 (assessor a1, IQA i1), audit, log)
+            let expected: [(String, HTTPResponse.Status, HTTPResponse.Status, HTTPResponse.Status)] = [
+                ("admin", .ok, .ok, .ok), ("a1", .ok, .forbidden, .forbidden), ("a2", .forbidden, .forbidden, .forbidden),
+                ("i1", .ok, .ok, .forbidden), ("i2", .forbidden, .ok, .forbidden), ("o1", .ok, .ok, .ok), ("e1", .forbidden, .ok, .ok),
+            ]
+            for (staff, transcript, audit, log) in expected {
+                let headers = try await Self.signIn(client, staff)
+                #expect(try await client.execute(uri: "/v1/learners/L1/transcript", method: .get, headers: headers).status == transcript, "\(staff) transcript")
+                #expect(try await client.execute(uri: "/v1/audit", method: .get, headers: headers).status == audit, "\(staff) audit")
+                #expect(try await client.execute(uri: "/v1/events?limit=5", method: .get, headers: headers).status == log, "\(staff) log")
+            }
+            for uri in ["/v1/learners/L1/transcript", "/v1/audit", "/v1/events"] {
+                #expect(try await client.execute(uri: uri, method: .get).status == .unauthorized, "\(uri) without signing in")
+            }
+            let eqa = try await Self.signIn(client, "e1")
+            #expect(try await Self.post(client, [Self.registration("L11")], as: eqa).status == .forbidden)
+        }
+    }
+
+    @Test func aDisabledAccountAndARevokedOrExpiredTokenAreRefused() async throws {
+        let (_, server) = try Self.centre()
+        let accounts = server.accounts
+        let kept = try accounts.issueToken(to: "a1", expiresAt: Date() + 3600, by: Self.actor("a1"))
+        let revoked = try accounts.issueToken(to: "a2", expiresAt: Date() + 3600, by: Self.actor("a2"))
+        try accounts.revokeToken(revoked.id, by: Self.actor("admin"))
+        let expiring = try accounts.issueToken(to: "i1", expiresAt: Date() + 1, by: Self.actor("i1"))
+        try await server.application(port: 0).test(.live) { client in
+            func status(_ token: IssuedToken) async throws -> HTTPResponse.Status {
+                try await client.execute(uri: "/v1/audit", method: .get, headers: [.authorization: "Bearer \(token.text)"]).status
+            }
+            #expect(try await status(revoked) == .unauthorized)
+            try await Task.sleep(for: .seconds(1.5))
+            #expect(try await status(expiring) == .unauthorized)
+            let session = try await Self.signIn(client, "a1")
+            try accounts.disable("a1", by: Self.actor("admin"))
+            #expect(try await status(kept) == .unauthorized)
+            #expect(try await client.execute(uri: "/v1/learners/L1/transcript", method: .get, headers: session).status == .unauthorized)
+            let response = try await client.execute(
+                uri: "/v1/session", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"staffId":"a1","password":"\#(Self.password)"}"#))
+            #expect(response.status == .unauthorized)
+        }
+    }
+
+    @Test func repeatedFailedSignInsAreHeldBack() async throws {
+        let (_, server) = try Self.centre()
+        try await server.application(port: 0).test(.live) { client in
+            func signIn(_ password: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/v1/session", method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"staffId":"i2","password":"\#(password)"}"#))
+            }
+            for _ in 0..<5 { #expect(try await signIn("not the password").status == .unauthorized) }
+            let held = try await signIn(Self.password)
+            #expect(held.status == .tooManyRequests)
+            #expect(held.headers[.retryAfter] != nil)
+        }
+    }
+
+    @Test func concurrentRequestsAreEachAllOrNothing() async throws {
+        let (centre, server) = try Self.centre()
+        let token = try server.accounts.issueToken(to: "admin", expiresAt: Date() + 3600, by: Self.actor("admin"))
+        let head = try centre.store.log.head().sequence
+        try await server.application(port: 0).test(.live) { client in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<32 {
+                    // Every eighth request registers a learner twice: refused, alone.
+                    let lines = index % 8 == 0 ? [Self.registration("C\(index)"), Self.registration("C\(index)")] : [Self.registration("C\(index)")]
+                    group.addTask { try await Self.post(client, lines, as: [.authorization: "Bearer \(token.text)"]).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 28)
+            #expect(statuses.filter { $0 == .unprocessableContent }.count == 4)
+        }
+        #expect(try centre.store.log.head().sequence == head + 28)
+        #expect(try centre.store.log.verify().records == head + 28)
+    }
+
+    @Test func healthAndMetricsAnswerWithoutSigningIn() async throws {
+        let (_, server) = try Self.centre()
+        try await server.application(port: 0).test(.live) { client in
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            _ = try await client.execute(uri: "/v1/audit", method: .get)
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains("attest_log_records "))
+            #expect(metrics.contains(#"attest_http_requests_total{method="GET",route="/v1/audit",status="401"} 1"#))
+        }
+    }
+}
