@@ -25,14 +25,19 @@ public struct CentreServer: Sendable {
         commits = GroupCommit(store: store, metrics: metrics)
     }
 
-    /// The server as a Hummingbird application listening at `host`:`port`. `secureCookies`
-    /// marks session cookies `Secure`, for a server reached over TLS (a proxy in front).
-    public func application(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, logger: Logger? = nil) -> some ApplicationProtocol {
+    /// The server as a Hummingbird application listening at `host`:`port` (0: a free
+    /// port, which `listening` is told). `secureCookies` marks session cookies `Secure`,
+    /// for a server reached over TLS (a proxy in front).
+    public func application(
+        host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, logger: Logger? = nil,
+        listening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         var logger = logger ?? Logger(label: "attest.serve")
         if logger.logLevel > .info { logger.logLevel = .info }
         return Application(
             router: router(secureCookies: secureCookies),
             configuration: .init(address: .hostname(host, port: port), serverName: "attest"),
+            onServerRunning: { channel in listening(channel.localAddress?.port ?? port) },
             logger: logger)
     }
 

@@ -35,7 +35,11 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--listen: \(listen) is not HOST:PORT, such as 127.0.0.1:8080")
         }
         let server = try CentreServer(store: openStore(location.store))
-        let application = server.application(host: String(listen[..<colon]), port: port, secureCookies: secureCookies)
+        let host = String(listen[..<colon])
+        let application = server.application(host: host, port: port, secureCookies: secureCookies) { port in
+            // Written straight to the descriptor: a pipe's reader hears it at once.
+            FileHandle.standardOutput.write(Data("serving \(location.store) at http://\(host):\(port)\n".utf8))
+        }
         let stopped = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: (any Error)?
         Task {

@@ -46,6 +46,14 @@ struct UserCommand: ParsableCommand {
             return (line, false)
         }
 
+        /// Sets a password through `body` (read, or made and then printed once) and says `done`.
+        func settingPassword(_ done: String, _ body: (StaffAccounts, String) throws -> Void) throws {
+            let (password, made) = try password()
+            try refusing { try body(accounts(), password) }
+            print(done)
+            if made { print("password (shown once): \(password)") }
+        }
+
         /// Runs `body`, turning a refusal into the words the command prints.
         func refusing(_ body: () throws -> Void) throws {
             do { try body() } catch let refusal as BatchRefusal {
@@ -62,10 +70,7 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "The staff member's id.") var staff: String
 
         func run() throws {
-            let (password, made) = try change.password()
-            try change.refusing { try change.accounts().open(staff, password: password, by: change.who) }
-            print("opened the account of \(staff)")
-            if made { print("password (shown once): \(password)") }
+            try change.settingPassword("opened the account of \(staff)") { try $0.open(staff, password: $1, by: change.who) }
         }
     }
 
@@ -75,10 +80,7 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "The staff member's id.") var staff: String
 
         func run() throws {
-            let (password, made) = try change.password()
-            try change.refusing { try change.accounts().reset(staff, password: password, by: change.who) }
-            print("reset the account of \(staff)")
-            if made { print("password (shown once): \(password)") }
+            try change.settingPassword("reset the account of \(staff)") { try $0.reset(staff, password: $1, by: change.who) }
         }
     }
 
