@@ -46,4 +46,6 @@ struct Authentication: RouterMiddleware {
 extension HTTPField.Name {
     /// The header carrying a session's CSRF token.
     static let csrfToken = HTTPField.Name("X-CSRF-Token")!
+    /// The id of the last Server-Sent Event a reconnecting subscriber received.
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
 }

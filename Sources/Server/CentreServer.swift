@@ -69,6 +69,7 @@ public struct CentreServer: Sendable {
         let events = EventRoutes(store: store, commits: commits, metrics: metrics)
         router.post("/v1/events", use: events.append)
         router.get("/v1/events", use: events.read)
+        router.get("/v1/events/subscribe", use: events.subscribe)
         let reports = ReportRoutes(store: store)
         router.get("/v1/learners/{learner}/transcript", use: reports.transcript)
         router.get("/v1/audit", use: reports.audit)

@@ -83,17 +83,12 @@ struct EventRoutes {
     }
 
     /// A page of the log from `from` (default 1), at most `limit` records (default 100,
-    /// at most 1000), of one stream when `stream` is given. Personal fields are opened for
-    /// centre administrators only.
+    /// at most 1000), of one stream when `stream` is given.
     func read(_ request: Request, context: ServerContext) async throws -> Response {
-        let principal = try context.signedIn()
-        guard !principal.roles.isDisjoint(with: [.centreAdministrator, .externalQualityAssurer, .awardingOrganisationOfficer]) else {
-            throw Problem.forbidden("the log is read by centre administrators, external quality assurers and awarding-organisation officers")
-        }
+        let reader = try LogReader(context, store: store)
         let query = request.uri.queryParameters
         let from = try query["from"].map { try Self.number($0, "from", 1...UInt64.max) } ?? 1
         let limit = try query["limit"].map { try Self.number($0, "limit", 1...1000) } ?? 100
-        let keyring = principal.holds(.centreAdministrator) ? Keyring(store: store.log.environment.path) : nil
         var lines: [String] = []
         var next: UInt64?
         let page: (LoggedRecord) throws -> Bool = { entry in
@@ -102,7 +97,7 @@ struct EventRoutes {
                 next = entry.record.sequence
                 return false
             }
-            lines.append(try entry.domainJSONLine { record, field in try keyring?.open(record, field) })
+            lines.append(try reader.json(entry))
             return true
         }
         if let stream = query["stream"].map(String.init) { try store.log.read(stream: stream, page) } else { try store.log.read(from: from, page) }
@@ -111,8 +106,53 @@ struct EventRoutes {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
+    /// Server-Sent Events: the records from `from` (or after `Last-Event-ID`, when a
+    /// subscriber reconnects), then each record as it is appended, by the server or any
+    /// other writer. Each event's `id` is the record's sequence and its data the sequence,
+    /// the Merkle leaf hash and the record. Records are read in short snapshots
+    /// (`EventLog.follow`): a subscriber never holds a read transaction while it waits.
+    func subscribe(_ request: Request, context: ServerContext) async throws -> Response {
+        let reader = try LogReader(context, store: store)
+        let from: UInt64
+        if let last = request.headers[.lastEventID] {
+            from = try Self.number(Substring(last), "Last-Event-ID", 0...(UInt64.max - 1)) + 1
+        } else {
+            from = try request.uri.queryParameters["from"].map { try Self.number($0, "from", 0...UInt64.max) } ?? 1
+        }
+        let records = store.log.follow(from: from, every: .milliseconds(50))
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+            body: ResponseBody { writer in
+                for try await entry in records {
+                    let sequence = entry.record.sequence
+                    let data = #"{"sequence":\#(sequence),"leafHash":"\#(entry.chainHash.hex)","record":\#(try reader.json(entry))}"#
+                    try await writer.write(ByteBuffer(string: "id: \(sequence)\nevent: record\ndata: \(data)\n\n"))
+                }
+                try await writer.finish(nil)
+            })
+    }
+
     static func number(_ text: Substring, _ name: String, _ range: ClosedRange<UInt64>) throws -> UInt64 {
         guard let value = UInt64(text), range.contains(value) else { throw Problem.badRequest("\(name) is \(text); it is a number from \(range.lowerBound) to \(range.upperBound)") }
         return value
+    }
+}
+
+/// Who reads the log: centre administrators, who see personal fields opened, and external
+/// quality assurers and awarding-organisation officers, who see them sealed.
+struct LogReader: Sendable {
+    let keyring: Keyring?
+
+    init(_ context: ServerContext, store: CentreStore) throws {
+        let principal = try context.signedIn()
+        guard !principal.roles.isDisjoint(with: [.centreAdministrator, .externalQualityAssurer, .awardingOrganisationOfficer]) else {
+            throw Problem.forbidden("the log is read by centre administrators, external quality assurers and awarding-organisation officers")
+        }
+        keyring = principal.holds(.centreAdministrator) ? Keyring(store: store.log.environment.path) : nil
+    }
+
+    /// The record as `attest log --json` prints it.
+    func json(_ entry: LoggedRecord) throws -> String {
+        try entry.domainJSONLine { record, field in try keyring?.open(record, field) }
     }
 }

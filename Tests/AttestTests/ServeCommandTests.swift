@@ -69,6 +69,84 @@ import Testing
     }
 }
 
+extension ServeCommandTests {
+    /// Reads Server-Sent Events from URL with TOKEN: HALF of them, then it reconnects
+    /// with Last-Event-ID and reads on until sequence LAST; prints each event's sequence
+    /// and leaf hash.
+    static let subscriber = #"""
+        import sys, urllib.request
+        url, token, half, last = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+        def events(last_id):
+            headers = {"Authorization": "Bearer " + token}
+            if last_id is not None:
+                headers["Last-Event-ID"] = str(last_id)
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as stream:
+                event = {}
+                for raw in stream:
+                    line = raw.decode().rstrip("\n")
+                    if line == "":
+                        yield event
+                        event = {}
+                    elif not line.startswith(":"):
+                        name, _, value = line.partition(": ")
+                        event[name] = value
+        seen = []
+        for event in events(None):
+            seen.append(event)
+            if len(seen) == half:
+                break
+        for event in events(seen[-1]["id"]):
+            seen.append(event)
+            if int(seen[-1]["id"]) == last:
+                break
+        import json
+        for event in seen:
+            data = json.loads(event["data"])
+            assert data["sequence"] == int(event["id"]) and data["record"]["sequence"] == data["sequence"]
+            print(data["sequence"], data["leafHash"])
+        """#
+
+    @Test func aSubscriberFromTheStartGetsEveryEventOnceInOrderThroughAReconnect() throws {
+        let centre = try TestCentre.standard()
+        let store = centre.path
+        _ = try attest.run(["user", "add", store, "admin", "--actor", "admin", "--password-stdin"], input: "an administrator's password\n")
+        let token = try #require(try attest.run(["user", "token", store, "admin", "--days", "1", "--actor", "admin"]).stdout
+            .split(separator: "\n").last?.split(separator: " ").last.map(String.init))
+        let before = Int(try centre.store.log.head().sequence)
+        let last = before + 30
+        let listening = Listening()
+        let server = try attest.start(["serve", store, "--listen", "127.0.0.1:0"]) { listening.heard($0) }
+        defer { server.kill() }
+        let url = try #require(listening.url(within: 60))
+        let lines = LinesHeard()
+        let python = try Command(absolute: "/usr/bin/env").start(
+            ["python3", "-c", Self.subscriber, url + "/v1/events/subscribe?from=0", token, String(before + 5), String(last)]) { lines.heard($0) }
+        // Writers append while the subscriber reads, catches up and reconnects.
+        for line in Self.registrations("S", 30) {
+            let posted = try curl.run([
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer \(token)",
+                "-H", "Content-Type: application/x-ndjson", "--data-binary", "@-", url + "/v1/events",
+            ], input: line)
+            #expect(posted.stdout == "201")
+        }
+        #expect(python.wait(timeout: 60) == 0)
+        let heard = lines.all.map { $0.split(separator: " ") }
+        #expect(heard.map { Int($0[0])! } == Array(1...last), "not every event once, in order")
+        var leaves: [String] = []
+        try centre.store.log.read { leaves.append($0.chainHash.hex); return true }
+        #expect(heard.map { String($0[1]) } == leaves)
+    }
+}
+
+/// The lines a background command printed.
+final class LinesHeard: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    func heard(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
+
 /// The URL `attest serve` prints once it listens.
 final class Listening: @unchecked Sendable {
     private let lock = NSCondition()
