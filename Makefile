@@ -43,10 +43,12 @@ demo: build
 test: deps check-generated
 	swift build --build-tests
 	swift test
+	Tools/api-check/schemathesis.sh
 
 # Fails when the committed Swift generated from Schemas/ is out of date.
 check-generated: deps
 	Tools/codegen/generate-protos.sh --check
+	Tools/codegen/embed-openapi.sh --check
 
 bench:
 	swift run -c release attest-bench log

@@ -23,7 +23,8 @@ struct Credentials: Sendable {
     }
 
     func account(_ staffID: String) throws -> StoredAccount? {
-        try environment.read { try $0.get(accounts, key: TextKey(staffID)) }.map(Self.decode)
+        guard Self.isKey(staffID) else { return nil }
+        return try environment.read { try $0.get(accounts, key: TextKey(staffID)) }.map(Self.decode)
     }
 
     func setAccount(_ staffID: String, _ account: StoredAccount) throws {
@@ -32,7 +33,8 @@ struct Credentials: Sendable {
     }
 
     func token(_ id: String) throws -> StoredToken? {
-        try environment.read { try $0.get(tokens, key: TextKey(id)) }.map(Self.decode)
+        guard Self.isKey(id) else { return nil }
+        return try environment.read { try $0.get(tokens, key: TextKey(id)) }.map(Self.decode)
     }
 
     func setToken(_ id: String, _ token: StoredToken) throws {
@@ -50,6 +52,9 @@ struct Credentials: Sendable {
             }
         }
     }
+
+    /// Whether `id` can be an LMDB key (lmdb.h: keys are 1 to 511 bytes): no other id has an entry.
+    private static func isKey(_ id: String) -> Bool { (1...511).contains(id.utf8.count) }
 
     private static func decode<T: Decodable>(_ bytes: [UInt8]) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(bytes))

@@ -45,6 +45,11 @@ public struct CentreServer: Sendable {
         let router = Router(context: ServerContext.self)
         router.add(middleware: RequestMetrics(metrics: metrics))
         router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: MethodNotAllowed(routes: [
+            ("/healthz", [.get, .head]), ("/metrics", [.get, .head]), ("/openapi.yaml", [.get, .head]), ("/v1/session", [.post, .delete]),
+            ("/v1/events", [.get, .head, .post]), ("/v1/events/subscribe", [.get, .head]), ("/v1/learners/*/transcript", [.get, .head]),
+            ("/v1/audit", [.get, .head]),
+        ].map { ($0.0.split(separator: "/"), $0.1) }))
         router.add(middleware: SessionMiddleware(
             storage: MemoryPersistDriver(),
             configuration: .init(
@@ -60,6 +65,9 @@ public struct CentreServer: Sendable {
             metrics.logSize.set(Int64(try store.log.head().sequence))
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                             body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
+        }
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
         router.post("/v1/session", use: signIn)
         router.delete("/v1/session") { _, context in

@@ -210,6 +210,22 @@ import Testing
         #expect(try centre.store.log.verify().records == head + 28)
     }
 
+    @Test func aSignInWithNoStaffIdIsRefusedAndAnUnknownMethodIs405() async throws {
+        let (_, server) = try Self.centre()
+        try await server.application(port: 0).test(.live) { client in
+            let response = try await client.execute(
+                uri: "/v1/session", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"staffId":"","password":"whatever it is"}"#))
+            #expect(response.status == .unauthorized)
+            let trace = try await client.execute(uri: "/v1/learners/L1/transcript", method: .put)
+            #expect(trace.status == .methodNotAllowed)
+            #expect(trace.headers[.allow] == "GET, HEAD")
+            #expect(try await client.execute(uri: "/v1/nothing", method: .get).status == .notFound)
+            let document = try await client.execute(uri: "/openapi.yaml", method: .get)
+            #expect(String(buffer: document.body).hasPrefix("openapi: 3.1.0\n"))
+        }
+    }
+
     @Test func healthAndMetricsAnswerWithoutSigningIn() async throws {
         let (_, server) = try Self.centre()
         try await server.application(port: 0).test(.live) { client in
