@@ -11,9 +11,9 @@ ATTEST := .build/debug/attest
 .PHONY: deps build demo test check-generated bench fuzz
 
 # Debian packages: LMDB (library and its mdb_* tools), jemalloc (the executables' allocator), protoc for the generated-code check,
-# and Python with its `cryptography` package for the independent checkpoint and bundle checks.
+# Python with its `cryptography` package for the independent checkpoint and bundle checks, and wrk for `attest-bench serve`.
 deps:
-	@missing=$$(for p in liblmdb-dev lmdb-utils libssl-dev libjemalloc-dev protobuf-compiler pkg-config python3 python3-cryptography time; do \
+	@missing=$$(for p in liblmdb-dev lmdb-utils libssl-dev libjemalloc-dev protobuf-compiler pkg-config python3 python3-cryptography time wrk; do \
 		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing $$missing"; \
@@ -55,6 +55,7 @@ bench:
 	swift run -c release attest-bench ingest
 	swift run -c release attest-bench reports
 	swift run -c release attest-bench replay
+	swift build -c release --product attest && swift run -c release attest-bench serve
 
 # Each fuzz harness (Tools/Fuzz) under libFuzzer for FUZZ_SECONDS, from the committed corpus.
 # Inputs that find new paths go to $(FUZZ_BUILD)/corpus/HARNESS, and an input that breaks a
