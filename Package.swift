@@ -222,6 +222,7 @@ let package = Package(
             dependencies: [
                 "Server", "AttestKit", "AttestTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Assessment", "AttestTesting", "Centre", "Records"]),

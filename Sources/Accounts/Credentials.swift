@@ -22,24 +22,22 @@ struct Credentials: Sendable {
         tokens = try environment.openDatabase("tokens", create: true)
     }
 
-    func account(_ staffID: String) throws -> StoredAccount? {
-        guard Self.isKey(staffID) else { return nil }
-        return try environment.read { try $0.get(accounts, key: TextKey(staffID)) }.map(Self.decode)
-    }
+    func account(_ staffID: String) throws -> StoredAccount? { try entry(accounts, staffID) }
 
-    func setAccount(_ staffID: String, _ account: StoredAccount) throws {
-        let bytes = try JSONEncoder().encode(account)
-        try environment.write { try $0.put(accounts, key: TextKey(staffID), value: bytes) }
-    }
+    func setAccount(_ staffID: String, _ account: StoredAccount) throws { try put(accounts, staffID, account) }
 
-    func token(_ id: String) throws -> StoredToken? {
+    func token(_ id: String) throws -> StoredToken? { try entry(tokens, id) }
+
+    func setToken(_ id: String, _ token: StoredToken) throws { try put(tokens, id, token) }
+
+    private func entry<T: Decodable>(_ database: Database, _ id: String) throws -> T? {
         guard Self.isKey(id) else { return nil }
-        return try environment.read { try $0.get(tokens, key: TextKey(id)) }.map(Self.decode)
+        return try environment.read { try $0.get(database, key: TextKey(id)) }.map(Self.decode)
     }
 
-    func setToken(_ id: String, _ token: StoredToken) throws {
-        let bytes = try JSONEncoder().encode(token)
-        try environment.write { try $0.put(tokens, key: TextKey(id), value: bytes) }
+    private func put(_ database: Database, _ id: String, _ value: some Encodable) throws {
+        let bytes = try JSONEncoder().encode(value)
+        try environment.write { try $0.put(database, key: TextKey(id), value: bytes) }
     }
 
     /// Every account by staff id, and every token by id, in id order.

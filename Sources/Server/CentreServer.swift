@@ -32,13 +32,11 @@ public struct CentreServer: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, logger: Logger? = nil,
         listening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        var logger = logger ?? Logger(label: "attest.serve")
-        if logger.logLevel > .info { logger.logLevel = .info }
-        return Application(
+        Application(
             router: router(secureCookies: secureCookies),
             configuration: .init(address: .hostname(host, port: port), serverName: "attest"),
             onServerRunning: { channel in listening(channel.localAddress?.port ?? port) },
-            logger: logger)
+            logger: logger ?? Logger(label: "attest.serve"))
     }
 
     func router(secureCookies: Bool) -> Router<ServerContext> {

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Server
 import Testing
 
@@ -11,6 +12,12 @@ import Testing
 /// their roles, and read what the role matrix lets them read.
 @Suite struct ServerTests {
     static let password = "a long enough password"
+    /// The server's request log, kept out of the tests' output.
+    static let logger = {
+        var logger = Logger(label: "attest.serve")
+        logger.logLevel = .warning
+        return logger
+    }()
 
     /// The standard test centre, with accounts for its admin, assessors and IQAs and the
     /// awarding-organisation officer, and an EQA `e1` with an account too.
@@ -64,7 +71,7 @@ import Testing
 
     @Test func aLearnersJourneyIsRecordedByTheRightStaffAndReadBack() async throws {
         let (centre, server) = try Self.centre()
-        try await server.application(port: 0).test(.live) { client in
+        try await server.application(port: 0, logger: Self.logger).test(.live) { client in
             let admin = try await Self.signIn(client, "admin")
             var response = try await Self.post(client, [Self.registration("L7")], as: admin)
             #expect(response.status == .created, "\(String(buffer: response.body))")
@@ -93,7 +100,7 @@ import Testing
     @Test func anEventNamingAnotherActorIsRefusedAndNothingIsAppended() async throws {
         let (centre, server) = try Self.centre()
         let head = try centre.store.log.head().sequence
-        try await server.application(port: 0).test(.live) { client in
+        try await server.application(port: 0, logger: Self.logger).test(.live) { client in
             let assessor = try await Self.signIn(client, "a1")
             let response = try await Self.post(client, [Self.registration("L8")], as: assessor)
             #expect(response.status == .forbidden)
@@ -107,7 +114,7 @@ import Testing
 
     @Test func aRuleRefusalNamesTheLineAndTheRuleInTheCommandLinesWords() async throws {
         let (_, server) = try Self.centre()
-        try await server.application(port: 0).test(.live) { client in
+        try await server.application(port: 0, logger: Self.logger).test(.live) { client in
             let admin = try await Self.signIn(client, "admin")
             let response = try await Self.post(client, [Self.registration("L9"), Self.registration("L9")], as: admin)
             #expect(response.status == .unprocessableContent)
@@ -120,7 +127,7 @@ import Testing
 
     @Test func aSessionChangeWithoutItsCSRFTokenIsRefused() async throws {
         let (_, server) = try Self.centre()
-        try await server.application(port: 0).test(.live) { client in
+        try await server.application(port: 0, logger: Self.logger).test(.live) { client in
             var admin = try await Self.signIn(client, "admin")
             admin[HTTPField.Name("X-CSRF-Token")!] = nil
             let response = try await Self.post(client, [Self.registration("L10")], as: admin)
@@ -130,7 +137,7 @@ import Testing
 
     @Test func eachRoleReadsWhatTheMatrixAllows() async throws {
         let (_, server) = try Self.centre()
-        try await server.application(port: 0).test(.live) { client in
+        try await server.application(port: 0, logger: Self.logger).test(.live) { client in
             // (staff, transcript of L1 (assessor a1, IQA i1), audit, log)
             let expected: [(String, HTTPResponse.Status, HTTPResponse.Status, HTTPResponse.Status)] = [
                 ("admin", .ok, .ok, .ok), ("a1", .ok, .forbidden, .forbidden), ("a2", .forbidden, .forbidden, .forbidden),
@@ -157,7 +164,7 @@ import Testing
         let revoked = try accounts.issueToken(to: "a2", expiresAt: Date() + 3600, by: Self.actor("a2"))
         try accounts.revokeToken(revoked.id, by: Self.actor("admin"))
         let expiring = try accounts.issueToken(to: "i1", expiresAt: Date() + 1, by: Self.actor("i1"))
-        try await server.application(port: 0).test(.live) { client in
+        try await server.application(port: 0, logger: Self.logger).test(.live) { client in
             func status(_ token: IssuedToken) async throws -> HTTPResponse.Status {
                 try await client.execute(uri: "/v1/audit", method: .get, headers: [.authorization: "Bearer \(token.text)"]).status
             }
@@ -177,7 +184,7 @@ import Testing
 
     @Test func repeatedFailedSignInsAreHeldBack() async throws {
         let (_, server) = try Self.centre()
-        try await server.application(port: 0).test(.live) { client in
+        try await server.application(port: 0, logger: Self.logger).test(.live) { client in
             func signIn(_ password: String) async throws -> TestResponse {
                 try await client.execute(
                     uri: "/v1/session", method: .post, headers: [.contentType: "application/json"],
@@ -194,7 +201,7 @@ import Testing
         let (centre, server) = try Self.centre()
         let token = try server.accounts.issueToken(to: "admin", expiresAt: Date() + 3600, by: Self.actor("admin"))
         let head = try centre.store.log.head().sequence
-        try await server.application(port: 0).test(.live) { client in
+        try await server.application(port: 0, logger: Self.logger).test(.live) { client in
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for index in 0..<32 {
                     // Every eighth request registers a learner twice: refused, alone.
@@ -212,7 +219,7 @@ import Testing
 
     @Test func aSignInWithNoStaffIdIsRefusedAndAnUnknownMethodIs405() async throws {
         let (_, server) = try Self.centre()
-        try await server.application(port: 0).test(.live) { client in
+        try await server.application(port: 0, logger: Self.logger).test(.live) { client in
             let response = try await client.execute(
                 uri: "/v1/session", method: .post, headers: [.contentType: "application/json"],
                 body: ByteBuffer(string: #"{"staffId":"","password":"whatever it is"}"#))
@@ -228,7 +235,7 @@ import Testing
 
     @Test func healthAndMetricsAnswerWithoutSigningIn() async throws {
         let (_, server) = try Self.centre()
-        try await server.application(port: 0).test(.live) { client in
+        try await server.application(port: 0, logger: Self.logger).test(.live) { client in
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             _ = try await client.execute(uri: "/v1/audit", method: .get)
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
