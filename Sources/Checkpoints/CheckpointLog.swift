@@ -127,3 +127,35 @@ extension CheckpointLog {
         }
     }
 }
+
+/// A kept checkpoint as `attest checkpoints --json` and the server list it.
+public struct CheckpointListing: Encodable, Sendable {
+    /// Its number in the store, from 1.
+    public let number: Int
+    public let origin: String
+    public let size: UInt64
+    public let root: String
+    public let time: String
+    /// The names of the keys that cosigned it, besides the centre's.
+    public let cosignedBy: [String]
+    /// The signed note itself.
+    public let note: String
+
+    /// Checkpoint number `number` (from 1), `signed`.
+    public init(number: Int, _ signed: SignedCheckpoint) {
+        self.number = number
+        origin = signed.checkpoint.origin
+        size = signed.checkpoint.size
+        root = signed.checkpoint.root.hex
+        time = signed.checkpoint.time.map { Timestamp.format($0) } ?? ""
+        cosignedBy = signed.cosignatures.map(\.name)
+        note = signed.encoded
+    }
+}
+
+extension CheckpointLog {
+    /// Every kept checkpoint, oldest first, as listed.
+    public func listings() throws -> [CheckpointListing] {
+        try all().enumerated().map { CheckpointListing(number: $0 + 1, $1) }
+    }
+}

@@ -32,6 +32,21 @@ public struct ConsistencyProof: Codable, Equatable, Sendable {
     }
 }
 
+/// An RFC 9162 inclusion proof: the record at `sequence`, whose leaf hash is `leafHash`,
+/// is in the tree of `treeSize` records with root `root`.
+public struct InclusionProof: Codable, Equatable, Sendable {
+    public let sequence: UInt64
+    public let treeSize: UInt64
+    public let leafHash: Hash
+    public let root: Hash
+    public let hashes: [Hash]
+
+    /// Checks the proof (RFC 9162 §2.1.3.2).
+    public func verify() throws {
+        try Proof.verifyInclusion(leafHash: leafHash, leafIndex: sequence - 1, treeSize: treeSize, proof: hashes, root: root)
+    }
+}
+
 extension Hash: Codable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
@@ -51,6 +66,29 @@ extension Hash: Codable {
 }
 
 extension EventLog {
+    /// The inclusion proof of the record at `sequence` in the log's first `size` records
+    /// (the head when `nil`), read in one snapshot.
+    public func inclusionProof(of sequence: UInt64, in size: UInt64? = nil) throws -> InclusionProof {
+        try environment.read { txn in
+            let head = try head(in: txn)
+            let size = size ?? head.sequence
+            guard sequence >= 1, sequence <= size, size <= head.sequence else {
+                throw CheckpointError("cannot prove record \(sequence) in a tree of size \(size): the log holds \(head.sequence) records")
+            }
+            return try txn.withReader { reader in
+                let leaf = { (index: UInt64) throws -> Hash in
+                    guard let hash = try self.chainHash(at: index + 1, in: reader) else {
+                        throw CheckpointError("record \(index + 1) is missing from the log")
+                    }
+                    return hash
+                }
+                return InclusionProof(
+                    sequence: sequence, treeSize: size, leafHash: try leaf(sequence - 1), root: try Proof.root(of: 0..<size, leafHash: leaf),
+                    hashes: try Proof.inclusion(leafIndex: sequence - 1, treeSize: size, leafHash: leaf))
+            }
+        }
+    }
+
     /// The consistency proof from the log's first `oldSize` records to its first `newSize`
     /// (the head when `nil`), read in one snapshot.
     public func consistencyProof(from oldSize: UInt64, to newSize: UInt64? = nil) throws -> ConsistencyProof {

@@ -46,7 +46,8 @@ public struct CentreServer: Sendable {
         router.add(middleware: MethodNotAllowed(routes: [
             ("/healthz", [.get, .head]), ("/metrics", [.get, .head]), ("/openapi.yaml", [.get, .head]), ("/v1/session", [.post, .delete]),
             ("/v1/events", [.get, .head, .post]), ("/v1/events/subscribe", [.get, .head]), ("/v1/learners/*/transcript", [.get, .head]),
-            ("/v1/audit", [.get, .head]),
+            ("/v1/audit", [.get, .head]), ("/v1/checkpoints", [.get, .head, .post]), ("/v1/checkpoints/latest", [.get, .head]),
+            ("/v1/proofs/inclusion", [.get, .head]), ("/v1/proofs/consistency", [.get, .head]),
         ].map { ($0.0.split(separator: "/"), $0.1) }))
         router.add(middleware: SessionMiddleware(
             storage: MemoryPersistDriver(),
@@ -79,6 +80,12 @@ public struct CentreServer: Sendable {
         let reports = ReportRoutes(store: store)
         router.get("/v1/learners/{learner}/transcript", use: reports.transcript)
         router.get("/v1/audit", use: reports.audit)
+        let checkpoints = CheckpointRoutes(store: store)
+        router.post("/v1/checkpoints", use: checkpoints.create)
+        router.get("/v1/checkpoints", use: checkpoints.list)
+        router.get("/v1/checkpoints/latest", use: checkpoints.latest)
+        router.get("/v1/proofs/inclusion", use: checkpoints.inclusion)
+        router.get("/v1/proofs/consistency", use: checkpoints.consistency)
         return router
     }
 

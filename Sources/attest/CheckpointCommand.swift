@@ -80,11 +80,7 @@ struct CheckpointsCommand: ParsableCommand {
         }
         let checkpoints = try log.all()
         if json {
-            try printJSON(checkpoints.enumerated().map { number, signed in
-                Listed(number: number + 1, origin: signed.checkpoint.origin, size: signed.checkpoint.size,
-                       root: signed.checkpoint.root.hex, time: signed.checkpoint.time.map { Timestamp.format($0) } ?? "",
-                       cosignedBy: signed.cosignatures.map(\.name), note: signed.encoded)
-            })
+            try printJSON(try log.listings())
         } else if notes {
             print(checkpoints.map(\.encoded).joined(separator: "\n"), terminator: "")
         } else {
@@ -101,16 +97,5 @@ struct CheckpointsCommand: ParsableCommand {
     private func readText(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
         return String(decoding: data, as: UTF8.self)
-    }
-
-    private struct Listed: Encodable {
-        let number: Int
-        let origin: String
-        let size: UInt64
-        let root: String
-        let time: String
-        /// The names of the keys that cosigned it, besides the centre's.
-        let cosignedBy: [String]
-        let note: String
     }
 }

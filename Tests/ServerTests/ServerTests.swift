@@ -233,6 +233,35 @@ import Testing
         }
     }
 
+    @Test func anAdministratorSignsCheckpointsAndAnEQAChecksProofsAgainstThem() async throws {
+        let (centre, server) = try Self.centre()
+        let path = centre.path
+        try await server.application(port: 0, logger: Self.logger).test(.live) { client in
+            let admin = try await Self.signIn(client, "admin")
+            #expect(try await client.execute(uri: "/v1/checkpoints", method: .post, headers: admin).status == .conflict, "no signing key yet")
+            try SigningKey(generatingFor: "test-centre").write(to: SigningKey.path(inStore: path))
+            let created = try await client.execute(uri: "/v1/checkpoints", method: .post, headers: admin)
+            #expect(created.status == .created)
+            #expect(try Self.json(created)["size"] as? Int == Int(try server.store.log.head().sequence))
+            let assessor = try await Self.signIn(client, "a1")
+            #expect(try await client.execute(uri: "/v1/checkpoints", method: .post, headers: assessor).status == .forbidden)
+            #expect(try await client.execute(uri: "/v1/checkpoints", method: .get, headers: assessor).status == .forbidden)
+
+            let eqa = try await Self.signIn(client, "e1")
+            let listed = try await client.execute(uri: "/v1/checkpoints", method: .get, headers: eqa)
+            #expect((try JSONSerialization.jsonObject(with: Data(buffer: listed.body)) as? [[String: Any]])?.count == 1)
+            let latest = try Self.json(try await client.execute(uri: "/v1/checkpoints/latest", method: .get, headers: eqa))
+            #expect((latest["note"] as? String)?.hasPrefix("test-centre\n") == true)
+            let inclusion = try await client.execute(uri: "/v1/proofs/inclusion?sequence=3", method: .get, headers: eqa)
+            let proof = try JSONDecoder().decode(InclusionProof.self, from: Data(buffer: inclusion.body))
+            try proof.verify()
+            #expect(proof.root.hex == latest["root"] as? String)
+            let consistency = try await client.execute(uri: "/v1/proofs/consistency?from=2", method: .get, headers: eqa)
+            try JSONDecoder().decode(ConsistencyProof.self, from: Data(buffer: consistency.body)).verify()
+            #expect(try await client.execute(uri: "/v1/proofs/inclusion?sequence=100000", method: .get, headers: eqa).status == .badRequest)
+        }
+    }
+
     @Test func healthAndMetricsAnswerWithoutSigningIn() async throws {
         let (_, server) = try Self.centre()
         try await server.application(port: 0, logger: Self.logger).test(.live) { client in

@@ -23,6 +23,7 @@ enum OpenAPIDocument {
           - name: events
           - name: reports
           - name: session
+          - name: checkpoints
           - name: operations
         paths:
           /healthz:
@@ -247,6 +248,102 @@ enum OpenAPIDocument {
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthenticated"}
                 "403": {$ref: "#/components/responses/Forbidden"}
+          /v1/checkpoints:
+            post:
+              tags: [checkpoints]
+              operationId: signCheckpoint
+              summary: Sign a checkpoint of the log as it stands with the centre's key (centre administrators).
+              responses:
+                "201":
+                  description: The checkpoint signed and kept.
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Checkpoint"}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "409":
+                  description: The store has no signing key (`attest key STORE` makes one).
+                  content:
+                    application/problem+json:
+                      schema: {$ref: "#/components/schemas/Problem"}
+            get:
+              tags: [checkpoints]
+              operationId: listCheckpoints
+              summary: Every kept checkpoint, oldest first, with the EQAs' cosignatures.
+              responses:
+                "200":
+                  description: The checkpoints.
+                  content:
+                    application/json:
+                      schema:
+                        type: array
+                        items: {$ref: "#/components/schemas/Checkpoint"}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+          /v1/checkpoints/latest:
+            get:
+              tags: [checkpoints]
+              operationId: latestCheckpoint
+              summary: The latest checkpoint.
+              responses:
+                "200":
+                  description: The latest checkpoint.
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Checkpoint"}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+          /v1/proofs/inclusion:
+            get:
+              tags: [checkpoints]
+              operationId: inclusionProof
+              summary: The RFC 9162 inclusion proof of a record.
+              parameters:
+                - {name: sequence, in: query, required: true, schema: {type: integer, minimum: 1}}
+                - {name: size, in: query, schema: {type: integer, minimum: 1}, description: The tree's size (default the latest checkpoint's, or the head).}
+              responses:
+                "200":
+                  description: The proof.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [sequence, treeSize, leafHash, root, hashes]
+                        properties:
+                          sequence: {type: integer}
+                          treeSize: {type: integer}
+                          leafHash: {$ref: "#/components/schemas/Hash"}
+                          root: {$ref: "#/components/schemas/Hash"}
+                          hashes: {type: array, items: {$ref: "#/components/schemas/Hash"}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+          /v1/proofs/consistency:
+            get:
+              tags: [checkpoints]
+              operationId: consistencyProof
+              summary: The RFC 9162 consistency proof from an older size of the log to a newer.
+              parameters:
+                - {name: from, in: query, required: true, schema: {type: integer, minimum: 0}}
+                - {name: to, in: query, schema: {type: integer, minimum: 0}, description: The newer size (default the latest checkpoint's, or the head).}
+              responses:
+                "200":
+                  description: The proof.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [oldSize, newSize, oldRoot, newRoot, hashes]
+                        properties:
+                          oldSize: {type: integer}
+                          newSize: {type: integer}
+                          oldRoot: {$ref: "#/components/schemas/Hash"}
+                          newRoot: {$ref: "#/components/schemas/Hash"}
+                          hashes: {type: array, items: {$ref: "#/components/schemas/Hash"}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
         components:
           securitySchemes:
             token:
@@ -360,5 +457,19 @@ enum OpenAPIDocument {
                   items: {type: object}
             Audit:
               type: object
+            Hash:
+              type: string
+              pattern: "^[0-9a-f]{64}$"
+            Checkpoint:
+              type: object
+              required: [number, origin, size, root, time, cosignedBy, note]
+              properties:
+                number: {type: integer, minimum: 1}
+                origin: {type: string}
+                size: {type: integer}
+                root: {$ref: "#/components/schemas/Hash"}
+                time: {type: string}
+                cosignedBy: {type: array, items: {type: string}}
+                note: {type: string, description: The C2SP signed note (docs/format.md).}
         """##
 }
