@@ -48,6 +48,7 @@ public struct CentreServer: Sendable {
             ("/v1/events", [.get, .head, .post]), ("/v1/events/subscribe", [.get, .head]), ("/v1/learners/*/transcript", [.get, .head]),
             ("/v1/audit", [.get, .head]), ("/v1/checkpoints", [.get, .head, .post]), ("/v1/checkpoints/latest", [.get, .head]),
             ("/v1/proofs/inclusion", [.get, .head]), ("/v1/proofs/consistency", [.get, .head]),
+            ("/v1/bundles/store", [.get, .head]), ("/v1/learners/*/bundle", [.get, .head]),
         ].map { ($0.0.split(separator: "/"), $0.1) }))
         router.add(middleware: SessionMiddleware(
             storage: MemoryPersistDriver(),
@@ -86,6 +87,9 @@ public struct CentreServer: Sendable {
         router.get("/v1/checkpoints/latest", use: checkpoints.latest)
         router.get("/v1/proofs/inclusion", use: checkpoints.inclusion)
         router.get("/v1/proofs/consistency", use: checkpoints.consistency)
+        let bundles = BundleRoutes(store: store)
+        router.get("/v1/bundles/store", use: bundles.store)
+        router.get("/v1/learners/{learner}/bundle", use: bundles.learner)
         return router
     }
 

@@ -11,12 +11,8 @@ struct CheckpointRoutes {
     func create(_ request: Request, context: ServerContext) async throws -> Response {
         let principal = try context.signedIn()
         guard principal.holds(.centreAdministrator) else { throw Problem.forbidden("only a centre administrator signs checkpoints") }
-        let path = SigningKey.path(inStore: store.log.environment.path)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw Problem(.conflict, "no-key", title: "The store has no signing key", detail: "the store has no signing key: `attest key STORE` makes one")
-        }
         let log = try CheckpointLog(log: store.log, create: true)
-        let signed = try log.record(signedBy: SigningKey(contentsOf: path))
+        let signed = try log.record(signedBy: Self.signingKey(of: store))
         return try JSONBody.response(encoding: CheckpointListing(number: try log.all().count, signed), status: .created)
     }
 
@@ -67,6 +63,16 @@ struct CheckpointRoutes {
         do { return try body() } catch let error as CheckpointError {
             throw Problem.badRequest(error.description)
         }
+    }
+
+    /// The centre's signing key. - Throws: 409 when the store has none.
+    static func signingKey(of store: CentreStore) throws -> SigningKey {
+        let path = SigningKey.path(inStore: store.log.environment.path)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw Problem(.conflict, "no-key", title: "The store has no signing key",
+                          detail: "the store has no signing key: `attest key STORE --create` makes its first")
+        }
+        return try SigningKey(contentsOf: path)
     }
 
     /// Checkpoints and proofs are read by administrators, EQAs and awarding-organisation officers.

@@ -138,6 +138,39 @@ extension ServeCommandTests {
     }
 }
 
+extension ServeCommandTests {
+    @Test func anEQADownloadsALearnersBundleAndReplaysIt() throws {
+        let centre = try TestCentre.standard()
+        try centre.record(.staffRegistered(.with { $0.staffID = "e1"; $0.roles = [.externalQualityAssurer] }), by: "admin")
+        let store = centre.path
+        let directory = TemporaryDirectory("bundle-download")
+        let key = try attest.run(["key", store, "--create"])
+        try key.stdout.write(toFile: directory.child("centre.pub"), atomically: true, encoding: .utf8)
+        var tokens: [String: String] = [:]
+        for staff in ["admin", "e1"] {
+            _ = try attest.run(["user", "add", store, staff, "--actor", "admin", "--password-stdin"], input: "a password for the test\n")
+            tokens[staff] = try #require(try attest.run(["user", "token", store, staff, "--days", "1", "--actor", "admin"]).stdout
+                .split(separator: "\n").last?.split(separator: " ").last.map(String.init))
+        }
+        let listening = Listening()
+        let server = try attest.start(["serve", store, "--listen", "127.0.0.1:0"]) { listening.heard($0) }
+        defer { server.kill() }
+        let url = try #require(listening.url(within: 60))
+        func get(_ path: String, as staff: String, to file: String) throws -> String {
+            try curl.run(["-s", "-o", file, "-w", "%{http_code}", "-H", "Authorization: Bearer \(tokens[staff]!)", url + path]).stdout
+        }
+        let zip = directory.child("bundle.zip")
+        #expect(try get("/v1/learners/L1/bundle", as: "e1", to: zip) == "409", "no checkpoint covers the log yet")
+        let signed = try curl.run(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Authorization: Bearer \(tokens["admin"]!)", url + "/v1/checkpoints"])
+        #expect(signed.stdout == "201")
+        #expect(try get("/v1/learners/L1/bundle", as: "e1", to: zip) == "200")
+        let unzipped = try Command(absolute: "/usr/bin/env").run(["python3", "-m", "zipfile", "-e", zip, directory.child("out")])
+        #expect(unzipped.status == 0, "\(unzipped.stderr)")
+        let replay = try Command("attest-replay").run([directory.child("out/bundle-L1"), "--key", directory.child("centre.pub")])
+        #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
+    }
+}
+
 /// The lines a background command printed.
 final class LinesHeard: @unchecked Sendable {
     private let lock = NSLock()

@@ -23,7 +23,6 @@ $attest init "$store" >/dev/null
 $attest generate --learners 20 --seed 5 | $attest append "$store" - --quiet >/dev/null
 # The administrator who registered themselves first.
 admin=$($attest log "$store" --json | python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["actor"]["id"]); sys.stdin.read()')
-$attest key "$store" >/dev/null
 $attest user add "$store" "$admin" --actor "$admin" --password-stdin <<<"a password only this check knows" >/dev/null
 token=$($attest user token "$store" "$admin" --days 1 --actor "$admin" | sed -n 's/^token (shown once): //p')
 

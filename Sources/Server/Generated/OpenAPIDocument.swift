@@ -344,6 +344,29 @@ enum OpenAPIDocument {
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthenticated"}
                 "403": {$ref: "#/components/responses/Forbidden"}
+          /v1/bundles/store:
+            get:
+              tags: [checkpoints]
+              operationId: storeBundle
+              summary: The store's export bundle (docs/format.md) as a ZIP file, for `attest-replay`.
+              responses:
+                "200": {$ref: "#/components/responses/Bundle"}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "409": {$ref: "#/components/responses/NoCheckpoint"}
+          /v1/learners/{learner}/bundle:
+            get:
+              tags: [checkpoints]
+              operationId: learnerBundle
+              summary: One learner's export bundle as a ZIP file, complete by the checkpoint's learner index.
+              parameters:
+                - {name: learner, in: path, required: true, schema: {type: string}, example: L000001}
+              responses:
+                "200": {$ref: "#/components/responses/Bundle"}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/NoCheckpoint"}
         components:
           securitySchemes:
             token:
@@ -391,6 +414,19 @@ enum OpenAPIDocument {
                   schema: {$ref: "#/components/schemas/Problem"}
             TooLarge:
               description: The body is larger than 8 MiB.
+            Bundle:
+              description: The bundle's files in one folder of a ZIP archive.
+              headers:
+                Content-Disposition:
+                  schema: {type: string}
+              content:
+                application/zip:
+                  schema: {type: string, format: binary}
+            NoCheckpoint:
+              description: No signed checkpoint covers the whole log (sign one with POST /v1/checkpoints), or the store has no signing key.
+              content:
+                application/problem+json:
+                  schema: {$ref: "#/components/schemas/Problem"}
           schemas:
             Role:
               type: string
