@@ -45,7 +45,7 @@ public struct CentreServer: Sendable {
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: MethodNotAllowed(routes: [
             ("/healthz", [.get, .head]), ("/metrics", [.get, .head]), ("/openapi.yaml", [.get, .head]), ("/v1/session", [.post, .delete]),
-            ("/v1/events", [.get, .head, .post]), ("/v1/events/subscribe", [.get, .head]), ("/v1/learners/*/transcript", [.get, .head]),
+            ("/v1/events", [.get, .head, .post]), ("/v1/events/subscribe", [.get, .head]), ("/v1/learners", [.get, .head]), ("/v1/learners/*/transcript", [.get, .head]),
             ("/v1/audit", [.get, .head]), ("/v1/checkpoints", [.get, .head, .post]), ("/v1/checkpoints/latest", [.get, .head]),
             ("/v1/proofs/inclusion", [.get, .head]), ("/v1/proofs/consistency", [.get, .head]),
             ("/v1/bundles/store", [.get, .head]), ("/v1/learners/*/bundle", [.get, .head]),
@@ -79,6 +79,7 @@ public struct CentreServer: Sendable {
         router.get("/v1/events", use: events.read)
         router.get("/v1/events/subscribe", use: events.subscribe)
         let reports = ReportRoutes(store: store)
+        router.get("/v1/learners", use: reports.learners)
         router.get("/v1/learners/{learner}/transcript", use: reports.transcript)
         router.get("/v1/audit", use: reports.audit)
         let checkpoints = CheckpointRoutes(store: store)

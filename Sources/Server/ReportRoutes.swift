@@ -20,7 +20,45 @@ struct ReportRoutes {
         guard let transcript = try store.transcript(of: learner, asOf: try asOf(request)) else {
             throw Problem.notFound("learner \(learner) is not registered as of then")
         }
-        return try JSONBody.response(encoding: transcript)
+        return try respond(request, transcript, page: { TranscriptPage(transcript: transcript).html })
+    }
+
+    /// `GET /v1/learners[?status=&qualification=&after=&limit=]`: the learners the signed-in
+    /// staff member may read (an assessor theirs, an IQA those they quality-assure,
+    /// administrators and awarding-organisation officers all), in natural order of their
+    /// references, a page at a time: `next` is the `after` of the following page.
+    func learners(_ request: Request, context: ServerContext) async throws -> Response {
+        let principal = try context.signedIn()
+        let all = principal.holds(.centreAdministrator) || principal.holds(.awardingOrganisationOfficer)
+        guard all || principal.holds(.assessor) || principal.holds(.internalQualityAssurer) else {
+            throw Problem.forbidden("\(principal.staffID) reads no learners' records")
+        }
+        let query = request.uri.queryParameters
+        let limit = Int(try query["limit"].map { try EventRoutes.number($0, "limit", 1...1000) } ?? 100)
+        let status = query["status"].map(String.init), qualification = query["qualification"].map(String.init)
+        let after = query["after"].map(String.init)
+        let statuses = ["in_progress", "achieved", "withdrawn", "certificated"]
+        if let status, !statuses.contains(status) {
+            throw Problem.badRequest("status is \(status); it is one of \(statuses.joined(separator: ", "))")
+        }
+        var listed: [[String: Any]] = []
+        for transcript in try store.transcripts() {
+            guard status.map({ $0 == transcript.status }) ?? true, qualification.map({ $0 == transcript.qualification }) ?? true,
+                  let registration = try store.registration(of: transcript.learner)
+            else { continue }
+            let own = (principal.holds(.assessor) && registration.assessor == principal.staffID)
+                || (principal.holds(.internalQualityAssurer) && registration.internalQualityAssurer == principal.staffID)
+            guard all || own else { continue }
+            listed.append([
+                "learner": transcript.learner, "qualification": transcript.qualification, "status": transcript.status,
+                "assessor": registration.assessor, "internalQualityAssurer": registration.internalQualityAssurer,
+            ])
+        }
+        let id = { (entry: [String: Any]) in entry["learner"] as! String }
+        listed.sort { id($0).compare(id($1), options: .numeric) == .orderedAscending }
+        if let after { listed.removeAll { id($0).compare(after, options: .numeric) != .orderedDescending } }
+        let page = Array(listed.prefix(limit))
+        return try JSONBody.response(["learners": page, "next": listed.count > limit ? id(page.last!) : NSNull()] as [String: Any])
     }
 
     /// `GET /v1/audit[?asOf=DATE]`: to administrators, IQAs, EQAs and awarding-organisation officers.
@@ -29,7 +67,18 @@ struct ReportRoutes {
         guard !principal.roles.isDisjoint(with: [.centreAdministrator, .internalQualityAssurer, .externalQualityAssurer, .awardingOrganisationOfficer]) else {
             throw Problem.forbidden("the audit is read by administrators, IQAs, EQAs and awarding-organisation officers")
         }
-        return try JSONBody.response(encoding: try store.audit(asOf: try asOf(request)))
+        let audit = try store.audit(asOf: try asOf(request))
+        return try respond(request, audit, page: { AuditPage(audit: audit, months: 12).html })
+    }
+
+    /// The report as JSON, or as the page `attest transcript --html` and `attest audit
+    /// --html` write when the client asks for HTML (`Accept: text/html`) first.
+    private func respond(_ request: Request, _ report: some Encodable, page: () -> String) throws -> Response {
+        let accepted = request.headers[.accept] ?? ""
+        guard let html = accepted.range(of: "text/html"), accepted.range(of: "application/json").map({ html.lowerBound < $0.lowerBound }) ?? true else {
+            return try JSONBody.response(encoding: report)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page())))
     }
 
     /// `asOf`: a date (the end of that day in the centre's time zone) or a sequence.

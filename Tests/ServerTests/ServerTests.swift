@@ -93,6 +93,11 @@ import Testing
             let unit = try #require(units.first { $0["unit"] as? String == "A/506/2130" })
             let met = (unit["criteria"] as? [[String: Any]])?.filter { $0["status"] as? String == "met" }.count
             #expect(met == 2)
+            var asking = assessor
+            asking[.accept] = "text/html,application/xhtml+xml,*/*;q=0.8"
+            let page = try await client.execute(uri: "/v1/learners/L7/transcript", method: .get, headers: asking)
+            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(String(buffer: page.body).contains("Transcript: learner"))
         }
         #expect(try centre.store.log.verify().records == centre.store.log.head().sequence)
     }
@@ -149,7 +154,15 @@ import Testing
                 #expect(try await client.execute(uri: "/v1/audit", method: .get, headers: headers).status == audit, "\(staff) audit")
                 #expect(try await client.execute(uri: "/v1/events?limit=5", method: .get, headers: headers).status == log, "\(staff) log")
             }
-            for uri in ["/v1/learners/L1/transcript", "/v1/audit", "/v1/events"] {
+            let listed = { (staff: String) async throws -> [String] in
+                let response = try await client.execute(uri: "/v1/learners?limit=1", method: .get, headers: try await Self.signIn(client, staff))
+                return (try Self.json(response)["learners"] as? [[String: Any]])?.compactMap { $0["learner"] as? String } ?? []
+            }
+            #expect(try await listed("a1") == ["L1"])
+            #expect(try await listed("a2") == [])
+            #expect(try await listed("i1") == ["L1"])
+            #expect(try await client.execute(uri: "/v1/learners", method: .get, headers: try await Self.signIn(client, "e1")).status == .forbidden)
+            for uri in ["/v1/learners/L1/transcript", "/v1/audit", "/v1/events", "/v1/learners"] {
                 #expect(try await client.execute(uri: uri, method: .get).status == .unauthorized, "\(uri) without signing in")
             }
             let eqa = try await Self.signIn(client, "e1")

@@ -214,6 +214,40 @@ enum OpenAPIDocument {
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthenticated"}
                 "403": {$ref: "#/components/responses/Forbidden"}
+          /v1/learners:
+            get:
+              tags: [reports]
+              operationId: learners
+              summary: The learners the signed-in staff member may read, in natural order, a page at a time.
+              parameters:
+                - {name: status, in: query, schema: {type: string, enum: [in_progress, achieved, withdrawn, certificated]}}
+                - {name: qualification, in: query, schema: {type: string}}
+                - {name: after, in: query, schema: {type: string}, description: The last learner of the previous page.}
+                - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 1000}, description: At most this many (default 100).}
+              responses:
+                "200":
+                  description: A page of learners; `next` is the `after` of the following page, `null` at the end.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [learners, next]
+                        properties:
+                          learners:
+                            type: array
+                            items:
+                              type: object
+                              required: [learner, qualification, status, assessor, internalQualityAssurer]
+                              properties:
+                                learner: {type: string}
+                                qualification: {type: string}
+                                status: {type: string}
+                                assessor: {type: string}
+                                internalQualityAssurer: {type: string}
+                          next: {type: [string, "null"]}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
           /v1/learners/{learner}/transcript:
             get:
               tags: [reports]
@@ -224,10 +258,12 @@ enum OpenAPIDocument {
                 - $ref: "#/components/parameters/AsOf"
               responses:
                 "200":
-                  description: The transcript.
+                  description: The transcript; a printable page when the client asks for text/html first.
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Transcript"}
+                    text/html:
+                      schema: {type: string}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthenticated"}
                 "403": {$ref: "#/components/responses/Forbidden"}
@@ -241,10 +277,12 @@ enum OpenAPIDocument {
                 - $ref: "#/components/parameters/AsOf"
               responses:
                 "200":
-                  description: The audit.
+                  description: The audit; a printable page when the client asks for text/html first.
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Audit"}
+                    text/html:
+                      schema: {type: string}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthenticated"}
                 "403": {$ref: "#/components/responses/Forbidden"}
