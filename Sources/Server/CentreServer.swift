@@ -49,6 +49,8 @@ public struct CentreServer: Sendable {
             ("/v1/audit", [.get, .head]), ("/v1/checkpoints", [.get, .head, .post]), ("/v1/checkpoints/latest", [.get, .head]),
             ("/v1/proofs/inclusion", [.get, .head]), ("/v1/proofs/consistency", [.get, .head]),
             ("/v1/bundles/store", [.get, .head]), ("/v1/learners/*/bundle", [.get, .head]),
+            ("/v1/accounts", [.get, .head, .post]), ("/v1/accounts/*/reset", [.post]), ("/v1/accounts/*/disable", [.post]),
+            ("/v1/tokens", [.post]), ("/v1/tokens/*", [.delete]),
         ].map { ($0.0.split(separator: "/"), $0.1) }))
         router.add(middleware: SessionMiddleware(
             storage: MemoryPersistDriver(),
@@ -88,6 +90,13 @@ public struct CentreServer: Sendable {
         router.get("/v1/checkpoints/latest", use: checkpoints.latest)
         router.get("/v1/proofs/inclusion", use: checkpoints.inclusion)
         router.get("/v1/proofs/consistency", use: checkpoints.consistency)
+        let accountRoutes = AccountRoutes(accounts: accounts)
+        router.get("/v1/accounts", use: accountRoutes.list)
+        router.post("/v1/accounts", use: accountRoutes.open)
+        router.post("/v1/accounts/{staff}/reset", use: accountRoutes.reset)
+        router.post("/v1/accounts/{staff}/disable", use: accountRoutes.disable)
+        router.post("/v1/tokens", use: accountRoutes.issue)
+        router.delete("/v1/tokens/{id}", use: accountRoutes.revoke)
         let bundles = BundleRoutes(store: store)
         router.get("/v1/bundles/store", use: bundles.store)
         router.get("/v1/learners/{learner}/bundle", use: bundles.learner)

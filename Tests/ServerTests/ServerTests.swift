@@ -275,6 +275,43 @@ import Testing
         }
     }
 
+    @Test func anAdministratorManagesAccountsAndStaffTheirOwnTokens() async throws {
+        let (_, server) = try Self.centre()
+        try await server.application(port: 0, logger: Self.logger).test(.live) { client in
+            let admin = try await Self.signIn(client, "admin")
+            let assessor = try await Self.signIn(client, "a1")
+            func json(_ headers: HTTPFields, _ body: String) -> (HTTPFields, ByteBuffer) {
+                var headers = headers
+                headers[.contentType] = "application/json"
+                return (headers, ByteBuffer(string: body))
+            }
+            var (headers, body) = json(assessor, #"{"staffId":"d1","password":"\#(Self.password)"}"#)
+            #expect(try await client.execute(uri: "/v1/accounts", method: .post, headers: headers, body: body).status == .forbidden)
+            (headers, body) = json(admin, #"{"staffId":"d1","password":"\#(Self.password)"}"#)
+            #expect(try await client.execute(uri: "/v1/accounts", method: .post, headers: headers, body: body).status == .created)
+            let again = try await client.execute(uri: "/v1/accounts", method: .post, headers: headers, body: body)
+            #expect(again.status == .unprocessableContent)
+            #expect(try Self.json(again)["rule"] as? String == "account-unique")
+            _ = try await Self.signIn(client, "d1")
+
+            // a1 issues their own token, which works until they revoke it; i1 may not revoke it.
+            (headers, body) = json(assessor, #"{"days":7}"#)
+            let issued = try Self.json(try await client.execute(uri: "/v1/tokens", method: .post, headers: headers, body: body))
+            let token = try #require(issued["token"] as? String), id = try #require(issued["id"] as? String)
+            #expect(try await client.execute(uri: "/v1/learners/L1/transcript", method: .get, headers: [.authorization: "Bearer \(token)"]).status == .ok)
+            let iqa = try await Self.signIn(client, "i1")
+            #expect(try await client.execute(uri: "/v1/tokens/\(id)", method: .delete, headers: iqa).status == .forbidden)
+            #expect(try await client.execute(uri: "/v1/tokens/\(id)", method: .delete, headers: assessor).status == .noContent)
+            #expect(try await client.execute(uri: "/v1/learners/L1/transcript", method: .get, headers: [.authorization: "Bearer \(token)"]).status == .unauthorized)
+
+            #expect(try await client.execute(uri: "/v1/accounts/d1/disable", method: .post, headers: admin).status == .noContent)
+            let listed = try await client.execute(uri: "/v1/accounts", method: .get, headers: admin)
+            let accounts = try JSONSerialization.jsonObject(with: Data(buffer: listed.body)) as? [[String: Any]]
+            #expect(accounts?.first { $0["staffId"] as? String == "d1" }?["disabled"] as? Bool == true)
+            #expect(!String(buffer: listed.body).contains(token))
+        }
+    }
+
     @Test func healthAndMetricsAnswerWithoutSigningIn() async throws {
         let (_, server) = try Self.centre()
         try await server.application(port: 0, logger: Self.logger).test(.live) { client in

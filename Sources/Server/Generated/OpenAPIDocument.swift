@@ -24,6 +24,7 @@ enum OpenAPIDocument {
           - name: reports
           - name: session
           - name: checkpoints
+          - name: accounts
           - name: operations
         paths:
           /healthz:
@@ -382,6 +383,135 @@ enum OpenAPIDocument {
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthenticated"}
                 "403": {$ref: "#/components/responses/Forbidden"}
+          /v1/accounts:
+            get:
+              tags: [accounts]
+              operationId: listAccounts
+              summary: Every account and its tokens, without secrets (centre administrators).
+              responses:
+                "200":
+                  description: The accounts.
+                  content:
+                    application/json:
+                      schema:
+                        type: array
+                        items:
+                          type: object
+                          required: [staffId, disabled, tokens]
+                          properties:
+                            staffId: {type: string}
+                            disabled: {type: boolean}
+                            tokens:
+                              type: array
+                              items:
+                                type: object
+                                required: [id, expiresAt, revoked]
+                                properties:
+                                  id: {type: string}
+                                  expiresAt: {type: string}
+                                  revoked: {type: boolean}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+            post:
+              tags: [accounts]
+              operationId: openAccount
+              summary: Open an account for a registered staff member (centre administrators).
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [staffId, password]
+                      properties:
+                        staffId: {type: string}
+                        password: {type: string, minLength: 12, maxLength: 72}
+              responses:
+                "201": {description: Opened; `account.opened` is recorded.}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "413": {$ref: "#/components/responses/TooLarge"}
+                "422": {$ref: "#/components/responses/Refused"}
+          /v1/accounts/{staff}/reset:
+            post:
+              tags: [accounts]
+              operationId: resetAccount
+              summary: Set a new password, enabling the account (centre administrators).
+              parameters:
+                - {name: staff, in: path, required: true, schema: {type: string}}
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [password]
+                      properties:
+                        password: {type: string, minLength: 12, maxLength: 72}
+              responses:
+                "204": {description: Reset; `account.reset` is recorded.}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "413": {$ref: "#/components/responses/TooLarge"}
+                "422": {$ref: "#/components/responses/Refused"}
+          /v1/accounts/{staff}/disable:
+            post:
+              tags: [accounts]
+              operationId: disableAccount
+              summary: Disable an account and every token of it (centre administrators).
+              parameters:
+                - {name: staff, in: path, required: true, schema: {type: string}}
+              responses:
+                "204": {description: Disabled; `account.disabled` is recorded.}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "422": {$ref: "#/components/responses/Refused"}
+          /v1/tokens:
+            post:
+              tags: [accounts]
+              operationId: issueToken
+              summary: Issue an API token to the signed-in staff member (or, by an administrator, to `staffId`); shown once.
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties:
+                        staffId: {type: [string, "null"], description: Whose token; the caller's when absent or null.}
+                        days: {type: [integer, "null"], minimum: 1, maximum: 730, description: Days until it expires; 90 when absent or null.}
+              responses:
+                "201":
+                  description: The token, shown this once; `token.issued` is recorded without it.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [id, token, staffId, expiresAt]
+                        properties:
+                          id: {type: string}
+                          token: {type: string}
+                          staffId: {type: string}
+                          expiresAt: {type: string}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "413": {$ref: "#/components/responses/TooLarge"}
+                "422": {$ref: "#/components/responses/Refused"}
+          /v1/tokens/{id}:
+            delete:
+              tags: [accounts]
+              operationId: revokeToken
+              summary: Revoke a token (its holder, or an administrator).
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: string}}
+              responses:
+                "204": {description: Revoked; `token.revoked` is recorded.}
+                "401": {$ref: "#/components/responses/Unauthenticated"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "422": {$ref: "#/components/responses/Refused"}
           /v1/bundles/store:
             get:
               tags: [checkpoints]
@@ -452,6 +582,11 @@ enum OpenAPIDocument {
                   schema: {$ref: "#/components/schemas/Problem"}
             TooLarge:
               description: The body is larger than 8 MiB.
+            Refused:
+              description: Refused by the centre's rules (`rule` names it); nothing was changed.
+              content:
+                application/problem+json:
+                  schema: {$ref: "#/components/schemas/Problem"}
             Bundle:
               description: The bundle's files in one folder of a ZIP archive.
               headers:
