@@ -115,8 +115,7 @@ let package = Package(
         .target(
             name: "Accounts",
             dependencies: [
-                "Assessment", "Centre", "EventLog", "LMDB", "Records",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Assessment", "Centre", "EventLog", "LMDB", "Merkle", "Records",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import Merkle
 
 /// An API token as issued: `attest_ID_SECRET`, the id public (the log names it), the
 /// secret 256 random bits in base64url, shown once and kept only as its SHA-256 digest.
@@ -14,15 +14,12 @@ public struct IssuedToken: Sendable {
     var secretDigest: String { Self.digest(of: secret) }
 
     static func random() -> IssuedToken {
-        var generator = SystemRandomNumberGenerator()
-        let id = (0..<6).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-        return IssuedToken(id: id, secret: randomSecret())
+        IssuedToken(id: randomBytes(6).hex, secret: randomSecret())
     }
 
     /// 256 random bits in base64url, without padding: 43 characters.
     public static func randomSecret() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
+        Data(randomBytes(32)).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
@@ -33,8 +30,14 @@ public struct IssuedToken: Sendable {
         return (String(parts[1]), String(parts[2]))
     }
 
+    /// SHA-256 of the secret, in hex, through the project's one SHA-256 (`TreeHash`).
     static func digest(of secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Array(secret.utf8).withUnsafeBytes { TreeHash.sha256($0).hex }
+    }
+
+    private static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 }
 

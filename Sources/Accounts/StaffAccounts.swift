@@ -1,6 +1,5 @@
 import Assessment
 import Centre
-import Crypto
 import EventLog
 import Foundation
 import HummingbirdBcrypt

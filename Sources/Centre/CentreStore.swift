@@ -79,18 +79,15 @@ public final class CentreStore: Sendable {
     /// - Throws: only what fails the whole group (the store could not be written).
     public func append(batches: [[CentreEvent]], now: () -> Date = Date.init) throws -> [Result<[Appended], any Error>] {
         try reviseRulesState()
-        var results: [Result<[Appended], any Error>] = batches.map { events in
-            Result { try checkErasable(events) }.map { [] }
-        }
+        let checked = batches.map { events in Result { try checkErasable(events) } }
         // The keys of the learners whose personal fields the batches hold, read, or made and
         // synced, in one use of the key store before any record sealed under them can be committed.
         let keyring = Keyring(store: log.environment.path)
         try keyring.make(for: learnersWithPersonalData(in: batches.joined()))
         try log.linkLearners()
-        let checked = results
-        results = try log.environment.write { txn in
+        let results: [Result<[Appended], any Error>] = try log.environment.write { txn in
             try zip(batches, checked).map { events, check in
-                guard case .success = check else { return check }
+                if case let .failure(refusal) = check { return .failure(refusal) }
                 do {
                     return .success(try txn.nested { batch in try appendChecked(events, keyring: keyring, in: batch, now: now()) })
                 } catch let error as LMDBError {

@@ -46,9 +46,6 @@ final class OverlayEntityStore: EntityStore {
     }
 
     func save(_ key: String, _ value: [UInt8]) throws { changes[key] = value }
-
-    /// Forgets every change.
-    func discard() { changes.removeAll(keepingCapacity: true) }
 }
 
 /// A read-only view of a snapshot.

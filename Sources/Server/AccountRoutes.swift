@@ -23,7 +23,7 @@ struct AccountRoutes {
     /// `POST /v1/accounts` with `{"staffId": …, "password": …}`: opens an account.
     func open(_ request: Request, context: ServerContext) async throws -> Response {
         let actor = try administrator(context)
-        let body = try await Self.decode(PasswordBody.self, request, context)
+        let body = try await JSONBody.decode(PasswordBody.self, from: request, context: context, expecting: "the JSON object this request takes")
         guard let staff = body.staffId else { throw Problem.badRequest("staffId is missing") }
         try await recording { try accounts.open(staff, password: body.password, by: actor) }
         return Response(status: .created)
@@ -33,7 +33,7 @@ struct AccountRoutes {
     func reset(_ request: Request, context: ServerContext) async throws -> Response {
         let actor = try administrator(context)
         let staff = try context.parameters.require("staff")
-        let body = try await Self.decode(PasswordBody.self, request, context)
+        let body = try await JSONBody.decode(PasswordBody.self, from: request, context: context, expecting: "the JSON object this request takes")
         try await recording { try accounts.reset(staff, password: body.password, by: actor) }
         return Response(status: .noContent)
     }
@@ -54,7 +54,7 @@ struct AccountRoutes {
             let staffId: String?
             let days: Int?
         }
-        let body = try await Self.decode(Body.self, request, context)
+        let body = try await JSONBody.decode(Body.self, from: request, context: context, expecting: "the JSON object this request takes")
         let days = body.days ?? 90
         guard (1...730).contains(days) else { throw Problem.badRequest("days is \(days); a token lasts 1 to 730 days") }
         let staff = body.staffId ?? principal.staffID
@@ -79,21 +79,13 @@ struct AccountRoutes {
 
     @discardableResult
     private func administrator(_ context: ServerContext) throws -> Actor {
-        let principal = try context.signedIn()
-        guard principal.holds(.centreAdministrator) else { throw Problem.forbidden("only a centre administrator manages accounts") }
-        return Self.actor(principal)
+        Self.actor(try context.signedIn(holdingAnyOf: [.centreAdministrator], else: "only a centre administrator manages accounts"))
     }
 
     private static func actor(_ principal: Principal) -> Actor {
         var actor = Actor()
         actor.id = principal.staffID
         return actor
-    }
-
-    private static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: ServerContext) async throws -> T {
-        do { return try await request.decode(as: type, context: context) } catch {
-            throw Problem.badRequest("the body is not the JSON object this request takes")
-        }
     }
 
     /// Runs a change off the event loop (bcrypt takes tens of milliseconds), its refusal as

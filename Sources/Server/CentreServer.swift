@@ -110,10 +110,8 @@ public struct CentreServer: Sendable {
             let staffId: String
             let password: String
         }
-        let credentials: Credentials
-        do { credentials = try await request.decode(as: Credentials.self, context: context) } catch {
-            throw Problem.badRequest("a sign-in is a JSON object with staffId and password")
-        }
+        let credentials = try await JSONBody.decode(
+            Credentials.self, from: request, context: context, expecting: "a sign-in, a JSON object with staffId and password")
         let address = context.remoteAddress?.ipAddress ?? "unknown"
         let keys = ["account:" + credentials.staffId, "address:" + address]
         if let wait = limiter.wait(for: keys) {

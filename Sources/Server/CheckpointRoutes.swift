@@ -9,8 +9,7 @@ struct CheckpointRoutes {
     /// `POST /v1/checkpoints`: a centre administrator signs a checkpoint of the log as it
     /// stands with the centre's key (`attest key`), kept in the store.
     func create(_ request: Request, context: ServerContext) async throws -> Response {
-        let principal = try context.signedIn()
-        guard principal.holds(.centreAdministrator) else { throw Problem.forbidden("only a centre administrator signs checkpoints") }
+        _ = try context.signedIn(holdingAnyOf: [.centreAdministrator], else: "only a centre administrator signs checkpoints")
         let log = try CheckpointLog(log: store.log, create: true)
         let signed = try log.record(signedBy: Self.signingKey(of: store))
         return try JSONBody.response(encoding: CheckpointListing(number: try log.all().count, signed), status: .created)
@@ -77,9 +76,8 @@ struct CheckpointRoutes {
 
     /// Checkpoints and proofs are read by administrators, EQAs and awarding-organisation officers.
     static func checkReader(_ context: ServerContext) throws {
-        let principal = try context.signedIn()
-        guard !principal.roles.isDisjoint(with: [.centreAdministrator, .externalQualityAssurer, .awardingOrganisationOfficer]) else {
-            throw Problem.forbidden("checkpoints and proofs are read by centre administrators, external quality assurers and awarding-organisation officers")
-        }
+        _ = try context.signedIn(
+            holdingAnyOf: Principal.logReaders,
+            else: "checkpoints and proofs are read by centre administrators, external quality assurers and awarding-organisation officers")
     }
 }

@@ -60,7 +60,7 @@ struct EventRoutes {
             throw problem
         }
         let allowed = event.event.type.allowedRoles
-        guard !principal.roles.isDisjoint(with: allowed) else {
+        guard principal.holdsAny(of: allowed) else {
             var problem = Problem.forbidden("line \(line): \(principal.staffID) may not record \(event.event.type.rawValue): its roles are \(allowed.map(\.envelopeName).sorted().joined(separator: ", "))")
             problem.members["line"] = .number(line)
             throw problem
@@ -144,10 +144,9 @@ struct LogReader: Sendable {
     let keyring: Keyring?
 
     init(_ context: ServerContext, store: CentreStore) throws {
-        let principal = try context.signedIn()
-        guard !principal.roles.isDisjoint(with: [.centreAdministrator, .externalQualityAssurer, .awardingOrganisationOfficer]) else {
-            throw Problem.forbidden("the log is read by centre administrators, external quality assurers and awarding-organisation officers")
-        }
+        let principal = try context.signedIn(
+            holdingAnyOf: Principal.logReaders,
+            else: "the log is read by centre administrators, external quality assurers and awarding-organisation officers")
         keyring = principal.holds(.centreAdministrator) ? Keyring(store: store.log.environment.path) : nil
     }
 

@@ -9,6 +9,13 @@ enum JSONBody {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// The request's body read as `type`. - Throws: 400 saying it is not `what`.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: ServerContext, expecting what: String) async throws -> T {
+        do { return try await request.decode(as: type, context: context) } catch {
+            throw Problem.badRequest("the body is not \(what)")
+        }
+    }
+
     static func response(encoding value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

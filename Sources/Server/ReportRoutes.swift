@@ -12,9 +12,7 @@ struct ReportRoutes {
         let principal = try context.signedIn()
         let learner = try context.parameters.require("learner")
         guard let registration = try store.registration(of: learner) else { throw Problem.notFound("learner \(learner) is not registered") }
-        let own = (principal.holds(.assessor) && registration.assessor == principal.staffID)
-            || (principal.holds(.internalQualityAssurer) && registration.internalQualityAssurer == principal.staffID)
-        guard own || principal.holds(.centreAdministrator) || principal.holds(.awardingOrganisationOfficer) else {
+        guard principal.readsEveryLearner || principal.follows(registration) else {
             throw Problem.forbidden("\(principal.staffID) is neither the assessor nor the IQA of learner \(learner)")
         }
         guard let transcript = try store.transcript(of: learner, asOf: try asOf(request)) else {
@@ -29,8 +27,8 @@ struct ReportRoutes {
     /// references, a page at a time: `next` is the `after` of the following page.
     func learners(_ request: Request, context: ServerContext) async throws -> Response {
         let principal = try context.signedIn()
-        let all = principal.holds(.centreAdministrator) || principal.holds(.awardingOrganisationOfficer)
-        guard all || principal.holds(.assessor) || principal.holds(.internalQualityAssurer) else {
+        let all = principal.readsEveryLearner
+        guard all || principal.holdsAny(of: [.assessor, .internalQualityAssurer]) else {
             throw Problem.forbidden("\(principal.staffID) reads no learners' records")
         }
         let query = request.uri.queryParameters
@@ -46,9 +44,7 @@ struct ReportRoutes {
             guard status.map({ $0 == transcript.status }) ?? true, qualification.map({ $0 == transcript.qualification }) ?? true,
                   let registration = try store.registration(of: transcript.learner)
             else { continue }
-            let own = (principal.holds(.assessor) && registration.assessor == principal.staffID)
-                || (principal.holds(.internalQualityAssurer) && registration.internalQualityAssurer == principal.staffID)
-            guard all || own else { continue }
+            guard all || principal.follows(registration) else { continue }
             listed.append([
                 "learner": transcript.learner, "qualification": transcript.qualification, "status": transcript.status,
                 "assessor": registration.assessor, "internalQualityAssurer": registration.internalQualityAssurer,
@@ -63,10 +59,9 @@ struct ReportRoutes {
 
     /// `GET /v1/audit[?asOf=DATE]`: to administrators, IQAs, EQAs and awarding-organisation officers.
     func audit(_ request: Request, context: ServerContext) async throws -> Response {
-        let principal = try context.signedIn()
-        guard !principal.roles.isDisjoint(with: [.centreAdministrator, .internalQualityAssurer, .externalQualityAssurer, .awardingOrganisationOfficer]) else {
-            throw Problem.forbidden("the audit is read by administrators, IQAs, EQAs and awarding-organisation officers")
-        }
+        _ = try context.signedIn(
+            holdingAnyOf: [.centreAdministrator, .internalQualityAssurer, .externalQualityAssurer, .awardingOrganisationOfficer],
+            else: "the audit is read by administrators, IQAs, EQAs and awarding-organisation officers")
         let audit = try store.audit(asOf: try asOf(request))
         return try respond(request, audit, page: { AuditPage(audit: audit, months: 12).html })
     }

@@ -1,3 +1,4 @@
+import AttestKit
 import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
@@ -25,6 +26,14 @@ public struct ServerContext: SessionRequestContext, RequestContext {
     /// The staff member the request is made by. - Throws: `Problem` 401 when no one is.
     func signedIn() throws -> Principal {
         guard let principal else { throw Problem.unauthenticated() }
+        return principal
+    }
+
+    /// The staff member the request is made by, who holds one of `roles`.
+    /// - Throws: `Problem` 401 when no one is, 403 with `refusal` when they hold none.
+    func signedIn(holdingAnyOf roles: Set<Attest_V1_StaffRole>, else refusal: String) throws -> Principal {
+        let principal = try signedIn()
+        guard principal.holdsAny(of: roles) else { throw Problem.forbidden(refusal) }
         return principal
     }
 }
