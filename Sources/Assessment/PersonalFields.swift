@@ -7,8 +7,18 @@ import Foundation
 public enum PersonalFields {
     /// The numbers of the personal fields of `type`'s payload at schema `version`.
     public static func numbers(of type: EventType, version: UInt32) -> Set<UInt32> {
+        type == .learnerRegistered ? registered[Int(min(max(version, 1), 3)) - 1] : byType[type, default: []]
+    }
+
+    /// A registration's, at schema versions 1, 2 and 3.
+    private static let registered: [Set<UInt32>] = [[4], [4, 7], [4, 7, 8, 9]]
+
+    /// Every other type's, made once: an append asks for each event's.
+    private static let byType = Dictionary(uniqueKeysWithValues: EventType.allCases.map { ($0, declared($0)) })
+
+    private static func declared(_ type: EventType) -> Set<UInt32> {
         switch type {
-        case .learnerRegistered: version == 1 ? [4] : version == 2 ? [4, 7] : [4, 7, 8, 9]
+        case .learnerRegistered: registered.last!
         case .learnerNameCorrected: [2, 3]
         case .learnerWithdrawn, .adjustmentApproved, .adjustmentRejected, .evidenceWithdrawn, .rplRevoked: [2]
         case .adjustmentRequested: [3]

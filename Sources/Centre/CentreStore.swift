@@ -80,7 +80,7 @@ public final class CentreStore: Sendable {
     public func append(batches: [[CentreEvent]], now: () -> Date = Date.init) throws -> [Result<[Appended], any Error>] {
         try reviseRulesState()
         let checked = batches.map { events in Result { try checkErasable(events) } }
-        // The keys of the learners whose personal fields the batches hold, read, or made and
+        // The keys of the learners the batches name with personal fields, read, or made and
         // synced, in one use of the key store before any record sealed under them can be committed.
         let keyring = Keyring(store: log.environment.path)
         try keyring.make(for: learnersWithPersonalData(in: batches.joined()))
@@ -151,18 +151,16 @@ public final class CentreStore: Sendable {
         }
     }
 
-    /// The learners whose personal fields `events` hold: named by the events, or owning the
-    /// ids they name, as the batch itself or the rules' memory of the log says.
-    private func learnersWithPersonalData(in events: some Sequence<CentreEvent>) throws -> Set<String> {
-        try entities { entities in
-            var attribution = LearnerAttribution()
-            var learners: Set<String> = []
-            for event in events {
-                let learner = try attribution.learner(of: event.event) { try entities.learner(owning: $0, $1) }
-                if let learner, !PersonalFields.numbers(of: event.event.type, version: event.draft.schemaVersion).isEmpty { learners.insert(learner) }
-            }
-            return learners
+    /// The learners `events` name themselves in events holding personal fields: chiefly
+    /// those they register. A learner an event names only through an id (an evidence's,
+    /// an assessment's) was registered earlier and holds a key already, or has it made as
+    /// the record is sealed.
+    private func learnersWithPersonalData(in events: some Sequence<CentreEvent>) -> Set<String> {
+        var learners: Set<String> = []
+        for event in events where !PersonalFields.numbers(of: event.event.type, version: event.draft.schemaVersion).isEmpty {
+            if let learner = LearnerAttribution.learner(of: event.event, owner: { _, _ in nil }) { learners.insert(learner) }
         }
+        return learners
     }
 
     /// Parses NDJSON lines and appends them as one batch. Blank lines are skipped.

@@ -70,7 +70,7 @@ public final class Keyring: @unchecked Sendable {
         guard !personal.isEmpty else { return nil }
         let (kept, taken) = try PayloadFields.split(draft.payload, taking: personal)
         guard !taken.isEmpty else { return nil }
-        if let closed = taken.first(where: { $0.value == Data(PersonalFields.closed.utf8) }) {
+        if let closed = taken.first(where: { $0.value == Self.closed }) {
             throw RuleViolation("well-formed", "field \(closed.field) of the \(type.rawValue) holds the mark of a sealed field, which only a reader puts there")
         }
         guard let key = try prepared(learner, making: true) else { throw KeyStoreError("no data key was made for learner \(learner)") }
@@ -82,6 +82,9 @@ public final class Keyring: @unchecked Sendable {
             }
         })
     }
+
+    /// `PersonalFields.closed` as a field's value.
+    private static let closed = Data(PersonalFields.closed.utf8)
 
     /// `learner`'s key prepared for sealing and opening, made now when they have none and
     /// `making`; `nil` when they have none.

@@ -37,15 +37,20 @@ public enum PayloadFields {
     /// writes it). - Throws: `MalformedPayload` for bytes that are not a protobuf encoding.
     public static func split(_ payload: Data, taking numbers: Set<UInt32>) throws -> (kept: Data, taken: [(field: UInt32, value: Data)]) {
         try payload.withUnsafeBytes { bytes in
-            var keptRanges: [Range<Int>] = []
+            var kept: Data?  // begun at the first field taken
             var taken: [(field: UInt32, value: Data)] = []
             try walk(bytes) { field, wireType, whole, value in
-                if wireType == 2, numbers.contains(field) { taken.append((field, Data(bytes[value]))) } else { keptRanges.append(whole) }
+                if wireType == 2, numbers.contains(field) {
+                    if kept == nil {
+                        kept = Data(capacity: bytes.count)
+                        kept!.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[..<whole.lowerBound]))
+                    }
+                    taken.append((field, Data(UnsafeRawBufferPointer(rebasing: bytes[value]))))
+                } else {
+                    kept?.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[whole]))
+                }
             }
-            guard !taken.isEmpty else { return (payload, []) }
-            var kept = Data(capacity: bytes.count)
-            for range in keptRanges { kept.append(UnsafeRawBufferPointer(rebasing: bytes[range]).assumingMemoryBound(to: UInt8.self)) }
-            return (kept, taken)
+            return (kept ?? payload, taken)
         }
     }
 

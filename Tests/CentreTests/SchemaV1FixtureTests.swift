@@ -94,4 +94,31 @@ import Testing
             }
         }
     }
+
+    /// A learner of a store from before personal fields were sealed has no data key: the
+    /// first record about them with a personal field, naming them only through an
+    /// assessment, makes one and is sealed under it.
+    @Test func aSampleOfAnOlderLearnersAssessmentMakesTheirKeyAndIsSealed() throws {
+        let store = try CentreStore(openingAt: Fixtures.copy("v1/store", into: directory), projections: CentreStore.reports)
+        let keyring = Keyring(store: store.log.environment.path)
+        #expect(try !keyring.holds("1000000000"))
+        let sample = try CentreEvent(.assessmentSampled(.with {
+            $0.sampleID = "S-NEW-1"
+            $0.assessmentID = "AS-1000000000-3"
+            $0.stage = .interim
+            $0.outcome = .agreed
+            $0.rationale = "Judgements on 1.1 and 1.2 sound"
+        }), actor: Actor.with { $0.id = "iqa-1" }, occurredAt: Date())
+        let appended = try store.append([sample])
+        #expect(try Keyring(store: store.log.environment.path).holds("1000000000"))
+        let record = try #require(try store.log.record(at: appended[0].sequence))
+        #expect(record.sealed.map(\.field) == [5])
+        let file = try Data(contentsOf: URL(fileURLWithPath: store.log.environment.path + "/data.mdb"))
+        #expect(file.range(of: Data("Judgements on 1.1 and 1.2 sound".utf8)) == nil)
+        guard case let .assessmentSampled(opened) = try DomainEvent(record: Keyring(store: store.log.environment.path).opened(record)) else {
+            Issue.record("record \(appended[0].sequence) is not a sample")
+            return
+        }
+        #expect(opened.rationale == "Judgements on 1.1 and 1.2 sound")
+    }
 }
