@@ -86,16 +86,23 @@ public final class CentreStore: Sendable {
         try keyring.make(for: learnersWithPersonalData(in: batches.joined()))
         try log.linkLearners()
         let results: [Result<[Appended], any Error>] = try log.environment.write { txn in
-            try zip(batches, checked).map { events, check in
+            // The events of the batches taken, projected together once all are checked:
+            // a projection never refuses, so each batch's part of it is as its own would be.
+            var accepted: [RecordedEvent] = []
+            let results: [Result<[Appended], any Error>] = try zip(batches, checked).map { events, check in
                 if case let .failure(refusal) = check { return .failure(refusal) }
                 do {
-                    return .success(try txn.nested { batch in try appendChecked(events, keyring: keyring, in: batch, now: now()) })
+                    let taken = try txn.nested { batch in try appendChecked(events, keyring: keyring, in: batch, now: now()) }
+                    accepted += taken.events
+                    return .success(taken.appended)
                 } catch let error as LMDBError {
                     throw error  // the store, not the batch: a full map is grown and the group retried
                 } catch {
                     return .failure(error)
                 }
             }
+            try self.project(accepted, in: txn)
+            return results
         }
         for (events, result) in zip(batches, results) where (try? result.get()) != nil {
             try destroyKeys(erasedBy: events)
@@ -104,16 +111,17 @@ public final class CentreStore: Sendable {
     }
 
     /// Appends `events` in `txn`, checked against the rules in order, with their personal
-    /// fields sealed under `keyring`'s keys.
+    /// fields sealed under `keyring`'s keys; returns their positions and the events taken,
+    /// for the projections.
     private func appendChecked(
         _ events: [CentreEvent], keyring: Keyring, in txn: borrowing WriteTransaction, now: Date
-    ) throws -> [Appended] {
+    ) throws -> (appended: [Appended], events: [RecordedEvent]) {
         var accepted: [RecordedEvent] = []
         // What the rules change in the batch, written to the transaction once they have checked it all.
         let changes = OverlayEntityStore { _ in nil }
         let memory = RulesMemory(store: changes)
         do {
-            return try log.append(events.map(\.draft), in: txn, now: now, validate: { txn, appending in
+            let appended = try log.append(events.map(\.draft), in: txn, now: now, validate: { txn, appending in
                 let event = events[appending.index]
                 // The learner the event concerns, which its record names.
                 let learner = try txn.withReader { reader in
@@ -143,8 +151,8 @@ public final class CentreStore: Sendable {
                 try keyring.waitUntilDurable()
                 try memory.flush()
                 for (key, value) in changes.changes { try txn.put(self.state, key: TextKey(key), value: value) }
-                try self.project(accepted, in: txn)
             }, open: { try keyring.opened($0).payload })
+            return (appended, accepted)
         } catch let error as EventLogError {
             guard let index = error.batchIndex else { throw error }
             throw BatchRefusal(index: index, eventID: events[index].draft.id, cause: .log(error))

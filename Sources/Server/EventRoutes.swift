@@ -45,10 +45,21 @@ struct EventRoutes {
             throw Problem(.unprocessableContent, "rule", title: "Refused by the centre's rules", detail: refusal.description)
         }
         metrics.appended.increment(by: Int64(appended.count { !$0.duplicate }))
-        let results = zip(numbers, appended).map { number, appended in
-            ["line": number, "sequence": Int(appended.sequence), "streamVersion": Int(appended.streamVersion), "duplicate": appended.duplicate] as [String: Any]
+        return try JSONBody.response(encoding: AppendedEvents(appended: zip(numbers, appended).map { number, appended in
+            .init(line: number, sequence: appended.sequence, streamVersion: appended.streamVersion, duplicate: appended.duplicate)
+        }), status: .created)
+    }
+
+    /// What an append answers: each event's line and where it is in the log.
+    private struct AppendedEvents: Encodable {
+        struct Event: Encodable {
+            let line: Int
+            let sequence: UInt64
+            let streamVersion: UInt64
+            let duplicate: Bool
         }
-        return try JSONBody.response(["appended": results], status: .created)
+
+        let appended: [Event]
     }
 
     /// The actor of every event is the signed-in staff member, in a role that records its type.
