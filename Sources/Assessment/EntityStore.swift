@@ -38,7 +38,7 @@ package struct Entities {
         let key = EntityKey(kind: kind, id: id)
         if let kept = memory.decoded[key] as? M { return kept }
         guard let bytes = try store.load(key.stored) else { return nil }
-        let message = try M(serializedBytes: bytes)
+        let message: M = try memory.decodedBefore?.message(key.stored, from: bytes) ?? M(serializedBytes: bytes)
         memory.remember(key, message)
         return message
     }
@@ -94,13 +94,18 @@ package struct Entities {
 /// changes once, at `flush()`, rather than at every event.
 public final class RulesMemory {
     public let store: any EntityStore
+    /// Messages decoded in earlier transactions, when the memory is given them.
+    let decodedBefore: DecodedMessages?
     fileprivate private(set) var decoded: [EntityKey: any SwiftProtobuf.Message] = [:]
     /// Keys of the messages changed since the last `flush()`.
     private var changed: Set<EntityKey> = []
     /// Specifications' digests, by id and version.
     fileprivate var digests: [SpecificationVersion: [UInt8]] = [:]
 
-    public init(store: any EntityStore) { self.store = store }
+    public init(store: any EntityStore, decodedBefore: DecodedMessages? = nil) {
+        self.store = store
+        self.decodedBefore = decodedBefore
+    }
 
     fileprivate func remember(_ key: EntityKey, _ message: any SwiftProtobuf.Message) { decoded[key] = message }
 
@@ -113,7 +118,12 @@ public final class RulesMemory {
 
     /// Writes the messages changed since the last flush to `store`.
     public func flush() throws {
-        for key in changed { try store.save(key.stored, decoded[key]!.stateBytes()) }
+        for key in changed {
+            let message = decoded[key]!
+            let bytes = try message.stateBytes()
+            try store.save(key.stored, bytes)
+            decodedBefore?.keep(key.stored, bytes, message)
+        }
         changed.removeAll(keepingCapacity: true)
     }
 

@@ -19,6 +19,8 @@ public final class CentreStore: Sendable {
     let projections: [ProjectionSlots]
     /// Which database serves each projection, and the code version that built it.
     let registry: Database
+    /// What the rules remember, as appends last read or wrote it.
+    let decodedRulesState = DecodedMessages()
 
     /// Creates a new, empty store in directory `path` for a centre in `timeZone`, keeping `projections`.
     public static func create(
@@ -119,7 +121,7 @@ public final class CentreStore: Sendable {
         var accepted: [RecordedEvent] = []
         // What the rules change in the batch, written to the transaction once they have checked it all.
         let changes = OverlayEntityStore { _ in nil }
-        let memory = RulesMemory(store: changes)
+        let memory = RulesMemory(store: changes, decodedBefore: decodedRulesState)
         do {
             let appended = try log.append(events.map(\.draft), in: txn, now: now, validate: { txn, appending in
                 let event = events[appending.index]

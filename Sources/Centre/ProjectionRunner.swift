@@ -9,6 +9,8 @@ import Records
 struct ProjectionSlots {
     let projection: any Projection
     let databases: [Database]
+    /// Its messages as appends last read or wrote them.
+    let decoded = DecodedMessages()
 }
 
 /// A projection being fed events: its code, the database it writes and its state. One
@@ -94,7 +96,9 @@ extension CentreStore {
             try projections.compactMap { slots -> ProjectionTarget? in
                 guard let registered = try registration(of: slots.projection, reader), registered.version == slots.projection.version
                 else { return nil }
-                return ProjectionTarget(projection: slots.projection, database: slots.databases[registered.slot])
+                let target = ProjectionTarget(projection: slots.projection, database: slots.databases[registered.slot])
+                target.state.decodedBefore = slots.decoded
+                return target
             }
         }
         let changes = try txn.withReader { reader in try self.changes(applying: events, to: targets, keeping: 0, through: reader) }

@@ -11,6 +11,8 @@ import SwiftProtobuf
 public final class ProjectionState {
     /// The transaction's view of the projection's database (or a store in memory).
     @usableFromInline var base: any EntityStore
+    /// Messages decoded in earlier transactions, when an append gives them.
+    @usableFromInline var decodedBefore: DecodedMessages?
     private var tables: [String: any KeptTable] = [:]
 
     /// Specification `id` at `version`, compiled, as the log holds it at the events applied.
@@ -95,7 +97,8 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
     @inlinable func index(_ id: String) throws -> [String: Entry].Index? {
         if let index = entries.index(forKey: id) { return index }
         guard let bytes = try state.base.load(prefix + id) else { return nil }
-        entries[id] = Entry(message: try M(serializedBytes: bytes), changed: false)
+        let message: M = try state.decodedBefore?.message(prefix + id, from: bytes) ?? M(serializedBytes: bytes)
+        entries[id] = Entry(message: message, changed: false)
         return entries.index(forKey: id)
     }
 }
@@ -117,6 +120,12 @@ extension KeptMessages: KeptTable {
             messages.append(entry.message)
         }
         entries.removeAll(keepingCapacity: true)
+        if let decoded = state.decodedBefore {
+            // An append's few, kept decoded for the next.
+            let values = try messages.map { try $0.stateBytes() }
+            for (key, (message, value)) in zip(keys, zip(messages, values)) { decoded.keep(key, value, message) }
+            return try write(keys, values)
+        }
         // Encoding the messages, then freeing them, is most of a flush, and the end of a
         // rebuild flushes every message at once: the cores encode and free a part at a
         // time, several parts each, so that none waits long for the last.
