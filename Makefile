@@ -11,9 +11,9 @@ ATTEST := .build/debug/attest
 .PHONY: deps build demo test check-generated bench fuzz
 
 # Debian packages: LMDB (library and its mdb_* tools), jemalloc (the executables' allocator), protoc for the generated-code check,
-# Python with its `cryptography` package for the independent checkpoint and bundle checks, and wrk for `attest-bench serve`.
+# Python with its `cryptography` package for the independent checkpoint and bundle checks, wrk for `attest-bench serve`, and openssl and curl for the HTTPS test.
 deps:
-	@missing=$$(for p in liblmdb-dev lmdb-utils libssl-dev libjemalloc-dev protobuf-compiler pkg-config python3 python3-cryptography time wrk; do \
+	@missing=$$(for p in liblmdb-dev lmdb-utils libssl-dev libjemalloc-dev protobuf-compiler pkg-config python3 python3-cryptography time wrk openssl curl; do \
 		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing $$missing"; \

@@ -3,6 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOPosix
@@ -26,14 +28,18 @@ public struct CentreServer: Sendable {
     }
 
     /// The server as a Hummingbird application listening at `host`:`port` (0: a free
-    /// port, which `listening` is told). `secureCookies` marks session cookies `Secure`,
-    /// for a server reached over TLS (a proxy in front).
+    /// port, which `listening` is told), answering HTTPS with `tls` when given.
+    /// Session cookies are marked `Secure` under `tls`, or with `secureCookies` for a
+    /// server reached over TLS through a proxy in front.
+    /// - Throws: `ServerTLSError` when `tls`'s files cannot be used.
     public func application(
-        host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, logger: Logger? = nil,
+        host: String = "127.0.0.1", port: Int = 8080, tls: ServerTLS? = nil, secureCookies: Bool = false, logger: Logger? = nil,
         listening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
-    ) -> some ApplicationProtocol {
-        Application(
-            router: router(secureCookies: secureCookies),
+    ) throws -> some ApplicationProtocol {
+        let server: HTTPServerBuilder = if let tls { try .tls(.http1(), tlsConfiguration: tls.configuration()) } else { .http1() }
+        return Application(
+            router: router(secureCookies: secureCookies || tls != nil),
+            server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "attest"),
             onServerRunning: { channel in listening(channel.localAddress?.port ?? port) },
             logger: logger ?? Logger(label: "attest.serve"))

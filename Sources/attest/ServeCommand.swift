@@ -17,8 +17,9 @@ struct ServeCommand: ParsableCommand {
             the store while it is served. Stops on SIGINT or SIGTERM once the requests in \
             hand are answered.
 
-            Example:
+            Examples:
               attest serve centre.store --listen 127.0.0.1:8080
+              attest serve centre.store --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem
             """
     )
 
@@ -27,8 +28,18 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "The address and port to listen on.")
     var listen = "127.0.0.1:8080"
 
-    @Flag(help: "Mark session cookies Secure: the server is reached over HTTPS, through a proxy in front of it.")
+    @Option(help: ArgumentHelp("A PEM certificate chain: answer HTTPS with it (with --tls-key).", valueName: "path"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "path"))
+    var tlsKey: String?
+
+    @Flag(help: "Mark session cookies Secure: the server is reached over HTTPS, through a proxy in front of it (implied by --tls-cert).")
     var secureCookies = false
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key are given together") }
+    }
 
     func run() throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
@@ -36,9 +47,12 @@ struct ServeCommand: ParsableCommand {
         }
         let server = try CentreServer(store: openStore(location.store))
         let host = String(listen[..<colon])
-        let application = server.application(host: host, port: port, secureCookies: secureCookies) { port in
+        var tls: ServerTLS?
+        if let tlsCert, let tlsKey { tls = ServerTLS(certificateChain: tlsCert, privateKey: tlsKey) }
+        let scheme = tls == nil ? "http" : "https"
+        let application = try server.application(host: host, port: port, tls: tls, secureCookies: secureCookies) { port in
             // Written straight to the descriptor: a pipe's reader hears it at once.
-            FileHandle.standardOutput.write(Data("serving \(location.store) at http://\(host):\(port)\n".utf8))
+            FileHandle.standardOutput.write(Data("serving \(location.store) at \(scheme)://\(host):\(port)\n".utf8))
         }
         let stopped = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: (any Error)?

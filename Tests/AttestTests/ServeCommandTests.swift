@@ -70,6 +70,44 @@ import Testing
 }
 
 extension ServeCommandTests {
+    /// `attest serve --tls-cert --tls-key` answers HTTPS with the centre's certificate, and
+    /// its session cookies are Secure; curl trusts it with the certificate as its CA.
+    @Test func itAnswersHTTPSWithTheCertificateItIsGiven() throws {
+        let centre = try TestCentre.standard()
+        let store = centre.path
+        #expect(try attest.run(["user", "add", store, "admin", "--actor", "admin", "--password-stdin"], input: "an administrator's password\n").status == 0)
+        let directory = TemporaryDirectory("tls")
+        let cert = directory.child("cert.pem"), key = directory.child("key.pem")
+        let made = try Command(absolute: "/usr/bin/openssl").run([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert,
+        ])
+        #expect(made.status == 0, "\(made.stderr)")
+
+        let halfGiven = try attest.run(["serve", store, "--tls-cert", cert])
+        #expect(halfGiven.status != 0 && halfGiven.stderr.contains("--tls-cert and --tls-key are given together"))
+        let wrongKey = try attest.run(["serve", store, "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", cert])
+        #expect(wrongKey.status != 0 && wrongKey.stderr.contains("--tls-key \(cert)"), "\(wrongKey.stderr)")
+
+        let listening = Listening()
+        let server = try attest.start(["serve", store, "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", key]) { listening.heard($0) }
+        defer { server.kill() }
+        let url = try #require(listening.url(within: 60), "the server did not say where it listens")
+        #expect(url.hasPrefix("https://127.0.0.1:"))
+        #expect(try curl.run(["-sf", "--cacert", cert, url + "/healthz"]).stdout == "ok\n")
+        // Neither a client that does not trust the certificate nor plain HTTP is answered.
+        #expect(try curl.run(["-sf", url + "/healthz"]).status != 0)
+        #expect(try curl.run(["-sf", "--max-time", "5", url.replacingOccurrences(of: "https://", with: "http://") + "/healthz"]).status != 0)
+        let signedIn = try curl.run([
+            "-s", "-D", "-", "-o", "/dev/null", "--cacert", cert, "-H", "Content-Type: application/json",
+            "--data-binary", #"{"staffId":"admin","password":"an administrator's password"}"#, url + "/v1/session",
+        ])
+        let cookie = signedIn.stdout.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie:") }.map(String.init) ?? ""
+        #expect(signedIn.stdout.hasPrefix("HTTP/1.1 200") && cookie.contains("Secure") && cookie.contains("HttpOnly"), "\(signedIn.stdout)")
+    }
+}
+
+extension ServeCommandTests {
     /// Reads Server-Sent Events from URL with TOKEN: HALF of them, then it reconnects
     /// with Last-Event-ID and reads on until sequence LAST; prints each event's sequence
     /// and leaf hash.
@@ -186,7 +224,7 @@ final class Listening: @unchecked Sendable {
     private var heardURL: String?
 
     func heard(_ line: String) {
-        guard let range = line.range(of: "http://") else { return }
+        guard let range = line.range(of: "http://") ?? line.range(of: "https://") else { return }
         lock.withLock {
             heardURL = String(line[range.lowerBound...])
             lock.broadcast()
