@@ -59,6 +59,7 @@ public final class CentreRules: Sendable {
         case let .assessmentSampled(m): try context.sampleAssessment(m)
         case let .decisionRevised(m): try context.reviseDecision(m)
         case let .standardisationRecorded(m): try context.recordStandardisation(m)
+        case let .eqaSampleRequested(m): try context.requestEQASample(m)
         case let .simulationReviewed(m): try context.reviewSimulation(m)
         case let .rplCredited(m): try context.creditRPL(m)
         case let .rplRevoked(m): try context.revokeRPL(m)
@@ -682,6 +683,24 @@ struct RuleContext {
         }
         try require(m.agreedOutcome, "agreedOutcome", of: subject)
         try entities.store.save("standardisation/" + m.activityID, [1])
+    }
+
+    func requestEQASample(_ m: Attest_V1_EqaSampleRequested) throws {
+        try require(m.sampleID, "sampleId", of: "the EQA sample")
+        let subject = "EQA sample \(m.sampleID)"
+        if try entities.store.load("eqa-sample/" + m.sampleID) != nil {
+            throw RuleViolation("id-unique", "\(subject) is already recorded")
+        }
+        let eqa = m.externalQualityAssurer
+        _ = try staffMember(eqa, as: .externalQualityAssurer, for: "the EQA of \(subject)")
+        if m.learners.isEmpty { throw RuleViolation("well-formed", "\(subject) names no learners") }
+        var named: Set<String> = []
+        for learner in m.learners {
+            guard named.insert(learner).inserted else { throw RuleViolation("well-formed", "\(subject) names learner \(learner) twice") }
+            _ = try registeredLearner(learner, for: subject)
+        }
+        try entities.store.save("eqa-sample/" + m.sampleID, [1])
+        for learner in m.learners { try entities.store.save(EQASample.key(eqa, learner), [1]) }
     }
 
     func reviewSimulation(_ m: Attest_V1_SimulationReviewed) throws {

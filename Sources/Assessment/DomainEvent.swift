@@ -23,6 +23,7 @@ public indirect enum DomainEvent: Sendable {
     case decisionRevised(Attest_V1_DecisionRevised)
     case standardisationRecorded(Attest_V1_StandardisationRecorded)
     case simulationReviewed(Attest_V1_SimulationReviewed)
+    case eqaSampleRequested(Attest_V1_EqaSampleRequested)
     case rplCredited(Attest_V1_RplCredited)
     case rplRevoked(Attest_V1_RplRevoked)
     case accountOpened(Attest_V1_AccountOpened)
@@ -91,6 +92,7 @@ public indirect enum DomainEvent: Sendable {
         case .decisionRevised: .decisionRevised(message as! Attest_V1_DecisionRevised)
         case .standardisationRecorded: .standardisationRecorded(message as! Attest_V1_StandardisationRecorded)
         case .simulationReviewed: .simulationReviewed(message as! Attest_V1_SimulationReviewed)
+        case .eqaSampleRequested: .eqaSampleRequested(message as! Attest_V1_EqaSampleRequested)
         case .rplCredited: .rplCredited(message as! Attest_V1_RplCredited)
         case .rplRevoked: .rplRevoked(message as! Attest_V1_RplRevoked)
         case .accountOpened: .accountOpened(message as! Attest_V1_AccountOpened)
@@ -120,6 +122,7 @@ public indirect enum DomainEvent: Sendable {
         case .decisionRevised: .decisionRevised
         case .standardisationRecorded: .standardisationRecorded
         case .simulationReviewed: .simulationReviewed
+        case .eqaSampleRequested: .eqaSampleRequested
         case .rplCredited: .rplCredited
         case .rplRevoked: .rplRevoked
         case .accountOpened: .accountOpened
@@ -150,6 +153,7 @@ public indirect enum DomainEvent: Sendable {
         case let .decisionRevised(m): m
         case let .standardisationRecorded(m): m
         case let .simulationReviewed(m): m
+        case let .eqaSampleRequested(m): m
         case let .rplCredited(m): m
         case let .rplRevoked(m): m
         case let .accountOpened(m): m
@@ -181,6 +185,7 @@ public indirect enum DomainEvent: Sendable {
         case let .decisionRevised(m): "assessment-" + m.assessmentID
         case let .standardisationRecorded(m): "standardisation-" + m.activityID
         case let .simulationReviewed(m): "simulation-" + m.simulationID
+        case let .eqaSampleRequested(m): "eqa-sample-" + m.sampleID
         case let .rplCredited(m): "rpl-" + m.rplID
         case let .rplRevoked(m): "rpl-" + m.rplID
         case let .accountOpened(m): "account-" + m.staffID

@@ -166,3 +166,13 @@ extension SwiftProtobuf.Message {
         return try serializedBytes(options: options)
     }
 }
+
+/// The learners each external quality assurer asked to see (`eqa_sample.requested`), as the
+/// rules remember them: an entry under `eqa-sampled/EQA/LEARNER` for each.
+public enum EQASample {
+    /// The key under which the rules note that `eqa` asked to see `learner`.
+    public static func key(_ eqa: String, _ learner: String) -> String { prefix(eqa) + learner }
+
+    /// The prefix of the keys of the learners `eqa` asked to see.
+    public static func prefix(_ eqa: String) -> String { "eqa-sampled/\(eqa)/" }
+}

@@ -21,6 +21,7 @@ public enum EventType: String, CaseIterable, Sendable {
     case decisionRevised = "decision.revised"
     case standardisationRecorded = "standardisation.recorded"
     case simulationReviewed = "simulation.reviewed"
+    case eqaSampleRequested = "eqa_sample.requested"
     case rplCredited = "rpl.credited"
     case rplRevoked = "rpl.revoked"
     case accountOpened = "account.opened"
@@ -49,6 +50,7 @@ public enum EventType: String, CaseIterable, Sendable {
         case .decisionRevised: Attest_V1_DecisionRevised.self
         case .standardisationRecorded: Attest_V1_StandardisationRecorded.self
         case .simulationReviewed: Attest_V1_SimulationReviewed.self
+        case .eqaSampleRequested: Attest_V1_EqaSampleRequested.self
         case .rplCredited: Attest_V1_RplCredited.self
         case .rplRevoked: Attest_V1_RplRevoked.self
         case .accountOpened: Attest_V1_AccountOpened.self
@@ -85,7 +87,7 @@ public enum EventType: String, CaseIterable, Sendable {
         switch self {
         case .specificationImported, .staffRegistered, .learnerRegistered, .learnerNameCorrected, .learnerWithdrawn, .learnerErased,
              .adjustmentRequested,
-             .certificateClaimed, .accountOpened, .accountReset, .accountDisabled:
+             .certificateClaimed, .eqaSampleRequested, .accountOpened, .accountReset, .accountDisabled:
             [.centreAdministrator]
         case .adjustmentApproved, .adjustmentRejected:
             [.awardingOrganisationOfficer]

@@ -24,7 +24,7 @@ public struct LearnerAttribution: Sendable {
     /// assessment, adjustment or RPL credit it names.
     public static func learner(of event: DomainEvent, owner: (LearnerRecordPart, String) throws -> String?) rethrows -> String? {
         switch event {
-        case .specificationImported, .staffRegistered, .standardisationRecorded, .simulationReviewed,
+        case .specificationImported, .staffRegistered, .standardisationRecorded, .simulationReviewed, .eqaSampleRequested,
              .accountOpened, .accountReset, .accountDisabled, .tokenIssued, .tokenRevoked: nil
         case let .learnerRegistered(m): m.learnerID
         case let .learnerNameCorrected(m): m.learnerID

@@ -125,7 +125,7 @@ package final class LearnerProgress {
             try change(owner: .rpl, m.rplID, by: event, at: micros, reweighing: true) { record in
                 record.rpl.mutate(where: { $0.rplID == m.rplID }) { $0.revoked = true }
             }
-        case .specificationImported, .staffRegistered, .standardisationRecorded, .simulationReviewed,
+        case .specificationImported, .staffRegistered, .standardisationRecorded, .simulationReviewed, .eqaSampleRequested,
              .accountOpened, .accountReset, .accountDisabled, .tokenIssued, .tokenRevoked:
             return
         }

@@ -28,7 +28,7 @@ public enum PersonalFields {
         // An erasure's reason says why in words that hold no personal data: it must stay
         // readable once the learner's key is gone.
         case .specificationImported, .staffRegistered, .certificateClaimed, .evidenceSubmitted, .standardisationRecorded,
-             .simulationReviewed, .learnerErased, .accountOpened, .accountReset, .accountDisabled, .tokenIssued, .tokenRevoked:
+             .simulationReviewed, .eqaSampleRequested, .learnerErased, .accountOpened, .accountReset, .accountDisabled, .tokenIssued, .tokenRevoked:
             []
         }
     }

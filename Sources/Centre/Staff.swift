@@ -1,4 +1,5 @@
 import Assessment
+import LMDB
 import Records
 
 extension CentreStore {
@@ -11,5 +12,15 @@ extension CentreStore {
     /// personal data), or `nil` when no such learner is registered.
     public func registration(of learner: String) throws -> Attest_V1_LearnerRegistered? {
         try entities { try $0.learner(learner)?.registration }
+    }
+
+    /// The learners external quality assurer `eqa` asked to see (`eqa_sample.requested`).
+    public func learners(sampledBy eqa: String) throws -> Set<String> {
+        let prefix = EQASample.prefix(eqa)
+        return try log.environment.read { txn in
+            try txn.withReader { reader in
+                Set(try reader.entries(state, prefix: Array(prefix.utf8)).map { String(decoding: $0.key.dropFirst(prefix.utf8.count), as: UTF8.self) })
+            }
+        }
     }
 }

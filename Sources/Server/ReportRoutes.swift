@@ -7,13 +7,14 @@ struct ReportRoutes {
     let store: CentreStore
 
     /// `GET /v1/learners/{learner}/transcript[?asOf=DATE]`: to an administrator, an
-    /// awarding-organisation officer, and the learner's own assessor and IQA.
+    /// awarding-organisation officer, the learner's own assessor and IQA, and an EQA who
+    /// asked to see them (`eqa_sample.requested`).
     func transcript(_ request: Request, context: ServerContext) async throws -> Response {
         let principal = try context.signedIn()
         let learner = try context.parameters.require("learner")
         guard let registration = try store.registration(of: learner) else { throw Problem.notFound("learner \(learner) is not registered") }
-        guard principal.readsEveryLearner || principal.follows(registration) else {
-            throw Problem.forbidden("\(principal.staffID) is neither the assessor nor the IQA of learner \(learner)")
+        guard try principal.readsEveryLearner || principal.follows(registration) || sample(of: principal).contains(learner) else {
+            throw Problem.forbidden("\(principal.staffID) is neither the assessor nor the IQA of learner \(learner), nor an EQA who asked to see them")
         }
         guard let transcript = try store.transcript(of: learner, asOf: try asOf(request)) else {
             throw Problem.notFound("learner \(learner) is not registered as of then")
@@ -22,15 +23,17 @@ struct ReportRoutes {
     }
 
     /// `GET /v1/learners[?status=&qualification=&after=&limit=]`: the learners the signed-in
-    /// staff member may read (an assessor theirs, an IQA those they quality-assure,
-    /// administrators and awarding-organisation officers all), in natural order of their
-    /// references, a page at a time: `next` is the `after` of the following page.
+    /// staff member may read (an assessor theirs, an IQA those they quality-assure, an EQA
+    /// those they asked to see, administrators and awarding-organisation officers all), in
+    /// natural order of their references, a page at a time: `next` is the `after` of the
+    /// following page.
     func learners(_ request: Request, context: ServerContext) async throws -> Response {
         let principal = try context.signedIn()
         let all = principal.readsEveryLearner
-        guard all || principal.holdsAny(of: [.assessor, .internalQualityAssurer]) else {
+        guard all || principal.holdsAny(of: [.assessor, .internalQualityAssurer, .externalQualityAssurer]) else {
             throw Problem.forbidden("\(principal.staffID) reads no learners' records")
         }
+        let sampled = try sample(of: principal)
         let query = request.uri.queryParameters
         let limit = Int(try query["limit"].map { try EventRoutes.number($0, "limit", 1...1000) } ?? 100)
         let status = query["status"].map(String.init), qualification = query["qualification"].map(String.init)
@@ -44,7 +47,7 @@ struct ReportRoutes {
             guard status.map({ $0 == transcript.status }) ?? true, qualification.map({ $0 == transcript.qualification }) ?? true,
                   let registration = try store.registration(of: transcript.learner)
             else { continue }
-            guard all || principal.follows(registration) else { continue }
+            guard all || principal.follows(registration) || sampled.contains(transcript.learner) else { continue }
             listed.append([
                 "learner": transcript.learner, "qualification": transcript.qualification, "status": transcript.status,
                 "assessor": registration.assessor, "internalQualityAssurer": registration.internalQualityAssurer,
@@ -55,6 +58,11 @@ struct ReportRoutes {
         if let after { listed.removeAll { id($0).compare(after, options: .numeric) != .orderedDescending } }
         let page = Array(listed.prefix(limit))
         return try JSONBody.response(["learners": page, "next": listed.count > limit ? id(page.last!) : NSNull()] as [String: Any])
+    }
+
+    /// The learners `principal` asked to see as an EQA; none for other staff.
+    private func sample(of principal: Principal) throws -> Set<String> {
+        principal.holds(.externalQualityAssurer) ? try store.learners(sampledBy: principal.staffID) : []
     }
 
     /// `GET /v1/audit[?asOf=DATE]`: to administrators, IQAs, EQAs and awarding-organisation officers.

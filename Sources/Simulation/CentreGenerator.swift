@@ -54,15 +54,23 @@ public struct CentreGenerator {
             if index % 50 == 49 {
                 try staff.standardise(number: index / 50 + 2, at: registered + 3600, units: learner.units, evidence: learner.recentEvidence, writer: &writer, random: &random)
             }
+            if index % 200 == 199 {
+                // The EQA's visit: a sample of every fortieth learner registered since the last.
+                try writer.write("eqa_sample.requested", Attest_V1_EqaSampleRequested.with {
+                    $0.sampleID = "EQA-\(index / 200 + 1)"; $0.externalQualityAssurer = staff.eqa
+                    $0.learners = stride(from: index - 199, through: index, by: 40).map(Self.learner)
+                }, by: staff.admin, as: "centre_administrator", at: registered + 7200)
+            }
         }
     }
 }
 
-/// The centre's staff: one administrator, assessors, IQAs, one person who is both, and
-/// an awarding-organisation officer.
+/// The centre's staff: one administrator, assessors, IQAs, one person who is both, an
+/// awarding-organisation officer and an EQA.
 struct Staff {
     let admin = "admin-1"
     let officer = "ao-1"
+    let eqa = "eqa-1"
     let dual = "assessor-iqa-1"
     /// The simulation the first IQA reviews before any learner starts, for every unit.
     let simulation = "SIM-1"
@@ -128,7 +136,7 @@ struct Staff {
         }
         try register(.with { $0.staffID = dual; $0.roles = [.assessor, .internalQualityAssurer]; $0.competentUnits = all; $0.status = .qualified })
         try register(.with { $0.staffID = officer; $0.roles = [.awardingOrganisationOfficer] })
-        try register(.with { $0.staffID = "eqa-1"; $0.roles = [.externalQualityAssurer]; $0.status = .qualified })
+        try register(.with { $0.staffID = eqa; $0.roles = [.externalQualityAssurer]; $0.status = .qualified })
         // Everyone assessing or quality assuring meets once before the first learner.
         try writer.write("standardisation.recorded", Attest_V1_StandardisationRecorded.with {
             $0.activityID = "ST-1"; $0.ledBy = iqas[0]

@@ -32,7 +32,7 @@ import Testing
     /// Reads, asked once the administrator has signed a checkpoint covering the log.
     static let reads: [Row] = [
         Row(.get, "/v1/events?limit=5", [.ok, .forbidden, .forbidden, .ok, .ok, .unauthorized]),
-        Row(.get, "/v1/learners?limit=5", [.ok, .ok, .ok, .ok, .forbidden, .unauthorized]),
+        Row(.get, "/v1/learners?limit=5", [.ok, .ok, .ok, .ok, .ok, .unauthorized]),
         Row(.get, "/v1/learners/L1/transcript", [.ok, .ok, .ok, .ok, .forbidden, .unauthorized]),
         Row(.get, "/v1/learners/L1/transcript?asOf=2030-01-01", [.ok, .ok, .ok, .ok, .forbidden, .unauthorized]),
         Row(.get, "/v1/audit", [.ok, .forbidden, .ok, .ok, .ok, .unauthorized]),
@@ -129,5 +129,41 @@ import Testing
             }
         }
         #expect(try centre.store.log.verify().records == centre.store.log.head().sequence)
+    }
+
+    /// An EQA reads the transcripts of the learners they asked to see, and only theirs.
+    @Test func anEQAReadsTheLearnersInTheirSample() async throws {
+        let (centre, server) = try ServerTests.centre()
+        try centre.record(.learnerRegistered(TestCentre.learner("L2")), by: "admin")
+        try await server.application(port: 0, logger: ServerTests.logger).test(.live) { client in
+            let eqa = try await ServerTests.signIn(client, "e1")
+            let listed = { () async throws -> [String] in
+                let response = try await client.execute(uri: "/v1/learners", method: .get, headers: eqa)
+                return (try ServerTests.json(response)["learners"] as? [[String: Any]])?.compactMap { $0["learner"] as? String } ?? []
+            }
+            #expect(try await listed() == [])
+            #expect(try await client.execute(uri: "/v1/learners/L2/transcript", method: .get, headers: eqa).status == .forbidden)
+
+            let admin = try await ServerTests.signIn(client, "admin")
+            let sample = ServerTests.line("eqa_sample.requested", by: "admin", #"{"sampleId":"EQA-1","externalQualityAssurer":"e1","learners":["L2"]}"#)
+            let recorded = try await ServerTests.post(client, [sample], as: admin)
+            #expect(recorded.status == .created, "\(String(buffer: recorded.body))")
+            #expect(try await listed() == ["L2"])
+            let transcript = try await client.execute(uri: "/v1/learners/L2/transcript", method: .get, headers: eqa)
+            #expect(transcript.status == .ok)
+            #expect(try ServerTests.json(transcript)["learner"] as? String == "L2")
+            #expect(try await client.execute(uri: "/v1/learners/L1/transcript", method: .get, headers: eqa).status == .forbidden)
+
+            // A sample naming someone who is not an EQA, or a learner not registered, is refused.
+            for (payload, rule) in [
+                (#"{"sampleId":"EQA-2","externalQualityAssurer":"a1","learners":["L1"]}"#, "role"),
+                (#"{"sampleId":"EQA-3","externalQualityAssurer":"e1","learners":["L9"]}"#, "learner-registered"),
+                (#"{"sampleId":"EQA-1","externalQualityAssurer":"e1","learners":["L1"]}"#, "id-unique"),
+            ] {
+                let refused = try await ServerTests.post(client, [ServerTests.line("eqa_sample.requested", by: "admin", payload)], as: admin)
+                let named = try ServerTests.json(refused)["rule"] as? String
+                #expect(refused.status == .unprocessableContent && named == rule, "\(String(buffer: refused.body))")
+            }
+        }
     }
 }

@@ -888,6 +888,26 @@ public nonisolated struct Attest_V1_StandardisationRecorded: Sendable {
   public init() {}
 }
 
+/// eqa_sample.requested v1: by a centre administrator, the learners an external quality
+/// assurer asked to see (for a visit or a remote sample); the EQA may then read their
+/// transcripts through the server.
+public nonisolated struct Attest_V1_EqaSampleRequested: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sampleID: String = String()
+
+  /// The EQA's staff id.
+  public var externalQualityAssurer: String = String()
+
+  public var learners: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// rpl.credited v1
 public nonisolated struct Attest_V1_RplCredited: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -2149,6 +2169,46 @@ nonisolated extension Attest_V1_StandardisationRecorded: SwiftProtobuf.Message, 
     if lhs.evidenceReviewed != rhs.evidenceReviewed {return false}
     if lhs.agreedOutcome != rhs.agreedOutcome {return false}
     if lhs.actions != rhs.actions {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Attest_V1_EqaSampleRequested: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EqaSampleRequested"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}sample_id\0\u{3}external_quality_assurer\0\u{1}learners\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.sampleID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.externalQualityAssurer) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.learners) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.sampleID.isEmpty {
+      try visitor.visitSingularStringField(value: self.sampleID, fieldNumber: 1)
+    }
+    if !self.externalQualityAssurer.isEmpty {
+      try visitor.visitSingularStringField(value: self.externalQualityAssurer, fieldNumber: 2)
+    }
+    if !self.learners.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.learners, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_EqaSampleRequested, rhs: Attest_V1_EqaSampleRequested) -> Bool {
+    if lhs.sampleID != rhs.sampleID {return false}
+    if lhs.externalQualityAssurer != rhs.externalQualityAssurer {return false}
+    if lhs.learners != rhs.learners {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
