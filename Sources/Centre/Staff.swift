@@ -14,6 +14,22 @@ extension CentreStore {
         try entities { try $0.learner(learner)?.registration }
     }
 
+    /// Every registered learner's registration (the staff who assess and quality-assure
+    /// them, without personal data), by reference, read in one snapshot.
+    public func registrations() throws -> [String: Attest_V1_LearnerRegistered] {
+        let prefix = EntityKind.learner.rawValue + "/"
+        return try log.environment.read { txn in
+            try txn.withReader { reader in
+                var registrations: [String: Attest_V1_LearnerRegistered] = [:]
+                for entry in try reader.entries(state, prefix: Array(prefix.utf8)) {
+                    let learner = String(decoding: entry.key.dropFirst(prefix.utf8.count), as: UTF8.self)
+                    registrations[learner] = try Attest_V1_LearnerState(serializedBytes: entry.value).registration
+                }
+                return registrations
+            }
+        }
+    }
+
     /// The learners external quality assurer `eqa` asked to see (`eqa_sample.requested`).
     public func learners(sampledBy eqa: String) throws -> Set<String> {
         let prefix = EQASample.prefix(eqa)

@@ -153,6 +153,17 @@ extension Transcript {
         return parts.joined(separator: "; ") + (achievedAt.map { ", first completed \($0)" } ?? "")
     }
 
+    /// The status of the learner `record` keeps: certificated, withdrawn, achieved (no
+    /// shortfall against their specification) or in progress.
+    static func status(of record: Attest_V1_LearnerRecord, shortfalls: [String]) -> String {
+        record.certificatedAtMicros != 0 ? "certificated" : record.withdrawn ? "withdrawn" : shortfalls.isEmpty ? "achieved" : "in_progress"
+    }
+
+    /// The status of the learner `record` keeps, against `compiled`, as their transcript gives it.
+    static func status(of record: Attest_V1_LearnerRecord, in compiled: CompiledSpecification) -> String {
+        status(of: record, shortfalls: compiled.completion.shortfalls(of: record, achieved: record.achievedUnits(of: compiled), in: compiled))
+    }
+
     /// The transcript of `record` against `specification`, with the criteria met as the
     /// record keeps them (worked out as the events came, by `LearnerProgress`).
     init(record: Attest_V1_LearnerRecord, specification compiled: CompiledSpecification) {
@@ -189,8 +200,7 @@ extension Transcript {
             learner: record.learnerID, uln: nil, givenName: nil, familyName: nil, erased: record.erasedIn != 0 ? true : nil,
             qualification: record.qualification,
             specificationVersion: record.specificationVersion, specification: SpecificationSummary(specification),
-            status: record.certificatedAtMicros != 0 ? "certificated"
-                : record.withdrawn ? "withdrawn" : shortfalls.isEmpty ? "achieved" : "in_progress",
+            status: Self.status(of: record, shortfalls: shortfalls),
             rulesOfCombinationMet: specification.kind == .qualification ? combination.met : nil,
             achievedAt: record.achievedAtMicros == 0 ? nil : Self.date(record.achievedAtMicros),
             certificatedAt: record.certificatedAtMicros == 0 ? nil : Self.date(record.certificatedAtMicros),

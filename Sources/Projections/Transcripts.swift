@@ -25,10 +25,31 @@ extension CentreStore {
         return try read(asOf: point) { try Transcript.all(in: $0, details: PersonalDetails(log: log, keyring: keyring)) }
     }
 
+    /// Every learner as a list of learners shows them, in learner order: their reference,
+    /// qualification and status as their transcript gives it, without reading personal
+    /// details or working out the rest of the transcript.
+    public func learnerStandings() throws -> [LearnerStanding] {
+        try readProjections { snapshot in
+            try snapshot.entries(of: TranscriptProjection().name, prefix: "learner/").compactMap { entry in
+                let record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
+                guard let compiled = try snapshot.specification(record.qualification, version: record.specificationVersion) else { return nil }
+                return LearnerStanding(learner: record.learnerID, qualification: record.qualification, status: Transcript.status(of: record, in: compiled))
+            }
+        }
+    }
+
     /// Reads the stored projections, or replays them to `point`.
     func read<R>(asOf point: AsOf?, _ body: (ProjectionSnapshot) throws -> R) throws -> R {
         if let point { try readProjections(asOf: point, body) } else { try readProjections(body) }
     }
+}
+
+/// A learner as a list of learners shows them; no personal data.
+public struct LearnerStanding: Sendable, Equatable {
+    public let learner: String
+    public let qualification: String
+    /// As `Transcript.status` gives it.
+    public let status: String
 }
 
 extension Transcript {

@@ -42,22 +42,23 @@ struct ReportRoutes {
         if let status, !statuses.contains(status) {
             throw Problem.badRequest("status is \(status); it is one of \(statuses.joined(separator: ", "))")
         }
-        var listed: [[String: Any]] = []
-        for transcript in try store.transcripts() {
-            guard status.map({ $0 == transcript.status }) ?? true, qualification.map({ $0 == transcript.qualification }) ?? true,
-                  let registration = try store.registration(of: transcript.learner)
-            else { continue }
-            guard all || principal.follows(registration) || sampled.contains(transcript.learner) else { continue }
-            listed.append([
-                "learner": transcript.learner, "qualification": transcript.qualification, "status": transcript.status,
-                "assessor": registration.assessor, "internalQualityAssurer": registration.internalQualityAssurer,
-            ])
+        let registrations = try store.registrations()
+        let natural = { (a: String, b: String) in a.compare(b, options: .numeric) == .orderedAscending }
+        let readable = try store.learnerStandings().filter { standing in
+            guard status.map({ $0 == standing.status }) ?? true, qualification.map({ $0 == standing.qualification }) ?? true,
+                  let registration = registrations[standing.learner]
+            else { return false }
+            return all || principal.follows(registration) || sampled.contains(standing.learner)
         }
-        let id = { (entry: [String: Any]) in entry["learner"] as! String }
-        listed.sort { id($0).compare(id($1), options: .numeric) == .orderedAscending }
-        if let after { listed.removeAll { id($0).compare(after, options: .numeric) != .orderedDescending } }
-        let page = Array(listed.prefix(limit))
-        return try JSONBody.response(["learners": page, "next": listed.count > limit ? id(page.last!) : NSNull()] as [String: Any])
+        let listed = readable.filter { standing in after.map { natural($0, standing.learner) } ?? true }.sorted { natural($0.learner, $1.learner) }
+        let page = listed.prefix(limit).map { standing -> [String: Any] in
+            let registration = registrations[standing.learner]!
+            return [
+                "learner": standing.learner, "qualification": standing.qualification, "status": standing.status,
+                "assessor": registration.assessor, "internalQualityAssurer": registration.internalQualityAssurer,
+            ]
+        }
+        return try JSONBody.response(["learners": page, "next": listed.count > limit ? listed[limit - 1].learner : NSNull()] as [String: Any])
     }
 
     /// The learners `principal` asked to see as an EQA; none for other staff.

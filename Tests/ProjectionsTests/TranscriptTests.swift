@@ -3,6 +3,7 @@ import Assessment
 @testable import Projections
 import Centre
 import Records
+import Simulation
 import Testing
 
 @Suite struct TranscriptTests {
@@ -178,5 +179,21 @@ import Testing
             afresh.recomputeMet(in: specification)
             #expect(record.met == afresh.met, "learner \(record.learnerID)")
         }
+    }
+
+    /// The list of learners says of each what their transcript says: the same status
+    /// and qualification, for every learner of a generated centre.
+    @Test func eachLearnersStandingIsWhatTheirTranscriptSays() throws {
+        let centre = try TestCentre(projections: CentreStore.reports)
+        var lines: [String] = []
+        try CentreGenerator(learners: 120, seed: 5, specification: centre.specification).generate { lines.append($0) }
+        try centre.store.append(lines: lines, batchSize: 500) { _, _ in }
+        let transcripts = try centre.store.transcripts()
+        let standings = try centre.store.learnerStandings()
+        #expect(standings.count == 120)
+        #expect(standings.map(\.learner) == transcripts.map(\.learner))
+        #expect(standings.map(\.status) == transcripts.map(\.status))
+        #expect(standings.map(\.qualification) == transcripts.map(\.qualification))
+        #expect(Set(standings.map(\.status)).count >= 3, "a centre with learners in several states")
     }
 }
