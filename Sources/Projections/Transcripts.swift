@@ -31,7 +31,9 @@ extension CentreStore {
     public func learnerStandings() throws -> [LearnerStanding] {
         try readProjections { snapshot in
             try snapshot.entries(of: TranscriptProjection().name, prefix: "learner/").compactMap { entry in
-                let record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
+                // A standing rests on the criteria met, not on the entries they were worked
+                // out from (evidence, decisions, RPL, adjustments, samples): those are left undecoded.
+                let record = try Attest_V1_LearnerRecord(serializedBytes: PayloadFields.without(entry.value, [6, 7, 8, 9, 10]))
                 guard let compiled = try snapshot.specification(record.qualification, version: record.specificationVersion) else { return nil }
                 return LearnerStanding(learner: record.learnerID, qualification: record.qualification, status: Transcript.status(of: record, in: compiled))
             }
