@@ -37,8 +37,9 @@ package struct Entities {
     package func get<M: SwiftProtobuf.Message>(_ kind: EntityKind, _ id: String, as type: M.Type = M.self) throws -> M? {
         let key = EntityKey(kind: kind, id: id)
         if let kept = memory.decoded[key] as? M { return kept }
-        guard let bytes = try store.load(key.stored) else { return nil }
-        let message: M = try memory.decodedBefore?.message(key.stored, from: bytes) ?? M(serializedBytes: bytes)
+        let stored = key.stored
+        guard let bytes = try store.load(stored) else { return nil }
+        let message: M = try memory.decodedBefore?.message(stored, from: bytes) ?? M(serializedBytes: bytes)
         memory.remember(key, message)
         return message
     }

@@ -17,25 +17,23 @@ extension CentreStore {
     /// Every registered learner's registration (the staff who assess and quality-assure
     /// them, without personal data), by reference, read in one snapshot.
     public func registrations() throws -> [String: Attest_V1_LearnerRegistered] {
-        let prefix = EntityKind.learner.rawValue + "/"
-        return try log.environment.read { txn in
-            try txn.withReader { reader in
-                var registrations: [String: Attest_V1_LearnerRegistered] = [:]
-                for entry in try reader.entries(state, prefix: Array(prefix.utf8)) {
-                    let learner = String(decoding: entry.key.dropFirst(prefix.utf8.count), as: UTF8.self)
-                    registrations[learner] = try Attest_V1_LearnerState(serializedBytes: entry.value).registration
-                }
-                return registrations
-            }
+        var registrations: [String: Attest_V1_LearnerRegistered] = [:]
+        for (learner, value) in try rulesEntries(under: EntityKind.learner.rawValue + "/") {
+            registrations[learner] = try Attest_V1_LearnerState(serializedBytes: value).registration
         }
+        return registrations
     }
 
     /// The learners external quality assurer `eqa` asked to see (`eqa_sample.requested`).
     public func learners(sampledBy eqa: String) throws -> Set<String> {
-        let prefix = EQASample.prefix(eqa)
-        return try log.environment.read { txn in
+        Set(try rulesEntries(under: EQASample.prefix(eqa)).map(\.id))
+    }
+
+    /// What the rules remember under `prefix`, each by the rest of its key, in one snapshot.
+    private func rulesEntries(under prefix: String) throws -> [(id: String, value: [UInt8])] {
+        try log.environment.read { txn in
             try txn.withReader { reader in
-                Set(try reader.entries(state, prefix: Array(prefix.utf8)).map { String(decoding: $0.key.dropFirst(prefix.utf8.count), as: UTF8.self) })
+                try reader.entries(state, prefix: Array(prefix.utf8)).map { (String(decoding: $0.key.dropFirst(prefix.utf8.count), as: UTF8.self), $0.value) }
             }
         }
     }

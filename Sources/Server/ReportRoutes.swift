@@ -44,13 +44,12 @@ struct ReportRoutes {
         }
         let registrations = try store.registrations()
         let natural = { (a: String, b: String) in a.compare(b, options: .numeric) == .orderedAscending }
-        let readable = try store.learnerStandings().filter { standing in
+        let listed = try store.learnerStandings().filter { standing in
             guard status.map({ $0 == standing.status }) ?? true, qualification.map({ $0 == standing.qualification }) ?? true,
-                  let registration = registrations[standing.learner]
+                  after.map({ natural($0, standing.learner) }) ?? true, let registration = registrations[standing.learner]
             else { return false }
             return all || principal.follows(registration) || sampled.contains(standing.learner)
-        }
-        let listed = readable.filter { standing in after.map { natural($0, standing.learner) } ?? true }.sorted { natural($0.learner, $1.learner) }
+        }.sorted { natural($0.learner, $1.learner) }
         let page = listed.prefix(limit).map { standing -> [String: Any] in
             let registration = registrations[standing.learner]!
             return [
