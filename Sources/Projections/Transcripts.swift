@@ -35,7 +35,9 @@ extension CentreStore {
                 // out from (evidence, decisions, RPL, adjustments, samples): those are left undecoded.
                 let record = try Attest_V1_LearnerRecord(serializedBytes: PayloadFields.without(entry.value, [6, 7, 8, 9, 10]))
                 guard let compiled = try snapshot.specification(record.qualification, version: record.specificationVersion) else { return nil }
-                return LearnerStanding(learner: record.learnerID, qualification: record.qualification, status: Transcript.status(of: record, in: compiled))
+                return LearnerStanding(
+                    learner: record.learnerID, qualification: record.qualification, status: Transcript.status(of: record, in: compiled),
+                    achievedAt: record.achievedAtMicros == 0 ? nil : Transcript.date(record.achievedAtMicros))
             }
         }
     }
@@ -52,6 +54,8 @@ public struct LearnerStanding: Sendable, Equatable {
     public let qualification: String
     /// As `Transcript.status` gives it.
     public let status: String
+    /// When the specification was first completed (RFC 3339), as the transcript's `achievedAt`.
+    public let achievedAt: String?
 }
 
 extension Transcript {
