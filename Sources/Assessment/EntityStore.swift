@@ -8,6 +8,8 @@ import SwiftProtobuf
 public protocol EntityStore: AnyObject {
     func load(_ key: String) throws -> [UInt8]?
     func save(_ key: String, _ value: [UInt8]) throws
+    /// Removes the entry under `key`, if there is one.
+    func remove(_ key: String) throws
 }
 
 /// The kinds of entity the rules keep; each is stored under the key `KIND/ID` (`staff/admin-1`).

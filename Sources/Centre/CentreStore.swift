@@ -152,7 +152,7 @@ public final class CentreStore: Sendable {
             }, complete: { txn in
                 try keyring.waitUntilDurable()
                 try memory.flush()
-                for (key, value) in changes.changes { try txn.put(self.state, key: TextKey(key), value: value) }
+                try txn.write(changes.changes, to: self.state)
             }, open: { try keyring.opened($0).payload })
             return (appended, accepted)
         } catch let error as EventLogError {

@@ -1,5 +1,6 @@
 import Assessment
 import Foundation
+import LMDB
 
 /// Where a replay keeps what the rules and the reports remember: in memory, or on disk
 /// for logs whose state should not live in the process's heap.
@@ -18,6 +19,7 @@ public final class MemoryEntityStore: ReplayState {
 
     public func load(_ key: String) throws -> [UInt8]? { values[key] }
     public func save(_ key: String, _ value: [UInt8]) throws { values[key] = value }
+    public func remove(_ key: String) throws { values[key] = nil }
 
     public func settle() {}
 
@@ -32,7 +34,8 @@ public final class MemoryEntityStore: ReplayState {
 final class OverlayEntityStore: EntityStore {
     /// Where entries not changed are read: the transaction of the moment.
     var base: (String) throws -> [UInt8]?
-    private(set) var changes: [String: [UInt8]] = [:]
+    /// The entries written, and `nil` for those removed.
+    private(set) var changes: [String: [UInt8]?] = [:]
 
     /// An overlay with room for `expected` changes before it grows.
     init(expecting expected: Int = 0, base: @escaping (String) throws -> [UInt8]?) {
@@ -46,6 +49,7 @@ final class OverlayEntityStore: EntityStore {
     }
 
     func save(_ key: String, _ value: [UInt8]) throws { changes[key] = value }
+    func remove(_ key: String) throws { changes[key] = .some(nil) }
 }
 
 /// A read-only view of a snapshot.
@@ -56,4 +60,14 @@ final class SnapshotEntityStore: EntityStore {
 
     func load(_ key: String) throws -> [UInt8]? { try read(key) }
     func save(_ key: String, _ value: [UInt8]) throws { preconditionFailure("a snapshot is read-only") }
+    func remove(_ key: String) throws { preconditionFailure("a snapshot is read-only") }
+}
+
+extension WriteTransaction {
+    /// Writes an overlay's `changes` to `database`: puts each entry written, deletes each removed.
+    public func write(_ changes: [String: [UInt8]?], to database: Database) throws {
+        for (key, value) in changes {
+            if let value { try put(database, key: TextKey(key), value: value) } else { try delete(database, key: TextKey(key)) }
+        }
+    }
 }

@@ -109,7 +109,7 @@ extension CentreStore {
     /// writes: the messages its state keeps beyond `keeping`, and its checkpoint.
     private func changes(
         applying events: [RecordedEvent], to targets: [ProjectionTarget], keeping: Int, through reader: TransactionReader
-    ) throws -> [[String: [UInt8]]] {
+    ) throws -> [[String: [UInt8]?]] {
         let rulesState = Entities(memory: RulesMemory(store: SnapshotEntityStore { key in try reader.get(self.state, key: TextKey(key)) }))
         let specification: (String, UInt32) throws -> CompiledSpecification? = { id, version in
             try self.rules.specifications.specification(id, version: version, in: rulesState)
@@ -125,10 +125,8 @@ extension CentreStore {
         }
     }
 
-    private func write(_ changes: [[String: [UInt8]]], of targets: [ProjectionTarget], in txn: borrowing WriteTransaction) throws {
-        for (target, entries) in zip(targets, changes) {
-            for (key, value) in entries { try txn.put(target.database, key: TextKey(key), value: value) }
-        }
+    private func write(_ changes: [[String: [UInt8]?]], of targets: [ProjectionTarget], in txn: borrowing WriteTransaction) throws {
+        for (target, entries) in zip(targets, changes) { try txn.write(entries, to: target.database) }
     }
 
     /// Calls `body` with the projections as stored, whichever version of their code built

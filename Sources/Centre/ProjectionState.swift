@@ -24,6 +24,9 @@ public final class ProjectionState {
 
     public func save(_ key: String, _ value: [UInt8]) throws { try base.save(key, value) }
 
+    /// Removes the raw bytes under `key`, if any.
+    public func remove(_ key: String) throws { try base.remove(key) }
+
     /// The messages of type `M` whose keys start with `prefix` (say `learner/`), kept
     /// decoded by the rest of their key (the learner's id).
     public func messages<M: SwiftProtobuf.Message>(_ type: M.Type, under prefix: String) -> KeptMessages<M> {

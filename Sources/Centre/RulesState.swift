@@ -52,7 +52,7 @@ extension CentreStore {
                     try memory.flush()
                     return entities.changes
                 }
-                for (key, value) in changes { try txn.put(state, key: TextKey(key), value: value) }
+                try txn.write(changes, to: state)
                 next = last.sequence + 1
             }
             try register(named: Self.rulesStateName, slot: 0, version: Self.rulesStateVersion, in: txn)

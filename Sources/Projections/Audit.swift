@@ -89,39 +89,32 @@ extension Audit {
     /// How far back an audit may look for standardisation: 1 month to 100 years.
     public static let standardisationMonths = 1...1200
 
-    init(snapshot: ProjectionSnapshot, months: Int, on date: Date) throws {
-        guard Self.standardisationMonths.contains(months) else {
-            throw AuditRequestError(
-                "months must be from \(Self.standardisationMonths.lowerBound) to \(Self.standardisationMonths.upperBound), not \(months)")
-        }
+    /// The audit `snapshot` holds. With `gapsFromRecords`, the learners' gaps are worked out
+    /// afresh from every learner's record, for a report an earlier version of the code
+    /// built, which keeps none.
+    init(snapshot: ProjectionSnapshot, months: Int, on date: Date, gapsFromRecords: Bool = false) throws {
+        try Self.checkStandardisation(months: months)
         let audit = AuditProjection().name
         let assessors = try snapshot.entries(of: audit, prefix: "assessor/").map { try Attest_V1_AssessorActivity(serializedBytes: $0.value) }
-        let iqas = try snapshot.entries(of: audit, prefix: "iqa/").map { try Attest_V1_IqaActivity(serializedBytes: $0.value) }
-        let units = try snapshot.entries(of: audit, prefix: "unit/").map { try Attest_V1_Tally(serializedBytes: $0.value) }
-        let methods = try snapshot.entries(of: audit, prefix: "method/").map { try Attest_V1_Tally(serializedBytes: $0.value) }
-        let calendar = Calendar.gregorian(in: snapshot.timeZone)
-        let cutoff = (calendar.date(byAdding: .month, value: -months, to: date) ?? date).microsecondsSinceEpoch
+            .naturallySorted(by: \.staffID)
+        let iqas = try snapshot.entries(of: audit, prefix: "iqa/").map { try Attest_V1_IqaActivity(serializedBytes: $0.value) }.naturallySorted(by: \.staffID)
+        let units = try snapshot.entries(of: audit, prefix: "unit/").map { try Attest_V1_Tally(serializedBytes: $0.value) }.naturallySorted(by: \.name)
+        let methods = try snapshot.entries(of: audit, prefix: "method/").map { try Attest_V1_Tally(serializedBytes: $0.value) }.naturallySorted(by: \.name)
+        let cutoff = Self.standardisationCutoff(months: months, before: date, in: snapshot.timeZone)
 
         var withoutSummative: [String] = []
         var competenceGaps: [CompetenceGap] = []
-        for (_, value) in try snapshot.entries(of: TranscriptProjection().name, prefix: "learner/") {
-            let record = try Attest_V1_LearnerRecord(serializedBytes: value)
-            guard let specification = try snapshot.specification(record.qualification, version: record.specificationVersion) else { continue }
-            competenceGaps += CompetenceGap.all(in: record, specification)
-            guard !record.samples.contains(where: { $0.stage == .summative }),
-                  Transcript(record: record, specification: specification).isComplete
-            else { continue }
-            withoutSummative.append(record.learnerID)
+        for (learner, gaps) in try Attest_V1_LearnerGaps.all(in: snapshot, fromRecords: gapsFromRecords).naturallySorted(by: \.learner) {
+            if gaps.achievedWithoutSummativeSample { withoutSummative.append(learner) }
+            competenceGaps += gaps.competenceGaps(of: learner)
         }
 
         self.init(
             assessors: assessors.map {
                 Assessor(
-                    id: $0.staffID, decisions: Int($0.decisions), learners: Int($0.learners) + $0.listedLearners.count, units: $0.units.sorted(),
-                    methods: $0.methods.sorted(), sampled: Int($0.sampled),
-                    sampleRate: $0.decisions == 0 ? 0 : (Double($0.sampled) / Double($0.decisions) * 1000).rounded() / 1000,
-                    agreed: Int($0.agreed), disagreed: Int($0.disagreed),
-                    lastStandardisation: $0.lastStandardisationMicros == 0 ? nil : Transcript.date($0.lastStandardisationMicros))
+                    id: $0.staffID, decisions: Int($0.decisions), learners: Int($0.learners) + $0.listedLearners.count, units: $0.units.naturallySorted(),
+                    methods: $0.methods.naturallySorted(), sampled: Int($0.sampled), sampleRate: Self.rate(sampled: $0.sampled, of: $0.decisions),
+                    agreed: Int($0.agreed), disagreed: Int($0.disagreed), lastStandardisation: $0.lastStandardisation)
             },
             iqas: iqas.map {
                 IQA(id: $0.staffID, samples: Int($0.samples), interim: Int($0.interim), summative: Int($0.summative),
@@ -137,22 +130,85 @@ extension Audit {
                 learnersAchievedWithoutSummativeSample: withoutSummative,
                 competenceWithoutPerformanceEvidence: competenceGaps))
     }
+
+    /// - Throws: `AuditRequestError` unless `months` is within `standardisationMonths`.
+    static func checkStandardisation(months: Int) throws {
+        guard standardisationMonths.contains(months) else {
+            throw AuditRequestError("months must be from \(standardisationMonths.lowerBound) to \(standardisationMonths.upperBound), not \(months)")
+        }
+    }
+
+    /// `sampled` ÷ `decisions` to three decimals; 0 for no decisions.
+    static func rate(sampled: UInt64, of decisions: UInt64) -> Double {
+        decisions == 0 ? 0 : (Double(sampled) / Double(decisions) * 1000).rounded() / 1000
+    }
+
+    /// The instant `months` months before `date` on the centre's calendar, in µs since the
+    /// epoch: a standardisation before it is too old.
+    static func standardisationCutoff(months: Int, before date: Date, in timeZone: TimeZone) -> Int64 {
+        let calendar = Calendar.gregorian(in: timeZone)
+        return (calendar.date(byAdding: .month, value: -months, to: date) ?? date).microsecondsSinceEpoch
+    }
+}
+
+extension Attest_V1_AssessorActivity {
+    /// The last standardisation attended (RFC 3339), or `nil` for none.
+    var lastStandardisation: String? {
+        lastStandardisationMicros == 0 ? nil : Transcript.date(lastStandardisationMicros)
+    }
 }
 
 extension Audit.CompetenceGap {
     /// The learner's competence criteria met by assessment (not credited) where no
     /// decision that met them used a performance method, in specification order.
-    static func all(in record: Attest_V1_LearnerRecord, _ specification: CompiledSpecification) -> [Self] {
-        let standing = Standing(record)
-        return specification.competenceCriteria.compactMap { unit, criterion in
-            guard standing.credit(unit, criterion) == nil else { return nil }
-            let met = (standing.judgements[unit + " " + criterion] ?? []).filter(\.met)
-            let methods = met.map { standing.method(of: $0.decision, for: criterion) }
-            guard !methods.isEmpty, !methods.contains(where: \.isPerformance) else { return nil }
+    ///
+    /// Worked out for each learner a batch of events changes, so quick to say there are
+    /// none: a decision on performance evidence that names no other method for a criterion
+    /// is passed over unless another decision met one of its criteria without performance.
+    static func all(in record: Attest_V1_LearnerRecord, _ competence: CompetenceCriteria) -> [Self] {
+        let evidence = Dictionary(record.evidence.map { ($0.evidenceID, $0) }, uniquingKeysWith: { first, _ in first })
+        // Counting decisions (their evidence stands, no disagreed sample awaits a revision) on units with competence criteria.
+        let counting = record.decisions.compactMap { decision -> (decision: Attest_V1_DecisionEntry, evidence: Attest_V1_EvidenceEntry, criteria: Set<String>)? in
+            guard !decision.awaitingRevision, let submitted = evidence[decision.evidenceID], !submitted.withdrawn,
+                  let criteria = competence.byUnit[submitted.unit]
+            else { return nil }
+            return (decision, submitted, criteria)
+        }
+        // Competence criteria met without performance, by unit and criterion, with the methods that met them.
+        var unperformed: [String: [String: [Attest_V1_EvidenceMethod]]] = [:]
+        for (decision, submitted, criteria) in counting where !(decision.methods.isEmpty && submitted.method.isPerformance) {
+            for (criterion, met) in decision.outcomes where met && criteria.contains(criterion) {
+                let method = decision.methods[criterion] ?? submitted.method
+                if !method.isPerformance { unperformed[submitted.unit, default: [:]][criterion, default: []].append(method) }
+            }
+        }
+        guard !unperformed.isEmpty else { return [] }
+        for (decision, submitted, _) in counting where unperformed[submitted.unit] != nil {
+            for (criterion, met) in decision.outcomes where met && (decision.methods[criterion] ?? submitted.method).isPerformance {
+                unperformed[submitted.unit]?[criterion] = nil
+            }
+        }
+        return competence.ordered.compactMap { unit, criterion in
+            guard let methods = unperformed[unit]?[criterion],
+                  !record.rpl.contains(where: { !$0.revoked && $0.unit == unit && ($0.basis == .creditTransfer || $0.criteria.contains(criterion)) })
+            else { return nil }
             var names: [String] = []
             for method in methods where !names.contains(method.name) { names.append(method.name) }
             return Self(learner: record.learnerID, unit: unit, criterion: criterion, methods: names)
         }
+    }
+}
+
+/// A specification's competence criteria, indexed once for working out many learners' gaps.
+struct CompetenceCriteria {
+    /// As (unit, criterion), in specification order.
+    let ordered: [(unit: String, criterion: String)]
+    /// Each unit's competence criteria.
+    let byUnit: [String: Set<String>]
+
+    init(_ specification: CompiledSpecification) {
+        ordered = specification.competenceCriteria
+        byUnit = Dictionary(grouping: ordered, by: \.unit).mapValues { Set($0.map(\.criterion)) }
     }
 }
 

@@ -6,10 +6,12 @@ import Records
 import SwiftProtobuf
 
 /// Keeps the centre's quality-assurance activity: per assessor, IQA, unit and method,
-/// the decisions made and sampled, and who attended standardisation when.
+/// the decisions made and sampled, and who attended standardisation when; per assessor
+/// and unit, the sampling grid's cells.
 public struct AuditProjection: Projection {
     public let name = "audit"
-    public let version: UInt32 = 3
+    /// 4: assessors' qualification status and the sampling grid's cells.
+    public let version: UInt32 = 4
 
     public init() {}
 
@@ -22,7 +24,7 @@ public struct AuditProjection: Projection {
         let at = projected.occurredAtMicros
         switch projected.event {
         case let .staffRegistered(m):
-            if m.roles.contains(.assessor) { try audit.assessor(m.staffID) { _ in } }
+            if m.roles.contains(.assessor) { try audit.assessor(m.staffID) { $0.status = m.status } }
             if m.roles.contains(.internalQualityAssurer) { try audit.iqa(m.staffID) { _ in } }
         case let .evidenceSubmitted(m):
             try audit.record("evidence", m.evidenceID, Attest_V1_EvidenceFacts.with {
@@ -43,6 +45,7 @@ public struct AuditProjection: Projection {
                 for method in methods { activity.methods.insertOnce(method.name) }
             }
             try audit.unit(evidence.unit) { $0.decisions += 1 }
+            try audit.cell(projected.actor, evidence.unit) { $0.decisions += 1 }
             for method in methods { try audit.method(method) { $0.decisions += 1 } }
         case let .assessmentSampled(m):
             guard var decision: Attest_V1_DecisionFacts = try audit.fact("decision", m.assessmentID) else { return }
@@ -56,6 +59,10 @@ public struct AuditProjection: Projection {
             try audit.assessor(decision.assessor) { activity in
                 if firstSample { activity.sampled += 1 }
                 if m.outcome == .agreed { activity.agreed += 1 } else { activity.disagreed += 1 }
+            }
+            try audit.cell(decision.assessor, decision.unit) { cell in
+                if firstSample { cell.sampled += 1 }
+                if m.stage == .summative { cell.summative += 1 } else { cell.interim += 1 }
             }
             if firstSample {
                 try audit.unit(decision.unit) { $0.sampled += 1 }
@@ -79,6 +86,7 @@ struct AuditState {
     private let iqas: KeptMessages<Attest_V1_IqaActivity>
     private let units: KeptMessages<Attest_V1_Tally>
     private let methods: KeptMessages<Attest_V1_Tally>
+    private let cells: KeptMessages<Attest_V1_GridCell>
 
     init(state: ProjectionState) {
         self.state = state
@@ -86,6 +94,7 @@ struct AuditState {
         iqas = state.messages(Attest_V1_IqaActivity.self, under: "iqa/")
         units = state.messages(Attest_V1_Tally.self, under: "unit/")
         methods = state.messages(Attest_V1_Tally.self, under: "method/")
+        cells = state.messages(Attest_V1_GridCell.self, under: Self.cellPrefix)
     }
 
     /// A fact about one piece of evidence or one decision: written once or twice, read
@@ -126,6 +135,13 @@ struct AuditState {
     func method(_ method: Attest_V1_EvidenceMethod, _ change: (inout Attest_V1_Tally) -> Void) throws {
         let name = method.name
         try Self.change(methods, name, change, initial: .with { $0.name = name })
+    }
+
+    /// Where the sampling grid's cells are kept: `cell/ASSESSOR/UNIT`.
+    static let cellPrefix = "cell/"
+
+    func cell(_ assessor: String, _ unit: String, _ change: (inout Attest_V1_GridCell) -> Void) throws {
+        try Self.change(cells, assessor + "/" + unit, change, initial: .with { $0.assessor = assessor; $0.unit = unit })
     }
 
     private static func change<M: SwiftProtobuf.Message>(

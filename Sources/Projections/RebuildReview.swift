@@ -104,14 +104,15 @@ extension CentreStore {
 }
 
 /// The reports a review compares, read from one snapshot (the stored reports may be of
-/// an earlier version of their code: the criteria met are worked out afresh).
+/// an earlier version of their code: the criteria met and the learners' gaps are worked
+/// out afresh).
 private struct Reports {
     var transcripts: [Transcript] = []
     var audit: Audit?
 
     init(_ snapshot: ProjectionSnapshot, transcripts: Bool, audit: Bool, months: Int, on date: Date) throws {
         if transcripts { self.transcripts = try Transcript.all(in: snapshot, recomputingMet: true) }
-        if audit { self.audit = try Audit(snapshot: snapshot, months: months, on: date) }
+        if audit { self.audit = try Audit(snapshot: snapshot, months: months, on: date, gapsFromRecords: true) }
     }
 }
 

@@ -164,6 +164,11 @@ extension Transcript {
         status(of: record, shortfalls: compiled.completion.shortfalls(of: record, achieved: record.achievedUnits(of: compiled), in: compiled))
     }
 
+    /// Whether the learner `record` keeps has completed `compiled`: their transcript lists no shortfall.
+    static func isComplete(_ record: Attest_V1_LearnerRecord, in compiled: CompiledSpecification) -> Bool {
+        compiled.completion.isMet(by: record.achievedUnits(of: compiled))
+    }
+
     /// The transcript of `record` against `specification`, with the criteria met as the
     /// record keeps them (worked out as the events came, by `LearnerProgress`).
     init(record: Attest_V1_LearnerRecord, specification compiled: CompiledSpecification) {

@@ -10,24 +10,28 @@ import SwiftProtobuf
 /// the criteria met, and when their specification was first completed.
 public struct TranscriptProjection: Projection {
     public let name = "transcripts"
-    /// 5: the learner's names.
-    public let version: UInt32 = 5
+    /// 5: the learner's names. 6: each learner's audit gaps (`gaps/LEARNER`).
+    public let version: UInt32 = 6
 
     public init() {}
 
     public func apply(_ events: [RecordedEvent], to state: ProjectionState) throws {
-        let progress = LearnerProgress(records: LearnerRecords(state: state), specification: state.specification)
+        let records = LearnerRecords(state: state)
+        let progress = LearnerProgress(records: records, specification: state.specification)
         for event in events {
             try progress.apply(event.event, by: event.actor, at: event.occurredAtMicros, sequence: event.sequence)
         }
+        try records.keepGaps()
     }
 }
 
 /// The learner records in a projection's store, kept decoded between events, with an
-/// index from evidence, assessment, adjustment and RPL ids to their learner.
+/// index from evidence, assessment, adjustment and RPL ids to their learner, and the
+/// learners whose records changed since it was made.
 final class LearnerRecords: LearnerRecordKeeping {
     private let state: ProjectionState
     private let records: KeptMessages<Attest_V1_LearnerRecord>
+    private var changed: Set<String> = []
 
     init(state: ProjectionState) {
         self.state = state
@@ -37,14 +41,36 @@ final class LearnerRecords: LearnerRecordKeeping {
     /// Where the learner's record is kept.
     static func key(_ learner: String) -> String { prefix + learner }
 
-    private static let prefix = "learner/"
+    static let prefix = "learner/"
 
     func record(_ learner: String) throws -> Attest_V1_LearnerRecord? { try records.get(learner) }
 
-    func save(_ record: Attest_V1_LearnerRecord) throws { records.set(record.learnerID, record) }
+    func save(_ record: Attest_V1_LearnerRecord) throws {
+        records.set(record.learnerID, record)
+        changed.insert(record.learnerID)
+    }
 
     func update(_ learner: String, _ body: (inout Attest_V1_LearnerRecord) throws -> Void) throws -> Bool {
-        try records.update(learner, body)
+        guard try records.update(learner, body) else { return false }
+        changed.insert(learner)
+        return true
+    }
+
+    /// Works out the audit gaps of each learner whose record changed, once however many of
+    /// their events changed it, and keeps them under `gaps/LEARNER` while there are any.
+    func keepGaps() throws {
+        let specifications = Specifications(state.specification)
+        for learner in changed {
+            guard let record = try records.get(learner), let (specification, competence) = try specifications.of(record) else { continue }
+            let key = Attest_V1_LearnerGaps.key(learner), stored = try state.load(key)
+            if let gaps = Attest_V1_LearnerGaps(record, specification, competence) {
+                let bytes = try gaps.stateBytes()
+                if bytes != stored { try state.save(key, bytes) }
+            } else if stored != nil {
+                try state.remove(key)
+            }
+        }
+        changed = []
     }
 
     func own(_ kind: LearnerRecordPart, _ id: String, by learner: String) throws {

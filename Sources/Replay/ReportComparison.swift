@@ -63,7 +63,7 @@ enum ReportComparison {
     }
 
     private static func learner(key: String, stored: [UInt8]?) -> String? {
-        if key.hasPrefix("learner/") { return String(key.dropFirst("learner/".count)) }
+        for prefix in ["learner/", "gaps/"] where key.hasPrefix(prefix) { return String(key.dropFirst(prefix.count)) }
         if key.hasPrefix("owner/"), let stored { return String(decoding: stored, as: UTF8.self) }
         return nil
     }
@@ -71,6 +71,8 @@ enum ReportComparison {
     /// The message type of each kind of entry, by key prefix.
     private static let messageTypes: [String: any SwiftProtobuf.Message.Type] = [
         "learner/": Attest_V1_LearnerRecord.self,
+        "gaps/": Attest_V1_LearnerGaps.self,
+        "cell/": Attest_V1_GridCell.self,
         "assessor/": Attest_V1_AssessorActivity.self,
         "iqa/": Attest_V1_IqaActivity.self,
         "unit/": Attest_V1_Tally.self,

@@ -11,7 +11,8 @@ final class ScratchState: ReplayState, @unchecked Sendable {
     private let directory: String
     private let environment: Environment
     private let database: Database
-    private var pending: [String: [UInt8]] = [:]
+    /// Entries written, and `nil` for those removed, until `settle()`.
+    private var pending: [String: [UInt8]?] = [:]
 
     /// A new, empty state in a new directory under `parent`.
     init(under parent: String) throws {
@@ -36,11 +37,11 @@ final class ScratchState: ReplayState, @unchecked Sendable {
 
     func save(_ key: String, _ value: [UInt8]) throws { pending[key] = value }
 
+    func remove(_ key: String) throws { pending[key] = .some(nil) }
+
     func settle() throws {
         guard !pending.isEmpty else { return }
-        try environment.write { txn in
-            for (key, value) in pending { try txn.put(database, key: TextKey(key), value: value) }
-        }
+        try environment.write { txn in try txn.write(pending, to: database) }
         pending.removeAll(keepingCapacity: true)
     }
 

@@ -89,13 +89,17 @@ struct RebuildOption: ParsableArguments {
     @Flag(help: "Rebuild the report from the log first if it is stale.")
     var rebuild = false
 
-    /// Runs `read`; when the report is stale and --rebuild was given, rebuilds it and reads again.
+    /// Runs `read`; when a report it reads is stale and --rebuild was given, rebuilds that
+    /// report and reads again (a report may read several, the audit the transcripts' too).
     func read<R>(_ store: CentreStore, _ read: () throws -> R) throws -> R {
-        do {
-            return try read()
-        } catch let stale as StaleProjection where rebuild {
-            try store.rebuild([stale.name])
-            return try read()
+        var rebuilt: Set<String> = []
+        while true {
+            do {
+                return try read()
+            } catch let stale as StaleProjection where rebuild && !rebuilt.contains(stale.name) {
+                try store.rebuild([stale.name])
+                rebuilt.insert(stale.name)
+            }
         }
     }
 }

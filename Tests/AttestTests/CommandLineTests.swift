@@ -198,6 +198,24 @@ import Testing
         #expect(!html.contains("<script"))
     }
 
+    @Test func theSamplingGridShowsAgainstThePolicyTheCentreSets() throws {
+        try attest.run(["init", store])
+        let generated = try attest.run(["generate", "--learners", "12", "--seed", "2"])
+        #expect(try attest.run(["append", store, "-", "--quiet"], input: generated.stdout).status == 0)
+        let table = try attest.run(["audit", store, "--grid", "--set-sampling-rate", "qualified=25", "--set-sampling-rate", "working-towards=80"])
+        #expect(table.status == 0)
+        #expect(table.stdout.hasPrefix("Sampling policy: 25% of a qualified assessor's decisions, 80% of one working towards"))
+        let json = try JSONSerialization.jsonObject(with: Data(try attest.run(["audit", store, "--grid", "--json"]).stdout.utf8)) as! [String: Any]
+        #expect(Set(json.keys) == ["on", "policy", "units", "assessors"])
+        #expect(json["policy"] as? [String: Double] == ["qualified": 0.25, "workingTowards": 0.8])
+        let assessor = try #require((json["assessors"] as? [[String: Any]])?.first)
+        #expect(Set(assessor.keys).isSuperset(of: ["id", "status", "decisions", "sampled", "sampleRate", "policyRate", "belowPolicy", "cells"]))
+        let refused = try attest.run(["audit", store, "--set-sampling-rate", "qualified=120"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--set-sampling-rate takes qualified=PERCENT or working-towards=PERCENT"))
+        #expect(try attest.run(["audit", store, "--grid", "--html", directory.child("grid.html")]).status == 2)
+    }
+
     @Test func anIndependentVerifierWrittenFromTheFormatPageAgrees() throws {
         try attest.run(["init", store])
         let generated = try attest.run(["generate", "--learners", "6", "--seed", "4"])
@@ -224,7 +242,7 @@ import Testing
         try environment.write { try $0.clear(registry) }
         let refused = try attest.run(["transcript", store, "L000001"])
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("the transcripts report has never been built in this store and this is version 5: run `attest rebuild STORE transcripts`"))
+        #expect(refused.stderr.contains("the transcripts report has never been built in this store and this is version 6: run `attest rebuild STORE transcripts`"))
         #expect(try attest.run(["transcript", store, "L000001", "--json", "--rebuild"]).stdout == before)
         #expect(try attest.run(["audit", store]).status != 0)
         let rebuilt = try attest.run(["rebuild", store])

@@ -55,6 +55,10 @@ public nonisolated struct Attest_V1_AssessorActivity: Sendable {
   /// The last standardisation attended, µs since the epoch; 0 for none.
   public var lastStandardisationMicros: Int64 = 0
 
+  /// As their last staff.registered gave it: the sampling grid weighs their sample rate
+  /// against the rate the centre's policy asks for that status.
+  public var status: Attest_V1_QualificationStatus = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -74,6 +78,30 @@ public nonisolated struct Attest_V1_IqaActivity: Sendable {
   public var summative: UInt64 = 0
 
   public var standardisationsLed: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One cell of the sampling grid, `cell/ASSESSOR/UNIT`: an assessor's decisions on a
+/// unit, how many were sampled at least once, and the samples of them by stage.
+public nonisolated struct Attest_V1_GridCell: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var assessor: String = String()
+
+  public var unit: String = String()
+
+  public var decisions: UInt64 = 0
+
+  public var sampled: UInt64 = 0
+
+  public var interim: UInt64 = 0
+
+  public var summative: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -133,13 +161,49 @@ public nonisolated struct Attest_V1_EvidenceFacts: Sendable {
   public init() {}
 }
 
+/// A learner's gaps as the audit lists them, kept by the transcripts projection beside the
+/// learner's record (`gaps/LEARNER`) and only while the learner has one, so that the audit
+/// reads these rather than every record.
+public nonisolated struct Attest_V1_LearnerGaps: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// They completed their specification and none of their decisions had a summative sample.
+  public var achievedWithoutSummativeSample: Bool = false
+
+  public var competenceWithoutPerformanceEvidence: [Attest_V1_CompetenceGap] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A competence criterion met by assessment with no performance evidence behind it.
+public nonisolated struct Attest_V1_CompetenceGap: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unit: String = String()
+
+  public var criterion: String = String()
+
+  /// The methods of the decisions that met it, by name (`questioning`), in the order first used.
+  public var methods: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "attest.v1"
 
 nonisolated extension Attest_V1_AssessorActivity: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AssessorActivity"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}staff_id\0\u{1}decisions\0\u{3}listed_learners\0\u{1}units\0\u{1}methods\0\u{1}sampled\0\u{1}agreed\0\u{1}disagreed\0\u{3}last_standardisation_micros\0\u{1}learners\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}staff_id\0\u{1}decisions\0\u{3}listed_learners\0\u{1}units\0\u{1}methods\0\u{1}sampled\0\u{1}agreed\0\u{1}disagreed\0\u{3}last_standardisation_micros\0\u{1}learners\0\u{1}status\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -157,6 +221,7 @@ nonisolated extension Attest_V1_AssessorActivity: SwiftProtobuf.Message, SwiftPr
       case 8: try { try decoder.decodeSingularUInt64Field(value: &self.disagreed) }()
       case 9: try { try decoder.decodeSingularInt64Field(value: &self.lastStandardisationMicros) }()
       case 10: try { try decoder.decodeSingularUInt64Field(value: &self.learners) }()
+      case 11: try { try decoder.decodeSingularEnumField(value: &self.status) }()
       default: break
       }
     }
@@ -193,6 +258,9 @@ nonisolated extension Attest_V1_AssessorActivity: SwiftProtobuf.Message, SwiftPr
     if self.learners != 0 {
       try visitor.visitSingularUInt64Field(value: self.learners, fieldNumber: 10)
     }
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -207,6 +275,7 @@ nonisolated extension Attest_V1_AssessorActivity: SwiftProtobuf.Message, SwiftPr
     if lhs.agreed != rhs.agreed {return false}
     if lhs.disagreed != rhs.disagreed {return false}
     if lhs.lastStandardisationMicros != rhs.lastStandardisationMicros {return false}
+    if lhs.status != rhs.status {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -257,6 +326,61 @@ nonisolated extension Attest_V1_IqaActivity: SwiftProtobuf.Message, SwiftProtobu
     if lhs.interim != rhs.interim {return false}
     if lhs.summative != rhs.summative {return false}
     if lhs.standardisationsLed != rhs.standardisationsLed {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Attest_V1_GridCell: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GridCell"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}assessor\0\u{1}unit\0\u{1}decisions\0\u{1}sampled\0\u{1}interim\0\u{1}summative\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.assessor) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.unit) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.decisions) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.sampled) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.interim) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.summative) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.assessor.isEmpty {
+      try visitor.visitSingularStringField(value: self.assessor, fieldNumber: 1)
+    }
+    if !self.unit.isEmpty {
+      try visitor.visitSingularStringField(value: self.unit, fieldNumber: 2)
+    }
+    if self.decisions != 0 {
+      try visitor.visitSingularUInt64Field(value: self.decisions, fieldNumber: 3)
+    }
+    if self.sampled != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sampled, fieldNumber: 4)
+    }
+    if self.interim != 0 {
+      try visitor.visitSingularUInt64Field(value: self.interim, fieldNumber: 5)
+    }
+    if self.summative != 0 {
+      try visitor.visitSingularUInt64Field(value: self.summative, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_GridCell, rhs: Attest_V1_GridCell) -> Bool {
+    if lhs.assessor != rhs.assessor {return false}
+    if lhs.unit != rhs.unit {return false}
+    if lhs.decisions != rhs.decisions {return false}
+    if lhs.sampled != rhs.sampled {return false}
+    if lhs.interim != rhs.interim {return false}
+    if lhs.summative != rhs.summative {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -382,6 +506,81 @@ nonisolated extension Attest_V1_EvidenceFacts: SwiftProtobuf.Message, SwiftProto
     if lhs.unit != rhs.unit {return false}
     if lhs.method != rhs.method {return false}
     if lhs.learnerID != rhs.learnerID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Attest_V1_LearnerGaps: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LearnerGaps"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}achieved_without_summative_sample\0\u{3}competence_without_performance_evidence\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBoolField(value: &self.achievedWithoutSummativeSample) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.competenceWithoutPerformanceEvidence) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.achievedWithoutSummativeSample != false {
+      try visitor.visitSingularBoolField(value: self.achievedWithoutSummativeSample, fieldNumber: 1)
+    }
+    if !self.competenceWithoutPerformanceEvidence.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.competenceWithoutPerformanceEvidence, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_LearnerGaps, rhs: Attest_V1_LearnerGaps) -> Bool {
+    if lhs.achievedWithoutSummativeSample != rhs.achievedWithoutSummativeSample {return false}
+    if lhs.competenceWithoutPerformanceEvidence != rhs.competenceWithoutPerformanceEvidence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Attest_V1_CompetenceGap: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CompetenceGap"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}unit\0\u{1}criterion\0\u{1}methods\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.unit) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.criterion) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.methods) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.unit.isEmpty {
+      try visitor.visitSingularStringField(value: self.unit, fieldNumber: 1)
+    }
+    if !self.criterion.isEmpty {
+      try visitor.visitSingularStringField(value: self.criterion, fieldNumber: 2)
+    }
+    if !self.methods.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.methods, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_CompetenceGap, rhs: Attest_V1_CompetenceGap) -> Bool {
+    if lhs.unit != rhs.unit {return false}
+    if lhs.criterion != rhs.criterion {return false}
+    if lhs.methods != rhs.methods {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
