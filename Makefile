@@ -51,7 +51,7 @@ test: deps check-generated
 # Fails when the committed Swift generated from Schemas/ is out of date.
 check-generated: deps
 	Tools/codegen/generate-protos.sh --check
-	Tools/codegen/embed-openapi.sh --check
+	Tools/codegen/embed-files.sh --check
 
 bench:
 	swift run -c release attest-bench log
@@ -59,6 +59,7 @@ bench:
 	swift run -c release attest-bench reports
 	swift run -c release attest-bench replay
 	swift build -c release --product attest && swift run -c release attest-bench serve
+	swift run -c release attest-bench pages
 
 # Each fuzz harness (Tools/Fuzz) under libFuzzer for FUZZ_SECONDS, from the committed corpus.
 # Inputs that find new paths go to $(FUZZ_BUILD)/corpus/HARNESS, and an input that breaks a

@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C: the LMDB library, found through pkg-config.
@@ -127,11 +128,18 @@ let package = Package(
                 "Accounts", "Assessment", "Bundles", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Privacy", "Projections", "Records", "Replay",
             ]
         ),
+        // The centre's pages: its reports as HTML from Mustache templates (Templates/, embedded
+        // in Generated/), with inline SVG charts; no scripts, no external files.
+        .target(
+            name: "Pages",
+            dependencies: ["AttestKit", .product(name: "Mustache", package: "swift-mustache")],
+            exclude: ["Templates"]
+        ),
         // `attest serve`: the store over HTTP to signed-in staff, with group commit and metrics.
         .target(
             name: "Server",
             dependencies: [
-                "AttestKit",
+                "AttestKit", "Pages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -221,6 +229,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "AttestTesting"]),
+        .testTarget(name: "PagesTests", dependencies: ["Pages", "AttestKit", "AttestTesting", "Projections"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -19,6 +19,8 @@ public final class CentreStore: Sendable {
     let projections: [ProjectionSlots]
     /// Which database serves each projection, and the code version that built it.
     let registry: Database
+    /// The keyed digest the rules remember each ULN by.
+    let ulnDigest: @Sendable (String) throws -> String
     /// What the rules remember, as appends last read or wrote it.
     let decodedRulesState = DecodedMessages()
 
@@ -42,7 +44,8 @@ public final class CentreStore: Sendable {
     init(log: EventLog, projections: [any Projection], create: Bool = true) throws {
         self.log = log
         timeZone = try log.timeZone()
-        rules = CentreRules(timeZone: timeZone, ulnDigest: ULNDigest.centre(store: log.environment.path))
+        ulnDigest = ULNDigest.centre(store: log.environment.path)
+        rules = CentreRules(timeZone: timeZone, ulnDigest: ulnDigest)
         let environment = log.environment
         state = try environment.openDatabase("rules-state", create: create)
         registry = try environment.openDatabase("projections", create: create)

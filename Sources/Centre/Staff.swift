@@ -24,6 +24,12 @@ extension CentreStore {
         return registrations
     }
 
+    /// The learner whose registration holds ULN `uln`, found through its keyed digest, or `nil`.
+    public func learner(holdingULN uln: String) throws -> String? {
+        let key = Array(("uln/" + (try ulnDigest(uln))).utf8)
+        return try log.environment.read { txn in try txn.get(state, key: key) }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// The learners external quality assurer `eqa` asked to see (`eqa_sample.requested`).
     public func learners(sampledBy eqa: String) throws -> Set<String> {
         Set(try rulesEntries(under: EQASample.prefix(eqa)).map(\.id))

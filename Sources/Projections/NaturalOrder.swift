@@ -3,7 +3,7 @@
 /// Worked out on the bytes, since reports sort thousands of references.
 extension String {
     /// Whether this string comes before `other` in natural order.
-    func naturallyPrecedes(_ other: String) -> Bool {
+    public func naturallyPrecedes(_ other: String) -> Bool {
         Self.naturalOrder(utf8, other.utf8) < 0
     }
 
@@ -46,12 +46,20 @@ extension UInt8 {
 
 extension Sequence {
     /// The elements in the natural order of the string `key` gives for each.
-    func naturallySorted(by key: (Element) -> String) -> [Element] {
+    public func naturallySorted(by key: (Element) -> String) -> [Element] {
         sorted { key($0).naturallyPrecedes(key($1)) }
     }
 }
 
 extension Sequence<String> {
     /// The strings in natural order.
-    func naturallySorted() -> [String] { naturallySorted { $0 } }
+    public func naturallySorted() -> [String] { naturallySorted { $0 } }
+}
+
+extension [String] {
+    /// Whether the list comes before `other` in natural order, field by field.
+    public func naturallyPrecedes(_ other: [String]) -> Bool {
+        for (a, b) in zip(self, other) where a != b { return a.naturallyPrecedes(b) }
+        return count < other.count
+    }
 }

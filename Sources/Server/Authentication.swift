@@ -12,6 +12,7 @@ struct Authentication: RouterMiddleware {
     let accounts: StaffAccounts
 
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
+        var request = request
         var context = context
         if let authorization = request.headers[.authorization] {
             guard authorization.hasPrefix("Bearer ") else { throw Problem.unauthenticated("only Bearer tokens are accepted") }
@@ -28,13 +29,23 @@ struct Authentication: RouterMiddleware {
                 throw Problem.unauthenticated("the account of \(session.staffID) is disabled")
             }
             if ![.get, .head, .options].contains(request.method) {
-                guard let sent = request.headers[.csrfToken], sent.constantTimeEquals(session.csrf) else {
-                    throw Problem.forbidden("a change made with a session cookie needs the session's X-CSRF-Token header")
+                guard let sent = try await csrfToken(&request, context), sent.constantTimeEquals(session.csrf) else {
+                    throw Problem.forbidden("a change made with a session cookie needs the session's CSRF token: the X-CSRF-Token header, or a form's csrf field")
                 }
             }
             context.principal = try principal(session.staffID, bySession: true)
         }
         return try await next(request, context)
+    }
+
+    /// The CSRF token a request sends: its `X-CSRF-Token` header, or a page's form field
+    /// `csrf` (the body is read here and left to the route).
+    private func csrfToken(_ request: inout Request, _ context: ServerContext) async throws -> String? {
+        if let header = request.headers[.csrfToken] { return header }
+        guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        struct Form: Decodable { let csrf: String? }
+        return (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body)))?.csrf
     }
 
     private func principal(_ staffID: String, bySession: Bool) throws -> Principal {

@@ -52,11 +52,13 @@ public struct CentreServer: Sendable {
         router.add(middleware: MethodNotAllowed(routes: [
             ("/healthz", [.get, .head]), ("/metrics", [.get, .head]), ("/openapi.yaml", [.get, .head]), ("/v1/session", [.post, .delete]),
             ("/v1/events", [.get, .head, .post]), ("/v1/events/subscribe", [.get, .head]), ("/v1/learners", [.get, .head]), ("/v1/learners/*/transcript", [.get, .head]),
-            ("/v1/audit", [.get, .head]), ("/v1/checkpoints", [.get, .head, .post]), ("/v1/checkpoints/latest", [.get, .head]),
+            ("/v1/audit", [.get, .head]), ("/v1/sampling-grid", [.get, .head]), ("/v1/checkpoints", [.get, .head, .post]), ("/v1/checkpoints/latest", [.get, .head]),
             ("/v1/proofs/inclusion", [.get, .head]), ("/v1/proofs/consistency", [.get, .head]),
             ("/v1/bundles/store", [.get, .head]), ("/v1/learners/*/bundle", [.get, .head]),
             ("/v1/accounts", [.get, .head, .post]), ("/v1/accounts/*/reset", [.post]), ("/v1/accounts/*/disable", [.post]),
             ("/v1/tokens", [.post]), ("/v1/tokens/*", [.delete]),
+            ("/", [.get, .head]), ("/sign-in", [.get, .head, .post]), ("/sign-out", [.post]), ("/learners", [.get, .head]),
+            ("/learners/*", [.get, .head]), ("/sampling", [.get, .head, .post]), ("/audit", [.get, .head]), ("/checkpoints", [.get, .head, .post]),
         ].map { ($0.0.split(separator: "/"), $0.1) }))
         router.add(middleware: SessionMiddleware(
             storage: MemoryPersistDriver(),
@@ -64,6 +66,7 @@ public struct CentreServer: Sendable {
                 sessionCookieParameters: .init(name: "attest_session", secure: secureCookies, sameSite: .strict),
                 defaultSessionExpiration: .seconds(8 * 3600))))
         router.add(middleware: Authentication(accounts: accounts))
+        router.add(middleware: PageProblems())
 
         router.get("/healthz") { _, _ in
             _ = try store.log.head()
@@ -90,6 +93,7 @@ public struct CentreServer: Sendable {
         router.get("/v1/learners", use: reports.learners)
         router.get("/v1/learners/{learner}/transcript", use: reports.transcript)
         router.get("/v1/audit", use: reports.audit)
+        router.get("/v1/sampling-grid", use: reports.samplingGrid)
         let checkpoints = CheckpointRoutes(store: store)
         router.post("/v1/checkpoints", use: checkpoints.create)
         router.get("/v1/checkpoints", use: checkpoints.list)
@@ -103,6 +107,7 @@ public struct CentreServer: Sendable {
         router.post("/v1/accounts/{staff}/disable", use: accountRoutes.disable)
         router.post("/v1/tokens", use: accountRoutes.issue)
         router.delete("/v1/tokens/{id}", use: accountRoutes.revoke)
+        PageRoutes(store: store, signIn: SignIn(accounts: accounts, limiter: limiter), events: events).add(to: router)
         let bundles = BundleRoutes(store: store)
         router.get("/v1/bundles/store", use: bundles.store)
         router.get("/v1/learners/{learner}/bundle", use: bundles.learner)
@@ -118,24 +123,7 @@ public struct CentreServer: Sendable {
         }
         let credentials = try await JSONBody.decode(
             Credentials.self, from: request, context: context, expecting: "a sign-in, a JSON object with staffId and password")
-        let address = context.remoteAddress?.ipAddress ?? "unknown"
-        let keys = ["account:" + credentials.staffId, "address:" + address]
-        if let wait = limiter.wait(for: keys) {
-            var problem = Problem(.tooManyRequests, "rate-limited", title: "Too many failed sign-ins",
-                                  detail: "too many failed sign-ins for this account or address: try again in \(wait) seconds")
-            problem.extraHeaders[.retryAfter] = String(wait)
-            throw problem
-        }
-        // bcrypt takes tens of milliseconds: off the event loop.
-        let staff: String
-        do {
-            staff = try await NIOThreadPool.singleton.runIfActive { try accounts.signIn(credentials.staffId, password: credentials.password) }
-        } catch is AccountError {
-            limiter.fail(keys)
-            throw Problem.unauthenticated("the staff id or the password is not right, or the account is disabled")
-        }
-        let csrf = IssuedToken.randomSecret()
-        context.sessions.createSession(SignedIn(staffID: staff, csrf: csrf))
+        let (staff, csrf) = try await SignIn(accounts: accounts, limiter: limiter).signIn(credentials.staffId, password: credentials.password, context: context)
         let roles = try store.staff(staff)?.roles.map(\.envelopeName) ?? []
         return try JSONBody.response(["staffId": staff, "roles": roles, "csrfToken": csrf])
     }

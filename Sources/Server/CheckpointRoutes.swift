@@ -10,9 +10,14 @@ struct CheckpointRoutes {
     /// stands with the centre's key (`attest key`), kept in the store.
     func create(_ request: Request, context: ServerContext) async throws -> Response {
         _ = try context.signedIn(holdingAnyOf: [.centreAdministrator], else: "only a centre administrator signs checkpoints")
+        return try JSONBody.response(encoding: try Self.sign(store), status: .created)
+    }
+
+    /// Signs a checkpoint of `store`'s log as it stands. - Throws: 409 when the store has no key.
+    static func sign(_ store: CentreStore) throws -> CheckpointListing {
         let log = try CheckpointLog(log: store.log, create: true)
-        let signed = try log.record(signedBy: Self.signingKey(of: store))
-        return try JSONBody.response(encoding: CheckpointListing(number: try log.all().count, signed), status: .created)
+        let signed = try log.record(signedBy: signingKey(of: store))
+        return CheckpointListing(number: try log.all().count, signed)
     }
 
     /// `GET /v1/checkpoints`: every kept checkpoint, oldest first.

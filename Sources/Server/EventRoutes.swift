@@ -29,25 +29,32 @@ struct EventRoutes {
                 throw Problem(.badRequest, "input", title: "A line is not an event", detail: "line \(index + 1): \(error.description)",
                               members: ["line": .number(index + 1)])
             }
-            try check(event, line: index + 1, by: principal)
+            try Self.check(event, line: index + 1, by: principal)
             events.append(event)
             numbers.append(index + 1)
         }
         guard !events.isEmpty else { throw Problem.badRequest("the request holds no events") }
+        let appended = try await record(events, lines: numbers)
+        return try JSONBody.response(encoding: AppendedEvents(appended: zip(numbers, appended).map { number, appended in
+            .init(line: number, sequence: appended.sequence, streamVersion: appended.streamVersion, duplicate: appended.duplicate)
+        }), status: .created)
+    }
+
+    /// Appends `events` (checked by `check`) as one batch in the next group commit, all or
+    /// nothing. - Throws: `Problem` naming the refused event's `lines` entry, its rule and facts.
+    func record(_ events: [CentreEvent], lines: [Int]) async throws -> [Appended] {
         let appended: [Appended]
         do {
             appended = try await commits.append(events)
         } catch let refusal as BatchRefusal {
             metrics.refused.increment()
-            throw Self.problem(refusal, line: numbers[refusal.index])
+            throw Self.problem(refusal, line: lines[refusal.index])
         } catch let refusal as ErasureRefusal {
             metrics.refused.increment()
             throw Problem(.unprocessableContent, "rule", title: "Refused by the centre's rules", detail: refusal.description)
         }
         metrics.appended.increment(by: Int64(appended.count { !$0.duplicate }))
-        return try JSONBody.response(encoding: AppendedEvents(appended: zip(numbers, appended).map { number, appended in
-            .init(line: number, sequence: appended.sequence, streamVersion: appended.streamVersion, duplicate: appended.duplicate)
-        }), status: .created)
+        return appended
     }
 
     /// What an append answers: each event's line and where it is in the log.
@@ -63,7 +70,7 @@ struct EventRoutes {
     }
 
     /// The actor of every event is the signed-in staff member, in a role that records its type.
-    private func check(_ event: CentreEvent, line: Int, by principal: Principal) throws {
+    static func check(_ event: CentreEvent, line: Int, by principal: Principal) throws {
         let actor = event.draft.actor.id
         guard actor == principal.staffID else {
             var problem = Problem.forbidden("line \(line): the actor is \(actor), but the request is made by \(principal.staffID); events are recorded only as the signed-in staff member")

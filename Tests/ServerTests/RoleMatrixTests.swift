@@ -36,6 +36,7 @@ import Testing
         Row(.get, "/v1/learners/L1/transcript", [.ok, .ok, .ok, .ok, .forbidden, .unauthorized]),
         Row(.get, "/v1/learners/L1/transcript?asOf=2030-01-01", [.ok, .ok, .ok, .ok, .forbidden, .unauthorized]),
         Row(.get, "/v1/audit", [.ok, .forbidden, .ok, .ok, .ok, .unauthorized]),
+        Row(.get, "/v1/sampling-grid", [.ok, .forbidden, .ok, .ok, .ok, .unauthorized]),
         Row(.get, "/v1/checkpoints", [.ok, .forbidden, .forbidden, .ok, .ok, .unauthorized]),
         Row(.get, "/v1/checkpoints/latest", [.ok, .forbidden, .forbidden, .ok, .ok, .unauthorized]),
         Row(.get, "/v1/proofs/inclusion?sequence=3", [.ok, .forbidden, .forbidden, .ok, .ok, .unauthorized]),

@@ -108,9 +108,18 @@ struct ServeBenchmark: ParsableCommand {
 
     /// Runs wrk for `seconds` with `clients` connections and reads the figures its script prints.
     private func wrk(_ url: String, script: String, clients: Int, args: [String]) throws -> Figures {
+        let values = try Self.wrk(url + "/v1/events", script: script, clients: clients, seconds: seconds, args: args)
+        // requests, non-2xx responses, p50 µs, p99 µs, duration µs
+        return Figures(eventsPerSecond: (values[0] - values[1]) / (values[4] / 1_000_000), p50: values[2], p99: values[3], refused: Int(values[1]))
+    }
+
+    /// Runs wrk against `url` for `seconds` with `clients` connections and `script`, whose
+    /// `done` prints `RESULT` and five figures: requests, non-2xx responses, p50 µs, p99 µs
+    /// and duration µs.
+    static func wrk(_ url: String, script: String, clients: Int, seconds: Int, args: [String]) throws -> [Double] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
-        process.arguments = ["-t", String(min(clients, 2)), "-c", String(clients), "-d", "\(seconds)s", "-s", script, url + "/v1/events", "--"] + args
+        process.arguments = ["-t", String(min(clients, 2)), "-c", String(clients), "-d", "\(seconds)s", "-s", script, url, "--"] + args
         let output = Pipe()
         process.standardOutput = output
         do { try process.run() } catch { throw ValidationError("wrk could not be started (apt-get install wrk): \(error)") }
@@ -121,9 +130,15 @@ struct ServeBenchmark: ParsableCommand {
         }
         let values = line.split(separator: " ").dropFirst().compactMap { Double($0) }
         guard values.count == 5 else { throw ValidationError("wrk's figures are not five numbers: \(line)") }
-        // requests, non-2xx responses, p50 µs, p99 µs, duration µs
-        return Figures(eventsPerSecond: (values[0] - values[1]) / (values[4] / 1_000_000), p50: values[2], p99: values[3], refused: Int(values[1]))
+        return values
     }
+
+    /// wrk's `done`: the figures as one line.
+    static let reportScript = #"""
+        function done(summary, latency, requests)
+          io.write(string.format("RESULT %d %d %d %d %d\n", summary.requests, summary.errors.status, latency:percentile(50), latency:percentile(99), summary.duration))
+        end
+        """#
 
     static func ms(_ microseconds: Double) -> String { String(format: "%.1f", microseconds / 1000) }
 
@@ -150,10 +165,7 @@ struct ServeBenchmark: ParsableCommand {
             learner[2], os.date("!%Y-%m-%dT%H:%M:%SZ"), run, id, count, learner[1], string.rep("ab", 32))
           return wrk.format("POST", nil, {["Content-Type"] = "application/x-ndjson", ["Authorization"] = "Bearer " .. learner[3]}, body)
         end
-        function done(summary, latency, requests)
-          io.write(string.format("RESULT %d %d %d %d %d\n", summary.requests, summary.errors.status, latency:percentile(50), latency:percentile(99), summary.duration))
-        end
-        """#
+        """# + "\n" + reportScript
 
     /// `attest serve` on a free port of the loopback, as a child process.
     final class Server {

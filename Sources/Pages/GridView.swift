@@ -1,0 +1,123 @@
+import AttestKit
+import Foundation
+
+/// The IQA sampling grid: assessors × units, each cell with its decisions and samples
+/// (interim and summative), never-sampled cells and assessors highlighted, each
+/// assessor's sample rate against the centre's policy and their standardisation; and for
+/// an IQA, a cell's decisions with the form that records a sample of one.
+public struct GridView: Sendable {
+    let on: String
+    let policy: String
+    let units: [Column]
+    let rows: [Row]
+    let chart: Chart?
+    let selected: Selected?
+    let notice: String?
+    let error: String?
+
+    struct Column: Sendable {
+        let unit: String
+    }
+
+    struct Row: Sendable {
+        let assessor: String
+        let status: String
+        let cells: [Cell]
+        let rate: String
+        let policyRate: String
+        let belowPolicy: Bool
+        let neverSampled: Bool
+        let lastStandardisation: String
+        let standardisationGap: Bool
+    }
+
+    struct Cell: Sendable {
+        /// `never` (decisions, none sampled), `empty` (no decisions) or empty.
+        let kind: String
+        let text: String
+        let words: String
+        let href: String?
+    }
+
+    /// One cell's decisions, and the form that samples one of them.
+    struct Selected: Sendable {
+        let assessor: String
+        let unit: String
+        let decisions: [Decision]
+        let hasDecisions: Bool
+        let form: Form?
+    }
+
+    struct Decision: Sendable {
+        let assessment: String
+        let learner: String
+        let evidence: String
+        let decidedAt: String
+        let sampled: String
+        let checked: Bool
+    }
+
+    /// What the form holds: fresh, or as posted when it was refused.
+    public struct Form: Sendable {
+        let csrf: String
+        let assessment: String
+        let interim: Bool, summative: Bool, agreed: Bool, disagreed: Bool
+        let rationale: String
+        let requiredAction: String
+
+        public init(csrf: String, assessment: String = "", stage: String = "interim", outcome: String = "agreed", rationale: String = "", requiredAction: String = "") {
+            self.csrf = csrf
+            self.assessment = assessment
+            (interim, summative) = (stage != "summative", stage == "summative")
+            (agreed, disagreed) = (outcome != "disagreed", outcome == "disagreed")
+            self.rationale = rationale
+            self.requiredAction = requiredAction
+        }
+    }
+
+    /// - Parameters:
+    ///   - cell: the assessor and unit chosen, with their decisions, when one is.
+    ///   - form: the sampling form, for an IQA.
+    public init(grid: SamplingGrid, cell: (assessor: String, unit: String, decisions: [DecisionToSample])? = nil, form: Form? = nil,
+                notice: String? = nil, error: String? = nil) {
+        on = String(grid.on.prefix(10))
+        policy = "The centre's policy samples \(Chart.percent(grid.policy.workingTowards)) of the decisions of assessors working towards their qualification and \(Chart.percent(grid.policy.qualified)) of qualified assessors' decisions."
+        units = grid.units.map(Column.init)
+        rows = grid.assessors.map { assessor in
+            let cells = Dictionary(uniqueKeysWithValues: assessor.cells.map { ($0.unit, $0) })
+            return Row(
+                assessor: assessor.id, status: DashboardView.words(assessor.status),
+                cells: grid.units.map { unit in
+                    guard let cell = cells[unit], cell.decisions > 0 else { return Cell(kind: "empty", text: "–", words: "no decisions", href: nil) }
+                    let words = "\(cell.decisions) decisions, \(cell.sampled) sampled; \(cell.interim) interim and \(cell.summative) summative samples"
+                    return Cell(kind: cell.neverSampled ? "never" : "", text: "\(cell.sampled)/\(cell.decisions) · I\(cell.interim) S\(cell.summative)",
+                                words: words, href: GridView.href(assessor: assessor.id, unit: unit))
+                },
+                rate: Chart.percent(assessor.sampleRate), policyRate: Chart.percent(assessor.policyRate), belowPolicy: assessor.belowPolicy,
+                neverSampled: assessor.neverSampled, lastStandardisation: assessor.lastStandardisation.map { String($0.prefix(10)) } ?? "never",
+                standardisationGap: assessor.standardisationGap)
+        }
+        let active = grid.assessors.filter { $0.decisions > 0 }
+        chart = active.isEmpty ? nil : Chart.rates(
+            id: "policy-rates", caption: "Each assessor's sample rate; the mark is the rate the centre's policy asks of them", labelHeading: "Assessor",
+            active.map { ($0.id, $0.sampleRate, $0.policyRate) })
+        selected = cell.map { cell in
+            let decisions = cell.decisions.map { decision in
+                Decision(assessment: decision.assessment, learner: decision.learner, evidence: decision.evidence,
+                         decidedAt: String(decision.decidedAt.prefix(10)),
+                         sampled: decision.sampledAt.isEmpty ? "not sampled" : decision.sampledAt.joined(separator: ", "),
+                         checked: decision.assessment == form?.assessment)
+            }
+            return Selected(assessor: cell.assessor, unit: cell.unit, decisions: decisions, hasDecisions: !decisions.isEmpty,
+                            form: decisions.isEmpty ? nil : form)
+        }
+        self.notice = notice
+        self.error = error
+    }
+
+    /// The grid with one cell chosen.
+    static func href(assessor: String, unit: String) -> String {
+        let value = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .queryValue) ?? "" }
+        return "/sampling?assessor=\(value(assessor))&unit=\(value(unit))#cell"
+    }
+}
