@@ -11,9 +11,10 @@ ATTEST := .build/debug/attest
 .PHONY: deps build demo test check-generated bench fuzz
 
 # Debian packages: LMDB (library and its mdb_* tools), jemalloc (the executables' allocator), protoc for the generated-code check,
-# Python with its `cryptography` package for the independent checkpoint and bundle checks, wrk for `attest-bench serve`, and openssl and curl for the HTTPS test.
+# Python with its `cryptography` package for the independent checkpoint and bundle checks, wrk for `attest-bench serve` and `pages`, openssl and curl for
+# the HTTPS test, and Chromium for the browser tests of the pages.
 deps:
-	@missing=$$(for p in liblmdb-dev lmdb-utils libssl-dev libjemalloc-dev protobuf-compiler pkg-config python3 python3-cryptography time wrk openssl curl; do \
+	@missing=$$(for p in liblmdb-dev lmdb-utils libssl-dev libjemalloc-dev protobuf-compiler pkg-config python3 python3-cryptography time wrk openssl curl chromium; do \
 		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing $$missing"; \
@@ -47,6 +48,7 @@ test: deps check-generated
 	swift test --skip-build --skip ServerTests
 	swift test --skip-build --filter ServerTests
 	Tools/api-check/schemathesis.sh
+	Tools/browser-check/pages.sh
 
 # Fails when the committed Swift generated from Schemas/ is out of date.
 check-generated: deps

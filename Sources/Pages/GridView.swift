@@ -60,13 +60,19 @@ public struct GridView: Sendable {
     /// What the form holds: fresh, or as posted when it was refused.
     public struct Form: Sendable {
         let csrf: String
+        /// The id the sample is recorded under: made fresh, or as posted.
+        let sampleID: String
         let assessment: String
         let interim: Bool, summative: Bool, agreed: Bool, disagreed: Bool
         let rationale: String
         let requiredAction: String
 
-        public init(csrf: String, assessment: String = "", stage: String = "interim", outcome: String = "agreed", rationale: String = "", requiredAction: String = "") {
+        public init(
+            csrf: String, sampleID: String = "SM-" + UUID().uuidString.prefix(8).lowercased(), assessment: String = "", stage: String = "interim",
+            outcome: String = "agreed", rationale: String = "", requiredAction: String = ""
+        ) {
             self.csrf = csrf
+            self.sampleID = sampleID
             self.assessment = assessment
             (interim, summative) = (stage != "summative", stage == "summative")
             (agreed, disagreed) = (outcome != "disagreed", outcome == "disagreed")

@@ -131,6 +131,7 @@ struct PageRoutes {
         struct Form: Decodable {
             let assessor: String
             let unit: String
+            let sampleId: String?
             let assessmentId: String?
             let stage: String?
             let outcome: String?
@@ -138,7 +139,7 @@ struct PageRoutes {
             let requiredAction: String?
         }
         let form = try await Self.form(Form.self, request, context)
-        let sample = "SM-" + UUID().uuidString.prefix(8).lowercased()
+        let sample = form.sampleId ?? ""
         let payload: [String: String] = [
             "sampleId": sample, "assessmentId": form.assessmentId ?? "", "stage": (form.stage ?? "").uppercased(),
             "outcome": (form.outcome ?? "").uppercased(), "rationale": form.rationale ?? "", "requiredAction": form.requiredAction ?? "",
@@ -155,7 +156,7 @@ struct PageRoutes {
             try EventRoutes.check(event, line: 1, by: principal)
             _ = try await events.record([event], lines: [1])
         } catch let problem as Problem {
-            let refill = GridView.Form(csrf: context.sessions.session?.csrf ?? "", assessment: form.assessmentId ?? "", stage: form.stage ?? "interim",
+            let refill = GridView.Form(csrf: context.sessions.session?.csrf ?? "", sampleID: sample, assessment: form.assessmentId ?? "", stage: form.stage ?? "interim",
                                        outcome: form.outcome ?? "agreed", rationale: form.rationale ?? "", requiredAction: form.requiredAction ?? "")
             var response = try samplingPage(context, assessor: form.assessor, unit: form.unit, form: refill,
                                             error: problem.detail.replacingOccurrences(of: "line 1: ", with: ""))
@@ -163,7 +164,7 @@ struct PageRoutes {
             return response
         }
         let value = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
-        return Self.seeOther("/sampling?assessor=\(value(form.assessor))&unit=\(value(form.unit))&recorded=\(sample)#cell")
+        return Self.seeOther("/sampling?assessor=\(value(form.assessor))&unit=\(value(form.unit))&recorded=\(value(sample))#cell")
     }
 
     private func samplingPage(

@@ -9,31 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 command -v st >/dev/null || python3 -m pip install --quiet --disable-pip-version-check schemathesis
-attest=.build/debug/attest
-scratch=$(mktemp -d)
-server=""
-cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-
-store=$scratch/centre.store
-$attest init "$store" >/dev/null
-$attest generate --learners 20 --seed 5 | $attest append "$store" - --quiet >/dev/null
+source Tools/scratch-server.sh
+scratch_store 20 5
 # The administrator who registered themselves first.
 admin=$($attest log "$store" --json | python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["actor"]["id"]); sys.stdin.read()')
 $attest user add "$store" "$admin" --actor "$admin" --password-stdin <<<"a password only this check knows" >/dev/null
 token=$($attest user token "$store" "$admin" --days 1 --actor "$admin" | sed -n 's/^token (shown once): //p')
 
-$attest serve "$store" --listen 127.0.0.1:0 >"$scratch/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/^serving .* at //p' "$scratch/serve.log")
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "attest serve did not start:" >&2; cat "$scratch/serve.log" >&2; exit 1; }
+start_server
 
 st run docs/openapi.yaml --url "$url" --header "Authorization: Bearer $token" \
   --checks all --exclude-checks positive_data_acceptance --exclude-path /v1/events/subscribe --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" \

@@ -244,6 +244,7 @@ enum PageTemplates {
             {{<layout}}{{$content}}{{#body}}
             <p class="lead">{{policy}} Standardisation counts back 12 months from {{on}}.</p>
             {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+            {{#error}}<p class="error" role="alert">The sample was not recorded: <a href="#refusal">why, beside the form</a>.</p>{{/error}}
             <div class="noprint"><p>Each cell shows decisions sampled of decisions made, then the samples taken at each stage (I interim, S summative). <span class="flag">Highlighted</span>: never sampled.</p></div>
             <div style="overflow-x:auto">
             <table class="grid">
@@ -258,23 +259,24 @@ enum PageTemplates {
             {{#chart}}<h2>Sample rates against the policy</h2>{{>chart}}{{/chart}}
             {{#selected}}
             <h2 id="cell">Decisions of {{assessor}} on unit {{unit}}</h2>
-            {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+            {{#error}}<p class="error" id="refusal">{{error}}</p>{{/error}}
             {{^hasDecisions}}<p>No decision of {{assessor}} on this unit is among the learners listed for you.</p>{{/hasDecisions}}
             {{#form}}
-            <form method="post" action="/sampling" class="record">
+            <form method="post" action="/sampling" class="record wide">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <input type="hidden" name="assessor" value="{{assessor}}">
             <input type="hidden" name="unit" value="{{unit}}">
+            <label for="sampleId">Sample id <input id="sampleId" name="sampleId" required value="{{sampleID}}"></label>
             <fieldset><legend>Decision to sample</legend>
             <table><thead><tr><th scope="col">Sample</th><th scope="col">Assessment</th><th scope="col">Learner</th><th scope="col">Evidence</th><th scope="col">Decided</th><th scope="col">Sampled so far</th></tr></thead>
             <tbody>{{#decisions}}<tr><td><input type="radio" name="assessmentId" id="d-{{assessment}}" value="{{assessment}}" required{{#checked}} checked{{/checked}}></td><td><label for="d-{{assessment}}">{{assessment}}</label></td><td><a href="/learners/{{learner}}">{{learner}}</a></td><td>{{evidence}}</td><td>{{decidedAt}}</td><td>{{sampled}}</td></tr>
             {{/decisions}}</tbody></table>
             </fieldset>
-            <fieldset><legend>Stage</legend>
+            <fieldset class="choice"><legend>Stage</legend>
             <label><input type="radio" name="stage" value="interim"{{#interim}} checked{{/interim}}> interim</label>
             <label><input type="radio" name="stage" value="summative"{{#summative}} checked{{/summative}}> summative</label>
             </fieldset>
-            <fieldset><legend>Outcome</legend>
+            <fieldset class="choice"><legend>Outcome</legend>
             <label><input type="radio" name="outcome" value="agreed"{{#agreed}} checked{{/agreed}}> agreed</label>
             <label><input type="radio" name="outcome" value="disagreed"{{#disagreed}} checked{{/disagreed}}> disagreed</label>
             </fieldset>
@@ -335,6 +337,8 @@ enum PageTemplates {
             form.filters{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:flex-end;margin:.5em 0 1em}
             form.filters label,form.record label{display:flex;flex-direction:column;font-size:.9em;gap:2px}
             form.record{display:grid;gap:8px;max-width:36em;border:1px solid var(--line);padding:10px 14px;border-radius:6px;margin:.5em 0 1em}
+            form.record.wide{max-width:none;justify-items:start}
+            form.record fieldset.choice label{flex-direction:row;display:inline-flex;align-items:center;gap:6px;margin-right:16px}
             input,select,textarea,button{font:inherit;padding:4px 6px}
             button{background:#1f4f9a;color:#fff;border:0;border-radius:4px;padding:5px 12px;cursor:pointer}
             .bar button{background:#fff;color:#17315c}
