@@ -54,19 +54,6 @@ public enum PayloadFields {
         }
     }
 
-    /// `message` without the top-level fields numbered `numbers`, whatever their wire type:
-    /// for reading a few fields of a large message without decoding the rest.
-    public static func without(_ message: [UInt8], _ numbers: Set<UInt32>) throws -> [UInt8] {
-        try message.withUnsafeBytes { bytes in
-            var kept: [UInt8] = []
-            kept.reserveCapacity(bytes.count)
-            try walk(bytes) { field, _, whole, _ in
-                if !numbers.contains(field) { kept.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[whole])) }
-            }
-            return kept
-        }
-    }
-
     /// `kept` with the length-delimited `values` put back before the first field numbered
     /// higher than each, so that a payload `split` in field order comes back byte for byte.
     public static func merge(_ kept: Data, _ values: [(field: UInt32, value: Data)]) throws -> Data {

@@ -10,8 +10,9 @@ import SwiftProtobuf
 /// the criteria met, and when their specification was first completed.
 public struct TranscriptProjection: Projection {
     public let name = "transcripts"
-    /// 5: the learner's names. 6: each learner's audit gaps (`gaps/LEARNER`).
-    public let version: UInt32 = 6
+    /// 5: the learner's names. 6: each learner's audit gaps (`gaps/LEARNER`). 7: each
+    /// learner's standing (`standing/LEARNER`).
+    public let version: UInt32 = 7
 
     public init() {}
 
@@ -21,7 +22,7 @@ public struct TranscriptProjection: Projection {
         for event in events {
             try progress.apply(event.event, by: event.actor, at: event.occurredAtMicros, sequence: event.sequence)
         }
-        try records.keepGaps()
+        try records.keepSummaries()
     }
 }
 
@@ -56,21 +57,28 @@ final class LearnerRecords: LearnerRecordKeeping {
         return true
     }
 
-    /// Works out the audit gaps of each learner whose record changed, once however many of
-    /// their events changed it, and keeps them under `gaps/LEARNER` while there are any.
-    func keepGaps() throws {
+    /// Works out, for each learner whose record changed (once however many of their
+    /// events changed it), their standing, kept under `standing/LEARNER`, and their audit
+    /// gaps, kept under `gaps/LEARNER` while there are any.
+    func keepSummaries() throws {
         let specifications = Specifications(state.specification)
         for learner in changed {
             guard let record = try records.get(learner), let (specification, competence) = try specifications.of(record) else { continue }
-            let key = Attest_V1_LearnerGaps.key(learner), stored = try state.load(key)
-            if let gaps = Attest_V1_LearnerGaps(record, specification, competence) {
-                let bytes = try gaps.stateBytes()
-                if bytes != stored { try state.save(key, bytes) }
-            } else if stored != nil {
-                try state.remove(key)
-            }
+            try keep(Attest_V1_LearnerStanding(record, specification), under: Attest_V1_LearnerStanding.key(learner))
+            try keep(Attest_V1_LearnerGaps(record, specification, competence), under: Attest_V1_LearnerGaps.key(learner))
         }
         changed = []
+    }
+
+    /// Saves `summary` under `key` unless it is stored already, or removes the entry when there is none.
+    private func keep(_ summary: (some SwiftProtobuf.Message)?, under key: String) throws {
+        let stored = try state.load(key)
+        if let summary {
+            let bytes = try summary.stateBytes()
+            if bytes != stored { try state.save(key, bytes) }
+        } else if stored != nil {
+            try state.remove(key)
+        }
     }
 
     func own(_ kind: LearnerRecordPart, _ id: String, by learner: String) throws {

@@ -26,20 +26,40 @@ extension CentreStore {
     }
 
     /// Every learner as a list of learners shows them, in learner order: their reference,
-    /// qualification and status as their transcript gives it, without reading personal
-    /// details or working out the rest of the transcript.
+    /// qualification and status as their transcript gives it, read from the standings the
+    /// transcripts projection keeps beside their records.
     public func learnerStandings() throws -> [LearnerStanding] {
-        try readProjections { snapshot in
-            try snapshot.entries(of: TranscriptProjection().name, prefix: "learner/").compactMap { entry in
-                // A standing rests on the criteria met, not on the entries they were worked
-                // out from (evidence, decisions, RPL, adjustments, samples): those are left undecoded.
-                let record = try Attest_V1_LearnerRecord(serializedBytes: PayloadFields.without(entry.value, [6, 7, 8, 9, 10]))
-                guard let compiled = try snapshot.specification(record.qualification, version: record.specificationVersion) else { return nil }
+        let prefix = Attest_V1_LearnerStanding.prefix
+        return try readProjections { snapshot in
+            try snapshot.entries(of: TranscriptProjection().name, prefix: prefix).map { entry in
+                let standing = try Attest_V1_LearnerStanding(serializedBytes: entry.value)
                 return LearnerStanding(
-                    learner: record.learnerID, qualification: record.qualification, status: Transcript.status(of: record, in: compiled),
-                    achievedAt: record.achievedAtMicros == 0 ? nil : Transcript.date(record.achievedAtMicros))
+                    learner: String(entry.key.dropFirst(prefix.count)), qualification: standing.qualification, status: standing.status,
+                    achievedAt: standing.achievedAtMicros == 0 ? nil : Transcript.date(standing.achievedAtMicros))
             }
         }
+    }
+
+    /// The names of those of `learners` whose names the store holds (not erased, and
+    /// recorded), as `Given Family`, opened from their registrations and corrections: for
+    /// finding learners by name. Reports keep no names.
+    public func learnerNames(of learners: some Sequence<String>) throws -> [String: String] {
+        let keyring = Keyring(store: log.environment.path)
+        try keyring.loadAll()
+        let details = PersonalDetails(log: log, keyring: keyring)
+        let standings = try readProjections { snapshot in
+            let state = try snapshot.state(of: TranscriptProjection().name)
+            return try learners.compactMap { learner in
+                try state.load(Attest_V1_LearnerStanding.key(learner)).map { (learner, try Attest_V1_LearnerStanding(serializedBytes: $0)) }
+            }
+        }
+        var names: [String: String] = [:]
+        for (learner, standing) in standings where standing.registeredIn != 0 {
+            let (given, family) = try details.names(registration: details.event(at: standing.registeredIn), correctedIn: standing.namesCorrectedIn)
+            let name = [given, family].compactMap { $0 }.joined(separator: " ")
+            if !name.isEmpty { names[learner] = name }
+        }
+        return names
     }
 
     /// Reads the stored projections, or replays them to `point`.
@@ -50,6 +70,10 @@ extension CentreStore {
 
 /// A learner as a list of learners shows them; no personal data.
 public struct LearnerStanding: Sendable, Equatable {
+    public init(learner: String, qualification: String, status: String, achievedAt: String?) {
+        (self.learner, self.qualification, self.status, self.achievedAt) = (learner, qualification, status, achievedAt)
+    }
+
     public let learner: String
     public let qualification: String
     /// As `Transcript.status` gives it.
@@ -84,13 +108,9 @@ struct PersonalDetails {
 
     func add(to transcript: inout Transcript, from record: Attest_V1_LearnerRecord) throws {
         guard record.erasedIn == 0 else { return }
-        if case let .learnerRegistered(m)? = try event(at: record.registeredIn) {
-            transcript.uln = m.uln.nonEmpty
-            (transcript.givenName, transcript.familyName) = (m.givenName.nonEmpty, m.familyName.nonEmpty)
-        }
-        if case let .learnerNameCorrected(m)? = try event(at: record.namesCorrectedIn) {
-            (transcript.givenName, transcript.familyName) = (m.givenName.nonEmpty, m.familyName.nonEmpty)
-        }
+        let registration = try event(at: record.registeredIn)
+        if case let .learnerRegistered(m)? = registration { transcript.uln = m.uln.nonEmpty }
+        (transcript.givenName, transcript.familyName) = try names(registration: registration, correctedIn: record.namesCorrectedIn)
         let requests = Dictionary(record.adjustments.map { ($0.adjustmentID, $0.requestedIn) }, uniquingKeysWith: { first, _ in first })
         for index in transcript.adjustments.indices {
             if case let .adjustmentRequested(m)? = try event(at: requests[transcript.adjustments[index].id] ?? 0) {
@@ -99,8 +119,16 @@ struct PersonalDetails {
         }
     }
 
+    /// The learner's given and family names: as the last correction (the record at
+    /// `correctedIn`, 0 for none) gives them, else as `registration` does.
+    func names(registration: DomainEvent?, correctedIn: UInt64) throws -> (given: String?, family: String?) {
+        if case let .learnerNameCorrected(m)? = try event(at: correctedIn) { return (m.givenName.nonEmpty, m.familyName.nonEmpty) }
+        if case let .learnerRegistered(m)? = registration { return (m.givenName.nonEmpty, m.familyName.nonEmpty) }
+        return (nil, nil)
+    }
+
     /// The event of the record at `sequence`; `nil` for 0, which names no record.
-    private func event(at sequence: UInt64) throws -> DomainEvent? {
+    func event(at sequence: UInt64) throws -> DomainEvent? {
         guard sequence != 0, let record = try log.record(at: sequence) else { return nil }
         return try DomainEvent(record: keyring.opened(record))
     }
@@ -109,4 +137,20 @@ struct PersonalDetails {
 extension String {
     /// The string, or `nil` when it is empty or a sealed field left closed.
     fileprivate var nonEmpty: String? { isEmpty || self == PersonalFields.closed ? nil : self }
+}
+
+extension Attest_V1_LearnerStanding {
+    static let prefix = "standing/"
+
+    /// Where learner `learner`'s standing is kept.
+    static func key(_ learner: String) -> String { prefix + learner }
+
+    /// The standing of the learner `record` keeps, against `specification`.
+    init(_ record: Attest_V1_LearnerRecord, _ specification: CompiledSpecification) {
+        self.init()
+        qualification = record.qualification
+        status = Transcript.status(of: record, in: specification)
+        achievedAtMicros = record.achievedAtMicros
+        if record.erasedIn == 0 { (registeredIn, namesCorrectedIn) = (record.registeredIn, record.namesCorrectedIn) }
+    }
 }

@@ -8,7 +8,7 @@ struct LearnerQuery {
     var qualification: String?
     var assessor: String?
     var iqa: String?
-    /// A learner's reference (any part of it, in any case) or their ULN.
+    /// A learner's reference or name (any part of either, in any case), or their ULN.
     var search: String?
     /// The last learner of the page before.
     var after: String?
@@ -20,6 +20,8 @@ struct LearnerQuery {
     struct Listed {
         let standing: LearnerStanding
         let registration: Attest_V1_LearnerRegistered
+        /// Their names, when the query searched by them.
+        var name: String?
     }
 
     /// What the query finds: every learner `principal` reads (for the filters' choices),
@@ -47,27 +49,35 @@ struct LearnerQuery {
                   all || principal.follows(registration) || sampled.contains(standing.learner) else { return nil }
             return Listed(standing: standing, registration: registration)
         }
-        let found = try search.flatMap { try Self.found(by: $0, in: store) }
-        let matching = readable.filter { listed in
+        var matching = readable.filter { listed in
             let (standing, registration) = (listed.standing, listed.registration)
             return status.map { $0 == standing.status } ?? true && qualification.map { $0 == standing.qualification } ?? true
                 && assessor.map { $0 == registration.assessor } ?? true && iqa.map { $0 == registration.internalQualityAssurer } ?? true
-                && found.map { $0(standing.learner) } ?? true
-        }.naturallySorted { $0.standing.learner }
+        }
+        if let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
+            matching = try Self.found(by: search, among: matching, in: store)
+        }
+        matching = matching.naturallySorted { $0.standing.learner }
         let from = after.map { after in matching.firstIndex { after.naturallyPrecedes($0.standing.learner) } ?? matching.endIndex } ?? 0
         let page = Array(matching[from...].prefix(limit))
         return Result(readable: readable, total: matching.count, page: page,
                       next: from + limit < matching.count ? page.last?.standing.learner : nil)
     }
 
-    /// Which learners `search` finds: a ULN (10 digits) finds its learner, anything else
-    /// the learners whose reference holds it.
-    private static func found(by search: String, in store: CentreStore) throws -> ((String) -> Bool)? {
-        let text = search.trimmingCharacters(in: .whitespaces)
-        guard !text.isEmpty else { return nil }
-        if text.count == 10, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber), let learner = try store.learner(holdingULN: text) {
-            return { $0 == learner || $0.localizedCaseInsensitiveContains(text) }
+    /// Those of `listed` that `search` finds: a ULN (10 digits) its learner; anything else
+    /// the learners whose reference or names hold it, in any case (their names, opened from
+    /// their records, given with each).
+    private static func found(by search: String, among listed: [Listed], in store: CentreStore) throws -> [Listed] {
+        if search.count == 10, search.allSatisfy({ $0.isASCII && $0.isNumber }), let learner = try store.learner(holdingULN: search) {
+            return listed.filter { $0.standing.learner == learner }
         }
-        return { $0.localizedCaseInsensitiveContains(text) }
+        let names = try store.learnerNames(of: listed.map(\.standing.learner))
+        return listed.compactMap { listed in
+            let name = names[listed.standing.learner]
+            guard listed.standing.learner.localizedCaseInsensitiveContains(search) || name?.localizedCaseInsensitiveContains(search) == true else { return nil }
+            var found = listed
+            found.name = name
+            return found
+        }
     }
 }

@@ -89,7 +89,7 @@ struct PageRoutes {
         let view = LearnersView(
             scope: Access.scope(of: principal), filters: filters, choices: choices,
             rows: found.page.map {
-                LearnersView.Row(learner: $0.standing.learner, qualification: $0.standing.qualification, status: $0.standing.status,
+                LearnersView.Row(learner: $0.standing.learner, name: $0.name, qualification: $0.standing.qualification, status: $0.standing.status,
                                  assessor: $0.registration.assessor, iqa: $0.registration.internalQualityAssurer)
             },
             total: found.total, after: text("after"), nextAfter: found.next)

@@ -29,6 +29,33 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+/// A learner as a list of learners shows them, kept by the transcripts projection beside
+/// their record (`standing/LEARNER`) and worked out again whenever a batch changes the
+/// record, so that a list reads these rather than every record.
+public nonisolated struct Attest_V1_LearnerStanding: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var qualification: String = String()
+
+  /// As the learner's transcript gives it: in_progress, achieved, withdrawn or certificated.
+  public var status: String = String()
+
+  /// When the specification was first completed; 0 until then.
+  public var achievedAtMicros: Int64 = 0
+
+  /// Where the learner's names are read from (their personal data is not kept here): the
+  /// registration, and the last correction of their names (0: none); none once erased.
+  public var registeredIn: UInt64 = 0
+
+  public var namesCorrectedIn: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Attest_V1_LearnerRecord: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -200,6 +227,56 @@ public nonisolated struct Attest_V1_SampleEntry: Sendable {
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "attest.v1"
+
+nonisolated extension Attest_V1_LearnerStanding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LearnerStanding"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}qualification\0\u{1}status\0\u{3}achieved_at_micros\0\u{3}registered_in\0\u{3}names_corrected_in\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.qualification) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.achievedAtMicros) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.registeredIn) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.namesCorrectedIn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.qualification.isEmpty {
+      try visitor.visitSingularStringField(value: self.qualification, fieldNumber: 1)
+    }
+    if !self.status.isEmpty {
+      try visitor.visitSingularStringField(value: self.status, fieldNumber: 2)
+    }
+    if self.achievedAtMicros != 0 {
+      try visitor.visitSingularInt64Field(value: self.achievedAtMicros, fieldNumber: 3)
+    }
+    if self.registeredIn != 0 {
+      try visitor.visitSingularUInt64Field(value: self.registeredIn, fieldNumber: 4)
+    }
+    if self.namesCorrectedIn != 0 {
+      try visitor.visitSingularUInt64Field(value: self.namesCorrectedIn, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Attest_V1_LearnerStanding, rhs: Attest_V1_LearnerStanding) -> Bool {
+    if lhs.qualification != rhs.qualification {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.achievedAtMicros != rhs.achievedAtMicros {return false}
+    if lhs.registeredIn != rhs.registeredIn {return false}
+    if lhs.namesCorrectedIn != rhs.namesCorrectedIn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
 
 nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".LearnerRecord"
