@@ -14,6 +14,35 @@ public struct GridView: Sendable {
     let selected: Selected?
     let notice: String?
     let error: String?
+    let showing: String
+    let scopes: [Scope]
+    let previous: String?
+    let next: String?
+
+    /// The rows shown: the assessors whose learners the IQA quality-assures, or all.
+    struct Scope: Sendable {
+        let label: String
+        let href: String
+        let current: Bool
+    }
+
+    /// Which assessors the grid shows, a page at a time.
+    public struct Rows: Sendable {
+        /// Only these assessors (an IQA's own), or all when `nil`.
+        let only: Set<String>?
+        /// The page, from 1.
+        let page: Int
+        static let perPage = 40
+
+        public init(only: Set<String>? = nil, page: Int = 1) {
+            self.only = only
+            self.page = max(page, 1)
+        }
+
+        public static func query(page: Int, all: Bool) -> String {
+            "/sampling?" + (all ? "assessors=all&" : "") + "page=\(page)"
+        }
+    }
 
     struct Column: Sendable {
         let unit: String
@@ -43,6 +72,9 @@ public struct GridView: Sendable {
     struct Selected: Sendable {
         let assessor: String
         let unit: String
+        /// The rows' query the form returns to.
+        let page: Int
+        let all: Bool
         let decisions: [Decision]
         let hasDecisions: Bool
         let form: Form?
@@ -84,12 +116,27 @@ public struct GridView: Sendable {
     /// - Parameters:
     ///   - cell: the assessor and unit chosen, with their decisions, when one is.
     ///   - form: the sampling form, for an IQA.
-    public init(grid: SamplingGrid, cell: (assessor: String, unit: String, decisions: [DecisionToSample])? = nil, form: Form? = nil,
+    ///   - rows: which assessors to show; an IQA may narrow them to their own.
+    ///   - mine: whether the staff member quality-assures learners (and so may narrow the rows).
+    public init(grid: SamplingGrid, rows shown: Rows = Rows(), mine: Bool = false,
+                cell: (assessor: String, unit: String, decisions: [DecisionToSample])? = nil, form: Form? = nil,
                 notice: String? = nil, error: String? = nil) {
         on = String(grid.on.prefix(10))
         policy = "The centre's policy samples \(Chart.percent(grid.policy.workingTowards)) of the decisions of assessors working towards their qualification and \(Chart.percent(grid.policy.qualified)) of qualified assessors' decisions."
         units = grid.units.map(Column.init)
-        rows = grid.assessors.map { assessor in
+        let listed = grid.assessors.filter { shown.only?.contains($0.id) ?? true }
+        let first = (shown.page - 1) * Rows.perPage
+        let page = Array(listed.dropFirst(first).prefix(Rows.perPage))
+        let all = shown.only == nil
+        showing = listed.isEmpty ? "No assessor to show."
+            : "Assessors \(min(first + 1, listed.count)) to \(first + page.count) of \(listed.count)" + (all ? "." : ", those whose learners you quality-assure.")
+        scopes = mine ? [
+            Scope(label: "The assessors of my learners", href: Rows.query(page: 1, all: false), current: !all),
+            Scope(label: "Every assessor", href: Rows.query(page: 1, all: true), current: all),
+        ] : []
+        previous = shown.page > 1 ? Rows.query(page: shown.page - 1, all: all) : nil
+        next = first + page.count < listed.count ? Rows.query(page: shown.page + 1, all: all) : nil
+        rows = page.map { assessor in
             let cells = Dictionary(uniqueKeysWithValues: assessor.cells.map { ($0.unit, $0) })
             return Row(
                 assessor: assessor.id, status: DashboardView.words(assessor.status),
@@ -97,13 +144,13 @@ public struct GridView: Sendable {
                     guard let cell = cells[unit], cell.decisions > 0 else { return Cell(kind: "empty", text: "–", words: "no decisions", href: nil) }
                     let words = "\(cell.decisions) decisions, \(cell.sampled) sampled; \(cell.interim) interim and \(cell.summative) summative samples"
                     return Cell(kind: cell.neverSampled ? "never" : "", text: "\(cell.sampled)/\(cell.decisions) · I\(cell.interim) S\(cell.summative)",
-                                words: words, href: GridView.href(assessor: assessor.id, unit: unit))
+                                words: words, href: Rows.query(page: shown.page, all: all) + GridView.cell(assessor: assessor.id, unit: unit))
                 },
                 rate: Chart.percent(assessor.sampleRate), policyRate: Chart.percent(assessor.policyRate), belowPolicy: assessor.belowPolicy,
                 neverSampled: assessor.neverSampled, lastStandardisation: assessor.lastStandardisation.map { String($0.prefix(10)) } ?? "never",
                 standardisationGap: assessor.standardisationGap)
         }
-        let active = grid.assessors.filter { $0.decisions > 0 }
+        let active = page.filter { $0.decisions > 0 }
         chart = active.isEmpty ? nil : Chart.rates(
             id: "policy-rates", caption: "Each assessor's sample rate; the mark is the rate the centre's policy asks of them", labelHeading: "Assessor",
             active.map { ($0.id, $0.sampleRate, $0.policyRate) })
@@ -114,16 +161,16 @@ public struct GridView: Sendable {
                          sampled: decision.sampledAt.isEmpty ? "not sampled" : decision.sampledAt.joined(separator: ", "),
                          checked: decision.assessment == form?.assessment)
             }
-            return Selected(assessor: cell.assessor, unit: cell.unit, decisions: decisions, hasDecisions: !decisions.isEmpty,
+            return Selected(assessor: cell.assessor, unit: cell.unit, page: shown.page, all: all, decisions: decisions, hasDecisions: !decisions.isEmpty,
                             form: decisions.isEmpty ? nil : form)
         }
         self.notice = notice
         self.error = error
     }
 
-    /// The grid with one cell chosen.
-    static func href(assessor: String, unit: String) -> String {
+    /// The query that chooses one cell, after the rows' query.
+    public static func cell(assessor: String, unit: String) -> String {
         let value = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .queryValue) ?? "" }
-        return "/sampling?assessor=\(value(assessor))&unit=\(value(unit))#cell"
+        return "&assessor=\(value(assessor))&unit=\(value(unit))#cell"
     }
 }

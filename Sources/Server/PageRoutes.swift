@@ -121,7 +121,9 @@ struct PageRoutes {
     @Sendable func sampling(_ request: Request, context: ServerContext) async throws -> Response {
         let query = request.uri.queryParameters
         let recorded = query["recorded"].map { "Sample \($0) is recorded." }
-        return try samplingPage(context, assessor: query["assessor"].map(String.init), unit: query["unit"].map(String.init), notice: recorded)
+        let page = try query["page"].map { Int(try EventRoutes.number($0, "page", 1...100_000)) } ?? 1
+        return try samplingPage(context, assessor: query["assessor"].map(String.init), unit: query["unit"].map(String.init),
+                                allAssessors: query["assessors"] == "all", page: page, notice: recorded)
     }
 
     /// The IQA's form: records `assessment.sampled` as the signed-in IQA, through the same
@@ -131,6 +133,8 @@ struct PageRoutes {
         struct Form: Decodable {
             let assessor: String
             let unit: String
+            let page: Int?
+            let assessors: String?
             let sampleId: String?
             let assessmentId: String?
             let stage: String?
@@ -158,30 +162,37 @@ struct PageRoutes {
         } catch let problem as Problem {
             let refill = GridView.Form(csrf: context.sessions.session?.csrf ?? "", sampleID: sample, assessment: form.assessmentId ?? "", stage: form.stage ?? "interim",
                                        outcome: form.outcome ?? "agreed", rationale: form.rationale ?? "", requiredAction: form.requiredAction ?? "")
-            var response = try samplingPage(context, assessor: form.assessor, unit: form.unit, form: refill,
+            var response = try samplingPage(context, assessor: form.assessor, unit: form.unit, allAssessors: form.assessors == "all",
+                                            page: form.page ?? 1, form: refill,
                                             error: problem.detail.replacingOccurrences(of: "line 1: ", with: ""))
             response.status = problem.status
             return response
         }
-        let value = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
-        return Self.seeOther("/sampling?assessor=\(value(form.assessor))&unit=\(value(form.unit))&recorded=\(value(sample))#cell")
+        let rows = GridView.Rows.query(page: form.page ?? 1, all: form.assessors == "all")
+        let recorded = sample.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return Self.seeOther(rows + "&recorded=\(recorded)" + GridView.cell(assessor: form.assessor, unit: form.unit))
     }
 
+    /// The grid, 40 assessors a page: for an IQA those of the learners they quality-assure
+    /// unless `allAssessors`, for others every assessor; with a cell's decisions when one is chosen.
     private func samplingPage(
-        _ context: ServerContext, assessor: String?, unit: String?, form: GridView.Form? = nil, notice: String? = nil, error: String? = nil
+        _ context: ServerContext, assessor: String?, unit: String?, allAssessors: Bool = false, page number: Int = 1,
+        form: GridView.Form? = nil, notice: String? = nil, error: String? = nil
     ) throws -> Response {
         let principal = try context.signedIn(holdingAnyOf: Access.auditReaders, else: Access.auditRefusal)
         let grid = try store.samplingGrid()
+        let iqa = principal.holds(.internalQualityAssurer)
+        let registrations = try store.registrations()
+        let own = iqa && !allAssessors ? Set(registrations.values.filter { $0.internalQualityAssurer == principal.staffID }.map(\.assessor)) : nil
         var cell: (String, String, [DecisionToSample])?
         if let assessor, let unit {
             // An IQA chooses among the decisions on the learners they quality-assure; others
             // see those on the assessor's own learners.
-            let iqa = principal.holds(.internalQualityAssurer)
-            let learners = try store.registrations().filter { iqa ? $0.value.internalQualityAssurer == principal.staffID : $0.value.assessor == assessor }.map(\.key)
+            let learners = registrations.filter { iqa ? $0.value.internalQualityAssurer == principal.staffID : $0.value.assessor == assessor }.map(\.key)
             cell = (assessor, unit, try store.decisions(by: assessor, on: unit, for: learners))
         }
-        let fresh = principal.holds(.internalQualityAssurer) ? GridView.Form(csrf: context.sessions.session?.csrf ?? "") : nil
-        let view = GridView(grid: grid, cell: cell, form: form ?? fresh, notice: notice, error: error)
+        let fresh = iqa ? GridView.Form(csrf: context.sessions.session?.csrf ?? "") : nil
+        let view = GridView(grid: grid, rows: .init(only: own, page: number), mine: iqa, cell: cell, form: form ?? fresh, notice: notice, error: error)
         return page("Sampling grid", .sampling, "sampling", view, context)
     }
 

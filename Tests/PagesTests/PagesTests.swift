@@ -106,6 +106,29 @@ import Testing
         #expect(!html.contains("Sampling coverage"))
     }
 
+    @Test func theGridShowsFortyAssessorsAPageAndHighlightsCellsNeverSampled() {
+        let assessors = (1...45).map { number in
+            SamplingGrid.Assessor(
+                id: "assessor-\(number)", status: "qualified", decisions: 10, sampled: number == 3 ? 0 : 1, sampleRate: number == 3 ? 0 : 0.1,
+                policyRate: 0.1, belowPolicy: number == 3, neverSampled: number == 3, lastStandardisation: nil, standardisationGap: true,
+                cells: [.init(unit: "1", decisions: 10, sampled: number == 3 ? 0 : 1, interim: number == 3 ? 0 : 1, summative: 0, neverSampled: number == 3)])
+        }
+        let grid = SamplingGrid(on: "2026-12-04T00:00:00Z", policy: .standard, units: ["1", "2"], assessors: assessors)
+        let first = GridView(grid: grid)
+        #expect(first.rows.count == 40 && first.previous == nil && first.next == "/sampling?assessors=all&page=2")
+        #expect(first.rows[2].cells.map(\.kind) == ["never", "empty"])
+        #expect(first.rows[0].cells[0].text == "1/10 · I1 S0")
+        let second = GridView(grid: grid, rows: .init(page: 2))
+        #expect(second.rows.map(\.assessor) == (41...45).map { "assessor-\($0)" } && second.next == nil)
+        #expect(second.showing == "Assessors 41 to 45 of 45.")
+        let mine = GridView(grid: grid, rows: .init(only: ["assessor-3", "assessor-7"]), mine: true)
+        #expect(mine.rows.map(\.assessor) == ["assessor-3", "assessor-7"])
+        #expect(mine.scopes.map(\.current) == [true, false])
+        let html = renderer.html(Page(title: "Sampling grid", chrome: nil, template: "sampling", body: mine))
+        #expect(html.contains(#"<td class="cell never"><a href="/sampling?page=1&amp;assessor=assessor-3&amp;unit=1#cell""#))
+        #expect(html.contains(#"<span class="flag">never sampled</span>"#))
+    }
+
     /// A two-unit qualification: 1.1 met, 1.2 credited by RPL, 2.1 not yet met, 2.2 not assessed.
     static func transcript() throws -> Transcript {
         let json = #"""

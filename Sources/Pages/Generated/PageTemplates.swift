@@ -245,6 +245,8 @@ enum PageTemplates {
             <p class="lead">{{policy}} Standardisation counts back 12 months from {{on}}.</p>
             {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
             {{#error}}<p class="error" role="alert">The sample was not recorded: <a href="#refusal">why, beside the form</a>.</p>{{/error}}
+            <nav class="pager noprint" aria-label="Which assessors">{{#scopes}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/scopes}}</nav>
+            <p role="status">{{showing}}</p>
             <div class="noprint"><p>Each cell shows decisions sampled of decisions made, then the samples taken at each stage (I interim, S summative). <span class="flag">Highlighted</span>: never sampled.</p></div>
             <div style="overflow-x:auto">
             <table class="grid">
@@ -256,6 +258,7 @@ enum PageTemplates {
             </tbody>
             </table>
             </div>
+            <nav class="pager" aria-label="Pages of assessors">{{#previous}}<a href="{{previous}}" rel="prev">Previous assessors</a>{{/previous}}{{#next}}<a href="{{next}}" rel="next">Next assessors</a>{{/next}}</nav>
             {{#chart}}<h2>Sample rates against the policy</h2>{{>chart}}{{/chart}}
             {{#selected}}
             <h2 id="cell">Decisions of {{assessor}} on unit {{unit}}</h2>
@@ -266,6 +269,8 @@ enum PageTemplates {
             <input type="hidden" name="csrf" value="{{csrf}}">
             <input type="hidden" name="assessor" value="{{assessor}}">
             <input type="hidden" name="unit" value="{{unit}}">
+            <input type="hidden" name="page" value="{{page}}">
+            {{#all}}<input type="hidden" name="assessors" value="all">{{/all}}
             <label for="sampleId">Sample id <input id="sampleId" name="sampleId" required value="{{sampleID}}"></label>
             <fieldset><legend>Decision to sample</legend>
             <table><thead><tr><th scope="col">Sample</th><th scope="col">Assessment</th><th scope="col">Learner</th><th scope="col">Evidence</th><th scope="col">Decided</th><th scope="col">Sampled so far</th></tr></thead>
