@@ -156,7 +156,7 @@ let package = Package(
         .executableTarget(
             name: "attest",
             dependencies: [
-                "AttestKit", "Server", "Simulation", "Terminal",
+                "AttestKit", "Pages", "Server", "Simulation", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: jemalloc

@@ -9,6 +9,7 @@ public struct AuditView: Sendable {
     let hasGaps: Bool
     let gaps: [Gap]
     let assessorChart: Chart?
+    let unitChart: Chart?
     let assessors: [AssessorRow]
     let iqas: [IQARow]
     let units: [TallyRow]
@@ -82,6 +83,10 @@ public struct AuditView: Sendable {
         assessorChart = assessors.isEmpty ? nil : Chart.rates(
             id: "assessor-rates", caption: "The share of each assessor's decisions sampled", labelHeading: "Assessor",
             assessors.map { ($0.id, $0.sampleRate, nil) })
+        let units = audit.units.sorted { $0.unit.naturallyPrecedes($1.unit) }
+        unitChart = units.isEmpty ? nil : Chart.rates(
+            id: "unit-rates", caption: "The share of each unit's decisions sampled", labelHeading: "Unit",
+            units.map { ($0.unit, $0.decisions == 0 ? 0 : Double($0.sampled) / Double($0.decisions), nil) })
         self.assessors = assessors.map {
             AssessorRow(id: $0.id, decisions: $0.decisions, learners: $0.learners, sampled: $0.sampled, rate: Chart.percent($0.sampleRate),
                         agreed: $0.agreed, disagreed: $0.disagreed, lastStandardisation: $0.lastStandardisation.map { String($0.prefix(10)) } ?? "never")
@@ -89,7 +94,7 @@ public struct AuditView: Sendable {
         iqas = audit.iqas.sorted { $0.id.naturallyPrecedes($1.id) }.map {
             IQARow(id: $0.id, samples: $0.samples, interim: $0.interim, summative: $0.summative, led: $0.standardisationsLed)
         }
-        units = audit.units.sorted { $0.unit.naturallyPrecedes($1.unit) }.map { TallyRow(name: $0.unit, decisions: $0.decisions, sampled: $0.sampled) }
+        self.units = units.map { TallyRow(name: $0.unit, decisions: $0.decisions, sampled: $0.sampled) }
         methods = audit.methods.sorted { $0.method.naturallyPrecedes($1.method) }.map {
             TallyRow(name: DashboardView.words($0.method.lowercased()), decisions: $0.decisions, sampled: $0.sampled)
         }

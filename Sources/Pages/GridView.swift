@@ -30,13 +30,14 @@ public struct GridView: Sendable {
     public struct Rows: Sendable {
         /// Only these assessors (an IQA's own), or all when `nil`.
         let only: Set<String>?
-        /// The page, from 1.
+        /// The page, from 1, of `perPage` assessors.
         let page: Int
-        static let perPage = 40
+        let perPage: Int
 
-        public init(only: Set<String>? = nil, page: Int = 1) {
+        public init(only: Set<String>? = nil, page: Int = 1, perPage: Int = 40) {
             self.only = only
             self.page = max(page, 1)
+            self.perPage = perPage
         }
 
         public static func query(page: Int, all: Bool) -> String {
@@ -125,8 +126,8 @@ public struct GridView: Sendable {
         policy = "The centre's policy samples \(Chart.percent(grid.policy.workingTowards)) of the decisions of assessors working towards their qualification and \(Chart.percent(grid.policy.qualified)) of qualified assessors' decisions."
         units = grid.units.map(Column.init)
         let listed = grid.assessors.filter { shown.only?.contains($0.id) ?? true }
-        let first = (shown.page - 1) * Rows.perPage
-        let page = Array(listed.dropFirst(first).prefix(Rows.perPage))
+        let first = (shown.page - 1).multipliedReportingOverflow(by: shown.perPage).partialValue
+        let page = Array(listed.dropFirst(first).prefix(shown.perPage))
         let all = shown.only == nil
         showing = listed.isEmpty ? "No assessor to show."
             : "Assessors \(min(first + 1, listed.count)) to \(first + page.count) of \(listed.count)" + (all ? "." : ", those whose learners you quality-assure.")

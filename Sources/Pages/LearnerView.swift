@@ -18,6 +18,8 @@ public struct LearnerView: Sendable {
     let adjustments: [AdjustmentRow]
     let rpl: [RPLRow]
     let timeline: [TimelineRow]
+    /// Whether the learner's records are shown (not for a transcript as of an earlier point).
+    let hasTimeline: Bool
     let hasEvidence: Bool, hasDecisions: Bool, hasSamples: Bool, hasAdjustments: Bool, hasRPL: Bool
     let proofs: Bool
 
@@ -95,9 +97,11 @@ public struct LearnerView: Sendable {
     }
 
     /// - Parameters:
-    ///   - events: the learner's records, oldest first.
+    ///   - events: the learner's records, oldest first; `nil` to show the transcript alone.
     ///   - proofs: whether the staff member reads inclusion proofs (the timeline links to them).
-    public init(transcript: Transcript, events: [Event], proofs: Bool) {
+    public init(transcript: Transcript, events: [Event]?, proofs: Bool) {
+        hasTimeline = events != nil
+        let events = events ?? []
         specification = transcript.specificationLine
         status = DashboardView.words(transcript.status)
         credits = transcript.credits.map { c in
@@ -159,6 +163,16 @@ public struct LearnerView: Sendable {
         (self.evidence, self.decisions, self.samples, self.adjustments, self.rpl) = (evidence, decisions, samples, adjustments, rpl)
         (hasEvidence, hasDecisions, hasSamples, hasAdjustments, hasRPL) = (!evidence.isEmpty, !decisions.isEmpty, !samples.isEmpty, !adjustments.isEmpty, !rpl.isEmpty)
         timeline = events.map { TimelineRow(sequence: place($0), at: at($0.occurredAtMicros), event: Self.summary($0.event), by: $0.actor) }
+    }
+
+    /// Learner `learner`'s records in `store`, oldest first, their personal fields opened
+    /// with the learner's key when the store holds it.
+    public static func events(of learner: String, in store: CentreStore) throws -> [Event] {
+        let keyring = Keyring(store: store.log.environment.path)
+        return try store.records(of: learner).map { entry in
+            let record = try keyring.opened(entry.record)
+            return Event(sequence: record.sequence, occurredAtMicros: record.occurredAtMicros, actor: record.actor.id, event: try DomainEvent(record: record))
+        }
     }
 
     /// The criteria map's rows: a qualification's or standalone unit's units, or a

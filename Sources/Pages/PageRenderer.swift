@@ -1,3 +1,5 @@
+import AttestKit
+import Foundation
 import Mustache
 
 /// Renders pages with the templates of Sources/Pages/Templates (embedded at build time by
@@ -48,5 +50,30 @@ public struct PageRenderer: Sendable {
             default: return value
             }
         }
+    }
+}
+
+extension PageRenderer {
+    /// Learner `transcript`'s page on its own, as `attest transcript --html` writes it and
+    /// the API answers a client asking for HTML: with `events`, their records too.
+    public func transcript(_ transcript: Transcript, events: [LearnerView.Event]?) -> String {
+        html(Page(title: "Learner \(transcript.learnerHeading)", chrome: nil, template: "learner",
+                  body: LearnerView(transcript: transcript, events: events, proofs: false)))
+    }
+
+    /// The audit's page on its own; `months` and `on` as the audit was asked for.
+    public func audit(_ audit: Audit, months: Int, on date: Date) -> String {
+        html(Page(title: "Standardisation audit", chrome: nil, template: "audit",
+                  body: AuditView(audit: audit, months: months, on: String(Timestamp.format(date).prefix(10)))))
+    }
+
+    /// The sampling grid's page on its own, every assessor.
+    public func samplingGrid(_ grid: SamplingGrid) -> String {
+        html(Page(title: "Sampling grid", chrome: nil, template: "sampling", body: GridView(grid: grid, rows: .init(page: 1, perPage: .max))))
+    }
+
+    /// The answer to a subject access request as a page.
+    public func subjectAccess(_ access: SubjectAccess) -> String {
+        html(Page(title: SubjectAccessView.title(access), chrome: nil, template: "subject-access", body: SubjectAccessView(access)))
     }
 }

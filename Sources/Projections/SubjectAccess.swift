@@ -32,38 +32,6 @@ public struct SubjectAccess: Sendable {
         if let transcript { object["transcript"] = try JSONSerialization.jsonObject(with: encoder.encode(transcript)) }
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted])
     }
-
-    /// The document as a printable page: the learner's details and every record, field by field.
-    public var html: String {
-        var page = HTMLPage(title: "Subject access: learner \(transcript?.learnerHeading ?? learner)")
-        page.paragraph("Prepared \(preparedAt) from the centre's log of \(logSize) records: \(records.count) of them concern this learner.")
-        page.paragraph(dataKeyHeld
-            ? "Personal fields are shown opened with the learner's data key."
-            : "The store holds no data key for this learner: their personal fields were erased and show as (erased).")
-        if let transcript {
-            page.heading("Registration")
-            page.paragraph(transcript.specificationLine)
-            page.paragraph(transcript.statusLine)
-        }
-        page.heading("Records")
-        page.table(["Sequence", "Recorded", "Event", "Recorded by", "Details"], records.compactMap { line in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
-            let actor = object["actor"] as? [String: Any]
-            let payload = (object["payload"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \(Self.text($0.value))" }
-            return ["\(object["sequence"] ?? "")", "\(object["recordedAt"] ?? "")", "\(object["type"] ?? "")",
-                    "\(actor?["id"] ?? "") (\(actor?["role"] ?? ""))", payload.joined(separator: "; ")]
-        })
-        return page.html
-    }
-
-    /// A payload value as words: a closed field as `(erased)`, a list or object as compact JSON.
-    private static func text(_ value: Any) -> String {
-        if let string = value as? String { return string == PersonalFields.closed ? "(erased)" : string }
-        if let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]) {
-            return String(decoding: data, as: UTF8.self)
-        }
-        return "\(value)"
-    }
 }
 
 extension CentreStore {

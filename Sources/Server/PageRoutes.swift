@@ -101,13 +101,7 @@ struct PageRoutes {
         let learner = try context.parameters.require("learner")
         _ = try Access(store: store).learner(learner, readBy: principal)
         guard let transcript = try store.transcript(of: learner) else { throw Problem.notFound("learner \(learner) is not registered") }
-        let keyring = Keyring(store: store.log.environment.path)
-        let events = try store.records(of: learner).map { entry in
-            let record = try keyring.opened(entry.record)
-            return LearnerView.Event(sequence: record.sequence, occurredAtMicros: record.occurredAtMicros, actor: record.actor.id,
-                                     event: try DomainEvent(record: record))
-        }
-        let view = LearnerView(transcript: transcript, events: events, proofs: principal.holdsAny(of: Principal.logReaders))
+        let view = LearnerView(transcript: transcript, events: try LearnerView.events(of: learner, in: store), proofs: principal.holdsAny(of: Principal.logReaders))
         return page("Learner \(transcript.learnerHeading)", .learners, "learner", view, context)
     }
 

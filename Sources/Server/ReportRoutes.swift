@@ -1,6 +1,7 @@
 import AttestKit
 import Foundation
 import Hummingbird
+import Pages
 
 /// Learners' transcripts and the standardisation audit, for the staff the role matrix allows.
 struct ReportRoutes {
@@ -13,7 +14,7 @@ struct ReportRoutes {
         guard let transcript = try store.transcript(of: learner, asOf: try Self.asOf(request)) else {
             throw Problem.notFound("learner \(learner) is not registered as of then")
         }
-        return try respond(request, transcript, page: { TranscriptPage(transcript: transcript).html })
+        return try respond(request, transcript, page: { PageRenderer().transcript(transcript, events: nil) })
     }
 
     /// `GET /v1/learners[?status=&qualification=&assessor=&iqa=&q=&after=&limit=]`: the
@@ -40,8 +41,9 @@ struct ReportRoutes {
     /// `GET /v1/audit[?asOf=DATE]`: to administrators, IQAs, EQAs and awarding-organisation officers.
     func audit(_ request: Request, context: ServerContext) async throws -> Response {
         _ = try context.signedIn(holdingAnyOf: Access.auditReaders, else: Access.auditRefusal)
-        let audit = try store.audit(asOf: try Self.asOf(request))
-        return try respond(request, audit, page: { AuditPage(audit: audit, months: 12).html })
+        let now = Date()
+        let audit = try store.audit(on: now, asOf: try Self.asOf(request))
+        return try respond(request, audit, page: { PageRenderer().audit(audit, months: 12, on: now) })
     }
 
     /// `GET /v1/sampling-grid[?asOf=DATE]`: to those who read the audit.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttestKit
 import Foundation
+import Pages
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,7 +49,6 @@ struct AuditCommand: ParsableCommand {
     var setSamplingRate: [SamplingRate] = []
 
     func validate() throws {
-        if grid, output.html != nil { throw ValidationError("--grid prints a table or JSON, not a page") }
     }
 
     func run() throws {
@@ -58,14 +58,14 @@ struct AuditCommand: ParsableCommand {
             for rate in setSamplingRate { try store.setSamplingRate(rate.percent, for: rate.status) }
             if grid {
                 let grid = try rebuild.read(store) { try store.samplingGrid(months: standardisation.months, on: date, asOf: asOf.point) }
-                return output.json ? try printJSON(grid) : print(SamplingGridTable(grid: grid, months: standardisation.months).text)
+                return try output.show(grid, page: { PageRenderer().samplingGrid(grid) }, table: { SamplingGridTable(grid: grid, months: standardisation.months).text })
             }
         } catch let error as AuditRequestError {
             throw CommandFailure(error.description)
         }
         let audit = try rebuild.read(store) { try store.audit(months: standardisation.months, on: date, asOf: asOf.point) }
         try output.show(
-            audit, page: { AuditPage(audit: audit, months: standardisation.months).html },
+            audit, page: { PageRenderer().audit(audit, months: standardisation.months, on: date) },
             table: { AuditTable(audit: audit, months: standardisation.months).text })
     }
 }

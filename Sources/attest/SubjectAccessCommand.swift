@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttestKit
 import Foundation
+import Pages
 
 struct SubjectAccessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +35,7 @@ struct SubjectAccessCommand: ParsableCommand {
         guard let answer = try rebuild.read(store, { try store.subjectAccess(of: learner) }) else {
             throw CommandFailure("the log of \(location.store) holds no record of learner \(Quote.value(learner))")
         }
-        if let html { try answer.html.write(toFile: html, atomically: true, encoding: .utf8) }
+        if let html { try PageRenderer().subjectAccess(answer).write(toFile: html, atomically: true, encoding: .utf8) }
         FileHandle.standardOutput.write(try answer.json() + Data("\n".utf8))
     }
 }

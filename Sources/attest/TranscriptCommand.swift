@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttestKit
 import Foundation
+import Pages
 
 struct TranscriptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,7 +38,9 @@ struct TranscriptCommand: ParsableCommand {
         guard let transcript = try rebuild.read(store, { try store.transcript(of: learner, asOf: asOf.point) }) else {
             throw CommandFailure("learner \(Quote.value(learner)) is not registered in \(location.store)")
         }
-        try output.show(transcript, page: { TranscriptPage(transcript: transcript).html }, table: { TranscriptTable(transcript).text })
+        // The learner's records beside the transcript as it stands now; as of an earlier point, the transcript alone.
+        let events = asOf.point == nil ? try LearnerView.events(of: learner, in: store) : nil
+        try output.show(transcript, page: { PageRenderer().transcript(transcript, events: events) }, table: { TranscriptTable(transcript).text })
     }
 }
 

@@ -213,7 +213,10 @@ import Testing
         let refused = try attest.run(["audit", store, "--set-sampling-rate", "qualified=120"])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("--set-sampling-rate takes qualified=PERCENT or working-towards=PERCENT"))
-        #expect(try attest.run(["audit", store, "--grid", "--html", directory.child("grid.html")]).status == 2)
+        // The grid as the server's page, every assessor on it.
+        #expect(try attest.run(["audit", store, "--grid", "--html", directory.child("grid.html")]).status == 0)
+        let grid = try String(contentsOfFile: directory.child("grid.html"), encoding: .utf8)
+        #expect(grid.hasPrefix("<!DOCTYPE html>") && grid.contains(#"<table class="grid">"#) && !grid.contains("Next assessors"))
     }
 
     @Test func anIndependentVerifierWrittenFromTheFormatPageAgrees() throws {

@@ -60,7 +60,7 @@ import Testing
                           "\(other["givenName"]!) \(other["familyName"]!)"]
             for value in values { #expect(!run.stdout.contains(value) && !html.contains(value), "\(value) of another learner") }
         }
-        for sequence in sequences { #expect(html.contains("<td class=n>\(sequence)</td>")) }
+        for sequence in sequences { #expect(html.contains(#"<td class="n">\#(sequence)</td>"#)) }
     }
 
     @Test func anErasedLearnersRecordsShowTheirPersonalFieldsErased() throws {

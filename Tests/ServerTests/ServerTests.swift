@@ -97,7 +97,7 @@ import Testing
             asking[.accept] = "text/html,application/xhtml+xml,*/*;q=0.8"
             let page = try await client.execute(uri: "/v1/learners/L7/transcript", method: .get, headers: asking)
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
-            #expect(String(buffer: page.body).contains("Transcript: learner"))
+            #expect(String(buffer: page.body).contains("<h1>Learner L7 Grace Hopper</h1>") && String(buffer: page.body).contains(#"<table class="map">"#))
         }
         #expect(try centre.store.log.verify().records == centre.store.log.head().sequence)
     }

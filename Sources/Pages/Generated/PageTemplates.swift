@@ -18,6 +18,8 @@ enum PageTemplates {
             {{^hasGaps}}<p class="ok">The audit finds no gaps.</p>{{/hasGaps}}
             <h2>Sample rates by assessor</h2>
             {{#assessorChart}}{{>chart}}{{/assessorChart}}
+            <h2>Sample rates by unit</h2>
+            {{#unitChart}}{{>chart}}{{/unitChart}}
             <h2>Assessors</h2>
             <table><thead><tr><th scope="col">Assessor</th><th scope="col" class="n">Decisions</th><th scope="col" class="n">Learners</th><th scope="col" class="n">Sampled</th><th scope="col" class="n">Rate</th><th scope="col" class="n">Agreed</th><th scope="col" class="n">Disagreed</th><th scope="col">Last standardisation</th></tr></thead>
             <tbody>{{#assessors}}<tr><td>{{id}}</td><td class="n">{{decisions}}</td><td class="n">{{learners}}</td><td class="n">{{sampled}}</td><td class="n">{{rate}}</td><td class="n">{{agreed}}</td><td class="n">{{disagreed}}</td><td>{{lastStandardisation}}</td></tr>
@@ -203,11 +205,13 @@ enum PageTemplates {
             <tbody>{{#rpl}}<tr><td>{{id}}</td><td>{{unit}}</td><td>{{basis}}</td><td>{{criteria}}</td><td>{{decision}}</td><td>{{at}}</td><td class="n">{{>sequence}}</td></tr>
             {{/rpl}}</tbody></table>
             {{/hasRPL}}
+            {{#hasTimeline}}
             <h2>Timeline</h2>
             <p>Every record of this learner in the log, oldest first.{{#proofs}} A record's number links to the proof that it is in the log as last checkpointed.{{/proofs}}</p>
             <table><thead><tr><th scope="col" class="n">Record</th><th scope="col">When</th><th scope="col">Event</th><th scope="col">By</th></tr></thead>
             <tbody>{{#timeline}}<tr><td class="n">{{>sequence}}</td><td>{{at}}</td><td>{{event}}</td><td>{{by}}</td></tr>
             {{/timeline}}</tbody></table>
+            {{/hasTimeline}}
             {{/body}}{{/content}}{{/layout}}
             """##,
         "learners": ##"""
@@ -356,6 +360,21 @@ enum PageTemplates {
             @media print{.bar,.skip,form,.pager,.noprint{display:none}main{padding:0;max-width:none}body{font-size:11pt}
              a{color:inherit;text-decoration:none}h2{break-after:avoid}table,tr,.card{break-inside:avoid}
              .met,.rpl,.not_yet_met,.not_assessed,.never,.gaps,.flag{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+            """##,
+        "subject-access": ##"""
+            {{<layout}}{{$content}}{{#body}}
+            <p class="lead">Prepared {{preparedAt}} from the centre's log of {{logSize}} records: {{count}} of them concern this learner.</p>
+            <p>{{#dataKeyHeld}}Personal fields are shown opened with the learner's data key.{{/dataKeyHeld}}{{^dataKeyHeld}}The store holds no data key for this learner: their personal fields were erased and show as (erased).{{/dataKeyHeld}}</p>
+            {{#specification}}
+            <h2>Registration</h2>
+            <p>{{specification}}</p>
+            <p>{{status}}</p>
+            {{/specification}}
+            <h2>Records</h2>
+            <table><thead><tr><th scope="col" class="n">Sequence</th><th scope="col">Recorded</th><th scope="col">Event</th><th scope="col">Recorded by</th><th scope="col">Details</th></tr></thead>
+            <tbody>{{#records}}<tr><td class="n">{{sequence}}</td><td>{{recordedAt}}</td><td>{{type}}</td><td>{{by}}</td><td>{{details}}</td></tr>
+            {{/records}}</tbody></table>
+            {{/body}}{{/content}}{{/layout}}
             """##,
     ]
 }
