@@ -11,11 +11,11 @@ extension Attest_V1_LearnerGaps {
     /// Where learner `learner`'s gaps are kept.
     static func key(_ learner: String) -> String { prefix + learner }
 
-    /// The gaps of the learner `record` keeps, against `specification` (its competence
-    /// criteria `competence`); `nil` when there are none.
-    init?(_ record: Attest_V1_LearnerRecord, _ specification: CompiledSpecification, _ competence: CompetenceCriteria) {
+    /// The gaps of the learner `record` keeps, who has `complete`d their specification or
+    /// not, against its competence criteria `competence`; `nil` when there are none.
+    init?(_ record: Attest_V1_LearnerRecord, complete: Bool, _ competence: CompetenceCriteria) {
         let competence = Audit.CompetenceGap.all(in: record, competence)
-        let withoutSummative = !record.samples.contains { $0.stage == .summative } && Transcript.isComplete(record, in: specification)
+        let withoutSummative = complete && !record.samples.contains { $0.stage == .summative }
         guard withoutSummative || !competence.isEmpty else { return nil }
         self.init()
         achievedWithoutSummativeSample = withoutSummative
@@ -38,7 +38,7 @@ extension Attest_V1_LearnerGaps {
             var record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
             guard let (specification, competence) = try specifications.of(record) else { return nil }
             record.recomputeMet(in: specification)
-            return Self(record, specification, competence).map { (record.learnerID, $0) }
+            return Self(record, complete: Transcript.isComplete(record, in: specification), competence).map { (record.learnerID, $0) }
         }
     }
 

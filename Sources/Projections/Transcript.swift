@@ -155,13 +155,8 @@ extension Transcript {
 
     /// The status of the learner `record` keeps: certificated, withdrawn, achieved (no
     /// shortfall against their specification) or in progress.
-    static func status(of record: Attest_V1_LearnerRecord, shortfalls: [String]) -> String {
-        record.certificatedAtMicros != 0 ? "certificated" : record.withdrawn ? "withdrawn" : shortfalls.isEmpty ? "achieved" : "in_progress"
-    }
-
-    /// The status of the learner `record` keeps, against `compiled`, as their transcript gives it.
-    static func status(of record: Attest_V1_LearnerRecord, in compiled: CompiledSpecification) -> String {
-        status(of: record, shortfalls: compiled.completion.shortfalls(of: record, achieved: record.achievedUnits(of: compiled), in: compiled))
+    static func status(of record: Attest_V1_LearnerRecord, complete: Bool) -> String {
+        record.certificatedAtMicros != 0 ? "certificated" : record.withdrawn ? "withdrawn" : complete ? "achieved" : "in_progress"
     }
 
     /// Whether the learner `record` keeps has completed `compiled`: their transcript lists no shortfall.
@@ -205,7 +200,7 @@ extension Transcript {
             learner: record.learnerID, uln: nil, givenName: nil, familyName: nil, erased: record.erasedIn != 0 ? true : nil,
             qualification: record.qualification,
             specificationVersion: record.specificationVersion, specification: SpecificationSummary(specification),
-            status: Self.status(of: record, shortfalls: shortfalls),
+            status: Self.status(of: record, complete: shortfalls.isEmpty),
             rulesOfCombinationMet: specification.kind == .qualification ? combination.met : nil,
             achievedAt: record.achievedAtMicros == 0 ? nil : Self.date(record.achievedAtMicros),
             certificatedAt: record.certificatedAtMicros == 0 ? nil : Self.date(record.certificatedAtMicros),

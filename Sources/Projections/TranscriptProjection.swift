@@ -64,8 +64,9 @@ final class LearnerRecords: LearnerRecordKeeping {
         let specifications = Specifications(state.specification)
         for learner in changed {
             guard let record = try records.get(learner), let (specification, competence) = try specifications.of(record) else { continue }
-            try keep(Attest_V1_LearnerStanding(record, specification), under: Attest_V1_LearnerStanding.key(learner))
-            try keep(Attest_V1_LearnerGaps(record, specification, competence), under: Attest_V1_LearnerGaps.key(learner))
+            let complete = Transcript.isComplete(record, in: specification)
+            try keep(Attest_V1_LearnerStanding(record, complete: complete), under: Attest_V1_LearnerStanding.key(learner))
+            try keep(Attest_V1_LearnerGaps(record, complete: complete, competence), under: Attest_V1_LearnerGaps.key(learner))
         }
         changed = []
     }

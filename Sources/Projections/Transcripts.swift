@@ -145,11 +145,11 @@ extension Attest_V1_LearnerStanding {
     /// Where learner `learner`'s standing is kept.
     static func key(_ learner: String) -> String { prefix + learner }
 
-    /// The standing of the learner `record` keeps, against `specification`.
-    init(_ record: Attest_V1_LearnerRecord, _ specification: CompiledSpecification) {
+    /// The standing of the learner `record` keeps, who has `complete`d their specification or not.
+    init(_ record: Attest_V1_LearnerRecord, complete: Bool) {
         self.init()
         qualification = record.qualification
-        status = Transcript.status(of: record, in: specification)
+        status = Transcript.status(of: record, complete: complete)
         achievedAtMicros = record.achievedAtMicros
         if record.erasedIn == 0 { (registeredIn, namesCorrectedIn) = (record.registeredIn, record.namesCorrectedIn) }
     }
