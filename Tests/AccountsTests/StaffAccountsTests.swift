@@ -75,9 +75,10 @@ import Testing
         let token = try accounts.issueToken(to: "a1", expiresAt: now + 3600, by: actor("a1"))
         #expect(try accounts.authenticate(token: token.text, now: now) == "a1")
         #expect(throws: AccountError.expiredToken(token.id)) { try accounts.authenticate(token: token.text, now: now + 3600) }
+        // The token with its last character changed (not the one before it, which may be the same).
         var forged = token.text
-        forged.removeLast()
-        forged += forged.last == "A" ? "B" : "A"
+        let last = forged.removeLast()
+        forged.append(last == "A" ? "B" : "A")
         #expect(throws: AccountError.unknownToken) { try accounts.authenticate(token: forged, now: now) }
         #expect(refusal { _ = try accounts.issueToken(to: "a1", expiresAt: now + 3600, by: actor("i1")) }?
             .hasSuffix(" is a1's: only they or a centre administrator may issue or revoke it, not i1") == true)
