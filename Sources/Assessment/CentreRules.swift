@@ -288,7 +288,7 @@ struct RuleContext {
         guard uln.utf8.count == 10, uln.utf8.allSatisfy({ (0x30...0x39).contains($0) }), !uln.hasPrefix("0") else {
             throw RuleViolation("well-formed", "uln \(uln) of learner \(learner) is not a unique learner number (10 digits, the first not 0)")
         }
-        let key = "uln/" + (try ulnDigest(uln))
+        let key = CentreRules.ulnKey(try ulnDigest(uln))
         if let holder = try entities.store.load(key) {
             throw RuleViolation("uln-unique", "ULN \(uln) of learner \(learner) is already learner \(String(decoding: holder, as: UTF8.self))'s")
         }
@@ -781,4 +781,9 @@ struct RuleContext {
 
 private func names(_ roles: [Attest_V1_StaffRole], joiner: String = ", ") -> String {
     roles.map { $0.envelopeName.replacingOccurrences(of: "_", with: " ") }.joined(separator: joiner)
+}
+
+extension CentreRules {
+    /// Where the rules remember whose a ULN is: under its keyed digest (`ULNDigest`), never the ULN.
+    package static func ulnKey(_ digest: String) -> String { "uln/" + digest }
 }

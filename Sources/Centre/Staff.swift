@@ -26,7 +26,7 @@ extension CentreStore {
 
     /// The learner whose registration holds ULN `uln`, found through its keyed digest, or `nil`.
     public func learner(holdingULN uln: String) throws -> String? {
-        let key = Array(("uln/" + (try ulnDigest(uln))).utf8)
+        let key = Array(CentreRules.ulnKey(try ulnDigest(uln)).utf8)
         return try log.environment.read { txn in try txn.get(state, key: key) }.map { String(decoding: $0, as: UTF8.self) }
     }
 

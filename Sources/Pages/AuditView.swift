@@ -77,7 +77,7 @@ public struct AuditView: Sendable {
     public init(audit: Audit, months: Int, on: String) {
         self.months = months
         self.on = on
-        gaps = Self.gaps(of: audit, months: months).filter { $0.count > 0 }
+        gaps = Self.gaps(of: audit, months: months)
         hasGaps = !gaps.isEmpty
         let assessors = audit.assessors.sorted { $0.id.naturallyPrecedes($1.id) }
         assessorChart = assessors.isEmpty ? nil : Chart.rates(
@@ -96,11 +96,11 @@ public struct AuditView: Sendable {
         }
         self.units = units.map { TallyRow(name: $0.unit, decisions: $0.decisions, sampled: $0.sampled) }
         methods = audit.methods.sorted { $0.method.naturallyPrecedes($1.method) }.map {
-            TallyRow(name: DashboardView.words($0.method.lowercased()), decisions: $0.decisions, sampled: $0.sampled)
+            TallyRow(name: words($0.method.lowercased()), decisions: $0.decisions, sampled: $0.sampled)
         }
     }
 
-    /// The audit's gaps, each kind in natural order; kinds with none included (count 0).
+    /// The audit's gaps, each kind in natural order; kinds with none are left out.
     static func gaps(of audit: Audit, months: Int) -> [Gap] {
         let gaps = audit.gaps
         let natural = { (list: [String]) in list.sorted { $0.naturallyPrecedes($1) } }
@@ -111,11 +111,11 @@ public struct AuditView: Sendable {
             Gap(anchor: "assessors-not-standardised", label: "assessors not standardised in \(months) months", natural(gaps.assessorsNotStandardised)),
             Gap(anchor: "units-never-sampled", label: "units never sampled", natural(gaps.unitsNeverSampled)),
             Gap(anchor: "methods-never-sampled", label: "methods never sampled",
-                natural(gaps.methodsNeverSampled).map { DashboardView.words($0.lowercased()) }),
+                natural(gaps.methodsNeverSampled).map { words($0.lowercased()) }),
             Gap(anchor: "achieved-without-summative-sample", label: "learners achieved without a summative sample",
                 natural(gaps.learnersAchievedWithoutSummativeSample)),
             Gap(anchor: "competence-without-performance-evidence", label: "competence criteria met with no performance evidence",
-                competence.map { "\($0.learner) unit \($0.unit) \($0.criterion) (\($0.methods.map { DashboardView.words($0.lowercased()) }.joined(separator: ", ")))" }),
-        ]
+                competence.map { "\($0.learner) unit \($0.unit) \($0.criterion) (\($0.methods.map { words($0.lowercased()) }.joined(separator: ", ")))" }),
+        ].filter { $0.count > 0 }
     }
 }

@@ -39,9 +39,6 @@ public struct DashboardView: Sendable {
         let latest: CheckpointsView.Row?
     }
 
-    /// The statuses of `Transcript.status`, in the order a learner passes through them.
-    static let statusOrder = ["in_progress", "achieved", "certificated", "withdrawn"]
-
     /// - Parameters:
     ///   - standings: the learners the staff member reads.
     ///   - scope: which learners those are, in words.
@@ -61,9 +58,9 @@ public struct DashboardView: Sendable {
             byStatus[standing.status, default: 0] += 1
             byQualification[standing.qualification, default: [:]][standing.status, default: 0] += 1
         }
-        statuses = Self.statusOrder.map { Count(label: Self.words($0), count: byStatus[$0] ?? 0) }
+        statuses = Transcript.statuses.map { Count(label: words($0), count: byStatus[$0] ?? 0) }
         qualifications = byQualification.keys.sorted { $0.naturallyPrecedes($1) }.map { id in
-            let counts = Self.statusOrder.map { byQualification[id]?[$0] ?? 0 }
+            let counts = Transcript.statuses.map { byQualification[id]?[$0] ?? 0 }
             return QualificationRow(id: id, counts: counts, total: counts.reduce(0, +))
         }
         let byMonth = Self.achievements(standings, months: months, now: now)
@@ -76,7 +73,7 @@ public struct DashboardView: Sendable {
             let sampled = audit.assessors.reduce(0) { $0 + $1.sampled }
             let gaps = AuditView.gaps(of: audit, months: 12)
             return AuditSummary(
-                hasGaps: gaps.contains { $0.count > 0 }, gaps: gaps.filter { $0.count > 0 }.map { $0.shortened(to: 8) },
+                hasGaps: !gaps.isEmpty, gaps: gaps.map { $0.shortened(to: 8) },
                 decisions: decisions, sampled: sampled, sampleRate: Chart.percent(decisions == 0 ? 0 : Double(sampled) / Double(decisions)),
                 assessorsSampled: "\(audit.assessors.count { $0.sampled > 0 }) of \(audit.assessors.count { $0.decisions > 0 })",
                 unitsSampled: "\(audit.units.count { $0.sampled > 0 }) of \(audit.units.count { $0.decisions > 0 })")
@@ -102,6 +99,4 @@ public struct DashboardView: Sendable {
         return labels.map { ($0, counts[$0] ?? 0) }
     }
 
-    /// A status in words: `in_progress` as `in progress`.
-    static func words(_ status: String) -> String { status.replacingOccurrences(of: "_", with: " ") }
 }

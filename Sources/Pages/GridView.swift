@@ -140,7 +140,7 @@ public struct GridView: Sendable {
         rows = page.map { assessor in
             let cells = Dictionary(uniqueKeysWithValues: assessor.cells.map { ($0.unit, $0) })
             return Row(
-                assessor: assessor.id, status: DashboardView.words(assessor.status),
+                assessor: assessor.id, status: words(assessor.status),
                 cells: grid.units.map { unit in
                     guard let cell = cells[unit], cell.decisions > 0 else { return Cell(kind: "empty", text: "–", words: "no decisions", href: nil) }
                     let words = "\(cell.decisions) decisions, \(cell.sampled) sampled; \(cell.interim) interim and \(cell.summative) summative samples"

@@ -103,10 +103,8 @@ public struct LearnerView: Sendable {
         hasTimeline = events != nil
         let events = events ?? []
         specification = transcript.specificationLine
-        status = DashboardView.words(transcript.status)
-        credits = transcript.credits.map { c in
-            "credits \(c.total) of \(c.required.total) (mandatory \(c.mandatory) of \(c.required.mandatory), optional \(c.optional) of \(c.required.optional))"
-        }
+        status = words(transcript.status)
+        credits = transcript.creditsLine
         erased = transcript.erased == true
         shortfalls = transcript.shortfalls
         hasShortfalls = !shortfalls.isEmpty
@@ -120,7 +118,7 @@ public struct LearnerView: Sendable {
             let when = at(event.occurredAtMicros), sequence = place(event)
             switch event.event {
             case let .evidenceSubmitted(m):
-                evidence.append(EvidenceRow(id: m.evidenceID, unit: m.unit, method: Self.words(m.method.name), criteria: m.criteria.joined(separator: ", "),
+                evidence.append(EvidenceRow(id: m.evidenceID, unit: m.unit, method: words(m.method.name), criteria: m.criteria.joined(separator: ", "),
                                             witness: Self.shown(m.witness), at: when, withdrawn: false, sequence: sequence))
             case let .evidenceWithdrawn(m):
                 if let index = evidence.firstIndex(where: { $0.id == m.evidenceID }) { evidence[index].withdrawn = true }
@@ -219,9 +217,6 @@ public struct LearnerView: Sendable {
 
     /// A personal field as shown: empty when absent, `(erased)` when its key is gone.
     static func shown(_ field: String) -> String { field == PersonalFields.closed ? "(erased)" : field }
-
-    /// `witness_testimony` as `witness testimony`.
-    static func words(_ name: String) -> String { DashboardView.words(name) }
 
     /// `2025-01-20T09:00:00Z` as `2025-01-20 09:00`.
     static func time(_ micros: Int64) -> String {

@@ -46,7 +46,7 @@ public struct LearnersView: Sendable {
             self.learner = learner
             self.name = name
             self.qualification = qualification
-            self.status = DashboardView.words(status)
+            self.status = words(status)
             self.assessor = assessor
             self.iqa = iqa
         }
@@ -71,7 +71,7 @@ public struct LearnersView: Sendable {
         let options = { (values: [String], selected: String, label: (String) -> String) in
             values.sorted { $0.naturallyPrecedes($1) }.map { Option(value: $0, label: label($0), selected: $0 == selected) }
         }
-        statuses = DashboardView.statusOrder.map { Option(value: $0, label: DashboardView.words($0), selected: $0 == filters.status) }
+        statuses = Transcript.statuses.map { Option(value: $0, label: words($0), selected: $0 == filters.status) }
         qualifications = options(choices.qualifications, filters.qualification, { $0 })
         assessors = options(choices.assessors, filters.assessor, { $0 })
         iqas = options(choices.iqas, filters.iqa, { $0 })

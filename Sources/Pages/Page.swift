@@ -1,3 +1,7 @@
+/// A name from the records in words: `in_progress` as `in progress`, `witness_testimony`
+/// as `witness testimony`.
+func words(_ name: String) -> String { name.replacingOccurrences(of: "_", with: " ") }
+
 /// A page as the layout frames it: its title, the signed-in staff member's bar (none on
 /// the sign-in page), and what it shows, rendered by its template.
 public struct Page: Sendable {

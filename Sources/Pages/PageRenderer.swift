@@ -6,21 +6,22 @@ import Mustache
 /// `Tools/codegen/embed-files.sh`). Values are HTML-escaped; only the charts' SVG, which
 /// `Chart` escapes itself, is inserted as it is.
 public struct PageRenderer: Sendable {
-    private let library: MustacheLibrary
-
-    public init() {
+    /// The templates, parsed once for the process.
+    private static let library = {
         var library = MustacheLibrary()
         for (name, text) in PageTemplates.all {
             do { try library.register(text, named: name) } catch {
                 preconditionFailure("the embedded template \(name) does not parse: \(error)")
             }
         }
-        self.library = library
-    }
+        return library
+    }()
+
+    public init() {}
 
     /// The page as a complete HTML document.
     public func html(_ page: Page) -> String {
-        guard let html = library.render(Self.tree(page), withTemplate: page.template) else {
+        guard let html = Self.library.render(Self.tree(page), withTemplate: page.template) else {
             preconditionFailure("no template is named \(page.template)")
         }
         return html

@@ -44,7 +44,7 @@ public struct SubjectAccessView: Sendable {
 
     /// A payload value as words: a closed field as `(erased)`, a list or object as compact JSON.
     private static func text(_ value: Any) -> String {
-        if let string = value as? String { return string == PersonalFields.closed ? "(erased)" : string }
+        if let string = value as? String { return LearnerView.shown(string) }
         if let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]) {
             return String(decoding: data, as: UTF8.self)
         }

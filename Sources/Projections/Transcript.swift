@@ -146,15 +146,24 @@ extension Transcript {
     /// `in progress; credits 26 of 27 (mandatory 14 of 14, optional 12 of 13); rules of combination not met`.
     public var statusLine: String {
         var parts = [status.replacingOccurrences(of: "_", with: " ")]
-        if let c = credits {
-            parts.append("credits \(c.total) of \(c.required.total) (mandatory \(c.mandatory) of \(c.required.mandatory), optional \(c.optional) of \(c.required.optional))")
-        }
+        if let creditsLine { parts.append(creditsLine) }
         if let met = rulesOfCombinationMet { parts.append(met ? "rules of combination met" : "rules of combination not met") }
         return parts.joined(separator: "; ") + (achievedAt.map { ", first completed \($0)" } ?? "")
     }
 
+    /// The credits achieved against those asked, e.g. `credits 23 of 27 (mandatory 14 of 14,
+    /// optional 9 of 13)`; `nil` for a standard, which has none.
+    public var creditsLine: String? {
+        credits.map { c in
+            "credits \(c.total) of \(c.required.total) (mandatory \(c.mandatory) of \(c.required.mandatory), optional \(c.optional) of \(c.required.optional))"
+        }
+    }
+
     /// The status of the learner `record` keeps: certificated, withdrawn, achieved (no
     /// shortfall against their specification) or in progress.
+    /// Every status `status` gives, in the order a learner passes through them.
+    public static let statuses = ["in_progress", "achieved", "certificated", "withdrawn"]
+
     static func status(of record: Attest_V1_LearnerRecord, complete: Bool) -> String {
         record.certificatedAtMicros != 0 ? "certificated" : record.withdrawn ? "withdrawn" : complete ? "achieved" : "in_progress"
     }

@@ -33,6 +33,7 @@ struct Access {
         if principal.holds(.assessor) { whose.append("the learners \(principal.staffID) assesses") }
         if principal.holds(.internalQualityAssurer) { whose.append("the learners \(principal.staffID) quality-assures") }
         if principal.holds(.externalQualityAssurer) { whose.append("the learners \(principal.staffID) asked to see as an EQA") }
-        return whose.isEmpty ? "No learners." : whose.joined(separator: " and ").prefix(1).uppercased() + whose.joined(separator: " and ").dropFirst() + "."
+        let text = whose.joined(separator: " and ")
+        return whose.isEmpty ? "No learners." : text.prefix(1).uppercased() + text.dropFirst() + "."
     }
 }

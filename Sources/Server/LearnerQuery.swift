@@ -14,8 +14,6 @@ struct LearnerQuery {
     var after: String?
     var limit = 100
 
-    static let statuses = ["in_progress", "achieved", "withdrawn", "certificated"]
-
     /// A learner as listed.
     struct Listed {
         let standing: LearnerStanding
@@ -35,19 +33,9 @@ struct LearnerQuery {
 
     /// - Throws: `Problem` 400 for a status that is not one, 403 for staff who read no learners.
     func run(on store: CentreStore, by principal: Principal) throws -> Result {
-        let all = principal.readsEveryLearner
-        guard all || principal.holdsAny(of: [.assessor, .internalQualityAssurer, .externalQualityAssurer]) else {
-            throw Problem.forbidden("\(principal.staffID) reads no learners' records")
-        }
-        if let status, !Self.statuses.contains(status) {
-            throw Problem.badRequest("status is \(status); it is one of \(Self.statuses.joined(separator: ", "))")
-        }
-        let sampled = try Access(store: store).sample(of: principal)
-        let registrations = try store.registrations()
-        let readable: [Listed] = try store.learnerStandings().compactMap { standing in
-            guard let registration = registrations[standing.learner],
-                  all || principal.follows(registration) || sampled.contains(standing.learner) else { return nil }
-            return Listed(standing: standing, registration: registration)
+        let readable = try Self.readable(on: store, by: principal)
+        if let status, !Transcript.statuses.contains(status) {
+            throw Problem.badRequest("status is \(status); it is one of \(Transcript.statuses.joined(separator: ", "))")
         }
         var matching = readable.filter { listed in
             let (standing, registration) = (listed.standing, listed.registration)
@@ -62,6 +50,22 @@ struct LearnerQuery {
         let page = Array(matching[from...].prefix(limit))
         return Result(readable: readable, total: matching.count, page: page,
                       next: from + limit < matching.count ? page.last?.standing.learner : nil)
+    }
+
+    /// Every learner `principal` reads, in the order of their references' bytes.
+    /// - Throws: `Problem` 403 for staff who read no learners.
+    static func readable(on store: CentreStore, by principal: Principal) throws -> [Listed] {
+        let all = principal.readsEveryLearner
+        guard all || principal.holdsAny(of: [.assessor, .internalQualityAssurer, .externalQualityAssurer]) else {
+            throw Problem.forbidden("\(principal.staffID) reads no learners' records")
+        }
+        let sampled = try Access(store: store).sample(of: principal)
+        let registrations = try store.registrations()
+        return try store.learnerStandings().compactMap { standing in
+            guard let registration = registrations[standing.learner],
+                  all || principal.follows(registration) || sampled.contains(standing.learner) else { return nil }
+            return Listed(standing: standing, registration: registration)
+        }
     }
 
     /// Those of `listed` that `search` finds: a ULN (10 digits) its learner; anything else

@@ -66,7 +66,7 @@ struct PageRoutes {
 
     @Sendable func dashboard(_ request: Request, context: ServerContext) async throws -> Response {
         let principal = try context.signedIn()
-        let readable = try LearnerQuery(limit: 0).run(on: store, by: principal).readable
+        let readable = try LearnerQuery.readable(on: store, by: principal)
         let view = DashboardView(
             standings: readable.map(\.standing), scope: Access.scope(of: principal), logSize: try store.log.head().sequence,
             audit: principal.holdsAny(of: Access.auditReaders) ? try store.audit() : nil,
@@ -176,7 +176,8 @@ struct PageRoutes {
         let principal = try context.signedIn(holdingAnyOf: Access.auditReaders, else: Access.auditRefusal)
         let grid = try store.samplingGrid()
         let iqa = principal.holds(.internalQualityAssurer)
-        let registrations = try store.registrations()
+        // The registrations say whose learners an IQA quality-assures and whose a cell's decisions are on.
+        let registrations = iqa || (assessor != nil && unit != nil) ? try store.registrations() : [:]
         let own = iqa && !allAssessors ? Set(registrations.values.filter { $0.internalQualityAssurer == principal.staffID }.map(\.assessor)) : nil
         var cell: (String, String, [DecisionToSample])?
         if let assessor, let unit {
@@ -242,6 +243,11 @@ struct PageRoutes {
     }
 
     func html(_ page: Page, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        Self.html(page, renderer: renderer, status: status, headers: headers)
+    }
+
+    /// `page` as a response, never cached: pages show what a staff member may read.
+    static func html(_ page: Page, renderer: PageRenderer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
         var headers = headers
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -284,11 +290,9 @@ struct PageProblems: RouterMiddleware {
                 let path = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
                 return PageRoutes.seeOther("/sign-in?next=" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
             }
-            var headers = problem.extraHeaders
-            headers[.contentType] = "text/html; charset=utf-8"
             let page = Page(title: problem.title, chrome: PageRoutes.chrome(context, current: nil), template: "problem",
                             body: ProblemView(status: Int(problem.status.code), detail: problem.detail))
-            return Response(status: problem.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: renderer.html(page))))
+            return PageRoutes.html(page, renderer: renderer, status: problem.status, headers: problem.extraHeaders)
         }
     }
 }
