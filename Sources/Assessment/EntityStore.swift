@@ -162,11 +162,17 @@ final class RulesLearnerRecords: LearnerRecordKeeping {
 
 extension SwiftProtobuf.Message {
     /// The message's bytes with map entries in key order, so that the same state always
-    /// gives the same bytes (which a replay compares with the stored ones).
+    /// gives the same bytes (which a replay compares with the stored ones). Written in
+    /// one pass by `StateEncoder`.
     public func stateBytes() throws -> [UInt8] {
-        var options = BinaryEncodingOptions()
-        options.useDeterministicOrdering = true
-        return try serializedBytes(options: options)
+        var encoder = StateEncoder()
+        do {
+            try traverse(visitor: &encoder)
+        } catch {
+            encoder.discard()
+            throw error
+        }
+        return encoder.finish()
     }
 }
 
