@@ -8,6 +8,7 @@ struct Credentials: Sendable {
     let environment: Environment
     let accounts: Database
     let tokens: Database
+    private let decoded = DecodedEntries()
 
     /// The credentials of the centre's store at `store`, created when missing.
     init(store: String) throws {
@@ -29,9 +30,9 @@ struct Credentials: Sendable {
 
     func setToken(_ id: String, _ token: StoredToken) throws { try put(tokens, id, token) }
 
-    private func entry<T: Decodable>(_ database: Database, _ id: String) throws -> T? {
+    private func entry<T: Decodable & Sendable>(_ database: Database, _ id: String) throws -> T? {
         guard Self.isKey(id) else { return nil }
-        return try environment.read { try $0.get(database, key: TextKey(id)) }.map(Self.decode)
+        return try environment.read { try $0.get(database, key: TextKey(id)) }.map(decoded.value)
     }
 
     private func put(_ database: Database, _ id: String, _ value: some Encodable) throws {
@@ -53,7 +54,7 @@ struct Credentials: Sendable {
     /// Whether `id` can be an LMDB key (lmdb.h: keys are 1 to 511 bytes): no other id has an entry.
     private static func isKey(_ id: String) -> Bool { (1...511).contains(id.utf8.count) }
 
-    private static func decode<T: Decodable>(_ bytes: [UInt8]) throws -> T {
+    fileprivate static func decode<T: Decodable>(_ bytes: [UInt8]) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(bytes))
     }
 }
@@ -72,4 +73,23 @@ struct StoredToken: Codable {
     var digest: String
     var expiresAtMicros: Int64
     var revoked: Bool
+}
+
+/// Entries decoded before, by their bytes: a token is checked at every request an
+/// integration makes, and its entry seldom changes. An entry whose bytes changed (a token
+/// revoked, an account disabled) is decoded afresh. Emptied when it holds `limit` entries.
+private final class DecodedEntries: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [[UInt8]: any Sendable] = [:]
+    private let limit = 4_096
+
+    func value<T: Decodable & Sendable>(of bytes: [UInt8]) throws -> T {
+        if let hit = lock.withLock({ values[bytes] }) as? T { return hit }
+        let value: T = try Credentials.decode(bytes)
+        lock.withLock {
+            if values.count >= limit { values.removeAll() }
+            values[bytes] = value
+        }
+        return value
+    }
 }

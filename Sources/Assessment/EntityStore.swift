@@ -41,8 +41,8 @@ package struct Entities {
         if let kept = memory.decoded[key] as? M { return kept }
         let stored = key.stored
         guard let bytes = try store.load(stored) else { return nil }
-        let message: M = try memory.decodedBefore?.message(stored, from: bytes) ?? M(serializedBytes: bytes)
-        memory.remember(key, message)
+        let message: M = try memory.decodedBefore?.take(stored, from: bytes) ?? M(serializedBytes: bytes)
+        memory.remember(key, message, loadedFrom: bytes)
         return message
     }
 
@@ -105,12 +105,22 @@ public final class RulesMemory {
     /// Specifications' digests, by id and version.
     fileprivate var digests: [SpecificationVersion: [UInt8]] = [:]
 
-    public init(store: any EntityStore, decodedBefore: DecodedMessages? = nil) {
+    /// Learners' records this transaction encoded, when the memory is given them.
+    let encodings: LearnerRecordEncodings?
+
+    public init(store: any EntityStore, decodedBefore: DecodedMessages? = nil, encodings: LearnerRecordEncodings? = nil) {
         self.store = store
         self.decodedBefore = decodedBefore
+        self.encodings = encodings
     }
 
-    fileprivate func remember(_ key: EntityKey, _ message: any SwiftProtobuf.Message) { decoded[key] = message }
+    /// The bytes each message decoded from the store was loaded from.
+    private var loaded: [EntityKey: [UInt8]] = [:]
+
+    fileprivate func remember(_ key: EntityKey, _ message: any SwiftProtobuf.Message, loadedFrom bytes: [UInt8]) {
+        decoded[key] = message
+        if decodedBefore != nil { loaded[key] = bytes }
+    }
 
     fileprivate func forget(_ key: EntityKey) { decoded[key] = nil }
 
@@ -119,14 +129,20 @@ public final class RulesMemory {
         changed.insert(key)
     }
 
-    /// Writes the messages changed since the last flush to `store`.
+    /// Writes the messages changed since the last flush to `store`, and keeps every message
+    /// decoded for the next transaction, when given where.
     public func flush() throws {
         for key in changed {
             let message = decoded[key]!
-            let bytes = try message.stateBytes()
+            let bytes = try encodings?.stateBytes(of: message) ?? message.stateBytes()
             try store.save(key.stored, bytes)
             decodedBefore?.keep(key.stored, bytes, message)
+            loaded[key] = nil
         }
+        for (key, bytes) in loaded {
+            if let message = decoded[key] { decodedBefore?.keep(key.stored, bytes, message) }
+        }
+        loaded.removeAll(keepingCapacity: true)
         changed.removeAll(keepingCapacity: true)
     }
 

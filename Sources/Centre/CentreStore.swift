@@ -91,13 +91,14 @@ public final class CentreStore: Sendable {
         try keyring.make(for: learnersWithPersonalData(in: batches.joined()))
         try log.linkLearners()
         let results: [Result<[Appended], any Error>] = try log.environment.write { txn in
+            let encodings = LearnerRecordEncodings()
             // The events of the batches taken, projected together once all are checked:
             // a projection never refuses, so each batch's part of it is as its own would be.
             var accepted: [RecordedEvent] = []
             let results: [Result<[Appended], any Error>] = try zip(batches, checked).map { events, check in
                 if case let .failure(refusal) = check { return .failure(refusal) }
                 do {
-                    let taken = try txn.nested { batch in try appendChecked(events, keyring: keyring, in: batch, now: now()) }
+                    let taken = try txn.nested { batch in try appendChecked(events, keyring: keyring, encodings: encodings, in: batch, now: now()) }
                     accepted += taken.events
                     return .success(taken.appended)
                 } catch let error as LMDBError {
@@ -106,7 +107,7 @@ public final class CentreStore: Sendable {
                     return .failure(error)
                 }
             }
-            try self.project(accepted, in: txn)
+            try self.project(accepted, in: txn, encodings: encodings)
             return results
         }
         for (events, result) in zip(batches, results) where (try? result.get()) != nil {
@@ -116,15 +117,15 @@ public final class CentreStore: Sendable {
     }
 
     /// Appends `events` in `txn`, checked against the rules in order, with their personal
-    /// fields sealed under `keyring`'s keys; returns their positions and the events taken,
-    /// for the projections.
+    /// fields sealed under `keyring`'s keys and the learners' records it changes encoded
+    /// through `encodings`; returns their positions and the events taken, for the projections.
     private func appendChecked(
-        _ events: [CentreEvent], keyring: Keyring, in txn: borrowing WriteTransaction, now: Date
+        _ events: [CentreEvent], keyring: Keyring, encodings: LearnerRecordEncodings, in txn: borrowing WriteTransaction, now: Date
     ) throws -> (appended: [Appended], events: [RecordedEvent]) {
         var accepted: [RecordedEvent] = []
         // What the rules change in the batch, written to the transaction once they have checked it all.
         let changes = OverlayEntityStore { _ in nil }
-        let memory = RulesMemory(store: changes, decodedBefore: decodedRulesState)
+        let memory = RulesMemory(store: changes, decodedBefore: decodedRulesState, encodings: encodings)
         do {
             let appended = try log.append(events.map(\.draft), in: txn, now: now, validate: { txn, appending in
                 let event = events[appending.index]

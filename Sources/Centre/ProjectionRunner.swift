@@ -90,7 +90,8 @@ extension CentreStore {
 
     /// Applies a batch of accepted events to every current projection inside the
     /// append's transaction (a stale one waits for its rebuild), and moves their checkpoints.
-    func project(_ events: [RecordedEvent], in txn: borrowing WriteTransaction) throws {
+    /// Learners' records are encoded through `encodings`, which holds those the rules wrote.
+    func project(_ events: [RecordedEvent], in txn: borrowing WriteTransaction, encodings: LearnerRecordEncodings) throws {
         guard !events.isEmpty else { return }
         let targets = try txn.withReader { reader in
             try projections.compactMap { slots -> ProjectionTarget? in
@@ -98,6 +99,7 @@ extension CentreStore {
                 else { return nil }
                 let target = ProjectionTarget(projection: slots.projection, database: slots.databases[registered.slot])
                 target.state.decodedBefore = slots.decoded
+                target.state.encodings = encodings
                 return target
             }
         }

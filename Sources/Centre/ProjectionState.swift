@@ -13,6 +13,8 @@ public final class ProjectionState {
     @usableFromInline var base: any EntityStore
     /// Messages decoded in earlier transactions, when an append gives them.
     @usableFromInline var decodedBefore: DecodedMessages?
+    /// Learners' records the append's transaction encoded already, when it gives them.
+    var encodings: LearnerRecordEncodings?
     private var tables: [String: any KeptTable] = [:]
 
     /// Specification `id` at `version`, compiled, as the log holds it at the events applied.
@@ -62,10 +64,13 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
     @usableFromInline struct Entry {
         @usableFromInline var message: M
         @usableFromInline var changed: Bool
+        /// The bytes the message was decoded from, when it was taken from those an append kept.
+        @usableFromInline var loaded: [UInt8]?
 
-        @inlinable init(message: M, changed: Bool) {
+        @inlinable init(message: M, changed: Bool, loaded: [UInt8]? = nil) {
             self.message = message
             self.changed = changed
+            self.loaded = loaded
         }
     }
 
@@ -100,8 +105,11 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
     @inlinable func index(_ id: String) throws -> [String: Entry].Index? {
         if let index = entries.index(forKey: id) { return index }
         guard let bytes = try state.base.load(prefix + id) else { return nil }
-        let message: M = try state.decodedBefore?.message(prefix + id, from: bytes) ?? M(serializedBytes: bytes)
-        entries[id] = Entry(message: message, changed: false)
+        guard let decoded = state.decodedBefore else {
+            entries[id] = Entry(message: try M(serializedBytes: bytes), changed: false)
+            return entries.index(forKey: id)
+        }
+        entries[id] = Entry(message: try decoded.take(prefix + id, from: bytes), changed: false, loaded: bytes)
         return entries.index(forKey: id)
     }
 }
@@ -118,14 +126,18 @@ extension KeptMessages: KeptTable {
     func flush(_ write: @Sendable ([String], [[UInt8]]) throws -> Void) throws {
         var keys: [String] = []
         var messages: [M] = []
-        for (id, entry) in entries where entry.changed {
-            keys.append(prefix + id)
-            messages.append(entry.message)
+        for (id, entry) in entries {
+            if entry.changed {
+                keys.append(prefix + id)
+                messages.append(entry.message)
+            } else if let loaded = entry.loaded {
+                state.decodedBefore?.keep(prefix + id, loaded, entry.message)
+            }
         }
         entries.removeAll(keepingCapacity: true)
         if let decoded = state.decodedBefore {
             // An append's few, kept decoded for the next.
-            let values = try messages.map { try $0.stateBytes() }
+            let values = try messages.map { try state.encodings?.stateBytes(of: $0) ?? $0.stateBytes() }
             for (key, (message, value)) in zip(keys, zip(messages, values)) { decoded.keep(key, value, message) }
             return try write(keys, values)
         }

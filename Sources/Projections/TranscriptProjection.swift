@@ -20,9 +20,20 @@ public struct TranscriptProjection: Projection {
         let records = LearnerRecords(state: state)
         let progress = LearnerProgress(records: records, specification: state.specification)
         for event in events {
+            records.summariesUnchanged = !event.event.mayChangeSummaries
             try progress.apply(event.event, by: event.actor, at: event.occurredAtMicros, sequence: event.sequence)
         }
         try records.keepSummaries()
+    }
+}
+
+extension DomainEvent {
+    /// Whether the event may change a learner's standing or gaps. A piece of evidence
+    /// submitted cannot: neither reads evidence that no decision names yet. It is the
+    /// event a centre records most, so its learner's summaries are not worked out again.
+    var mayChangeSummaries: Bool {
+        if case .evidenceSubmitted = self { return false }
+        return true
     }
 }
 
@@ -32,7 +43,10 @@ public struct TranscriptProjection: Projection {
 final class LearnerRecords: LearnerRecordKeeping {
     private let state: ProjectionState
     private let records: KeptMessages<Attest_V1_LearnerRecord>
+    /// The learners whose standing and gaps may have changed since they were last kept.
     private var changed: Set<String> = []
+    /// Set while an event that cannot change a learner's summaries is applied.
+    var summariesUnchanged = false
 
     init(state: ProjectionState) {
         self.state = state
@@ -53,7 +67,7 @@ final class LearnerRecords: LearnerRecordKeeping {
 
     func update(_ learner: String, _ body: (inout Attest_V1_LearnerRecord) throws -> Void) throws -> Bool {
         guard try records.update(learner, body) else { return false }
-        changed.insert(learner)
+        if !summariesUnchanged { changed.insert(learner) }
         return true
     }
 
