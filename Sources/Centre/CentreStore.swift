@@ -197,8 +197,10 @@ public final class CentreStore: Sendable {
 
     /// Parses NDJSON lines, as `nextLine` reads them (UTF-8, without their line breaks;
     /// `nil` at the end), and appends them in batches of `batchSize` events, each batch
-    /// atomic; by default the whole input is one batch. Blank lines are skipped.
-    /// `appended` hears of each event once its batch is committed, with its line number.
+    /// atomic; by default the whole input is one batch. Blank lines are skipped. Each
+    /// batch is checked and committed on a thread of its own while the next is read and
+    /// parsed. `appended` hears of each event once its batch is committed, with its line
+    /// number, on the calling thread.
     /// - Throws: `LineRefusal` naming the line that is wrong or could not be read: its
     ///   batch is not appended (nor anything after it); batches before it stay appended
     ///   and were reported.
@@ -206,41 +208,106 @@ public final class CentreStore: Sendable {
         nextLine: () throws -> ArraySlice<UInt8>?, batchSize: Int = .max, now: () -> Date = Date.init,
         appended: (Int, Appended) -> Void
     ) throws {
+        let commits = BatchCommits(store: self)
         var events: [CentreEvent] = []
         var numbers: [Int] = []
-        var committed = 0
-        func flush() throws {
+        var parsed = 0
+        func submit() {
             guard !events.isEmpty else { return }
-            do {
-                for (number, result) in zip(numbers, try append(events, now: now)) { appended(number, result) }
-            } catch let refusal as BatchRefusal {
-                throw LineRefusal(line: numbers[refusal.index], eventID: refusal.eventID, cause: refusal.cause, appendedBefore: committed)
-            }
-            committed += events.count
-            events.removeAll(keepingCapacity: true)
-            numbers.removeAll(keepingCapacity: true)
+            commits.submit(.init(events: events, lines: numbers, now: now()))
+            events = []
+            numbers = []
+            commits.report(to: appended)
+        }
+        /// Refuses line `number`, unless a batch before it was refused.
+        func refuse(_ number: Int, _ cause: RefusalCause) throws -> Never {
+            let committed = try commits.finish(reporting: appended)
+            throw LineRefusal(line: number, eventID: nil, cause: cause, appendedBefore: committed)
         }
         var number = 0
-        while true {
+        while !commits.stopped {
             number += 1
             let read: ArraySlice<UInt8>?
             do {
                 read = try nextLine()
             } catch {
-                throw LineRefusal(line: number, eventID: nil, cause: .unreadable(error), appendedBefore: committed)
+                try refuse(number, .unreadable(error))
             }
             guard let line = read else { break }
             guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { continue }
             do {
                 events.append(try CentreEvent(line: line))
                 numbers.append(number)
+                parsed += 1
             } catch let error as EventInputError {
-                throw LineRefusal(line: number, eventID: nil, cause: .input(error), appendedBefore: committed)
+                try refuse(number, .input(error))
             }
-            if events.count >= batchSize { try flush() }
+            if events.count >= batchSize { submit() }
         }
-        if committed == 0 && events.isEmpty { throw LineRefusal(line: 0, eventID: nil, cause: .noEvents, appendedBefore: 0) }
-        try flush()
+        if parsed == 0 { try refuse(0, .noEvents) }
+        submit()
+        _ = try commits.finish(reporting: appended)
+    }
+}
+
+/// Batches of parsed lines committed in order on a thread of their own, while the
+/// caller reads and parses the next; what each committed, or what refused one, is handed
+/// back to the caller.
+private final class BatchCommits: @unchecked Sendable {
+    struct Batch {
+        let events: [CentreEvent]
+        let lines: [Int]
+        let now: Date
+    }
+
+    private let lock = NSLock()
+    private var committed: [(lines: [Int], appended: [Appended])] = []
+    private var count = 0
+    private var stage: Stage<Batch>!
+
+    init(store: CentreStore) {
+        stage = Stage(depth: 1) { [unowned self] batches in
+            for batch in batches {
+                do {
+                    let appended = try store.append(batch.events, now: { batch.now })
+                    lock.withLock {
+                        committed.append((batch.lines, appended))
+                        count += appended.count
+                    }
+                } catch let refusal as BatchRefusal {
+                    throw LineRefusal(
+                        line: batch.lines[refusal.index], eventID: refusal.eventID, cause: refusal.cause, appendedBefore: lock.withLock { count })
+                }
+            }
+        }
+    }
+
+    /// Whether a batch was refused, or the store failed: nothing more will be committed.
+    var stopped: Bool { stage.isDone }
+
+    /// Queues `batch` behind those before it.
+    func submit(_ batch: Batch) {
+        stage.submit([batch])
+    }
+
+    /// Tells `appended` of the events committed since the last report.
+    func report(to appended: (Int, Appended) -> Void) {
+        let reported = lock.withLock {
+            defer { committed.removeAll() }
+            return committed
+        }
+        for (lines, positions) in reported {
+            for (line, position) in zip(lines, positions) { appended(line, position) }
+        }
+    }
+
+    /// Waits for the batches queued, reports them, and returns how many events were
+    /// committed in all. - Throws: what refused a batch, or failed the store.
+    func finish(reporting appended: (Int, Appended) -> Void) throws -> Int {
+        stage.close()
+        report(to: appended)
+        if let error = stage.error { throw error }
+        return lock.withLock { count }
     }
 }
 

@@ -138,7 +138,7 @@ private struct Batch {
     private let links: LearnerLinks?
 
     init(_ log: EventLog, _ txn: borrowing WriteTransaction, now: Date) throws {
-        head = try HeadState(txn, log)
+        head = try HeadState(txn, log, reusingKept: true)
         recordedAt = max(now.microsecondsSinceEpoch, head.recordedAtMicros)
         idIndex = try IndexEnd(log.eventIDs, in: txn)
         streamIndex = try IndexEnd(log.streams, in: txn)

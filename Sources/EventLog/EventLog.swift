@@ -30,6 +30,9 @@ public final class EventLog: Sendable {
     /// Each learner's latest record and count (`LearnerEntry`); opened when the store has
     /// it, made by the first append to a store that has not.
     let learnersHandle: LearnersHandle
+    /// The head last read or written, so that the appends of a group commit, one after
+    /// another, do not decode the Merkle edge each time.
+    let keptHead = KeptHead()
 
     enum MetaKey {
         static let format = Array("format".utf8)
@@ -127,8 +130,16 @@ struct HeadState {
     var recordedAtMicros: Int64 = 0
     var edge = CompactRange()
 
-    init<T: ReadableTransaction & ~Copyable>(_ txn: borrowing T, _ log: EventLog) throws {
-        if let head = try txn.get(log.meta, key: EventLog.MetaKey.head) {
+    /// The head `txn` sees; with `reusingKept`, the head kept for the same head entry,
+    /// when there is one, without reading the Merkle edge (an append; a verification
+    /// reads what is stored).
+    init<T: ReadableTransaction & ~Copyable>(_ txn: borrowing T, _ log: EventLog, reusingKept: Bool = false) throws {
+        let stored = try txn.get(log.meta, key: EventLog.MetaKey.head)
+        if reusingKept, let stored, let kept = log.keptHead.state(stored) {
+            self = kept
+            return
+        }
+        if let head = stored {
             guard head.count == 48, let sequence = BigEndian.uint64(head),
                   let recorded = BigEndian.uint64(head, at: 40)
             else { throw EventLogError.corrupt(reason: "the head entry in meta has \(head.count) bytes, not 48") }
@@ -141,12 +152,31 @@ struct HeadState {
             throw EventLogError.corrupt(reason: "the Merkle edge in meta does not match a log of \(sequence) records")
         }
         self.edge = range
+        if let stored { log.keptHead.keep(stored, self) }
     }
 
     func store(_ txn: borrowing WriteTransaction, _ log: EventLog) throws {
         let head = BigEndian.bytes(sequence) + chainHash.bytes + BigEndian.bytes(UInt64(bitPattern: recordedAtMicros))
         try txn.put(log.meta, key: EventLog.MetaKey.head, value: head)
         try txn.put(log.meta, key: EventLog.MetaKey.merkleEdge, value: edge.encoded)
+        log.keptHead.keep(head, self)
+    }
+}
+
+/// A head state with the bytes of the head entry it goes with. The entry names the last
+/// record's sequence and chain hash, which commit to every record and so to the Merkle
+/// edge: the same bytes read again, whoever wrote them and whether or not the
+/// transaction that kept them was committed, stand for the same head.
+final class KeptHead: @unchecked Sendable {
+    private let lock = NSLock()
+    private var kept: (bytes: [UInt8], state: HeadState)?
+
+    func state(_ bytes: [UInt8]) -> HeadState? {
+        lock.withLock { kept.flatMap { $0.bytes == bytes ? $0.state : nil } }
+    }
+
+    func keep(_ bytes: [UInt8], _ state: HeadState) {
+        lock.withLock { kept = (bytes, state) }
     }
 }
 
