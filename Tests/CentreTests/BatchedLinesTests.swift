@@ -18,42 +18,43 @@ import Testing
         return (Array(lines.prefix(20)), early)
     }
 
+    /// Appends `input` in batches of four to a new store; what refused it, the lines heard
+    /// appended, and the size of the log afterwards.
+    static func refusal(of input: [String]) throws -> (refusal: LineRefusal, heard: [Int], logged: UInt64) {
+        let centre = try TestCentre()
+        var heard: [Int] = []
+        let refusal = try #require(throws: LineRefusal.self) {
+            try centre.store.append(lines: input, batchSize: 4) { line, _ in heard.append(line) }
+        }
+        return (refusal, heard, try centre.store.log.head().sequence)
+    }
+
     @Test func aRefusedBatchIsNamedBeforeABadLineParsedAfterIt() throws {
         let (valid, early) = try Self.lines()
         // Batches of four: lines 1–4 and 5–8 are appended; line 10 is refused by the rules;
         // line 14 is not JSON, and is read before the batch holding line 10 is committed.
         let input = Array(valid[0..<9]) + [early] + Array(valid[9..<12]) + ["{not json"] + Array(valid[12...])
-        let centre = try TestCentre()
-        var heard: [Int] = []
-        let refusal = try #require(throws: LineRefusal.self) {
-            try centre.store.append(lines: input, batchSize: 4) { line, _ in heard.append(line) }
-        }
+        let (refusal, heard, logged) = try Self.refusal(of: input)
         #expect(refusal.line == 10)
         if case .rule = refusal.cause {} else { Issue.record("refused for \(refusal.cause), not a rule") }
-        #expect(refusal.appendedBefore == 8)
-        #expect(heard == Array(1...8))
-        #expect(try centre.store.log.head().sequence == 8)
+        #expect(refusal.appendedBefore == 8 && heard == Array(1...8) && logged == 8)
     }
 
     @Test func aBadLineAfterAppendedBatchesIsNamedWithWhatWasAppended() throws {
         let (valid, _) = try Self.lines()
-        let input = Array(valid[0..<10]) + ["", "{not json"] + Array(valid[10...])
-        let centre = try TestCentre()
-        var heard: [Int] = []
-        let refusal = try #require(throws: LineRefusal.self) {
-            try centre.store.append(lines: input, batchSize: 4) { line, _ in heard.append(line) }
-        }
         // Line 11 is blank and skipped; lines 9 and 10 were waiting for their batch.
+        let (refusal, heard, logged) = try Self.refusal(of: Array(valid[0..<10]) + ["", "{not json"] + Array(valid[10...]))
         #expect(refusal.line == 12)
         if case .input = refusal.cause {} else { Issue.record("refused for \(refusal.cause), not its input") }
-        #expect(refusal.appendedBefore == 8)
-        #expect(heard == Array(1...8))
-        #expect(try centre.store.log.head().sequence == 8)
-        // Appended whole, in batches, every line is heard once, in order.
-        let again = try TestCentre()
-        heard = []
-        try again.store.append(lines: valid, batchSize: 3) { line, _ in heard.append(line) }
+        #expect(refusal.appendedBefore == 8 && heard == Array(1...8) && logged == 8)
+    }
+
+    @Test func everyLineAppendedInBatchesIsHeardOnceInOrder() throws {
+        let (valid, _) = try Self.lines()
+        let centre = try TestCentre()
+        var heard: [Int] = []
+        try centre.store.append(lines: valid, batchSize: 3) { line, _ in heard.append(line) }
         #expect(heard == Array(1...valid.count))
-        #expect(try again.store.log.head().sequence == UInt64(valid.count))
+        #expect(try centre.store.log.head().sequence == UInt64(valid.count))
     }
 }
