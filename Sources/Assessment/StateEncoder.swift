@@ -91,12 +91,9 @@ struct StateEncoder: SwiftProtobuf.Visitor {
         while length >> (7 * width) != 0 { width += 1 }
         reserve(width - 1)
         (base + start + width).update(from: base + start + 1, count: length)
-        var rest = length
-        for i in 0..<width {
-            base[start + i] = UInt8(truncatingIfNeeded: rest) | (i < width - 1 ? 0x80 : 0)
-            rest >>= 7
-        }
-        count += width - 1
+        count = start
+        varint(UInt64(length))
+        count += length
     }
 
     // MARK: Singular fields
