@@ -62,6 +62,20 @@ package struct Entities {
         return true
     }
 
+    /// Appends `entry` to the list `list` (field `field`) of the entity, changing nothing
+    /// else; false when there is none. Its bytes are then written by inserting the entry's
+    /// into those it was read from, not by encoding it afresh.
+    package func append<M: SwiftProtobuf.Message, E: SwiftProtobuf.Message>(
+        _ kind: EntityKind, _ id: String, _ entry: E, to list: WritableKeyPath<M, [E]>, field: Int
+    ) throws -> Bool {
+        let key = EntityKey(kind: kind, id: id)
+        guard var message: M = try get(kind, id) else { return false }
+        memory.forget(key)
+        message[keyPath: list].append(entry)
+        memory.keep(key, message, appending: try AppendedEntry(entry, field: field))
+        return true
+    }
+
     package func staff(_ id: String) throws -> Attest_V1_StaffState? { try get(.staff, id) }
     package func learner(_ id: String) throws -> Attest_V1_LearnerState? { try get(.learner, id) }
     package func evidence(_ id: String) throws -> Attest_V1_EvidenceState? { try get(.evidence, id) }
@@ -127,6 +141,30 @@ public final class RulesMemory {
     fileprivate func keep(_ key: EntityKey, _ message: any SwiftProtobuf.Message) {
         decoded[key] = message
         changed.insert(key)
+        rewritten.insert(key)
+        appended[key] = nil
+    }
+
+    /// Keeps `message`, changed since it was loaded by `entry` appended, if by nothing else.
+    fileprivate func keep(_ key: EntityKey, _ message: any SwiftProtobuf.Message, appending entry: AppendedEntry) {
+        decoded[key] = message
+        changed.insert(key)
+        if !rewritten.contains(key) { appended[key, default: []].append(entry) }
+    }
+
+    /// The messages changed otherwise than by appending entries, since the last flush.
+    private var rewritten: Set<EntityKey> = []
+    /// The entries appended to each message changed only by appending them, since the last flush.
+    private var appended: [EntityKey: [AppendedEntry]] = [:]
+
+    /// `message`'s state bytes: those it was loaded from with the entries appended since
+    /// inserted, when that is all that changed it, or encoded afresh.
+    private func stateBytes(of message: any SwiftProtobuf.Message, _ key: EntityKey) throws -> [UInt8] {
+        if !rewritten.contains(key), let entries = appended[key], let before = loaded[key],
+           let bytes = AppendedEntry.inserting(entries, into: before) {
+            return bytes
+        }
+        return try encodings?.stateBytes(of: message) ?? message.stateBytes()
     }
 
     /// Writes the messages changed since the last flush to `store`, and keeps every message
@@ -134,7 +172,7 @@ public final class RulesMemory {
     public func flush() throws {
         for key in changed {
             let message = decoded[key]!
-            let bytes = try encodings?.stateBytes(of: message) ?? message.stateBytes()
+            let bytes = try stateBytes(of: message, key)
             try store.save(key.stored, bytes)
             decodedBefore?.keep(key.stored, bytes, message)
             loaded[key] = nil
@@ -144,6 +182,8 @@ public final class RulesMemory {
         }
         loaded.removeAll(keepingCapacity: true)
         changed.removeAll(keepingCapacity: true)
+        rewritten.removeAll(keepingCapacity: true)
+        appended.removeAll(keepingCapacity: true)
     }
 
     /// Flushes, then forgets the messages kept decoded: between batches, so that memory stays bounded.
@@ -167,6 +207,10 @@ final class RulesLearnerRecords: LearnerRecordKeeping {
 
     func update(_ learner: String, _ body: (inout Attest_V1_LearnerRecord) throws -> Void) throws -> Bool {
         try entities.update(.progress, learner, body)
+    }
+
+    func append(_ evidence: Attest_V1_EvidenceEntry, to learner: String) throws -> Bool {
+        try entities.append(.progress, learner, evidence, to: \Attest_V1_LearnerRecord.evidence, field: Attest_V1_LearnerRecord.evidenceField)
     }
 
     func own(_ kind: LearnerRecordPart, _ id: String, by learner: String) {}

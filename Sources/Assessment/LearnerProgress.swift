@@ -9,6 +9,9 @@ package protocol LearnerRecordKeeping: AnyObject {
     func save(_ record: Attest_V1_LearnerRecord) throws
     /// Changes learner `learner`'s record in place; false when there is none.
     func update(_ learner: String, _ body: (inout Attest_V1_LearnerRecord) throws -> Void) throws -> Bool
+    /// Appends `evidence` to learner `learner`'s record, changing nothing else, so that the
+    /// record's bytes can be written without encoding it afresh; false when there is none.
+    func append(_ evidence: Attest_V1_EvidenceEntry, to learner: String) throws -> Bool
     /// Notes that the evidence, assessment, adjustment or RPL credit `id` is learner `learner`'s.
     func own(_ kind: LearnerRecordPart, _ id: String, by learner: String) throws
     /// The learner the evidence, assessment, adjustment or RPL credit `id` belongs to.
@@ -70,10 +73,10 @@ package final class LearnerProgress {
                 record.adjustments.mutate(where: { $0.adjustmentID == m.adjustmentID }) { $0.decision = 2 }
             }
         case let .evidenceSubmitted(m):
+            // The event centres record most, and it changes nothing but the list of evidence.
             try records.own(.evidence, m.evidenceID, by: m.learnerID)
-            try change(m.learnerID, by: event, at: micros) { record in
-                record.evidence.append(.with { $0.evidenceID = m.evidenceID; $0.unit = m.unit; $0.method = m.method })
-            }
+            let evidence = Attest_V1_EvidenceEntry.with { $0.evidenceID = m.evidenceID; $0.unit = m.unit; $0.method = m.method }
+            guard try records.append(evidence, to: m.learnerID) else { throw LearnerProgressError("learner \(m.learnerID) has no record") }
         case let .evidenceWithdrawn(m):
             try change(owner: .evidence, m.evidenceID, by: event, at: micros, reweighing: true) { record in
                 record.evidence.mutate(where: { $0.evidenceID == m.evidenceID }) { $0.withdrawn = true }
@@ -244,4 +247,9 @@ extension Array {
     mutating func mutate(where matches: (Element) -> Bool, _ body: (inout Element) -> Void) {
         for index in indices where matches(self[index]) { body(&self[index]) }
     }
+}
+
+extension Attest_V1_LearnerRecord {
+    /// The number of the field `evidence` (transcript.proto).
+    package static let evidenceField = 6
 }

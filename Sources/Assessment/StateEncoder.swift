@@ -304,3 +304,78 @@ struct StateEncoder: SwiftProtobuf.Visitor {
 enum StateEncodingError: Error {
     case messageSetExtensions
 }
+
+/// An entry appended to a repeated message field, encoded, to be inserted into the
+/// state bytes of the message it was appended to.
+public struct AppendedEntry: Sendable {
+    let field: Int
+    let bytes: [UInt8]
+
+    /// `entry`, appended to field `field`.
+    public init(_ entry: some SwiftProtobuf.Message, field: Int) throws {
+        self.field = field
+        bytes = try entry.stateBytes()
+    }
+
+    /// The state bytes of a message whose state bytes were `before` and which has changed
+    /// since only by `appended`, in order (`StateEncoder.inserting`); nil when they must
+    /// be encoded afresh.
+    public static func inserting(_ appended: [AppendedEntry], into before: [UInt8]) -> [UInt8]? {
+        StateEncoder.inserting(appended, into: before)
+    }
+}
+
+extension StateEncoder {
+    /// The state bytes of a message whose state bytes were `before`, and which has changed
+    /// since only by `appended` (in order): `before` with each entry inserted where the
+    /// deterministic encoding writes it, after its field's other entries and before the
+    /// next field, with no need to encode the message afresh. Nil when `before` is not laid
+    /// out as that encoding lays it out (fields out of order, as unknown fields may be).
+    static func inserting(_ appended: [AppendedEntry], into before: [UInt8]) -> [UInt8]? {
+        var bytes = before
+        for entry in appended {
+            guard let at = insertionPoint(of: entry.field, in: bytes) else { return nil }
+            var encoder = StateEncoder(capacity: entry.bytes.count + 16)
+            entry.bytes.withUnsafeBytes { body in encoder.delimited(entry.field) { $0.raw(body) } }
+            bytes.insert(contentsOf: encoder.finish(), at: at)
+        }
+        return bytes
+    }
+
+    /// Where the deterministic encoding `bytes` writes the next entry of field `field`:
+    /// before the first field numbered above it, or at the end. Nil when the fields are
+    /// not in ascending order up to there, or `bytes` is not well formed.
+    private static func insertionPoint(of field: Int, in bytes: [UInt8]) -> Int? {
+        var offset = 0, previous = 0
+        func varint() -> UInt64? {
+            var value: UInt64 = 0, shift: UInt64 = 0
+            while offset < bytes.count, shift < 64 {
+                let byte = bytes[offset]
+                offset += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { return value }
+                shift += 7
+            }
+            return nil
+        }
+        while offset < bytes.count {
+            let start = offset
+            guard let tag = varint() else { return nil }
+            let number = Int(tag >> 3)
+            guard number >= previous else { return nil }
+            if number > field { return start }
+            previous = number
+            switch tag & 7 {
+            case 0: guard varint() != nil else { return nil }
+            case 1: offset += 8
+            case 2:
+                guard let length = varint(), length <= UInt64(bytes.count - offset) else { return nil }
+                offset += Int(length)
+            case 5: offset += 4
+            default: return nil
+            }
+            guard offset <= bytes.count else { return nil }
+        }
+        return bytes.count
+    }
+}

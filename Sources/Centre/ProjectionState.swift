@@ -66,11 +66,20 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
         @usableFromInline var changed: Bool
         /// The bytes the message was decoded from, when it was taken from those an append kept.
         @usableFromInline var loaded: [UInt8]?
+        /// The entries appended to it since it was loaded, while nothing else changed it (else nil).
+        @usableFromInline var appended: [AppendedEntry]? = []
 
         @inlinable init(message: M, changed: Bool, loaded: [UInt8]? = nil) {
             self.message = message
             self.changed = changed
             self.loaded = loaded
+        }
+
+        /// Its state bytes: those it was loaded from with the entries appended since
+        /// inserted, when that is all that changed it, or encoded afresh.
+        func stateBytes(_ encodings: LearnerRecordEncodings?) throws -> [UInt8] {
+            if let appended, let loaded, let bytes = AppendedEntry.inserting(appended, into: loaded) { return bytes }
+            return try encodings?.stateBytes(of: message) ?? message.stateBytes()
         }
     }
 
@@ -89,7 +98,9 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
     }
 
     @inlinable public func set(_ id: String, _ message: M) {
-        entries[id] = Entry(message: message, changed: true)
+        var entry = Entry(message: message, changed: true)
+        entry.appended = nil
+        entries[id] = entry
     }
 
     /// Changes the message under `prefix` + `id` in place; false when there is none.
@@ -97,7 +108,20 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
     public func update(_ id: String, _ body: (inout M) throws -> Void) throws -> Bool {
         guard let index = try index(id) else { return false }
         entries.values[index].changed = true
+        entries.values[index].appended = nil
         try body(&entries.values[index].message)
+        return true
+    }
+
+    /// Appends `entry` to the list `list` (field `field`) of the message under `prefix` +
+    /// `id`, changing nothing else; false when there is none. Its bytes are then written
+    /// by inserting the entry's into those it was loaded from, not by encoding it afresh.
+    @inlinable @discardableResult
+    public func append<E: SwiftProtobuf.Message>(_ id: String, _ entry: E, to list: WritableKeyPath<M, [E]>, field: Int) throws -> Bool {
+        guard let index = try index(id) else { return false }
+        entries.values[index].changed = true
+        if entries.values[index].appended != nil { entries.values[index].appended!.append(try AppendedEntry(entry, field: field)) }
+        entries.values[index].message[keyPath: list].append(entry)
         return true
     }
 
@@ -124,23 +148,28 @@ extension KeptMessages: KeptTable {
     var count: Int { entries.count }
 
     func flush(_ write: @Sendable ([String], [[UInt8]]) throws -> Void) throws {
-        var keys: [String] = []
-        var messages: [M] = []
-        for (id, entry) in entries {
-            if entry.changed {
-                keys.append(prefix + id)
-                messages.append(entry.message)
-            } else if let loaded = entry.loaded {
-                state.decodedBefore?.keep(prefix + id, loaded, entry.message)
-            }
-        }
-        entries.removeAll(keepingCapacity: true)
         if let decoded = state.decodedBefore {
             // An append's few, kept decoded for the next.
-            let values = try messages.map { try state.encodings?.stateBytes(of: $0) ?? $0.stateBytes() }
-            for (key, (message, value)) in zip(keys, zip(messages, values)) { decoded.keep(key, value, message) }
+            var keys: [String] = [], values: [[UInt8]] = []
+            for (id, entry) in entries {
+                if entry.changed {
+                    keys.append(prefix + id)
+                    values.append(try entry.stateBytes(state.encodings))
+                    decoded.keep(prefix + id, values[values.count - 1], entry.message)
+                } else if let loaded = entry.loaded {
+                    decoded.keep(prefix + id, loaded, entry.message)
+                }
+            }
+            entries.removeAll(keepingCapacity: true)
             return try write(keys, values)
         }
+        var keys: [String] = []
+        var messages: [M] = []
+        for (id, entry) in entries where entry.changed {
+            keys.append(prefix + id)
+            messages.append(entry.message)
+        }
+        entries.removeAll(keepingCapacity: true)
         // Encoding the messages, then freeing them, is most of a flush, and the end of a
         // rebuild flushes every message at once: the cores encode and free a part at a
         // time, several parts each, so that none waits long for the last.

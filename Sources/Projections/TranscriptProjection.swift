@@ -71,6 +71,12 @@ final class LearnerRecords: LearnerRecordKeeping {
         return true
     }
 
+    func append(_ evidence: Attest_V1_EvidenceEntry, to learner: String) throws -> Bool {
+        guard try records.append(learner, evidence, to: \.evidence, field: Attest_V1_LearnerRecord.evidenceField) else { return false }
+        if !summariesUnchanged { changed.insert(learner) }
+        return true
+    }
+
     /// Works out, for each learner whose record changed (once however many of their
     /// events changed it), their standing, kept under `standing/LEARNER`, and their audit
     /// gaps, kept under `gaps/LEARNER` while there are any.

@@ -78,4 +78,56 @@ import Testing
         try Self.expectSameBytes(entry)
         #expect(try entry.stateBytes() == bytes)
     }
+
+    /// A record with `evidence` pieces of evidence and, when `later`, the fields that follow them.
+    static func record(evidence: Int, later: Bool) -> Attest_V1_LearnerRecord {
+        .with { record in
+            record.learnerID = "L1"; record.qualification = "603/4767/3"; record.specificationVersion = 1
+            record.evidence = (0..<evidence).map { i in .with { $0.evidenceID = "E\(i)"; $0.unit = "U\(i % 3)"; $0.method = .observation } }
+            if later {
+                record.decisions = [.with { $0.assessmentID = "A1"; $0.evidenceID = "E0"; $0.criteriaMet = ["1.1"] }]
+                record.samples = [.with { $0.sampleID = "S1"; $0.assessmentID = "A1" }]
+                record.met = ["U0": Data([1]), "U1": Data([3])]
+                record.erasedIn = 9
+            }
+        }
+    }
+
+    @Test func anEntryAppendedIsInsertedWhereTheEncodingOfTheWholeRecordPutsIt() throws {
+        let long = Attest_V1_EvidenceEntry.with { $0.evidenceID = String(repeating: "x", count: 300); $0.unit = "U9" }
+        for (evidence, later) in [(0, false), (0, true), (1, false), (5, true), (200, true)] {
+            let before = Self.record(evidence: evidence, later: later)
+            for added in [[Attest_V1_EvidenceEntry.with { $0.evidenceID = "new" }], [long, .with { $0.evidenceID = "second"; $0.withdrawn = true }]] {
+                var after = before
+                after.evidence += added
+                let appended = try added.map { try AppendedEntry($0, field: Attest_V1_LearnerRecord.evidenceField) }
+                let inserted = try #require(AppendedEntry.inserting(appended, into: try before.stateBytes()))
+                #expect(inserted == (try Self.library(after)), "\(evidence) entries before, later fields: \(later)")
+            }
+        }
+        // Entries of other lists, in turn.
+        let before = Self.record(evidence: 3, later: true)
+        var after = before
+        let sample = Attest_V1_SampleEntry.with { $0.sampleID = "S2"; $0.stage = .summative }
+        let decision = Attest_V1_DecisionEntry.with { $0.assessmentID = "A2"; $0.methods = ["1.2": .questioning, "1.1": .observation] }
+        after.samples.append(sample)
+        after.decisions.append(decision)
+        let inserted = AppendedEntry.inserting([try AppendedEntry(sample, field: 10), try AppendedEntry(decision, field: 7)], into: try before.stateBytes())
+        #expect(inserted == (try Self.library(after)))
+    }
+
+    @Test func bytesNotInTheDeterministicOrderAreEncodedAfresh() throws {
+        // Field 2 after field 6, as fields a message does not know are written, last: no
+        // place to insert a sample (field 10) is guessed.
+        let outOfOrder = try Self.record(evidence: 2, later: false).stateBytes() + [0x12, 0x01, 0x78]
+        let sample = try AppendedEntry(Attest_V1_SampleEntry.with { $0.sampleID = "S" }, field: 10)
+        #expect(AppendedEntry.inserting([sample], into: outOfOrder) == nil)
+        // Nor into bytes that are not a message.
+        #expect(AppendedEntry.inserting([sample], into: [0x32, 0x7F, 0x01]) == nil)
+    }
+
+    @Test func theEvidenceFieldNumberIsTheOneTheRecordEncodesEvidenceUnder() throws {
+        let record = Attest_V1_LearnerRecord.with { $0.evidence = [.with { $0.evidenceID = "E" }] }
+        #expect(try record.stateBytes().first == UInt8(Attest_V1_LearnerRecord.evidenceField << 3 | 2))
+    }
 }
