@@ -18,11 +18,17 @@ public final class DecodedMessages: @unchecked Sendable {
 
     public init(limit: Int = 32 << 20) { self.limit = limit }
 
+    /// What is left under a key whose message was taken out: a message of a type no one takes.
+    private static let taken = SwiftProtobuf.Google_Protobuf_Empty()
+
     /// The message of type `M` that `bytes`, stored under `key`, encode, taken out.
     public func take<M: SwiftProtobuf.Message>(_ key: String, from bytes: [UInt8], as type: M.Type = M.self) throws -> M {
-        let hit = lock.withLock {
-            let hit = kept.removeValue(forKey: key)
-            size -= hit?.bytes.count ?? 0
+        let hit = lock.withLock { () -> (bytes: [UInt8], message: any SwiftProtobuf.Message)? in
+            guard let index = kept.index(forKey: key) else { return nil }
+            // Left in place, emptied, rather than removed: removing a key moves the keys after it.
+            let hit = kept.values[index]
+            kept.values[index] = (bytes: [], message: Self.taken)
+            size -= hit.bytes.count
             return hit
         }
         if let hit, let message = hit.message as? M, hit.bytes == bytes { return message }

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import SwiftProtobuf
 
@@ -346,36 +347,21 @@ extension StateEncoder {
     /// before the first field numbered above it, or at the end. Nil when the fields are
     /// not in ascending order up to there, or `bytes` is not well formed.
     private static func insertionPoint(of field: Int, in bytes: [UInt8]) -> Int? {
-        var offset = 0, previous = 0
-        func varint() -> UInt64? {
-            var value: UInt64 = 0, shift: UInt64 = 0
-            while offset < bytes.count, shift < 64 {
-                let byte = bytes[offset]
-                offset += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { return value }
-                shift += 7
+        struct OutOfOrder: Error {}
+        var previous: UInt32 = 0
+        var point: Int?
+        do {
+            try bytes.withUnsafeBytes { bytes in
+                try ProtobufFields.walk(bytes) { number, _, whole, _ in
+                    guard point == nil else { return }
+                    if Int(number) > field { return point = whole.lowerBound }
+                    guard number >= previous else { throw OutOfOrder() }
+                    previous = number
+                }
             }
+        } catch {
             return nil
         }
-        while offset < bytes.count {
-            let start = offset
-            guard let tag = varint() else { return nil }
-            let number = Int(tag >> 3)
-            guard number >= previous else { return nil }
-            if number > field { return start }
-            previous = number
-            switch tag & 7 {
-            case 0: guard varint() != nil else { return nil }
-            case 1: offset += 8
-            case 2:
-                guard let length = varint(), length <= UInt64(bytes.count - offset) else { return nil }
-                offset += Int(length)
-            case 5: offset += 4
-            default: return nil
-            }
-            guard offset <= bytes.count else { return nil }
-        }
-        return bytes.count
+        return point ?? bytes.count
     }
 }
