@@ -72,7 +72,7 @@ package struct Entities {
         guard var message: M = try get(kind, id) else { return false }
         memory.forget(key)
         message[keyPath: list].append(entry)
-        memory.keep(key, message, appending: try AppendedEntry(entry, field: field))
+        try memory.keep(key, message, appending: entry, field: field)
         return true
     }
 
@@ -128,12 +128,12 @@ public final class RulesMemory {
         self.encodings = encodings
     }
 
-    /// The bytes each message decoded from the store was loaded from.
-    private var loaded: [EntityKey: [UInt8]] = [:]
+    /// The bytes each message decoded from the store was loaded from, and how it changed since.
+    private var loaded: [EntityKey: LoadedBytes] = [:]
 
     fileprivate func remember(_ key: EntityKey, _ message: any SwiftProtobuf.Message, loadedFrom bytes: [UInt8]) {
         decoded[key] = message
-        if decodedBefore != nil { loaded[key] = bytes }
+        if decodedBefore != nil { loaded[key] = LoadedBytes(bytes) }
     }
 
     fileprivate func forget(_ key: EntityKey) { decoded[key] = nil }
@@ -141,30 +141,14 @@ public final class RulesMemory {
     fileprivate func keep(_ key: EntityKey, _ message: any SwiftProtobuf.Message) {
         decoded[key] = message
         changed.insert(key)
-        rewritten.insert(key)
-        appended[key] = nil
+        loaded[key]?.rewrite()
     }
 
-    /// Keeps `message`, changed since it was loaded by `entry` appended, if by nothing else.
-    fileprivate func keep(_ key: EntityKey, _ message: any SwiftProtobuf.Message, appending entry: AppendedEntry) {
+    /// Keeps `message`, changed by `entry` appended to its field `field`.
+    fileprivate func keep(_ key: EntityKey, _ message: any SwiftProtobuf.Message, appending entry: some SwiftProtobuf.Message, field: Int) throws {
         decoded[key] = message
         changed.insert(key)
-        if !rewritten.contains(key) { appended[key, default: []].append(entry) }
-    }
-
-    /// The messages changed otherwise than by appending entries, since the last flush.
-    private var rewritten: Set<EntityKey> = []
-    /// The entries appended to each message changed only by appending them, since the last flush.
-    private var appended: [EntityKey: [AppendedEntry]] = [:]
-
-    /// `message`'s state bytes: those it was loaded from with the entries appended since
-    /// inserted, when that is all that changed it, or encoded afresh.
-    private func stateBytes(of message: any SwiftProtobuf.Message, _ key: EntityKey) throws -> [UInt8] {
-        if !rewritten.contains(key), let entries = appended[key], let before = loaded[key],
-           let bytes = AppendedEntry.inserting(entries, into: before) {
-            return bytes
-        }
-        return try encodings?.stateBytes(of: message) ?? message.stateBytes()
+        try loaded[key]?.append(entry, field: field)
     }
 
     /// Writes the messages changed since the last flush to `store`, and keeps every message
@@ -172,18 +156,16 @@ public final class RulesMemory {
     public func flush() throws {
         for key in changed {
             let message = decoded[key]!
-            let bytes = try stateBytes(of: message, key)
+            let bytes = try message.stateBytes(since: loaded[key], encodings: encodings)
             try store.save(key.stored, bytes)
             decodedBefore?.keep(key.stored, bytes, message)
             loaded[key] = nil
         }
-        for (key, bytes) in loaded {
-            if let message = decoded[key] { decodedBefore?.keep(key.stored, bytes, message) }
+        for (key, loaded) in loaded {
+            if let message = decoded[key] { decodedBefore?.keep(key.stored, loaded.bytes, message) }
         }
         loaded.removeAll(keepingCapacity: true)
         changed.removeAll(keepingCapacity: true)
-        rewritten.removeAll(keepingCapacity: true)
-        appended.removeAll(keepingCapacity: true)
     }
 
     /// Flushes, then forgets the messages kept decoded: between batches, so that memory stays bounded.

@@ -326,6 +326,42 @@ public struct AppendedEntry: Sendable {
     }
 }
 
+/// The bytes a message was loaded from, and how it has changed since: by entries
+/// appended alone, whose bytes are then inserted into these (`AppendedEntry.inserting`),
+/// or otherwise, when it is encoded afresh.
+public struct LoadedBytes {
+    public let bytes: [UInt8]
+    /// The entries appended since, in order; nil once anything else changed the message.
+    private var appended: [AppendedEntry]? = []
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Notes that `entry` was appended to field `field` of the message.
+    public mutating func append(_ entry: some SwiftProtobuf.Message, field: Int) throws {
+        guard appended != nil else { return }
+        appended!.append(try AppendedEntry(entry, field: field))
+    }
+
+    /// Notes that the message changed otherwise than by entries appended.
+    public mutating func rewrite() { appended = nil }
+
+    /// The bytes of the message as changed, when only entries appended changed it.
+    fileprivate var inserted: [UInt8]? {
+        guard let appended, !appended.isEmpty else { return nil }
+        return AppendedEntry.inserting(appended, into: bytes)
+    }
+}
+
+extension SwiftProtobuf.Message {
+    /// The message's state bytes, when it was loaded from `loaded` and changed since: those
+    /// bytes with the entries appended since inserted, when that is all that changed it;
+    /// else an equal learner's record `encodings` encoded already, or encoded afresh.
+    public func stateBytes(since loaded: LoadedBytes?, encodings: LearnerRecordEncodings?) throws -> [UInt8] {
+        if let inserted = loaded?.inserted { return inserted }
+        return try encodings?.stateBytes(of: self) ?? stateBytes()
+    }
+}
+
 extension StateEncoder {
     /// The state bytes of a message whose state bytes were `before`, and which has changed
     /// since only by `appended` (in order): `before` with each entry inserted where the

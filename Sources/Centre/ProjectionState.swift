@@ -64,22 +64,14 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
     @usableFromInline struct Entry {
         @usableFromInline var message: M
         @usableFromInline var changed: Bool
-        /// The bytes the message was decoded from, when it was taken from those an append kept.
-        @usableFromInline var loaded: [UInt8]?
-        /// The entries appended to it since it was loaded, while nothing else changed it (else nil).
-        @usableFromInline var appended: [AppendedEntry]? = []
+        /// The bytes the message was decoded from, and how it changed since, when it was
+        /// taken from those an append kept.
+        @usableFromInline var loaded: LoadedBytes?
 
         @inlinable init(message: M, changed: Bool, loaded: [UInt8]? = nil) {
             self.message = message
             self.changed = changed
-            self.loaded = loaded
-        }
-
-        /// Its state bytes: those it was loaded from with the entries appended since
-        /// inserted, when that is all that changed it, or encoded afresh.
-        func stateBytes(_ encodings: LearnerRecordEncodings?) throws -> [UInt8] {
-            if let appended, let loaded, let bytes = AppendedEntry.inserting(appended, into: loaded) { return bytes }
-            return try encodings?.stateBytes(of: message) ?? message.stateBytes()
+            self.loaded = loaded.map(LoadedBytes.init)
         }
     }
 
@@ -98,9 +90,7 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
     }
 
     @inlinable public func set(_ id: String, _ message: M) {
-        var entry = Entry(message: message, changed: true)
-        entry.appended = nil
-        entries[id] = entry
+        entries[id] = Entry(message: message, changed: true)
     }
 
     /// Changes the message under `prefix` + `id` in place; false when there is none.
@@ -108,7 +98,7 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
     public func update(_ id: String, _ body: (inout M) throws -> Void) throws -> Bool {
         guard let index = try index(id) else { return false }
         entries.values[index].changed = true
-        entries.values[index].appended = nil
+        entries.values[index].loaded?.rewrite()
         try body(&entries.values[index].message)
         return true
     }
@@ -120,7 +110,7 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
     public func append<E: SwiftProtobuf.Message>(_ id: String, _ entry: E, to list: WritableKeyPath<M, [E]>, field: Int) throws -> Bool {
         guard let index = try index(id) else { return false }
         entries.values[index].changed = true
-        if entries.values[index].appended != nil { entries.values[index].appended!.append(try AppendedEntry(entry, field: field)) }
+        try entries.values[index].loaded?.append(entry, field: field)
         entries.values[index].message[keyPath: list].append(entry)
         return true
     }
@@ -154,10 +144,10 @@ extension KeptMessages: KeptTable {
             for (id, entry) in entries {
                 if entry.changed {
                     keys.append(prefix + id)
-                    values.append(try entry.stateBytes(state.encodings))
+                    values.append(try entry.message.stateBytes(since: entry.loaded, encodings: state.encodings))
                     decoded.keep(prefix + id, values[values.count - 1], entry.message)
                 } else if let loaded = entry.loaded {
-                    decoded.keep(prefix + id, loaded, entry.message)
+                    decoded.keep(prefix + id, loaded.bytes, entry.message)
                 }
             }
             entries.removeAll(keepingCapacity: true)
