@@ -48,12 +48,16 @@ struct IngestBenchmark: ParsableCommand {
         }
         let schemas = PayloadSchemas.centre
         let payloadSchemas = payloads.map { schemas.message($0.type)! }
+        let types = drafts.map { EventType(rawValue: $0.eventType)! }
         let turn = batchSize * batchesPerTurn
         var figures: [String: [Double]] = [:]
         for run in 1...runs {
             figures["parse", default: []].append(try measure(lines.count) { for line in lines { _ = try CentreEvent(line: line) } })
             figures["payload reader", default: []].append(try measure(lines.count) {
                 for (payload, schema) in zip(payloads, payloadSchemas) { _ = try schemas.binary(ofJSON: payload.json[...], as: schema, what: "") }
+            })
+            figures["payload decode", default: []].append(try measure(lines.count) {
+                for (draft, type) in zip(drafts, types) { _ = try DomainEvent(type: type, version: draft.schemaVersion, binary: draft.payload) }
             })
             figures["payload swift-protobuf", default: []].append(try measure(lines.count) {
                 for payload in payloads { _ = try payload.type.init(jsonUTF8Bytes: payload.json, options: .init()).serializedBytes() as [UInt8] }
@@ -89,6 +93,7 @@ struct IngestBenchmark: ParsableCommand {
               parse NDJSON into events, one core                 \(Int(median["parse"]!))   (target 500000)
               payload JSON to binary: the payload reader         \(Int(median["payload reader"]!))
               payload JSON to binary: swift-protobuf             \(Int(median["payload swift-protobuf"]!))   (the reader: \(String(format: "%.1f", median["payload reader"]! / median["payload swift-protobuf"]!))×)
+              payload binary to typed event (swift-protobuf)     \(Int(median["payload decode"]!))   (part of parsing)
               bare log append (no rules, no reports)             \(Int(bare))
               attest append (parse, rules, reports, commit)      \(Int(ingest))
             \(percent(ingest, of: bare)) of bare log append (target 60%)
