@@ -23,21 +23,6 @@ public struct LearnerView: Sendable {
     let hasEvidence: Bool, hasDecisions: Bool, hasSamples: Bool, hasAdjustments: Bool, hasRPL: Bool
     let proofs: Bool
 
-    /// One of the learner's records, its personal fields opened when their key is held.
-    public struct Event: Sendable {
-        public let sequence: UInt64
-        public let occurredAtMicros: Int64
-        public let actor: String
-        public let event: DomainEvent
-
-        public init(sequence: UInt64, occurredAtMicros: Int64, actor: String, event: DomainEvent) {
-            self.sequence = sequence
-            self.occurredAtMicros = occurredAtMicros
-            self.actor = actor
-            self.event = event
-        }
-    }
-
     /// A unit (or a standard's list) and its criteria.
     struct MapRow: Sendable {
         let label: String
@@ -99,7 +84,7 @@ public struct LearnerView: Sendable {
     /// - Parameters:
     ///   - events: the learner's records, oldest first; `nil` to show the transcript alone.
     ///   - proofs: whether the staff member reads inclusion proofs (the timeline links to them).
-    public init(transcript: Transcript, events: [Event]?, proofs: Bool) {
+    public init(transcript: Transcript, events: [RecordedEvent]?, proofs: Bool) {
         hasTimeline = events != nil
         let events = events ?? []
         specification = transcript.specificationLine
@@ -111,7 +96,7 @@ public struct LearnerView: Sendable {
         map = Self.map(of: transcript)
         self.proofs = proofs
         let at = { (micros: Int64) in Self.time(micros) }
-        let place = { (event: Event) in Sequence(sequence: event.sequence, proof: proofs ? "/v1/proofs/inclusion?sequence=\(event.sequence)" : nil) }
+        let place = { (event: RecordedEvent) in Sequence(sequence: event.sequence, proof: proofs ? "/v1/proofs/inclusion?sequence=\(event.sequence)" : nil) }
         var evidence: [EvidenceRow] = [], decisions: [DecisionRow] = [], samples: [SampleRow] = []
         var adjustments: [AdjustmentRow] = [], rpl: [RPLRow] = []
         for event in events {
@@ -165,12 +150,9 @@ public struct LearnerView: Sendable {
 
     /// Learner `learner`'s records in `store`, oldest first, their personal fields opened
     /// with the learner's key when the store holds it.
-    public static func events(of learner: String, in store: CentreStore) throws -> [Event] {
+    public static func events(of learner: String, in store: CentreStore) throws -> [RecordedEvent] {
         let keyring = Keyring(store: store.log.environment.path)
-        return try store.records(of: learner).map { entry in
-            let record = try keyring.opened(entry.record)
-            return Event(sequence: record.sequence, occurredAtMicros: record.occurredAtMicros, actor: record.actor.id, event: try DomainEvent(record: record))
-        }
+        return try store.records(of: learner).map { try RecordedEvent(record: keyring.opened($0.record)) }
     }
 
     /// The criteria map's rows: a qualification's or standalone unit's units, or a

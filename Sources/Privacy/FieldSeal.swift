@@ -32,27 +32,29 @@ public enum FieldSeal {
         deinit { attest_field_key_free(context) }
 
         fileprivate func seal(_ value: UnsafeRawBufferPointer, associated: UnsafeRawBufferPointer) throws -> Data {
-            var sealed = Data(count: value.count + 28)
-            var spare: UInt8 = 0
-            let done = lock.withLock {
-                sealed.withUnsafeMutableBytes { out in
-                    attest_field_seal(context, associated.bytes(or: &spare), associated.count, value.bytes(or: &spare), value.count, out.bytes(or: &spare))
-                }
-            }
-            guard done == 1 else { throw SealError.malformed }
+            guard let sealed = run(attest_field_seal, value, associated: associated, giving: value.count + 28) else { throw SealError.malformed }
             return sealed
         }
 
         fileprivate func open(_ sealed: UnsafeRawBufferPointer, associated: UnsafeRawBufferPointer) throws -> Data {
-            var value = Data(count: sealed.count - 28)
+            guard let value = run(attest_field_open, sealed, associated: associated, giving: sealed.count - 28) else { throw SealError.notOpened }
+            return value
+        }
+
+        /// What `function` (`attest_field_seal` or `attest_field_open`) makes of `input`:
+        /// `count` bytes, or `nil` when it fails.
+        private func run(
+            _ function: (UnsafeMutablePointer<attest_field_key>?, UnsafePointer<UInt8>?, Int, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?) -> Int32,
+            _ input: UnsafeRawBufferPointer, associated: UnsafeRawBufferPointer, giving count: Int
+        ) -> Data? {
+            var output = Data(count: count)
             var spare: UInt8 = 0
-            let opened = lock.withLock {
-                value.withUnsafeMutableBytes { out in
-                    attest_field_open(context, associated.bytes(or: &spare), associated.count, sealed.bytes(or: &spare), sealed.count, out.bytes(or: &spare))
+            let done = lock.withLock {
+                output.withUnsafeMutableBytes { out in
+                    function(context, associated.bytes(or: &spare), associated.count, input.bytes(or: &spare), input.count, out.bytes(or: &spare))
                 }
             }
-            guard opened == 1 else { throw SealError.notOpened }
-            return value
+            return done == 1 ? output : nil
         }
     }
 

@@ -36,25 +36,32 @@ struct CheckpointRoutes {
     /// `GET /v1/proofs/inclusion?sequence=N[&size=M]`: record N is in the first M records
     /// (by default the latest checkpoint's size, or the head when none was signed).
     func inclusion(_ request: Request, context: ServerContext) async throws -> Response {
-        try Self.checkReader(context)
-        let query = request.uri.queryParameters
-        guard let sequence = query["sequence"] else { throw Problem.badRequest("sequence is missing") }
-        let size = try query["size"].map { try EventRoutes.number($0, "size", 1...UInt64.max) } ?? latestSize()
-        return try JSONBody.response(encoding: try proving {
-            try store.log.inclusionProof(of: try EventRoutes.number(sequence, "sequence", 1...UInt64.max), in: size)
-        })
+        try proof(request, context, of: ("sequence", 1...UInt64.max), in: ("size", 1...UInt64.max)) { sequence, size in
+            try store.log.inclusionProof(of: sequence, in: size)
+        }
     }
 
     /// `GET /v1/proofs/consistency?from=N[&to=M]`: the first N records are a prefix of the
     /// first M (by default the latest checkpoint's size, or the head).
     func consistency(_ request: Request, context: ServerContext) async throws -> Response {
+        try proof(request, context, of: ("from", 0...UInt64.max), in: ("to", 0...UInt64.max)) { from, to in
+            try store.log.consistencyProof(from: from, to: to)
+        }
+    }
+
+    /// A proof about the query's number `subject` (required) within the log's first
+    /// records, as many as the query's `size` says (by default the latest checkpoint's
+    /// size, or the head when none was signed); 400 when either is not a number in its range.
+    private func proof(
+        _ request: Request, _ context: ServerContext,
+        of subject: (name: String, range: ClosedRange<UInt64>), in size: (name: String, range: ClosedRange<UInt64>),
+        _ make: (UInt64, UInt64?) throws -> some Encodable
+    ) throws -> Response {
         try Self.checkReader(context)
         let query = request.uri.queryParameters
-        guard let from = query["from"] else { throw Problem.badRequest("from is missing") }
-        let to = try query["to"].map { try EventRoutes.number($0, "to", 0...UInt64.max) } ?? latestSize()
-        return try JSONBody.response(encoding: try proving {
-            try store.log.consistencyProof(from: try EventRoutes.number(from, "from", 0...UInt64.max), to: to)
-        })
+        guard let given = query[Substring(subject.name)] else { throw Problem.badRequest("\(subject.name) is missing") }
+        let within = try query[Substring(size.name)].map { try EventRoutes.number($0, size.name, size.range) } ?? latestSize()
+        return try JSONBody.response(encoding: try proving { try make(try EventRoutes.number(given, subject.name, subject.range), within) })
     }
 
     /// The latest checkpoint's size, or `nil` (the head) when none was signed.

@@ -47,9 +47,9 @@ import Testing
 
     @Test func theTimelineLinksToInclusionProofsOnlyForThoseWhoReadThem() throws {
         let transcript = try Self.transcript()
-        let event = LearnerView.Event(sequence: 42, occurredAtMicros: 1_737_363_600_000_000, actor: "a1", event: .evidenceSubmitted(.with {
+        let event = RecordedEvent(event: .evidenceSubmitted(.with {
             $0.evidenceID = "EV-1"; $0.learnerID = "L1"; $0.unit = "1"; $0.method = .observation; $0.criteria = ["1.1"]; $0.witness = PersonalFields.closed
-        }))
+        }), sequence: 42, actor: "a1", occurredAtMicros: 1_737_363_600_000_000)
         let reader = renderer.html(Page(title: "L1", chrome: nil, template: "learner", body: LearnerView(transcript: transcript, events: [event], proofs: true)))
         #expect(reader.contains(#"<a href="/v1/proofs/inclusion?sequence=42">42</a>"#))
         #expect(reader.contains("<td>EV-1</td><td>1</td><td>observation</td><td>1.1</td><td>(erased)</td><td>2025-01-20 09:00</td>"))
