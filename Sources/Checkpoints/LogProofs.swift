@@ -76,12 +76,7 @@ extension EventLog {
                 throw CheckpointError("cannot prove record \(sequence) in a tree of size \(size): the log holds \(head.sequence) records")
             }
             return try txn.withReader { reader in
-                let leaf = { (index: UInt64) throws -> Hash in
-                    guard let hash = try self.chainHash(at: index + 1, in: reader) else {
-                        throw CheckpointError("record \(index + 1) is missing from the log")
-                    }
-                    return hash
-                }
+                let leaf = leafHashes(reader)
                 return InclusionProof(
                     sequence: sequence, treeSize: size, leafHash: try leaf(sequence - 1), root: try Proof.root(of: 0..<size, leafHash: leaf),
                     hashes: try Proof.inclusion(leafIndex: sequence - 1, treeSize: size, leafHash: leaf))
@@ -99,17 +94,22 @@ extension EventLog {
                 throw CheckpointError("cannot prove from size \(oldSize) to \(newSize): the log holds \(head.sequence) records")
             }
             return try txn.withReader { reader in
-                let leaf = { (index: UInt64) throws -> Hash in
-                    guard let hash = try self.chainHash(at: index + 1, in: reader) else {
-                        throw CheckpointError("record \(index + 1) is missing from the log")
-                    }
-                    return hash
-                }
+                let leaf = leafHashes(reader)
                 return ConsistencyProof(
                     oldSize: oldSize, newSize: newSize,
                     oldRoot: try Proof.root(of: 0..<oldSize, leafHash: leaf), newRoot: try Proof.root(of: 0..<newSize, leafHash: leaf),
                     hashes: try Proof.consistency(from: oldSize, to: newSize, leafHash: leaf))
             }
+        }
+    }
+
+    /// The Merkle tree's leaf hashes as `reader` reads them: leaf `index` is record `index + 1`'s chain hash.
+    private func leafHashes(_ reader: TransactionReader) -> (UInt64) throws -> Hash {
+        { index in
+            guard let hash = try self.chainHash(at: index + 1, in: reader) else {
+                throw CheckpointError("record \(index + 1) is missing from the log")
+            }
+            return hash
         }
     }
 }
