@@ -11,9 +11,9 @@ final class ServerMetrics: Sendable {
     init() {
         appended = registry.makeCounter(descriptor: .init(metricName: "attest_events_appended", unitName: "total", helpText: "Events appended through the server."))
         refused = registry.makeCounter(descriptor: .init(metricName: "attest_batches_refused", unitName: "total", helpText: "Batches refused, nothing of them appended."))
-        logSize = registry.makeGauge(descriptor: .init(metricName: "attest_log_records", helpText: "Records in the log (its head sequence)."))
+        logSize = registry.makeGauge(descriptor: .init(metricName: "attest_log_records", unitName: "", helpText: "Records in the log (its head sequence)."))
         groupSize = registry.makeValueHistogram(
-            descriptor: .init(metricName: "attest_group_commit_batches", helpText: "Batches committed together in one write transaction."),
+            descriptor: .init(metricName: "attest_group_commit_batches", unitName: "", helpText: "Batches committed together in one write transaction."),
             buckets: [1, 2, 4, 8, 16, 32, 64, 128])
     }
 
