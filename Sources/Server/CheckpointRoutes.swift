@@ -49,9 +49,10 @@ struct CheckpointRoutes {
         }
     }
 
-    /// A proof about the query's number `subject` (required) within the log's first
-    /// records, as many as the query's `size` says (by default the latest checkpoint's
-    /// size, or the head when none was signed); 400 when either is not a number in its range.
+    /// The proof `make` gives for the query's number `subject` (required) in the log's
+    /// first records, as many as its number `size` says (by default the latest
+    /// checkpoint's size, or the head when none was signed); 400 when either is not a
+    /// number in its range or no proof can be made.
     private func proof(
         _ request: Request, _ context: ServerContext,
         of subject: (name: String, range: ClosedRange<UInt64>), in size: (name: String, range: ClosedRange<UInt64>),
