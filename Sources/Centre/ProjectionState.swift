@@ -143,9 +143,10 @@ extension KeptMessages: KeptTable {
             var keys: [String] = [], values: [[UInt8]] = []
             for (id, entry) in entries {
                 if entry.changed {
-                    keys.append(prefix + id)
-                    values.append(try entry.message.stateBytes(since: entry.loaded, encodings: state.encodings))
-                    decoded.keep(prefix + id, values[values.count - 1], entry.message)
+                    let key = prefix + id, value = try entry.message.stateBytes(since: entry.loaded, encodings: state.encodings)
+                    keys.append(key)
+                    values.append(value)
+                    decoded.keep(key, value, entry.message)
                 } else if let loaded = entry.loaded {
                     decoded.keep(prefix + id, loaded.bytes, entry.message)
                 }
