@@ -124,8 +124,8 @@ public final class CentreStore: Sendable {
     ) throws -> (appended: [Appended], events: [RecordedEvent]) {
         var accepted: [RecordedEvent] = []
         // What the rules change in the batch, written to the transaction once they have checked it all.
-        let changes = OverlayEntityStore { _ in nil }
-        let memory = RulesMemory(store: changes, decodedBefore: decodedRulesState, encodings: encodings)
+        let changes = OverlayEntityStore(expecting: 2 * events.count) { _ in nil }
+        let memory = RulesMemory(store: changes, decodedBefore: decodedRulesState, encodings: encodings, expecting: events.count)
         do {
             let appended = try log.append(events.map(\.draft), in: txn, now: now, validate: { txn, appending in
                 let event = events[appending.index]

@@ -38,8 +38,8 @@ extension CentreStore {
                 try log.read(from: next, in: txn) { records.append($0.record); return records.count < Self.rulesRebuildBatch }
                 guard let last = records.last else { break }
                 let changes = try txn.withReader { reader in
-                    let entities = OverlayEntityStore { key in try reader.get(self.state, key: TextKey(key)) }
-                    let memory = RulesMemory(store: entities)
+                    let entities = OverlayEntityStore(expecting: 2 * records.count) { key in try reader.get(self.state, key: TextKey(key)) }
+                    let memory = RulesMemory(store: entities, expecting: records.count)
                     for record in records {
                         do {
                             try rules.apply(

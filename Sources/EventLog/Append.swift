@@ -45,8 +45,7 @@ extension EventLog {
         complete: ((borrowing WriteTransaction) throws -> Void)? = nil,
         open: ((Record) throws -> Data)? = nil
     ) throws -> [Appended] {
-        var batch = try Batch(self, txn, now: now)
-        batch.results.reserveCapacity(drafts.count)
+        var batch = try Batch(self, txn, now: now, expecting: drafts.count)
         try txn.withWriteCursor(log) { records in
             try txn.withWriteCursor(eventIDs) { ids in
                 try txn.withWriteCursor(streams) { streamEntries in
@@ -137,12 +136,15 @@ private struct Batch {
     /// `nil` when the store does not link records to learners.
     private let links: LearnerLinks?
 
-    init(_ log: EventLog, _ txn: borrowing WriteTransaction, now: Date) throws {
+    /// A batch of about `events` events.
+    init(_ log: EventLog, _ txn: borrowing WriteTransaction, now: Date, expecting events: Int) throws {
         head = try HeadState(txn, log, reusingKept: true)
         recordedAt = max(now.microsecondsSinceEpoch, head.recordedAtMicros)
         idIndex = try IndexEnd(log.eventIDs, in: txn)
         streamIndex = try IndexEnd(log.streams, in: txn)
         links = log.learners.map { LearnerLinks(database: $0) }
+        results.reserveCapacity(events)
+        versions.expect(events)
     }
 
     /// Enters `draft`'s id in the event-id index, at the next sequence; false when the id
@@ -202,6 +204,9 @@ private struct Batch {
 private struct StreamVersions {
     private var known: [String: UInt64] = [:]
     private var current: (stream: String, version: UInt64)?
+
+    /// Makes room for about `streams` streams: growing the table rehashes every entry.
+    mutating func expect(_ streams: Int) { known.reserveCapacity(streams) }
 
     /// Counts one more event on `stream` and returns the stream's version before it;
     /// `stored` reads a stream's version from the index.

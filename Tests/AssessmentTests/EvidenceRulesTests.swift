@@ -55,6 +55,20 @@ import Testing
         #expect(centre.refusal(.evidenceAssessed(C.assessment("AS1", of: "E1")), by: "a1") == nil)
     }
 
+    /// The first criterion named again is the one refused, in a short list (compared
+    /// pairwise) and in a long one (through a set) alike.
+    @Test func aCriterionNamedTwiceIsRefused() throws {
+        let centre = try C.standard()
+        #expect(centre.refusal(.evidenceSubmitted(C.evidence("E1", criteria: ["1.1", "1.2", "1.2", "1.1"])), by: "a1")
+            == "rule well-formed: evidence E1 lists criterion 1.2 twice")
+        #expect(centre.refusal(.evidenceSubmitted(C.evidence("E1", criteria: ["1.2"] + Array(repeating: "1.1", count: 40))), by: "a1")
+            == "rule well-formed: evidence E1 lists criterion 1.1 twice")
+        try centre.record(.evidenceSubmitted(C.evidence("E1")), by: "a1")
+        #expect(centre.refusal(.evidenceAssessed(C.assessment("AS1", of: "E1", criteria: ["1.2", "1.1", "1.1"])), by: "a1")
+            == "rule well-formed: assessment AS1 decides criterion 1.1 twice")
+        #expect(centre.refusal(.evidenceAssessed(C.assessment("AS1", of: "E1")), by: "a1") == nil)
+    }
+
     @Test func simulationEvidenceNeedsASimulationReviewedBeforehand() throws {
         let centre = try C.standard()
         let simulation = C.evidence("E1", method: .simulation, simulation: "SIM-1")
