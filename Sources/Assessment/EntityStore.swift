@@ -162,10 +162,10 @@ public final class RulesMemory {
     public func flush() throws {
         for key in changed {
             let message = decoded[key]!
-            let bytes = try message.stateBytes(since: loaded[key], encodings: encodings)
-            try store.save(key.stored, bytes)
-            decodedBefore?.keep(key.stored, bytes, message)
-            loaded[key] = nil
+            let bytes = try message.stateBytes(since: loaded.removeValue(forKey: key), encodings: encodings)
+            let stored = key.stored
+            try store.save(stored, bytes)
+            decodedBefore?.keep(stored, bytes, message)
         }
         for (key, loaded) in loaded {
             if let message = decoded[key] { decodedBefore?.keep(key.stored, loaded.bytes, message) }
