@@ -3,10 +3,26 @@ import Records
 
 extension Attest_V1_LearnerRecord {
     /// Works `met` out afresh: decisions in force on evidence that stands, and RPL credit
-    /// that stands. For a record kept before `met` was.
+    /// that stands. For a record an earlier version kept, before `met` was, or while the
+    /// record held its evidence (which its decisions then take, `takeEvidence()`).
     package mutating func recomputeMet(in specification: CompiledSpecification) {
+        takeEvidence()
         met = [:]
-        for unit in Set(evidence.map(\.unit) + rpl.map(\.unit)) { recomputeMet(of: unit, in: specification) }
+        for unit in Set(decisions.map(\.unit) + rpl.map(\.unit)) { recomputeMet(of: unit, in: specification) }
+    }
+
+    /// Gives each decision the unit, method and withdrawal of its evidence from the list of
+    /// evidence the record held up to version 7 of the transcripts, and empties that list.
+    mutating func takeEvidence() {
+        guard !evidence.isEmpty else { return }
+        let submitted = Dictionary(evidence.map { ($0.evidenceID, $0) }, uniquingKeysWith: { first, _ in first })
+        decisions.mutate(where: { submitted[$0.evidenceID] != nil }) { decision in
+            let evidence = submitted[decision.evidenceID]!
+            decision.unit = evidence.unit
+            decision.evidenceMethod = evidence.method
+            decision.evidenceWithdrawn = evidence.withdrawn
+        }
+        evidence = []
     }
 
     /// Works out afresh which criteria of `unit` are met, for a change that can undo a
@@ -19,17 +35,16 @@ extension Attest_V1_LearnerRecord {
             Self.set(rpl.metCriteria(in: specification), at: positions, in: &mask)
             standing = true
         }
-        let standingEvidence = Set(evidence.lazy.filter { $0.unit == unit && !$0.withdrawn }.map(\.evidenceID))
-        for decision in decisions where !decision.awaitingRevision && standingEvidence.contains(decision.evidenceID) {
+        for decision in decisions where decision.unit == unit && !decision.awaitingRevision && !decision.evidenceWithdrawn {
             Self.set(decision.metCriteria, at: positions, in: &mask)
             standing = true
         }
         met[unit] = standing ? mask : nil
     }
 
-    /// Adds the criteria of `unit` that `decision` meets.
-    package mutating func markMet(_ decision: Attest_V1_DecisionEntry, unit: String, in specification: CompiledSpecification) {
-        markMet(decision.metCriteria, of: unit, in: specification)
+    /// Adds the criteria `decision` meets.
+    package mutating func markMet(_ decision: Attest_V1_DecisionEntry, in specification: CompiledSpecification) {
+        markMet(decision.metCriteria, of: decision.unit, in: specification)
     }
 
     /// Adds the criteria an RPL credit meets.

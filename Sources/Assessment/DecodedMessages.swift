@@ -69,3 +69,11 @@ public final class LearnerRecordEncodings {
         return bytes
     }
 }
+
+extension SwiftProtobuf.Message {
+    /// The message's state bytes, taken from `encodings` when it is a learner's record
+    /// encoded there already.
+    public func stateBytes(sharing encodings: LearnerRecordEncodings?) throws -> [UInt8] {
+        try encodings?.stateBytes(of: self) ?? stateBytes()
+    }
+}

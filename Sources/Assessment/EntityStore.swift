@@ -62,20 +62,6 @@ package struct Entities {
         return true
     }
 
-    /// Appends `entry` to the list `list` (field `field`) of the entity, changing nothing
-    /// else; false when there is none. Its bytes are then written by inserting the entry's
-    /// into those it was read from, not by encoding it afresh.
-    package func append<M: SwiftProtobuf.Message, E: SwiftProtobuf.Message>(
-        _ kind: EntityKind, _ id: String, _ entry: E, to list: WritableKeyPath<M, [E]>, field: Int
-    ) throws -> Bool {
-        let key = EntityKey(kind: kind, id: id)
-        guard var message: M = try get(kind, id) else { return false }
-        memory.forget(key)
-        message[keyPath: list].append(entry)
-        try memory.keep(key, message, appending: entry, field: field)
-        return true
-    }
-
     package func staff(_ id: String) throws -> Attest_V1_StaffState? { try get(.staff, id) }
     package func learner(_ id: String) throws -> Attest_V1_LearnerState? { try get(.learner, id) }
     package func evidence(_ id: String) throws -> Attest_V1_EvidenceState? { try get(.evidence, id) }
@@ -134,12 +120,13 @@ public final class RulesMemory {
         if decodedBefore != nil { loaded.reserveCapacity(2 * events) }
     }
 
-    /// The bytes each message decoded from the store was loaded from, and how it changed since.
-    private var loaded: [EntityKey: LoadedBytes] = [:]
+    /// The bytes each message decoded from the store was loaded from, when it is to be
+    /// kept decoded for the next transaction.
+    private var loaded: [EntityKey: [UInt8]] = [:]
 
     fileprivate func remember(_ key: EntityKey, _ message: any SwiftProtobuf.Message, loadedFrom bytes: [UInt8]) {
         decoded[key] = message
-        if decodedBefore != nil { loaded[key] = LoadedBytes(bytes) }
+        if decodedBefore != nil { loaded[key] = bytes }
     }
 
     fileprivate func forget(_ key: EntityKey) { decoded[key] = nil }
@@ -147,14 +134,6 @@ public final class RulesMemory {
     fileprivate func keep(_ key: EntityKey, _ message: any SwiftProtobuf.Message) {
         decoded[key] = message
         changed.insert(key)
-        loaded[key]?.rewrite()
-    }
-
-    /// Keeps `message`, changed by `entry` appended to its field `field`.
-    fileprivate func keep(_ key: EntityKey, _ message: any SwiftProtobuf.Message, appending entry: some SwiftProtobuf.Message, field: Int) throws {
-        decoded[key] = message
-        changed.insert(key)
-        try loaded[key]?.append(entry, field: field)
     }
 
     /// Writes the messages changed since the last flush to `store`, and keeps every message
@@ -162,13 +141,14 @@ public final class RulesMemory {
     public func flush() throws {
         for key in changed {
             let message = decoded[key]!
-            let bytes = try message.stateBytes(since: loaded.removeValue(forKey: key), encodings: encodings)
+            let bytes = try message.stateBytes(sharing: encodings)
             let stored = key.stored
             try store.save(stored, bytes)
             decodedBefore?.keep(stored, bytes, message)
+            loaded[key] = nil
         }
-        for (key, loaded) in loaded {
-            if let message = decoded[key] { decodedBefore?.keep(key.stored, loaded.bytes, message) }
+        for (key, bytes) in loaded {
+            if let message = decoded[key] { decodedBefore?.keep(key.stored, bytes, message) }
         }
         loaded.removeAll(keepingCapacity: true)
         changed.removeAll(keepingCapacity: true)
@@ -181,9 +161,9 @@ public final class RulesMemory {
     }
 }
 
-/// The learners' records the rules keep, under `progress/ID`. Which learner evidence, an
-/// assessment, an adjustment or an RPL credit belongs to is read from what the rules
-/// already remember of it.
+/// The learners' records the rules keep, under `progress/ID`. Evidence, and which learner
+/// an assessment, an adjustment or an RPL credit belongs to, are read from what the rules
+/// already remember of them.
 final class RulesLearnerRecords: LearnerRecordKeeping {
     private let entities: Entities
 
@@ -197,8 +177,16 @@ final class RulesLearnerRecords: LearnerRecordKeeping {
         try entities.update(.progress, learner, body)
     }
 
-    func append(_ evidence: Attest_V1_EvidenceEntry, to learner: String) throws -> Bool {
-        try entities.append(.progress, learner, evidence, to: \Attest_V1_LearnerRecord.evidence, field: Attest_V1_LearnerRecord.evidenceField)
+    /// The rules keep each piece of evidence themselves (`evidence/ID`).
+    func keep(_ evidence: Attest_V1_EvidenceEntry) {}
+
+    func evidence(_ id: String) throws -> Attest_V1_EvidenceEntry? {
+        try entities.evidence(id).map { state in
+            .with {
+                $0.evidenceID = id; $0.learnerID = state.submission.learnerID; $0.unit = state.submission.unit
+                $0.method = state.submission.method; $0.withdrawn = state.withdrawn
+            }
+        }
     }
 
     func own(_ kind: LearnerRecordPart, _ id: String, by learner: String) {}

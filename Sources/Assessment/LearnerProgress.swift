@@ -9,12 +9,13 @@ package protocol LearnerRecordKeeping: AnyObject {
     func save(_ record: Attest_V1_LearnerRecord) throws
     /// Changes learner `learner`'s record in place; false when there is none.
     func update(_ learner: String, _ body: (inout Attest_V1_LearnerRecord) throws -> Void) throws -> Bool
-    /// Appends `evidence` to learner `learner`'s record, changing nothing else, so that the
-    /// record's bytes can be written without encoding it afresh; false when there is none.
-    func append(_ evidence: Attest_V1_EvidenceEntry, to learner: String) throws -> Bool
-    /// Notes that the evidence, assessment, adjustment or RPL credit `id` is learner `learner`'s.
+    /// Keeps a piece of evidence, submitted or withdrawn since, beside its learner's record.
+    func keep(_ evidence: Attest_V1_EvidenceEntry) throws
+    /// The evidence `id`, as last kept.
+    func evidence(_ id: String) throws -> Attest_V1_EvidenceEntry?
+    /// Notes that the assessment, adjustment or RPL credit `id` is learner `learner`'s.
     func own(_ kind: LearnerRecordPart, _ id: String, by learner: String) throws
-    /// The learner the evidence, assessment, adjustment or RPL credit `id` belongs to.
+    /// The learner the assessment, adjustment or RPL credit `id` belongs to.
     func owner(_ kind: LearnerRecordPart, _ id: String) throws -> String?
 }
 
@@ -23,8 +24,8 @@ public enum LearnerRecordPart: String, Sendable {
     case evidence, assessment, adjustment, rpl
 }
 
-/// A learner's record kept from the events: their evidence, decisions (as revised), RPL,
-/// adjustments and samples, the criteria met, and when their specification was first
+/// A learner's record kept from the events: their decisions (as revised, each with what
+/// it needs of its evidence), RPL, adjustments and samples, the criteria met, and when their specification was first
 /// completed. The one place that works this out: the rules keep it to check
 /// `certificate-earned`, and the transcripts keep it to report.
 ///
@@ -73,27 +74,27 @@ package final class LearnerProgress {
                 record.adjustments.mutate(where: { $0.adjustmentID == m.adjustmentID }) { $0.decision = 2 }
             }
         case let .evidenceSubmitted(m):
-            // The event centres record most, and it changes nothing but the list of evidence.
-            try records.own(.evidence, m.evidenceID, by: m.learnerID)
-            let evidence = Attest_V1_EvidenceEntry.with { $0.evidenceID = m.evidenceID; $0.unit = m.unit; $0.method = m.method }
-            guard try records.append(evidence, to: m.learnerID) else { throw LearnerProgressError("learner \(m.learnerID) has no record") }
+            // The event centres record most: it is kept beside the learner's record, which it leaves as it is.
+            try records.keep(.with { $0.evidenceID = m.evidenceID; $0.learnerID = m.learnerID; $0.unit = m.unit; $0.method = m.method })
         case let .evidenceWithdrawn(m):
-            try change(owner: .evidence, m.evidenceID, by: event, at: micros, reweighing: true) { record in
-                record.evidence.mutate(where: { $0.evidenceID == m.evidenceID }) { $0.withdrawn = true }
+            var evidence = try evidence(m.evidenceID)
+            evidence.withdrawn = true
+            try records.keep(evidence)
+            try change(evidence.learnerID, by: event, at: micros, unit: evidence.unit, reweighing: true) { record in
+                record.decisions.mutate(where: { $0.evidenceID == m.evidenceID }) { $0.evidenceWithdrawn = true }
             }
         case let .evidenceAssessed(m):
-            let learner = try owner(.evidence, m.evidenceID)
-            try records.own(.assessment, m.assessmentID, by: learner)
-            try change(learner, by: event, at: micros) { record in
+            let evidence = try evidence(m.evidenceID)
+            try records.own(.assessment, m.assessmentID, by: evidence.learnerID)
+            try change(evidence.learnerID, by: event, at: micros, unit: evidence.unit) { record in
                 let decision = Attest_V1_DecisionEntry.with {
                     $0.assessmentID = m.assessmentID; $0.evidenceID = m.evidenceID; $0.assessor = actor
                     $0.decidedAtMicros = micros; $0.setOutcomes(m.decisions.lazy.map(\.decision))
                     for decision in m.decisions where decision.method != .unspecified { $0.methods[decision.criterion] = decision.method }
+                    $0.unit = evidence.unit; $0.evidenceMethod = evidence.method; $0.evidenceWithdrawn = evidence.withdrawn
                 }
                 record.decisions.append(decision)
-                if let evidence = record.evidence.last(where: { $0.evidenceID == m.evidenceID }), !evidence.withdrawn {
-                    record.markMet(decision, unit: evidence.unit, in: try specification(of: record))
-                }
+                if !evidence.withdrawn { record.markMet(decision, in: try specification(of: record)) }
             }
         case let .assessmentSampled(m):
             try change(owner: .assessment, m.assessmentID, by: event, at: micros, reweighing: m.outcome == .disagreed) { record in
@@ -166,17 +167,18 @@ package final class LearnerProgress {
         return compiled
     }
 
-    /// Changes the learner's record for `event`. With `reweighing`, then works out afresh
+    /// Changes the learner's record for `event`, which concerns `unit` when given (else
+    /// the unit is read from the record). With `reweighing`, then works out afresh
     /// which criteria of the event's unit it meets, for a change that can undo a decision
     /// or a credit. A decision or a credit may complete a unit, and with it the
     /// specification for the first time: that date is noted.
     private func change(
-        _ learner: String, by event: DomainEvent, at micros: Int64, reweighing: Bool = false,
+        _ learner: String, by event: DomainEvent, at micros: Int64, unit given: String? = nil, reweighing: Bool = false,
         _ body: (inout Attest_V1_LearnerRecord) throws -> Void
     ) throws {
         let changed = try records.update(learner) { record in
             let weighing = record.achievedAtMicros == 0 && event.canCompleteUnit
-            let unit = reweighing || weighing ? unit(of: event, in: record) : nil
+            let unit = reweighing || weighing ? given ?? unit(of: event, in: record) : nil
             let specification = unit != nil ? try specification(of: record) : nil
             // Only a unit the event completes can tip the balance, so the whole record is weighed only then.
             let achievedBefore = if weighing, let unit, let specification { record.achieves(unit, in: specification) } else { true }
@@ -196,6 +198,11 @@ package final class LearnerProgress {
         return learner
     }
 
+    private func evidence(_ id: String) throws -> Attest_V1_EvidenceEntry {
+        guard let evidence = try records.evidence(id) else { throw LearnerProgressError("evidence \(id) has not been submitted") }
+        return evidence
+    }
+
     private func change(
         owner kind: LearnerRecordPart, _ id: String, by event: DomainEvent, at micros: Int64, reweighing: Bool = false,
         _ body: (inout Attest_V1_LearnerRecord) throws -> Void
@@ -203,20 +210,16 @@ package final class LearnerProgress {
         try change(try owner(kind, id), by: event, at: micros, reweighing: reweighing, body)
     }
 
-    /// The unit a decision, a sample, a credit or a withdrawn piece of evidence concerns;
+    /// The unit a sample, a revised decision or a credit concerns, as the record has it;
     /// nil for other events.
     private func unit(of event: DomainEvent, in record: Attest_V1_LearnerRecord) -> String? {
-        let evidence: String?
         switch event {
-        case let .evidenceAssessed(m): evidence = m.evidenceID
-        case let .evidenceWithdrawn(m): evidence = m.evidenceID
-        case let .assessmentSampled(m): evidence = record.decisions.last { $0.assessmentID == m.assessmentID }?.evidenceID
-        case let .decisionRevised(m): evidence = record.decisions.last { $0.assessmentID == m.assessmentID }?.evidenceID
-        case let .rplCredited(m): return m.unit
-        case let .rplRevoked(m): return record.rpl.last { $0.rplID == m.rplID }?.unit
-        default: return nil
+        case let .assessmentSampled(m): record.decisions.last { $0.assessmentID == m.assessmentID }?.unit
+        case let .decisionRevised(m): record.decisions.last { $0.assessmentID == m.assessmentID }?.unit
+        case let .rplCredited(m): m.unit
+        case let .rplRevoked(m): record.rpl.last { $0.rplID == m.rplID }?.unit
+        default: nil
         }
-        return record.evidence.last { $0.evidenceID == evidence }?.unit
     }
 }
 
@@ -249,7 +252,3 @@ extension Array {
     }
 }
 
-extension Attest_V1_LearnerRecord {
-    /// The number of the field `evidence` (transcript.proto).
-    package static let evidenceField = 6
-}

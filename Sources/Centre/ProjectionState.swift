@@ -64,14 +64,13 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
     @usableFromInline struct Entry {
         @usableFromInline var message: M
         @usableFromInline var changed: Bool
-        /// The bytes the message was decoded from, and how it changed since, when it was
-        /// taken from those an append kept.
-        @usableFromInline var loaded: LoadedBytes?
+        /// The bytes the message was decoded from, when it was taken from those an append kept.
+        @usableFromInline var loaded: [UInt8]?
 
         @inlinable init(message: M, changed: Bool, loaded: [UInt8]? = nil) {
             self.message = message
             self.changed = changed
-            self.loaded = loaded.map(LoadedBytes.init)
+            self.loaded = loaded
         }
     }
 
@@ -98,20 +97,7 @@ public final class KeptMessages<M: SwiftProtobuf.Message> {
     public func update(_ id: String, _ body: (inout M) throws -> Void) throws -> Bool {
         guard let index = try index(id) else { return false }
         entries.values[index].changed = true
-        entries.values[index].loaded?.rewrite()
         try body(&entries.values[index].message)
-        return true
-    }
-
-    /// Appends `entry` to the list `list` (field `field`) of the message under `prefix` +
-    /// `id`, changing nothing else; false when there is none. Its bytes are then written
-    /// by inserting the entry's into those it was loaded from, not by encoding it afresh.
-    @inlinable @discardableResult
-    public func append<E: SwiftProtobuf.Message>(_ id: String, _ entry: E, to list: WritableKeyPath<M, [E]>, field: Int) throws -> Bool {
-        guard let index = try index(id) else { return false }
-        entries.values[index].changed = true
-        try entries.values[index].loaded?.append(entry, field: field)
-        entries.values[index].message[keyPath: list].append(entry)
         return true
     }
 
@@ -143,12 +129,12 @@ extension KeptMessages: KeptTable {
             var keys: [String] = [], values: [[UInt8]] = []
             for (id, entry) in entries {
                 if entry.changed {
-                    let key = prefix + id, value = try entry.message.stateBytes(since: entry.loaded, encodings: state.encodings)
+                    let key = prefix + id, value = try entry.message.stateBytes(sharing: state.encodings)
                     keys.append(key)
                     values.append(value)
                     decoded.keep(key, value, entry.message)
                 } else if let loaded = entry.loaded {
-                    decoded.keep(prefix + id, loaded.bytes, entry.message)
+                    decoded.keep(prefix + id, loaded, entry.message)
                 }
             }
             entries.removeAll(keepingCapacity: true)

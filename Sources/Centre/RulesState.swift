@@ -7,8 +7,9 @@ extension CentreStore {
     /// Changes whenever what the rules remember changes shape or meaning. 2: each
     /// learner's progress, which `certificate-earned` weighs. 3: no personal data (a
     /// registration's date of birth, ULN and names, an adjustment's arrangement). 4: ULNs
-    /// under a keyed digest (`ULNDigest`), not as they are.
-    static let rulesStateVersion: UInt32 = 4
+    /// under a keyed digest (`ULNDigest`), not as they are. 5: a learner's progress keeps
+    /// no evidence; each decision holds its evidence's unit, method and withdrawal.
+    static let rulesStateVersion: UInt32 = 5
 
     /// The registry's entry for the rules' state, beside the projections'.
     private static let rulesStateName = "rules-state"

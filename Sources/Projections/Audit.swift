@@ -166,26 +166,23 @@ extension Audit.CompetenceGap {
     /// none: a decision on performance evidence that names no other method for a criterion
     /// is passed over unless another decision met one of its criteria without performance.
     static func all(in record: Attest_V1_LearnerRecord, _ competence: CompetenceCriteria) -> [Self] {
-        let evidence = Dictionary(record.evidence.map { ($0.evidenceID, $0) }, uniquingKeysWith: { first, _ in first })
         // Counting decisions (their evidence stands, no disagreed sample awaits a revision) on units with competence criteria.
-        let counting = record.decisions.compactMap { decision -> (decision: Attest_V1_DecisionEntry, evidence: Attest_V1_EvidenceEntry, criteria: Set<String>)? in
-            guard !decision.awaitingRevision, let submitted = evidence[decision.evidenceID], !submitted.withdrawn,
-                  let criteria = competence.byUnit[submitted.unit]
-            else { return nil }
-            return (decision, submitted, criteria)
+        let counting = record.decisions.compactMap { decision -> (decision: Attest_V1_DecisionEntry, criteria: Set<String>)? in
+            guard !decision.awaitingRevision, !decision.evidenceWithdrawn, let criteria = competence.byUnit[decision.unit] else { return nil }
+            return (decision, criteria)
         }
         // Competence criteria met without performance, by unit and criterion, with the methods that met them.
         var unperformed: [String: [String: [Attest_V1_EvidenceMethod]]] = [:]
-        for (decision, submitted, criteria) in counting where !(decision.methods.isEmpty && submitted.method.isPerformance) {
+        for (decision, criteria) in counting where !(decision.methods.isEmpty && decision.evidenceMethod.isPerformance) {
             for (criterion, met) in decision.outcomes where met && criteria.contains(criterion) {
-                let method = decision.methods[criterion] ?? submitted.method
-                if !method.isPerformance { unperformed[submitted.unit, default: [:]][criterion, default: []].append(method) }
+                let method = decision.methods[criterion] ?? decision.evidenceMethod
+                if !method.isPerformance { unperformed[decision.unit, default: [:]][criterion, default: []].append(method) }
             }
         }
         guard !unperformed.isEmpty else { return [] }
-        for (decision, submitted, _) in counting where unperformed[submitted.unit] != nil {
-            for (criterion, met) in decision.outcomes where met && (decision.methods[criterion] ?? submitted.method).isPerformance {
-                unperformed[submitted.unit]?[criterion] = nil
+        for (decision, _) in counting where unperformed[decision.unit] != nil {
+            for (criterion, met) in decision.outcomes where met && (decision.methods[criterion] ?? decision.evidenceMethod).isPerformance {
+                unperformed[decision.unit]?[criterion] = nil
             }
         }
         return competence.ordered.compactMap { unit, criterion in

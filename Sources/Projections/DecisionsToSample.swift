@@ -23,8 +23,7 @@ extension CentreStore {
             for learner in learners {
                 guard let bytes = try records.load(LearnerRecords.key(learner)) else { continue }
                 let record = try Attest_V1_LearnerRecord(serializedBytes: bytes)
-                let evidenceOfUnit = Set(record.evidence.filter { $0.unit == unit }.map(\.evidenceID))
-                for decision in record.decisions where decision.assessor == assessor && evidenceOfUnit.contains(decision.evidenceID) {
+                for decision in record.decisions where decision.assessor == assessor && decision.unit == unit {
                     let stages = record.samples.filter { $0.assessmentID == decision.assessmentID }.map { $0.stage == .summative ? "summative" : "interim" }
                     found.append((decision.decidedAtMicros, DecisionToSample(
                         assessment: decision.assessmentID, learner: learner, evidence: decision.evidenceID,

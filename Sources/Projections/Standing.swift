@@ -5,7 +5,6 @@ import Records
 /// What counts towards a learner's qualification, with the decisions and credits behind
 /// each criterion, for the transcript.
 struct Standing {
-    let evidence: [String: Attest_V1_EvidenceEntry]
     /// Counting decisions filed under "unit criterion", in the order made, with whether each met it.
     let judgements: [String: [(decision: Attest_V1_DecisionEntry, met: Bool)]]
     /// Standing credit transfers by unit.
@@ -14,12 +13,10 @@ struct Standing {
     let priorLearning: [String: Attest_V1_RplEntry]
 
     init(_ record: Attest_V1_LearnerRecord) {
-        let evidence = Dictionary(record.evidence.map { ($0.evidenceID, $0) }, uniquingKeysWith: { a, _ in a })
         var judgements: [String: [(Attest_V1_DecisionEntry, Bool)]] = [:]
-        for decision in record.decisions where !decision.awaitingRevision {
-            guard let submitted = evidence[decision.evidenceID], !submitted.withdrawn else { continue }
+        for decision in record.decisions where !decision.awaitingRevision && !decision.evidenceWithdrawn {
             for (criterion, met) in decision.outcomes {
-                judgements[submitted.unit + " " + criterion, default: []].append((decision, met))
+                judgements[decision.unit + " " + criterion, default: []].append((decision, met))
             }
         }
         var transfers: [String: Attest_V1_RplEntry] = [:]
@@ -28,7 +25,6 @@ struct Standing {
             if rpl.basis == .creditTransfer { transfers[rpl.unit] = rpl }
             for criterion in rpl.criteria { priorLearning[rpl.unit + " " + criterion] = rpl }
         }
-        self.evidence = evidence
         self.judgements = judgements
         self.transfers = transfers
         self.priorLearning = priorLearning
@@ -42,7 +38,7 @@ struct Standing {
     /// The method that confirmed `criterion` in `decision`: the one the decision named
     /// for it, or else the evidence's own.
     func method(of decision: Attest_V1_DecisionEntry, for criterion: String) -> Attest_V1_EvidenceMethod {
-        decision.methods[criterion] ?? evidence[decision.evidenceID]?.method ?? .unspecified
+        decision.methods[criterion] ?? decision.evidenceMethod
     }
 
     /// The evidence behind `decision` on `criterion`, with the method that confirmed it.

@@ -6,13 +6,15 @@ import Records
 import SwiftProtobuf
 
 /// Keeps, for each learner, the facts their transcript is computed from (see
-/// `LearnerProgress`): evidence, decisions (as revised), RPL, adjustments and samples,
-/// the criteria met, and when their specification was first completed.
+/// `LearnerProgress`): decisions (as revised), RPL, adjustments and samples, the criteria
+/// met, and when their specification was first completed; and each piece of evidence
+/// beside them.
 public struct TranscriptProjection: Projection {
     public let name = "transcripts"
     /// 5: the learner's names. 6: each learner's audit gaps (`gaps/LEARNER`). 7: each
-    /// learner's standing (`standing/LEARNER`).
-    public let version: UInt32 = 7
+    /// learner's standing (`standing/LEARNER`). 8: evidence beside the record
+    /// (`learner-evidence/ID`), each decision with its evidence's unit, method and withdrawal.
+    public let version: UInt32 = 8
 
     public init() {}
 
@@ -20,43 +22,35 @@ public struct TranscriptProjection: Projection {
         let records = LearnerRecords(state: state)
         let progress = LearnerProgress(records: records, specification: state.specification)
         for event in events {
-            records.summariesUnchanged = !event.event.mayChangeSummaries
             try progress.apply(event.event, by: event.actor, at: event.occurredAtMicros, sequence: event.sequence)
         }
         try records.keepSummaries()
     }
 }
 
-extension DomainEvent {
-    /// Whether the event may change a learner's standing or gaps. A piece of evidence
-    /// submitted cannot: neither reads evidence that no decision names yet. It is the
-    /// event a centre records most, so its learner's summaries are not worked out again.
-    var mayChangeSummaries: Bool {
-        if case .evidenceSubmitted = self { return false }
-        return true
-    }
-}
-
-/// The learner records in a projection's store, kept decoded between events, with an
-/// index from evidence, assessment, adjustment and RPL ids to their learner, and the
+/// The learner records in a projection's store, kept decoded between events, with their
+/// evidence, an index from assessment, adjustment and RPL ids to their learner, and the
 /// learners whose records changed since it was made.
 final class LearnerRecords: LearnerRecordKeeping {
     private let state: ProjectionState
     private let records: KeptMessages<Attest_V1_LearnerRecord>
+    private let evidence: KeptMessages<Attest_V1_EvidenceEntry>
     /// The learners whose standing and gaps may have changed since they were last kept.
     private var changed: Set<String> = []
-    /// Set while an event that cannot change a learner's summaries is applied.
-    var summariesUnchanged = false
 
     init(state: ProjectionState) {
         self.state = state
         records = state.messages(Attest_V1_LearnerRecord.self, under: Self.prefix)
+        evidence = state.messages(Attest_V1_EvidenceEntry.self, under: Self.evidencePrefix)
     }
 
     /// Where the learner's record is kept.
     static func key(_ learner: String) -> String { prefix + learner }
 
     static let prefix = "learner/"
+
+    /// Where each piece of evidence is kept, by its id.
+    static let evidencePrefix = "learner-evidence/"
 
     func record(_ learner: String) throws -> Attest_V1_LearnerRecord? { try records.get(learner) }
 
@@ -67,15 +61,13 @@ final class LearnerRecords: LearnerRecordKeeping {
 
     func update(_ learner: String, _ body: (inout Attest_V1_LearnerRecord) throws -> Void) throws -> Bool {
         guard try records.update(learner, body) else { return false }
-        if !summariesUnchanged { changed.insert(learner) }
+        changed.insert(learner)
         return true
     }
 
-    func append(_ evidence: Attest_V1_EvidenceEntry, to learner: String) throws -> Bool {
-        guard try records.append(learner, evidence, to: \.evidence, field: Attest_V1_LearnerRecord.evidenceField) else { return false }
-        if !summariesUnchanged { changed.insert(learner) }
-        return true
-    }
+    func keep(_ evidence: Attest_V1_EvidenceEntry) { self.evidence.set(evidence.evidenceID, evidence) }
+
+    func evidence(_ id: String) throws -> Attest_V1_EvidenceEntry? { try evidence.get(id) }
 
     /// Works out, for each learner whose record changed (once however many of their
     /// events changed it), their standing, kept under `standing/LEARNER`, and their audit

@@ -65,12 +65,14 @@ enum ReportComparison {
     private static func learner(key: String, stored: [UInt8]?) -> String? {
         for prefix in ["learner/", "gaps/"] where key.hasPrefix(prefix) { return String(key.dropFirst(prefix.count)) }
         if key.hasPrefix("owner/"), let stored { return String(decoding: stored, as: UTF8.self) }
+        if key.hasPrefix("learner-evidence/"), let stored { return (try? Attest_V1_EvidenceEntry(serializedBytes: stored))?.learnerID }
         return nil
     }
 
     /// The message type of each kind of entry, by key prefix.
     private static let messageTypes: [String: any SwiftProtobuf.Message.Type] = [
         "learner/": Attest_V1_LearnerRecord.self,
+        "learner-evidence/": Attest_V1_EvidenceEntry.self,
         "gaps/": Attest_V1_LearnerGaps.self,
         "cell/": Attest_V1_GridCell.self,
         "assessor/": Attest_V1_AssessorActivity.self,

@@ -245,7 +245,7 @@ import Testing
         try environment.write { try $0.clear(registry) }
         let refused = try attest.run(["transcript", store, "L000001"])
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("the transcripts report has never been built in this store and this is version 7: run `attest rebuild STORE transcripts`"))
+        #expect(refused.stderr.contains("the transcripts report has never been built in this store and this is version 8: run `attest rebuild STORE transcripts`"))
         #expect(try attest.run(["transcript", store, "L000001", "--json", "--rebuild"]).stdout == before)
         #expect(try attest.run(["audit", store]).status != 0)
         let rebuilt = try attest.run(["rebuild", store])

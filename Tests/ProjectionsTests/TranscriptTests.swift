@@ -121,6 +121,9 @@ import Testing
         #expect(transcript.credits?.total == 22)
         #expect(transcript.rulesOfCombinationMet == false)
         #expect(transcript.achievedAt != nil, "the date the rules were first met stays")
+        let records = try Self.records(in: centre)
+        #expect(records.contains { $0.0.decisions.contains { $0.evidenceID == "E-F/506/2131" && $0.evidenceWithdrawn } })
+        Self.expectMetAsWorkedOutAfresh(records)
     }
 
     @Test func aRevisionOfOneCriterionKeepsEveryOtherOutcomeOfTheAssessment() throws {
@@ -164,16 +167,26 @@ import Testing
     @Test func theCriteriaMetKeptWithEachDecisionEqualThoseWorkedOutAfresh() throws {
         let centre = try TestCentre(projections: CentreStore.reports)
         try centre.appendGenerated(learners: 80, seed: 4, batchSize: 500)
-        let records = try centre.store.readProjections { snapshot in
+        let records = try Self.records(in: centre)
+        #expect(records.count == 80)
+        // Disagreed samples and withdrawn evidence take criteria back: the cases worked out afresh.
+        #expect(records.contains { $0.0.samples.contains { $0.outcome == .disagreed } })
+        let evidence = try centre.store.readProjections { try $0.entries(of: "transcripts", prefix: "learner-evidence/") }
+        #expect(try evidence.contains { try Attest_V1_EvidenceEntry(serializedBytes: $0.value).withdrawn })
+        Self.expectMetAsWorkedOutAfresh(records)
+    }
+
+    /// Every learner's record in the transcripts, with their specification.
+    static func records(in centre: TestCentre) throws -> [(Attest_V1_LearnerRecord, CompiledSpecification)] {
+        try centre.store.readProjections { snapshot in
             try snapshot.entries(of: "transcripts", prefix: "learner/").map { entry in
                 let record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
                 return (record, try #require(try snapshot.specification(record.qualification, version: record.specificationVersion)))
             }
         }
-        #expect(records.count == 80)
-        // Disagreed samples and withdrawn evidence take criteria back: the cases worked out afresh.
-        #expect(records.contains { $0.0.samples.contains { $0.outcome == .disagreed } })
-        #expect(records.contains { $0.0.evidence.contains(where: \.withdrawn) })
+    }
+
+    static func expectMetAsWorkedOutAfresh(_ records: [(Attest_V1_LearnerRecord, CompiledSpecification)]) {
         for (record, specification) in records {
             var afresh = record
             afresh.recomputeMet(in: specification)

@@ -73,6 +73,10 @@ public nonisolated struct Attest_V1_LearnerRecord: Sendable {
   /// combination met), in µs since the epoch; 0 until then.
   public var achievedAtMicros: Int64 = 0
 
+  /// The evidence submitted, as versions 1 to 7 of this report kept it: read, no longer
+  /// written. Each piece is now kept beside the record (`learner-evidence/ID`), and each
+  /// decision holds what it needs of its evidence, so that evidence submitted leaves the
+  /// record as it is.
   public var evidence: [Attest_V1_EvidenceEntry] = []
 
   public var decisions: [Attest_V1_DecisionEntry] = []
@@ -105,6 +109,7 @@ public nonisolated struct Attest_V1_LearnerRecord: Sendable {
   public init() {}
 }
 
+/// A piece of evidence, kept by the transcripts under `learner-evidence/ID`.
 public nonisolated struct Attest_V1_EvidenceEntry: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -117,6 +122,8 @@ public nonisolated struct Attest_V1_EvidenceEntry: Sendable {
   public var method: Attest_V1_EvidenceMethod = .unspecified
 
   public var withdrawn: Bool = false
+
+  public var learnerID: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -152,6 +159,14 @@ public nonisolated struct Attest_V1_DecisionEntry: Sendable {
   public var criteriaMet: [String] = []
 
   public var criteriaNotYetMet: [String] = []
+
+  /// The decision's evidence: its unit, its method, and whether it has been withdrawn
+  /// since (the decision then no longer counts).
+  public var unit: String = String()
+
+  public var evidenceMethod: Attest_V1_EvidenceMethod = .unspecified
+
+  public var evidenceWithdrawn: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -380,7 +395,7 @@ nonisolated extension Attest_V1_LearnerRecord: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Attest_V1_EvidenceEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EvidenceEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}evidence_id\0\u{1}unit\0\u{1}method\0\u{1}withdrawn\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}evidence_id\0\u{1}unit\0\u{1}method\0\u{1}withdrawn\0\u{3}learner_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -392,6 +407,7 @@ nonisolated extension Attest_V1_EvidenceEntry: SwiftProtobuf.Message, SwiftProto
       case 2: try { try decoder.decodeSingularStringField(value: &self.unit) }()
       case 3: try { try decoder.decodeSingularEnumField(value: &self.method) }()
       case 4: try { try decoder.decodeSingularBoolField(value: &self.withdrawn) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.learnerID) }()
       default: break
       }
     }
@@ -410,6 +426,9 @@ nonisolated extension Attest_V1_EvidenceEntry: SwiftProtobuf.Message, SwiftProto
     if self.withdrawn != false {
       try visitor.visitSingularBoolField(value: self.withdrawn, fieldNumber: 4)
     }
+    if !self.learnerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.learnerID, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -418,6 +437,7 @@ nonisolated extension Attest_V1_EvidenceEntry: SwiftProtobuf.Message, SwiftProto
     if lhs.unit != rhs.unit {return false}
     if lhs.method != rhs.method {return false}
     if lhs.withdrawn != rhs.withdrawn {return false}
+    if lhs.learnerID != rhs.learnerID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -425,7 +445,7 @@ nonisolated extension Attest_V1_EvidenceEntry: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Attest_V1_DecisionEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DecisionEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}assessment_id\0\u{3}evidence_id\0\u{1}assessor\0\u{3}decided_at_micros\0\u{1}decisions\0\u{3}awaiting_revision\0\u{1}methods\0\u{3}criteria_met\0\u{3}criteria_not_yet_met\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}assessment_id\0\u{3}evidence_id\0\u{1}assessor\0\u{3}decided_at_micros\0\u{1}decisions\0\u{3}awaiting_revision\0\u{1}methods\0\u{3}criteria_met\0\u{3}criteria_not_yet_met\0\u{1}unit\0\u{3}evidence_method\0\u{3}evidence_withdrawn\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -442,6 +462,9 @@ nonisolated extension Attest_V1_DecisionEntry: SwiftProtobuf.Message, SwiftProto
       case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufEnumMap<SwiftProtobuf.ProtobufString,Attest_V1_EvidenceMethod>.self, value: &self.methods) }()
       case 8: try { try decoder.decodeRepeatedStringField(value: &self.criteriaMet) }()
       case 9: try { try decoder.decodeRepeatedStringField(value: &self.criteriaNotYetMet) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.unit) }()
+      case 11: try { try decoder.decodeSingularEnumField(value: &self.evidenceMethod) }()
+      case 12: try { try decoder.decodeSingularBoolField(value: &self.evidenceWithdrawn) }()
       default: break
       }
     }
@@ -475,6 +498,15 @@ nonisolated extension Attest_V1_DecisionEntry: SwiftProtobuf.Message, SwiftProto
     if !self.criteriaNotYetMet.isEmpty {
       try visitor.visitRepeatedStringField(value: self.criteriaNotYetMet, fieldNumber: 9)
     }
+    if !self.unit.isEmpty {
+      try visitor.visitSingularStringField(value: self.unit, fieldNumber: 10)
+    }
+    if self.evidenceMethod != .unspecified {
+      try visitor.visitSingularEnumField(value: self.evidenceMethod, fieldNumber: 11)
+    }
+    if self.evidenceWithdrawn != false {
+      try visitor.visitSingularBoolField(value: self.evidenceWithdrawn, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -488,6 +520,9 @@ nonisolated extension Attest_V1_DecisionEntry: SwiftProtobuf.Message, SwiftProto
     if lhs.methods != rhs.methods {return false}
     if lhs.criteriaMet != rhs.criteriaMet {return false}
     if lhs.criteriaNotYetMet != rhs.criteriaNotYetMet {return false}
+    if lhs.unit != rhs.unit {return false}
+    if lhs.evidenceMethod != rhs.evidenceMethod {return false}
+    if lhs.evidenceWithdrawn != rhs.evidenceWithdrawn {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
