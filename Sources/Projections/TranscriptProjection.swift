@@ -34,14 +34,12 @@ public struct TranscriptProjection: Projection {
 final class LearnerRecords: LearnerRecordKeeping {
     private let state: ProjectionState
     private let records: KeptMessages<Attest_V1_LearnerRecord>
-    private let evidence: KeptMessages<Attest_V1_EvidenceEntry>
     /// The learners whose standing and gaps may have changed since they were last kept.
     private var changed: Set<String> = []
 
     init(state: ProjectionState) {
         self.state = state
         records = state.messages(Attest_V1_LearnerRecord.self, under: Self.prefix)
-        evidence = state.messages(Attest_V1_EvidenceEntry.self, under: Self.evidencePrefix)
     }
 
     /// Where the learner's record is kept.
@@ -65,9 +63,16 @@ final class LearnerRecords: LearnerRecordKeeping {
         return true
     }
 
-    func keep(_ evidence: Attest_V1_EvidenceEntry) { self.evidence.set(evidence.evidenceID, evidence) }
+    /// Written at once rather than kept decoded: a piece of evidence is read again only when
+    /// it is assessed or withdrawn, and a rebuild would otherwise hold every one until it
+    /// writes.
+    func keep(_ evidence: Attest_V1_EvidenceEntry) throws {
+        try state.save(Self.evidencePrefix + evidence.evidenceID, evidence.stateBytes())
+    }
 
-    func evidence(_ id: String) throws -> Attest_V1_EvidenceEntry? { try evidence.get(id) }
+    func evidence(_ id: String) throws -> Attest_V1_EvidenceEntry? {
+        try state.load(Self.evidencePrefix + id).map { try Attest_V1_EvidenceEntry(serializedBytes: $0) }
+    }
 
     /// Works out, for each learner whose record changed (once however many of their
     /// events changed it), their standing, kept under `standing/LEARNER`, and their audit
