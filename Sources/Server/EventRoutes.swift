@@ -35,9 +35,10 @@ struct EventRoutes {
         }
         guard !events.isEmpty else { throw Problem.badRequest("the request holds no events") }
         let appended = try await record(events, lines: numbers)
-        return try JSONBody.response(encoding: AppendedEvents(appended: zip(numbers, appended).map { number, appended in
+        let answer = AppendedEvents(appended: zip(numbers, appended).map { number, appended in
             .init(line: number, sequence: appended.sequence, streamVersion: appended.streamVersion, duplicate: appended.duplicate)
-        }), status: .created)
+        })
+        return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: answer.json)))
     }
 
     /// Appends `events` (checked by `check`) as one batch in the next group commit, all or
@@ -55,18 +56,6 @@ struct EventRoutes {
         }
         metrics.appended.increment(by: Int64(appended.count { !$0.duplicate }))
         return appended
-    }
-
-    /// What an append answers: each event's line and where it is in the log.
-    private struct AppendedEvents: Encodable {
-        struct Event: Encodable {
-            let line: Int
-            let sequence: UInt64
-            let streamVersion: UInt64
-            let duplicate: Bool
-        }
-
-        let appended: [Event]
     }
 
     /// The actor of every event is the signed-in staff member, in a role that records its type.
