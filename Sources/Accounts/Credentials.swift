@@ -1,3 +1,4 @@
+import Centre
 import Foundation
 import LMDB
 
@@ -8,7 +9,9 @@ struct Credentials: Sendable {
     let environment: Environment
     let accounts: Database
     let tokens: Database
-    private let decoded = DecodedEntries()
+    /// A token is checked at every request an integration makes, and its account with it.
+    private let decodedAccounts = DecodedByBytes<StoredAccount>()
+    private let decodedTokens = DecodedByBytes<StoredToken>()
 
     /// The credentials of the centre's store at `store`, created when missing.
     init(store: String) throws {
@@ -22,17 +25,17 @@ struct Credentials: Sendable {
         tokens = try environment.openDatabase("tokens", create: true)
     }
 
-    func account(_ staffID: String) throws -> StoredAccount? { try entry(accounts, staffID) }
+    func account(_ staffID: String) throws -> StoredAccount? { try entry(accounts, staffID, decodedAccounts) }
 
     func setAccount(_ staffID: String, _ account: StoredAccount) throws { try put(accounts, staffID, account) }
 
-    func token(_ id: String) throws -> StoredToken? { try entry(tokens, id) }
+    func token(_ id: String) throws -> StoredToken? { try entry(tokens, id, decodedTokens) }
 
     func setToken(_ id: String, _ token: StoredToken) throws { try put(tokens, id, token) }
 
-    private func entry<T: Decodable & Sendable>(_ database: Database, _ id: String) throws -> T? {
+    private func entry<T: Decodable & Sendable>(_ database: Database, _ id: String, _ decoded: DecodedByBytes<T>) throws -> T? {
         guard Self.isKey(id) else { return nil }
-        return try environment.read { try $0.get(database, key: TextKey(id)) }.map(decoded.value)
+        return try environment.read { try $0.get(database, key: TextKey(id)) }.map { try decoded.value(of: $0, Self.decode) }
     }
 
     private func put(_ database: Database, _ id: String, _ value: some Encodable) throws {
@@ -54,7 +57,7 @@ struct Credentials: Sendable {
     /// Whether `id` can be an LMDB key (lmdb.h: keys are 1 to 511 bytes): no other id has an entry.
     private static func isKey(_ id: String) -> Bool { (1...511).contains(id.utf8.count) }
 
-    fileprivate static func decode<T: Decodable>(_ bytes: [UInt8]) throws -> T {
+    private static func decode<T: Decodable>(_ bytes: [UInt8]) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(bytes))
     }
 }
@@ -73,23 +76,4 @@ struct StoredToken: Codable {
     var digest: String
     var expiresAtMicros: Int64
     var revoked: Bool
-}
-
-/// Entries decoded before, by their bytes: a token is checked at every request an
-/// integration makes, and its entry seldom changes. An entry whose bytes changed (a token
-/// revoked, an account disabled) is decoded afresh. Emptied when it holds `limit` entries.
-private final class DecodedEntries: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [[UInt8]: any Sendable] = [:]
-    private let limit = 4_096
-
-    func value<T: Decodable & Sendable>(of bytes: [UInt8]) throws -> T {
-        if let hit = lock.withLock({ values[bytes] }) as? T { return hit }
-        let value: T = try Credentials.decode(bytes)
-        lock.withLock {
-            if values.count >= limit { values.removeAll() }
-            values[bytes] = value
-        }
-        return value
-    }
 }

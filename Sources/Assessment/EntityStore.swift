@@ -18,6 +18,9 @@ package enum EntityKind: String, Sendable {
     case specificationVersion = "specification-version"
     /// A learner's record (`LearnerProgress`).
     case progress
+
+    /// The key entity `id` of this kind is stored under.
+    package func key(_ id: String) -> String { rawValue + "/" + id }
 }
 
 /// An entity's kind and id: what the rules' memory is keyed by.
@@ -26,7 +29,7 @@ struct EntityKey: Hashable {
     let id: String
 
     /// The key it is stored under.
-    var stored: String { kind.rawValue + "/" + id }
+    var stored: String { kind.key(id) }
 }
 
 /// Typed access to the entities the rules keep.

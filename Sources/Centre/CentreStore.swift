@@ -23,6 +23,8 @@ public final class CentreStore: Sendable {
     let ulnDigest: @Sendable (String) throws -> String
     /// What the rules remember, as appends last read or wrote it.
     let decodedRulesState = DecodedMessages()
+    /// Staff members' registrations, by the bytes of their state (`staff(_:)`).
+    let staffRegistrations = DecodedByBytes<Attest_V1_StaffRegistered>()
 
     /// Creates a new, empty store in directory `path` for a centre in `timeZone`, keeping `projections`.
     public static func create(

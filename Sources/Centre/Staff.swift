@@ -4,8 +4,14 @@ import Records
 
 extension CentreStore {
     /// Staff member `id` as registered (`staff.registered`), or `nil` when they are not.
+    /// Read at every request the server signs in, and decoded only when its stored bytes
+    /// differ from those decoded before.
     public func staff(_ id: String) throws -> Attest_V1_StaffRegistered? {
-        try entities { try $0.staff(id)?.registration }
+        let key = EntityKind.staff.key(id)
+        guard (1...511).contains(key.utf8.count),
+              let bytes = try log.environment.read({ txn in try txn.get(state, key: Array(key.utf8)) })
+        else { return nil }
+        return try staffRegistrations.value(of: bytes) { try Attest_V1_StaffState(serializedBytes: $0).registration }
     }
 
     /// The staff who assess and quality-assure learner `id` (their registration, without

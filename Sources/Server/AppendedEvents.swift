@@ -7,10 +7,7 @@ package struct AppendedEvents: Encodable, Sendable {
         package let duplicate: Bool
 
         package init(line: Int, sequence: UInt64, streamVersion: UInt64, duplicate: Bool) {
-            self.line = line
-            self.sequence = sequence
-            self.streamVersion = streamVersion
-            self.duplicate = duplicate
+            (self.line, self.sequence, self.streamVersion, self.duplicate) = (line, sequence, streamVersion, duplicate)
         }
     }
 
