@@ -25,9 +25,10 @@ public enum LearnerRecordPart: String, Sendable {
 }
 
 /// A learner's record kept from the events: their decisions (as revised, each with what
-/// it needs of its evidence), RPL, adjustments and samples, the criteria met, and when their specification was first
-/// completed. The one place that works this out: the rules keep it to check
-/// `certificate-earned`, and the transcripts keep it to report.
+/// it needs of its evidence), RPL, adjustments and samples, the criteria met, and when
+/// their specification was first completed; their evidence is kept beside it. The one
+/// place that works this out: the rules keep it to check `certificate-earned`, and the
+/// transcripts keep it to report.
 ///
 /// Events must have passed the rules: an event this cannot place is a log that
 /// disagrees with the rules, and throws `LearnerProgressError`.
