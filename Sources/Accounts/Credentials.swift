@@ -34,8 +34,9 @@ struct Credentials: Sendable {
     func setToken(_ id: String, _ token: StoredToken) throws { try put(tokens, id, token) }
 
     private func entry<T: Decodable & Sendable>(_ database: Database, _ id: String, _ decoded: DecodedByBytes<T>) throws -> T? {
-        guard Self.isKey(id) else { return nil }
-        return try environment.read { try $0.get(database, key: TextKey(id)) }.map { try decoded.value(of: $0, Self.decode) }
+        let key = TextKey(id)
+        guard key.isStorable else { return nil }
+        return try environment.read { try $0.get(database, key: key) }.map { try decoded.value(of: $0, Self.decode) }
     }
 
     private func put(_ database: Database, _ id: String, _ value: some Encodable) throws {
@@ -53,9 +54,6 @@ struct Credentials: Sendable {
             }
         }
     }
-
-    /// Whether `id` can be an LMDB key (lmdb.h: keys are 1 to 511 bytes): no other id has an entry.
-    private static func isKey(_ id: String) -> Bool { (1...511).contains(id.utf8.count) }
 
     private static func decode<T: Decodable>(_ bytes: [UInt8]) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(bytes))

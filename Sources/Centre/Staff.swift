@@ -7,10 +7,8 @@ extension CentreStore {
     /// Read at every request the server signs in, and decoded only when its stored bytes
     /// differ from those decoded before.
     public func staff(_ id: String) throws -> Attest_V1_StaffRegistered? {
-        let key = EntityKind.staff.key(id)
-        guard (1...511).contains(key.utf8.count),
-              let bytes = try log.environment.read({ txn in try txn.get(state, key: Array(key.utf8)) })
-        else { return nil }
+        let key = TextKey(EntityKind.staff.key(id))
+        guard key.isStorable, let bytes = try log.environment.read({ txn in try txn.get(state, key: key) }) else { return nil }
         return try staffRegistrations.value(of: bytes) { try Attest_V1_StaffState(serializedBytes: $0).registration }
     }
 
