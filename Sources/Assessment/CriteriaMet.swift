@@ -16,11 +16,11 @@ extension Attest_V1_LearnerRecord {
     mutating func takeEvidence() {
         guard !evidence.isEmpty else { return }
         let submitted = Dictionary(evidence.map { ($0.evidenceID, $0) }, uniquingKeysWith: { first, _ in first })
-        decisions.mutate(where: { submitted[$0.evidenceID] != nil }) { decision in
-            let evidence = submitted[decision.evidenceID]!
-            decision.unit = evidence.unit
-            decision.evidenceMethod = evidence.method
-            decision.evidenceWithdrawn = evidence.withdrawn
+        for index in decisions.indices {
+            guard let evidence = submitted[decisions[index].evidenceID] else { continue }
+            decisions[index].unit = evidence.unit
+            decisions[index].evidenceMethod = evidence.method
+            decisions[index].evidenceWithdrawn = evidence.withdrawn
         }
         evidence = []
     }
