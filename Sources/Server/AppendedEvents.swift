@@ -15,7 +15,7 @@ package struct AppendedEvents: Encodable, Sendable {
 
     package init(appended: [Event]) { self.appended = appended }
 
-    /// The answer as JSON, keys sorted, as `JSONEncoder` writes it:
+    /// The answer as JSON, keys sorted, as the server's `JSONBody.encoder()` writes it:
     /// `{"appended":[{"duplicate":false,"line":1,"sequence":7,"streamVersion":1}]}`.
     ///
     /// Written by hand because every append answers with it: `attest-bench response`

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 
 /// JSON responses, and the elements of a JSON array read as lines of input.
-enum JSONBody {
+package enum JSONBody {
     static func response(_ object: Any, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -17,9 +17,14 @@ enum JSONBody {
     }
 
     static func response(encoding value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder().encode(value))))
+    }
+
+    /// The encoder of the server's JSON answers: keys sorted, slashes as they are.
+    package static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return encoder
     }
 }
 

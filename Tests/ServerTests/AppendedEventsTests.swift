@@ -2,13 +2,11 @@ import Foundation
 @testable import Server
 import Testing
 
-/// An append's answer, written by hand, is byte for byte what `JSONEncoder` writes with
-/// the server's options.
+/// An append's answer, written by hand, is byte for byte what the server's `JSONEncoder`
+/// (`JSONBody.encoder()`) writes.
 @Suite struct AppendedEventsTests {
     static func library(_ answer: AppendedEvents) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(answer))
+        Array(try JSONBody.encoder().encode(answer))
     }
 
     @Test func theAnswerIsWhatJSONEncoderWrites() throws {

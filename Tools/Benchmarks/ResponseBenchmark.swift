@@ -20,8 +20,7 @@ struct ResponseBenchmark: ParsableCommand {
         let answer = AppendedEvents(appended: (0..<events).map { index in
             .init(line: index + 1, sequence: 1_234_567 + UInt64(index), streamVersion: 3, duplicate: false)
         })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONBody.encoder()
         guard answer.json == Array(try encoder.encode(answer)) else { throw ValidationError("the answer written by hand differs from JSONEncoder's") }
         let repeats = max(1, 200_000 / events)
         var byHand: [Double] = [], library: [Double] = []
