@@ -34,18 +34,22 @@ public indirect enum DomainEvent: Sendable {
 
     /// Decodes a payload of `type` from proto3 JSON, strictly: an unknown field is an error.
     public init(type: EventType, json: Data) throws {
-        let message = try type.payloadType.init(jsonUTF8Bytes: json, options: .init())
-        self = Self.wrap(type, message)
+        self = try Self.make(type, from: JSONPayload(json: json))
     }
 
     /// Wraps `message`, a payload of `type` at schema `version`, upcast to the current version.
     public init(type: EventType, version: UInt32, message: any SwiftProtobuf.Message) throws {
-        self = Self.wrap(type, try Upcasters.upcast(message, of: type, from: version))
+        self = try Self.make(type, from: UpcastPayload(message: try Upcasters.upcast(message, of: type, from: version)))
     }
 
     /// Decodes a stored payload of `type` written with schema `version`, upcast to the current version.
     public init(type: EventType, version: UInt32, binary: Data) throws {
-        try self.init(type: type, version: version, message: Self.storedMessage(type: type, version: version, binary: binary))
+        if version == type.currentVersion {
+            // Straight into the payload's own type: no existential message, no dynamic cast.
+            self = try Self.make(type, from: BinaryPayload(binary: binary))
+        } else {
+            try self.init(type: type, version: version, message: Self.storedMessage(type: type, version: version, binary: binary))
+        }
     }
 
     /// Decodes the payload of a stored record, upcast to the current version.
@@ -73,33 +77,34 @@ public indirect enum DomainEvent: Sendable {
         return type
     }
 
-    private static func wrap(_ type: EventType, _ message: any SwiftProtobuf.Message) -> DomainEvent {
+    /// The event of `type` whose payload `source` gives, in the type's current message.
+    private static func make(_ type: EventType, from source: some PayloadSource) throws -> DomainEvent {
         switch type {
-        case .specificationImported: .specificationImported(message as! Attest_V1_SpecificationImported)
-        case .staffRegistered: .staffRegistered(message as! Attest_V1_StaffRegistered)
-        case .learnerRegistered: .learnerRegistered(message as! Attest_V1_LearnerRegistered)
-        case .learnerNameCorrected: .learnerNameCorrected(message as! Attest_V1_LearnerNameCorrected)
-        case .learnerWithdrawn: .learnerWithdrawn(message as! Attest_V1_LearnerWithdrawn)
-        case .learnerErased: .learnerErased(message as! Attest_V1_LearnerErased)
-        case .certificateClaimed: .certificateClaimed(message as! Attest_V1_CertificateClaimed)
-        case .adjustmentRequested: .adjustmentRequested(message as! Attest_V1_ReasonableAdjustmentRequested)
-        case .adjustmentApproved: .adjustmentApproved(message as! Attest_V1_ReasonableAdjustmentApproved)
-        case .adjustmentRejected: .adjustmentRejected(message as! Attest_V1_ReasonableAdjustmentRejected)
-        case .evidenceSubmitted: .evidenceSubmitted(message as! Attest_V1_EvidenceSubmitted)
-        case .evidenceAssessed: .evidenceAssessed(message as! Attest_V1_EvidenceAssessed)
-        case .evidenceWithdrawn: .evidenceWithdrawn(message as! Attest_V1_EvidenceWithdrawn)
-        case .assessmentSampled: .assessmentSampled(message as! Attest_V1_AssessmentSampled)
-        case .decisionRevised: .decisionRevised(message as! Attest_V1_DecisionRevised)
-        case .standardisationRecorded: .standardisationRecorded(message as! Attest_V1_StandardisationRecorded)
-        case .simulationReviewed: .simulationReviewed(message as! Attest_V1_SimulationReviewed)
-        case .eqaSampleRequested: .eqaSampleRequested(message as! Attest_V1_EqaSampleRequested)
-        case .rplCredited: .rplCredited(message as! Attest_V1_RplCredited)
-        case .rplRevoked: .rplRevoked(message as! Attest_V1_RplRevoked)
-        case .accountOpened: .accountOpened(message as! Attest_V1_AccountOpened)
-        case .accountReset: .accountReset(message as! Attest_V1_AccountReset)
-        case .accountDisabled: .accountDisabled(message as! Attest_V1_AccountDisabled)
-        case .tokenIssued: .tokenIssued(message as! Attest_V1_TokenIssued)
-        case .tokenRevoked: .tokenRevoked(message as! Attest_V1_TokenRevoked)
+        case .specificationImported: .specificationImported(try source.message(Attest_V1_SpecificationImported.self))
+        case .staffRegistered: .staffRegistered(try source.message(Attest_V1_StaffRegistered.self))
+        case .learnerRegistered: .learnerRegistered(try source.message(Attest_V1_LearnerRegistered.self))
+        case .learnerNameCorrected: .learnerNameCorrected(try source.message(Attest_V1_LearnerNameCorrected.self))
+        case .learnerWithdrawn: .learnerWithdrawn(try source.message(Attest_V1_LearnerWithdrawn.self))
+        case .learnerErased: .learnerErased(try source.message(Attest_V1_LearnerErased.self))
+        case .certificateClaimed: .certificateClaimed(try source.message(Attest_V1_CertificateClaimed.self))
+        case .adjustmentRequested: .adjustmentRequested(try source.message(Attest_V1_ReasonableAdjustmentRequested.self))
+        case .adjustmentApproved: .adjustmentApproved(try source.message(Attest_V1_ReasonableAdjustmentApproved.self))
+        case .adjustmentRejected: .adjustmentRejected(try source.message(Attest_V1_ReasonableAdjustmentRejected.self))
+        case .evidenceSubmitted: .evidenceSubmitted(try source.message(Attest_V1_EvidenceSubmitted.self))
+        case .evidenceAssessed: .evidenceAssessed(try source.message(Attest_V1_EvidenceAssessed.self))
+        case .evidenceWithdrawn: .evidenceWithdrawn(try source.message(Attest_V1_EvidenceWithdrawn.self))
+        case .assessmentSampled: .assessmentSampled(try source.message(Attest_V1_AssessmentSampled.self))
+        case .decisionRevised: .decisionRevised(try source.message(Attest_V1_DecisionRevised.self))
+        case .standardisationRecorded: .standardisationRecorded(try source.message(Attest_V1_StandardisationRecorded.self))
+        case .simulationReviewed: .simulationReviewed(try source.message(Attest_V1_SimulationReviewed.self))
+        case .eqaSampleRequested: .eqaSampleRequested(try source.message(Attest_V1_EqaSampleRequested.self))
+        case .rplCredited: .rplCredited(try source.message(Attest_V1_RplCredited.self))
+        case .rplRevoked: .rplRevoked(try source.message(Attest_V1_RplRevoked.self))
+        case .accountOpened: .accountOpened(try source.message(Attest_V1_AccountOpened.self))
+        case .accountReset: .accountReset(try source.message(Attest_V1_AccountReset.self))
+        case .accountDisabled: .accountDisabled(try source.message(Attest_V1_AccountDisabled.self))
+        case .tokenIssued: .tokenIssued(try source.message(Attest_V1_TokenIssued.self))
+        case .tokenRevoked: .tokenRevoked(try source.message(Attest_V1_TokenRevoked.self))
         }
     }
 
@@ -201,6 +206,29 @@ public indirect enum DomainEvent: Sendable {
 
     /// The payload as proto3 JSON (field names in lowerCamelCase, defaults omitted).
     public func jsonPayload() throws -> String { try payload.jsonString() }
+}
+
+/// Where `DomainEvent.make` takes a payload from, as the message of the event's type.
+private protocol PayloadSource {
+    func message<M: SwiftProtobuf.Message>(_ type: M.Type) throws -> M
+}
+
+/// A payload in the binary encoding of the event type's current message.
+private struct BinaryPayload: PayloadSource {
+    let binary: Data
+    func message<M: SwiftProtobuf.Message>(_: M.Type) throws -> M { try M(serializedBytes: binary) }
+}
+
+/// A payload in proto3 JSON, read strictly.
+private struct JSONPayload: PayloadSource {
+    let json: Data
+    func message<M: SwiftProtobuf.Message>(_: M.Type) throws -> M { try M(jsonUTF8Bytes: json) }
+}
+
+/// A payload already decoded and upcast to the event type's current message.
+private struct UpcastPayload: PayloadSource {
+    let message: any SwiftProtobuf.Message
+    func message<M: SwiftProtobuf.Message>(_: M.Type) throws -> M { message as! M }
 }
 
 /// A payload that cannot be read.

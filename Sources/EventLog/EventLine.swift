@@ -244,24 +244,23 @@ extension UUID {
     /// The UUID `text` writes in its canonical form: 36 characters, hex digits (either
     /// case) in groups of 8-4-4-4-12; `nil` for anything else.
     init?(canonical text: UnsafeBufferPointer<UInt8>) {
-        guard text.count == 36 else { return nil }
+        guard text.count == 36, text[8] == UInt8(ascii: "-"), text[13] == UInt8(ascii: "-"),
+              text[18] == UInt8(ascii: "-"), text[23] == UInt8(ascii: "-")
+        else { return nil }
         var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let wellFormed = withUnsafeMutableBytes(of: &uuid) { bytes in
-            var at = 0, high = true
-            for (index, character) in text.enumerated() {
-                if index == 8 || index == 13 || index == 18 || index == 23 {
-                    guard character == UInt8(ascii: "-") else { return false }
-                    continue
-                }
-                guard let digit = character.hexDigitValue else { return false }
-                if high { bytes[at] = digit << 4 } else { bytes[at] |= digit; at += 1 }
-                high.toggle()
+            for (index, at) in Self.canonicalOffsets.enumerated() {
+                guard let high = text[at].hexDigitValue, let low = text[at + 1].hexDigitValue else { return false }
+                bytes[index] = high << 4 | low
             }
             return true
         }
         guard wellFormed else { return nil }
         self.init(uuid: uuid)
     }
+
+    /// Where each byte's two hex digits start in the canonical form.
+    private static let canonicalOffsets = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34]
 }
 
 /// What is wrong with one input line (the caller adds the line number).

@@ -238,6 +238,11 @@ struct JSONReader {
         var escaped = false
         var ascii = true
         while i < bytes.count {
+            // Eight plain bytes at a time, then the one that is not, byte by byte.
+            if i + 8 <= bytes.count, !Self.holdsMark(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+                continue
+            }
             let byte = bytes[i]
             if byte == UInt8(ascii: "\"") { break }
             if byte == UInt8(ascii: "\\") {
@@ -272,6 +277,18 @@ struct JSONReader {
             return
         }
         if let problem = limit.problem(with: text) { throw error(problem) }
+    }
+
+    /// Whether any of the eight bytes in `word` is one a string's scan must stop at: a
+    /// quote, a backslash, a control character or a byte of a multi-byte character.
+    /// Each test is the classic "has a zero byte" of a word, `(x - 0x01…) & ~x & 0x80…`.
+    private static func holdsMark(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return word & highs != 0 // a byte of 0x80 or more
+            || (word &- 0x20 &* ones) & ~word & highs != 0 // a byte under 0x20
+            || hasZeroByte(word ^ (0x22 &* ones)) // a quote
+            || hasZeroByte(word ^ (0x5C &* ones)) // a backslash
     }
 
     private mutating func digits() -> Int {

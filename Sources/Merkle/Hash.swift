@@ -83,7 +83,7 @@ extension Array where Element == UInt8 {
 extension UInt8 {
     /// The value of this ASCII hexadecimal digit (`0`–`9`, `a`–`f`, `A`–`F`), or `nil` if it
     /// is not one (a sign, say, which `UInt8(_:radix:)` would take).
-    public var hexDigitValue: UInt8? {
+    @inlinable public var hexDigitValue: UInt8? {
         switch self {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10

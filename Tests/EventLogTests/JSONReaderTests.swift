@@ -47,6 +47,34 @@ import Testing
         #expect(problem(#"{"reason":"\ud83d\ude00"}"#) == nil)
     }
 
+    /// The scan of a string reads eight plain bytes at a time: a mark (quote, backslash,
+    /// control character, byte of a multi-byte character) in any of the eight places, and
+    /// across the end of a word, is found as a byte-by-byte scan finds it.
+    @Test func aStringsScanFindsEachMarkWhereverItFallsInAWord() throws {
+        let marks: [(text: [UInt8], read: String?)] = [
+            (Array(#"\n"#.utf8), "\n"), (Array(#"\""#.utf8), "\""), (Array(#"\u00e9"#.utf8), "é"),
+            (Array("é".utf8), "é"), (Array("😀".utf8), "😀"), ([0x7E], "~"), ([0x20], " "),
+            ([0x01], nil), ([0x1F], nil), ([0xFF], nil), ([0xC3], nil),
+        ]
+        for length in 0...20 {
+            for at in 0...length {
+                for mark in marks {
+                    var text = Array(repeating: UInt8(ascii: "a"), count: length)
+                    text.insert(contentsOf: mark.text, at: at)
+                    let json = Array(#"{"reason":""#.utf8) + text + Array(#""}"#.utf8)
+                    let read: String? = json.withUnsafeBufferPointer { bytes in
+                        var reader = JSONReader(bytes, limits: .lenient)
+                        var count = 0
+                        guard (try? reader.beginObject()) != nil, (try? reader.nextMember(&count)) != nil else { return nil }
+                        return try? reader.string(.text) { String(decoding: $0, as: UTF8.self) }
+                    }
+                    let expected = mark.read.map { String(repeating: "a", count: at) + $0 + String(repeating: "a", count: length - at) }
+                    #expect(read == expected, "\(mark.text) at \(at) of \(length)")
+                }
+            }
+        }
+    }
+
     @Test func theGrammarIsFollowedExactly() {
         for bad in [#"{"a":01}"#, #"{"a":1.}"#, #"{"a":+1}"#, #"{"a":NaN}"#, #"{"a":tru}"#, #"{"a":truex}"#, #"{"a":1,}"#,
                     #"{"a":"\x"}"#, "{\"a\":\"tab\there\"}", #"{"a":1} {"#, #"{'a':1}"#, #"{"a":[1 2]}"#, "{\"a\":\"x"] {
@@ -129,6 +157,27 @@ import Testing
         #expect(refusal(base + #","type":"t"}"#) == #"has "type" twice"#)
         #expect(refusal(#"{"type":"t","actor":{"id":"a","id":"b"},"occurredAt":"2026-03-02T09:30:00Z","payload":{}}"#) == #""actor" has "id" twice"#)
         #expect(refusal(String(repeating: " ", count: 1 << 20) + base + "}") == "is longer than 1048576 bytes, the most a line may hold")
+    }
+
+    /// A UUID is read from its canonical form only, in either case, every digit counted.
+    @Test func aUUIDIsReadFromItsCanonicalFormOnly() {
+        func read(_ text: String) -> UUID? { Array(text.utf8).withUnsafeBufferPointer(UUID.init(canonical:)) }
+        for _ in 0..<100 {
+            let uuid = UUID()
+            #expect(read(uuid.uuidString) == uuid)
+            #expect(read(uuid.uuidString.lowercased()) == uuid)
+            for at in uuid.uuidString.indices {
+                for wrong: Character in ["g", "-", " ", "0"] where uuid.uuidString[at] != wrong {
+                    var text = uuid.uuidString
+                    text.replaceSubrange(at...at, with: String(wrong))
+                    // Foundation's reading is the reference where the text is still canonical.
+                    let canonical = wrong == "0" && uuid.uuidString[at] != "-"
+                    #expect(read(text) == (canonical ? UUID(uuidString: text) : nil), "\(text)")
+                }
+            }
+        }
+        #expect(read("0191d6dcbc2270ba84d0c5120bd70c99") == nil)
+        #expect(read("{0191d6dc-bc22-70ba-84d0-c5120bd70c99}") == nil)
     }
 
     @Test func theIdAndThePayloadAreReadInOnePassWhereverTheyAre() throws {
