@@ -16,14 +16,10 @@ struct PayloadReader {
     var json: JSONReader
     /// The encoding so far.
     private(set) var out: [UInt8] = []
-    /// The fields written for each message being read, innermost last: where they are in
-    /// `out`, to put them in number order when the text gave them in another.
-    private var segments: [(number: Int, range: Range<Int>)] = []
 
     init(_ json: JSONReader) {
         self.json = json
         out.reserveCapacity(json.bytes.count)
-        segments.reserveCapacity(64)
     }
 
     /// Reads `object` as a message of `schema`.
@@ -42,7 +38,7 @@ struct PayloadReader {
     /// Reads the object that comes next as a message of `schema`, appending its fields.
     mutating func message(_ schema: MessageSchema) throws {
         try json.beginObject()
-        let base = segments.count, start = out.count
+        let start = out.count
         var count = 0, seen: UInt64 = 0, protoSpelled: UInt64 = 0
         var ordered = true, last = 0
         while let name = try json.nextMember(&count) {
@@ -70,19 +66,25 @@ struct PayloadReader {
                 throw refusal
             }
             if out.count > fieldStart {
-                segments.append((field.number, fieldStart..<out.count))
                 if field.number < last { ordered = false }
                 last = field.number
             }
         }
-        if !ordered {
-            let written = Array(out[start...])
-            out.removeSubrange(start...)
-            for segment in segments[base...].sorted(by: { $0.number < $1.number }) {
-                out.append(contentsOf: written[(segment.range.lowerBound - start)..<(segment.range.upperBound - start)])
-            }
+        if !ordered { try putInNumberOrder(from: start) }
+    }
+
+    /// Puts the fields written from `start` on in number order, the items of a list in
+    /// the order given: the rare text that gives a message's fields in another order.
+    private mutating func putInNumberOrder(from start: Int) throws {
+        let written = Array(out[start...])
+        var fields: [(number: UInt32, range: Range<Int>)] = []
+        try written.withUnsafeBytes { bytes in
+            try ProtobufFields.walk(bytes) { number, _, range, _ in fields.append((number, range)) }
         }
-        segments.removeSubrange(base...)
+        out.removeSubrange(start...)
+        for index in fields.indices.sorted(by: { (fields[$0].number, $0) < (fields[$1].number, $1) }) {
+            out.append(contentsOf: written[fields[index].range])
+        }
     }
 
     /// Reads one field's value: `null` (the default), a list, or a single value.
