@@ -237,11 +237,20 @@ struct JSONReader {
         let start = i
         var escaped = false
         var ascii = true
+        // A byte a limit may refuse (0x7F; a space in an identifier): the limit is then
+        // checked in full, as it is for escaped text, and otherwise only the length is.
+        var doubtful = false
+        let spaceDoubtful = !isName && limit.kind == .identifier
         while i < bytes.count {
-            // Eight plain bytes at a time, then the one that is not, byte by byte.
-            if i + 8 <= bytes.count, !Self.holdsMark(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
-                i += 8
-                continue
+            // Eight bytes at a time, stepping straight to the first that is not plain.
+            if i + 8 <= bytes.count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
+                let marks = Self.marks(in: word, space: spaceDoubtful)
+                if marks == 0 {
+                    i += 8
+                    continue
+                }
+                i += marks.trailingZeroBitCount >> 3
             }
             let byte = bytes[i]
             if byte == UInt8(ascii: "\"") { break }
@@ -252,6 +261,7 @@ struct JSONReader {
             }
             if byte < 0x20 { throw error("is not valid JSON: a string holds a control character; write it as an escape") }
             if byte >= 0x80 { ascii = false }
+            if byte == 0x7F || (byte == 0x20 && spaceDoubtful) { doubtful = true }
             i += 1
         }
         guard i < bytes.count else { throw error("is not valid JSON: a string is not closed") }
@@ -266,7 +276,7 @@ struct JSONReader {
             }
         }
         if !ascii, String(validating: contents, as: UTF8.self) == nil { throw error("is not valid UTF-8") }
-        try check(contents, limit, isName)
+        if isName || doubtful || contents.count > limit.bytes { try check(contents, limit, isName) }
         return (try body(contents), name)
     }
 
@@ -279,16 +289,21 @@ struct JSONReader {
         if let problem = limit.problem(with: text) { throw error(problem) }
     }
 
-    /// Whether any of the eight bytes in `word` is one a string's scan must stop at: a
-    /// quote, a backslash, a control character or a byte of a multi-byte character.
-    /// Each test is the classic "has a zero byte" of a word, `(x - 0x01…) & ~x & 0x80…`.
-    private static func holdsMark(_ word: UInt64) -> Bool {
+    /// The bytes of `word` (the first in its lowest bits) that a string's scan must stop
+    /// at, each marked by its high bit: a quote, a backslash, a control character, 0x7F, a
+    /// byte of a multi-byte character, and with `space`, a space. Each test is the classic
+    /// "has a zero byte" of a word, `(x - 0x01…) & ~x & 0x80…`, which may also mark a byte
+    /// above a marked one but never below: the lowest mark is exact.
+    private static func marks(in word: UInt64, space: Bool) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        return word & highs != 0 // a byte of 0x80 or more
-            || (word &- 0x20 &* ones) & ~word & highs != 0 // a byte under 0x20
-            || hasZeroByte(word ^ (0x22 &* ones)) // a quote
-            || hasZeroByte(word ^ (0x5C &* ones)) // a backslash
+        func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        var marks = word & highs // 0x80 or more
+            | (word &- 0x20 &* ones) & ~word & highs // under 0x20
+            | zeroBytes(word ^ (0x22 &* ones)) // a quote
+            | zeroBytes(word ^ (0x5C &* ones)) // a backslash
+            | zeroBytes(word ^ (0x7F &* ones))
+        if space { marks |= zeroBytes(word ^ (0x20 &* ones)) }
+        return marks
     }
 
     private mutating func digits() -> Int {

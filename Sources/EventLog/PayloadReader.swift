@@ -95,7 +95,7 @@ struct PayloadReader {
         try json.beginList()
         var count = 0
         let keyAt = out.count
-        if field.packed { out.append(contentsOf: field.key) }
+        if field.packed { Self.appendVarint(field.key, to: &out) }
         let lengthAt = out.count
         while try json.nextItem(&count, limit: field.limit) {
             do {
@@ -118,13 +118,13 @@ struct PayloadReader {
             guard json.peek == UInt8(ascii: "\"") else { throw Self.refusal("is not a string") }
             try json.string(field.limit) { text in
                 if text.isEmpty, !listed { return }
-                out.append(contentsOf: field.key)
+                Self.appendVarint(field.key, to: &out)
                 Self.appendVarint(UInt64(text.count), to: &out)
                 out.append(contentsOf: text)
             }
         case let .message(schema):
             guard json.peek == UInt8(ascii: "{") else { throw Self.refusal("has a value of the wrong type or shape") }
-            out.append(contentsOf: field.key)
+            Self.appendVarint(field.key, to: &out)
             let lengthAt = out.count
             try message(schema)
             insertLength(at: lengthAt)
@@ -133,7 +133,7 @@ struct PayloadReader {
             if field.packed {
                 Self.appendVarint(value, to: &out)
             } else if value != 0 || listed {
-                out.append(contentsOf: field.key)
+                Self.appendVarint(field.key, to: &out)
                 Self.appendVarint(value, to: &out)
             }
         }
@@ -218,9 +218,13 @@ struct PayloadReader {
 
     /// Puts the length of what follows `index` in `out` before it.
     private mutating func insertLength(at index: Int) {
-        var length: [UInt8] = []
-        Self.appendVarint(UInt64(out.count - index), to: &length)
-        out.insert(contentsOf: length, at: index)
+        var length = UInt64(out.count - index), size = 1
+        while length >> (7 * size) != 0 { size += 1 }
+        out.insert(contentsOf: repeatElement(0, count: size), at: index)
+        for at in index..<(index + size) {
+            out[at] = UInt8(truncatingIfNeeded: length) | (at < index + size - 1 ? 0x80 : 0)
+            length >>= 7
+        }
     }
 
     /// Appends `value` as a base-128 varint.

@@ -118,8 +118,8 @@ final class FieldSchema: Sendable {
     /// A list of numbers or enumeration values, written as one length-delimited run.
     let packed: Bool
     let limit: FieldLimit
-    /// The field's key (number and wire type), encoded.
-    let key: [UInt8]
+    /// The field's key: its number and wire type, written as a varint.
+    let key: UInt64
 
     fileprivate init(
         _ field: Google_Protobuf_FieldDescriptorProto, of message: String,
@@ -154,9 +154,7 @@ final class FieldSchema: Sendable {
         case .string, .message: 2
         default: packed ? 2 : 0
         }
-        var key: [UInt8] = []
-        PayloadReader.appendVarint(UInt64(number) << 3 | wireType, to: &key)
-        self.key = key
+        key = UInt64(number) << 3 | wireType
     }
 }
 

@@ -54,22 +54,28 @@ import Testing
         let marks: [(text: [UInt8], read: String?)] = [
             (Array(#"\n"#.utf8), "\n"), (Array(#"\""#.utf8), "\""), (Array(#"\u00e9"#.utf8), "é"),
             (Array("é".utf8), "é"), (Array("😀".utf8), "😀"), ([0x7E], "~"), ([0x20], " "),
-            ([0x01], nil), ([0x1F], nil), ([0xFF], nil), ([0xC3], nil),
+            ([0x01], nil), ([0x1F], nil), ([0x7F], nil), ([0xFF], nil), ([0xC3], nil),
         ]
+        let identifier = FieldLimit(.identifier, bytes: 64, name: "a reference")
         for length in 0...20 {
             for at in 0...length {
                 for mark in marks {
                     var text = Array(repeating: UInt8(ascii: "a"), count: length)
                     text.insert(contentsOf: mark.text, at: at)
                     let json = Array(#"{"reason":""#.utf8) + text + Array(#""}"#.utf8)
-                    let read: String? = json.withUnsafeBufferPointer { bytes in
-                        var reader = JSONReader(bytes, limits: .lenient)
-                        var count = 0
-                        guard (try? reader.beginObject()) != nil, (try? reader.nextMember(&count)) != nil else { return nil }
-                        return try? reader.string(.text) { String(decoding: $0, as: UTF8.self) }
+                    func read(as limit: FieldLimit) -> String? {
+                        json.withUnsafeBufferPointer { bytes in
+                            var reader = JSONReader(bytes, limits: .lenient)
+                            var count = 0
+                            guard (try? reader.beginObject()) != nil, (try? reader.nextMember(&count)) != nil else { return nil }
+                            return try? reader.string(limit) { String(decoding: $0, as: UTF8.self) }
+                        }
                     }
                     let expected = mark.read.map { String(repeating: "a", count: at) + $0 + String(repeating: "a", count: length - at) }
-                    #expect(read == expected, "\(mark.text) at \(at) of \(length)")
+                    #expect(read(as: .text) == expected, "\(mark.text) at \(at) of \(length)")
+                    // An identifier also refuses a space, written or escaped, and a line break.
+                    let refusedInIdentifier = expected.map { $0.contains(" ") || $0.contains("\n") } ?? true
+                    #expect(read(as: identifier) == (refusedInIdentifier ? nil : expected), "\(mark.text) at \(at) of \(length), an identifier")
                 }
             }
         }
