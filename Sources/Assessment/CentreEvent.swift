@@ -28,14 +28,11 @@ public struct CentreEvent: Sendable {
     /// valid UTF-8, no field twice, enumeration values the schema names, lengths bounded.
     /// - Throws: `EventInputError` naming the field and what is wrong with it.
     public init(line: ArraySlice<UInt8>) throws {
-        var version: UInt32 = 0
-        let envelope: EventDraft
+        var draft: EventDraft
         do {
-            envelope = try EventLine.parse(line, limits: PayloadSchemas.centre.limits) { typeName, schemaVersion in
+            draft = try EventLine.parse(line, limits: PayloadSchemas.centre.limits) { typeName, schemaVersion in
                 guard let type = EventType(rawValue: typeName) else { throw EventInputError("unknown event type \(Quote.value(typeName))") }
-                // A line without a schemaVersion is written at the current one; an older one is
-                // accepted (for input made by older tools), stored as given and upcast when read.
-                version = schemaVersion == 0 ? type.currentVersion : schemaVersion
+                let version = Self.version(schemaVersion, of: type)
                 let schemas = Self.inputSchemas[type]!
                 guard version < schemas.count, let schema = schemas[Int(version)] else {
                     throw EventInputError("\(type.rawValue) has schema \(Upcasters.versions(of: type)), not \(version)")
@@ -49,20 +46,28 @@ public struct CentreEvent: Sendable {
         } catch let error as EventLineError {
             throw EventInputError(error.problem)
         }
-        if !envelope.actor.role.isEmpty, envelope.actor.role != RuleContext.learnerRole,
-           !Attest_V1_StaffRole.allCases.contains(where: { $0 != .unspecified && $0.envelopeName == envelope.actor.role }) {
+        if !draft.actor.role.isEmpty, draft.actor.role != RuleContext.learnerRole,
+           !Attest_V1_StaffRole.allCases.contains(where: { $0 != .unspecified && $0.envelopeName == draft.actor.role }) {
             throw EventInputError(
-                "\"actor.role\" \(Quote.value(envelope.actor.role)) is not a role: write one of \(Self.roleNames), or leave it out")
+                "\"actor.role\" \(Quote.value(draft.actor.role)) is not a role: write one of \(Self.roleNames), or leave it out")
         }
-        let event = try DomainEvent(type: EventType(rawValue: envelope.eventType)!, version: version, binary: envelope.payload)
-        if !envelope.streamID.isEmpty, envelope.streamID != event.streamID {
-            throw EventInputError("stream must be \(event.streamID) for this event (or be left out), not \(Quote.value(envelope.streamID))")
+        let type = EventType(rawValue: draft.eventType)!
+        draft.schemaVersion = Self.version(draft.schemaVersion, of: type)
+        let event = try DomainEvent(type: type, version: draft.schemaVersion, binary: draft.payload)
+        let stream = event.streamID
+        if !draft.streamID.isEmpty, draft.streamID != stream {
+            throw EventInputError("stream must be \(stream) for this event (or be left out), not \(Quote.value(draft.streamID))")
         }
-        var draft = envelope
-        draft.streamID = event.streamID
-        draft.schemaVersion = version
+        draft.streamID = stream
         self.event = event
         self.draft = draft
+    }
+
+    /// The schema version a line is written in: as it says, or the current one when it
+    /// says none. An older one is accepted (for input made by older tools), stored as
+    /// given and upcast when read.
+    private static func version(_ given: UInt32, of type: EventType) -> UInt32 {
+        given == 0 ? type.currentVersion : given
     }
 
     /// Reads one NDJSON line of text; see `init(line:)` for bytes.

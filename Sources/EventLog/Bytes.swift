@@ -14,6 +14,13 @@ public enum BigEndian {
     }
 }
 
+extension [UInt8] {
+    /// Whether these are the bytes `other` holds, compared as one block of memory.
+    func isSame(as other: UnsafeBufferPointer<UInt8>) -> Bool {
+        count == other.count && (isEmpty || withUnsafeBytes { memcmp($0.baseAddress!, other.baseAddress!, count) == 0 })
+    }
+}
+
 /// The bytes of a fixed-width value (a big-endian integer, a UUID) as an LMDB key or
 /// value, held inline instead of in an array.
 struct InlineBytes<Value>: ContiguousBytes {

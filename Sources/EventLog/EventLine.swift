@@ -37,7 +37,7 @@ public enum EventLine {
         static let names = allCases.map { Array($0.name.utf8) }
 
         init?(_ name: UnsafeBufferPointer<UInt8>) {
-            guard let index = Self.names.firstIndex(where: { $0.elementsEqual(name) }) else { return nil }
+            guard let index = Self.names.firstIndex(where: { $0.isSame(as: name) }) else { return nil }
             self.init(rawValue: index)
         }
     }
@@ -249,7 +249,9 @@ extension UUID {
         else { return nil }
         var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let wellFormed = withUnsafeMutableBytes(of: &uuid) { bytes in
-            for (index, at) in Self.canonicalOffsets.enumerated() {
+            for index in 0..<16 {
+                // Two digits a byte, and a hyphen after the 4th, 6th, 8th and 10th byte.
+                let at = 2 * index + (index >= 4 ? 1 : 0) + (index >= 6 ? 1 : 0) + (index >= 8 ? 1 : 0) + (index >= 10 ? 1 : 0)
                 guard let high = text[at].hexDigitValue, let low = text[at + 1].hexDigitValue else { return false }
                 bytes[index] = high << 4 | low
             }
@@ -258,9 +260,6 @@ extension UUID {
         guard wellFormed else { return nil }
         self.init(uuid: uuid)
     }
-
-    /// Where each byte's two hex digits start in the canonical form.
-    private static let canonicalOffsets = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34]
 }
 
 /// What is wrong with one input line (the caller adds the line number).

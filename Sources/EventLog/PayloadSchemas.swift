@@ -89,12 +89,8 @@ public final class MessageSchema: Sendable {
     func field(named name: UnsafeBufferPointer<UInt8>) -> (index: Int, protoSpelling: Bool)? {
         for index in fields.indices {
             let field = fields[index]
-            if field.jsonName.count == name.count, field.jsonName.withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, name.count) }) == 0 {
-                return (index, false)
-            }
-            if field.protoName.count == name.count, field.protoName.withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, name.count) }) == 0 {
-                return (index, true)
-            }
+            if field.jsonName.isSame(as: name) { return (index, false) }
+            if field.protoName.isSame(as: name) { return (index, true) }
         }
         return nil
     }
@@ -171,7 +167,7 @@ final class EnumSchema: Sendable {
 
     /// The number of the value named `name`.
     func number(named name: UnsafeBufferPointer<UInt8>) -> Int32? {
-        values.first { $0.name.elementsEqual(name) }?.number
+        values.first { $0.name.isSame(as: name) }?.number
     }
 
     /// Whether a value has `number`.
