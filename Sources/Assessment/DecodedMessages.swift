@@ -31,7 +31,7 @@ public final class DecodedMessages: @unchecked Sendable {
             size -= hit.bytes.count
             return hit
         }
-        if let hit, let message = hit.message as? M, hit.bytes == bytes { return message }
+        if let hit, let message = hit.message.exactly(M.self), hit.bytes == bytes { return message }
         return try M(serializedBytes: bytes)
     }
 
@@ -62,7 +62,7 @@ public final class LearnerRecordEncodings {
     /// `message`'s state bytes, taken from an equal learner's record encoded before when
     /// there is one.
     public func stateBytes(of message: some SwiftProtobuf.Message) throws -> [UInt8] {
-        guard let record = message as? Attest_V1_LearnerRecord else { return try message.stateBytes() }
+        guard let record = message.exactly(Attest_V1_LearnerRecord.self) else { return try message.stateBytes() }
         if let earlier = encoded[record.learnerID], earlier.record == record { return earlier.bytes }
         let bytes = try record.stateBytes()
         encoded[record.learnerID] = (record, bytes)
@@ -75,5 +75,13 @@ extension SwiftProtobuf.Message {
     /// encoded there already.
     public func stateBytes(sharing encodings: LearnerRecordEncodings?) throws -> [UInt8] {
         try encodings?.stateBytes(of: self) ?? stateBytes()
+    }
+}
+
+extension SwiftProtobuf.Message {
+    /// This message as an `M`, when it is one: its type compared with `M`, where a
+    /// dynamic cast (`as? M`) of a kept message took 4% of a replay's rules in `perf`.
+    func exactly<M: SwiftProtobuf.Message>(_: M.Type) -> M? {
+        Self.self == M.self ? unsafeBitCast(self, to: M.self) : nil
     }
 }

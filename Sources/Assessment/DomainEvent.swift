@@ -228,7 +228,7 @@ private struct JSONPayload: PayloadSource {
 /// A payload already decoded and upcast to the event type's current message.
 private struct UpcastPayload: PayloadSource {
     let message: any SwiftProtobuf.Message
-    func message<M: SwiftProtobuf.Message>(_: M.Type) throws -> M { message as! M }
+    func message<M: SwiftProtobuf.Message>(_: M.Type) throws -> M { message.exactly(M.self)! }
 }
 
 /// A payload that cannot be read.

@@ -41,7 +41,7 @@ package struct Entities {
 
     package func get<M: SwiftProtobuf.Message>(_ kind: EntityKind, _ id: String, as type: M.Type = M.self) throws -> M? {
         let key = EntityKey(kind: kind, id: id)
-        if let kept = memory.decoded[key] as? M { return kept }
+        if let kept = memory.decoded[key]?.exactly(M.self) { return kept }
         let stored = key.stored
         guard let bytes = try store.load(stored) else { return nil }
         let message: M = try memory.decodedBefore?.take(stored, from: bytes) ?? M(serializedBytes: bytes)
