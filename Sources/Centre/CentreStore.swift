@@ -170,11 +170,14 @@ public final class CentreStore: Sendable {
     /// The learners `events` name themselves in events holding personal fields: chiefly
     /// those they register. A learner an event names only through an id (an evidence's,
     /// an assessment's) was registered earlier and holds a key already, or has it made as
-    /// the record is sealed.
+    /// the record is sealed. An event naming no learner gets no key here: the rules,
+    /// which run after, refuse it by name.
     private func learnersWithPersonalData(in events: some Sequence<CentreEvent>) -> Set<String> {
         var learners: Set<String> = []
         for event in events where !PersonalFields.numbers(of: event.event.type, version: event.draft.schemaVersion).isEmpty {
-            if let learner = LearnerAttribution.learner(of: event.event, owner: { _, _ in nil }) { learners.insert(learner) }
+            if let learner = LearnerAttribution.learner(of: event.event, owner: { _, _ in nil }), !learner.isEmpty {
+                learners.insert(learner)
+            }
         }
         return learners
     }

@@ -188,6 +188,26 @@ import Testing
         #expect(try centre.store.log.head() == head, "a refusal appended something")
     }
 
+    /// An event that names no learner is refused by the rules, by name, before the store
+    /// would make a key for its personal fields under an empty learner id.
+    @Test func anEventNamingNoLearnerIsRefusedAsNotWellFormed() throws {
+        let centre = try C.standard()
+        let head = try centre.store.log.head()
+        let events: [(DomainEvent, String)] = [
+            (.learnerRegistered(C.learner("")), "admin"),
+            (.learnerNameCorrected(.with { $0.givenName = "Ann" }), "admin"),
+            (.rplCredited(.with { $0.rplID = "R9"; $0.unit = "T/506/2126"; $0.basis = .creditTransfer; $0.evidence = "certificate 3" }), "a1"),
+            (.evidenceSubmitted(C.evidence("E9", learner: "")), "a2"),
+            (.adjustmentRequested(.with { $0.adjustmentID = "RA9"; $0.arrangement = "a reader" }), "admin"),
+            (.learnerWithdrawn(.with { $0.reason = "moved away" }), "admin"),
+        ]
+        for (event, actor) in events {
+            let refusal = try #require(centre.refusal(event, by: actor), "\(event.type.rawValue) naming no learner was accepted")
+            #expect(refusal.hasPrefix("rule well-formed: ") && refusal.contains("learnerId"), "\(refusal)")
+        }
+        #expect(try centre.store.log.head() == head, "a refusal appended something")
+    }
+
     /// A rule of a first event, and one of the learner as actor, need centres of their own.
     @Test func theFirstEventAndLearnerRulesNameTheirIdsToo() throws {
         let empty = try TestCentre()
