@@ -70,17 +70,20 @@ public struct FieldLimit: Sendable, Equatable {
     /// What is wrong with `text` (UTF-8) as a value of this field, or `nil` if nothing is.
     public func problem(with text: some Collection<UInt8>) -> String? {
         if text.count > bytes { return "is \(text.count) bytes long; \(name) is at most \(bytes)" }
-        switch kind {
-        case .identifier:
-            if text.contains(where: { $0 <= 0x20 || $0 == 0x7F }) {
-                return "\(Quote.value(String(decoding: text, as: UTF8.self))) holds a space or control character, which \(name) may not"
-            }
-        case .text:
-            if text.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }) {
-                return "holds a control character other than a tab or a line break"
-            }
+        guard text.contains(where: refuses) else { return nil }
+        return switch kind {
+        case .identifier: "\(Quote.value(String(decoding: text, as: UTF8.self))) holds a space or control character, which \(name) may not"
+        case .text: "holds a control character other than a tab or a line break"
         }
-        return nil
+    }
+
+    /// Whether a string holding `byte` is refused: a space or control character in an
+    /// identifier, a control character other than a tab or a line break in text.
+    func refuses(_ byte: UInt8) -> Bool {
+        switch kind {
+        case .identifier: byte <= 0x20 || byte == 0x7F
+        case .text: (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F
+        }
     }
 
     /// Free text of up to 8 KiB, in lists of up to 1,000.

@@ -237,15 +237,17 @@ struct JSONReader {
         let start = i
         var escaped = false
         var ascii = true
-        // A byte a limit may refuse (0x7F; a space in an identifier): the limit is then
-        // checked in full, as it is for escaped text, and otherwise only the length is.
+        // Whether a byte the limit refuses was seen (`FieldLimit.refuses`): only then is the
+        // limit checked in full, as it is for escaped text; otherwise only the length is.
         var doubtful = false
-        let spaceDoubtful = !isName && limit.kind == .identifier
+        // The word-at-a-time scan stops at every byte a limit may refuse: those under 0x20
+        // and 0x7F always, and spaces for an identifier.
+        let stopAtSpace = limit.kind == .identifier
         while i < bytes.count {
             // Eight bytes at a time, stepping straight to the first that is not plain.
             if i + 8 <= bytes.count {
                 let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
-                let marks = Self.marks(in: word, space: spaceDoubtful)
+                let marks = Self.marks(in: word, space: stopAtSpace)
                 if marks == 0 {
                     i += 8
                     continue
@@ -261,7 +263,7 @@ struct JSONReader {
             }
             if byte < 0x20 { throw error("is not valid JSON: a string holds a control character; write it as an escape") }
             if byte >= 0x80 { ascii = false }
-            if byte == 0x7F || (byte == 0x20 && spaceDoubtful) { doubtful = true }
+            if limit.refuses(byte) { doubtful = true }
             i += 1
         }
         guard i < bytes.count else { throw error("is not valid JSON: a string is not closed") }

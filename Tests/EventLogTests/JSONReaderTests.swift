@@ -165,6 +165,30 @@ import Testing
         #expect(refusal(String(repeating: " ", count: 1 << 20) + base + "}") == "is longer than 1048576 bytes, the most a line may hold")
     }
 
+    /// The word-at-a-time scan skips the full check of a limit unless it met a byte the
+    /// limit refuses: every single byte, at every place of a word, is accepted or refused
+    /// as JSON, UTF-8 and `FieldLimit.problem(with:)` have it, as free text and as an identifier.
+    @Test func everyByteALimitRefusesIsFoundByTheScan() {
+        let identifier = FieldLimit(.identifier, bytes: 64, name: "a reference")
+        for limit in [FieldLimit.text, identifier] {
+            for byte in UInt8.min...UInt8.max where byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                for at in 0...16 {
+                    var text = Array(repeating: UInt8(ascii: "a"), count: 20)
+                    text[at] = byte
+                    let json = Array(#"{"reason":""#.utf8) + text + Array(#""}"#.utf8)
+                    let read = json.withUnsafeBufferPointer { bytes in
+                        var reader = JSONReader(bytes, limits: .lenient)
+                        var count = 0
+                        guard (try? reader.beginObject()) != nil, (try? reader.nextMember(&count)) != nil else { return false }
+                        return (try? reader.string(limit) { _ in }) != nil
+                    }
+                    let expected = byte >= 0x20 && byte < 0x80 && limit.problem(with: text) == nil
+                    #expect(read == expected, "byte \(byte) at \(at), \(limit.kind)")
+                }
+            }
+        }
+    }
+
     /// A UUID is read from its canonical form only, in either case, every digit counted.
     @Test func aUUIDIsReadFromItsCanonicalFormOnly() {
         func read(_ text: String) -> UUID? { Array(text.utf8).withUnsafeBufferPointer(UUID.init(canonical:)) }
