@@ -209,9 +209,10 @@ struct RuleContext {
         state.latestVersion = m.version
         state.latestDigest = digest
         entities.set(.specification, specification.id, state)
-        entities.set(.specificationVersion, "\(specification.id)@\(m.version)", specification)
-        try entities.store.save("specification-digest/\(specification.id)@\(m.version)", Array(digest))
-        for unit in CompiledSpecification(specification).unitNumbers { try entities.store.save("unit/" + unit, [1]) }
+        let version = SpecificationVersion(id: specification.id, version: m.version).key
+        entities.set(.specificationVersion, version, specification)
+        try entities.store.save(EntityKind.specificationDigest.key(version), Array(digest))
+        for unit in CompiledSpecification(specification).unitNumbers { try entities.mark(.unit, unit) }
     }
 
     func specification(_ id: String, version: UInt32) throws -> CompiledSpecification? {
@@ -288,7 +289,7 @@ struct RuleContext {
         guard uln.utf8.count == 10, uln.utf8.allSatisfy({ (0x30...0x39).contains($0) }), !uln.hasPrefix("0") else {
             throw RuleViolation("well-formed", "uln \(uln) of learner \(learner) is not a unique learner number (10 digits, the first not 0)")
         }
-        let key = CentreRules.ulnKey(try ulnDigest(uln))
+        let key = EntityKind.uln.key(try ulnDigest(uln))
         if let holder = try entities.store.load(key) {
             throw RuleViolation("uln-unique", "ULN \(uln) of learner \(learner) is already learner \(String(decoding: holder, as: UTF8.self))'s")
         }
@@ -678,7 +679,7 @@ struct RuleContext {
     func recordStandardisation(_ m: Attest_V1_StandardisationRecorded) throws {
         try require(m.activityID, "activityId", of: "the standardisation")
         let subject = "standardisation \(m.activityID)"
-        if try entities.store.load("standardisation/" + m.activityID) != nil {
+        if try entities.isMarked(.standardisation, m.activityID) {
             throw RuleViolation("id-unique", "\(subject) is already recorded")
         }
         _ = try staffMember(m.ledBy, as: .internalQualityAssurer, for: "the lead of \(subject)")
@@ -687,13 +688,13 @@ struct RuleContext {
             throw RuleViolation("registered-staff", "participant \(participant) of \(subject) is not registered staff")
         }
         try require(m.agreedOutcome, "agreedOutcome", of: subject)
-        try entities.store.save("standardisation/" + m.activityID, [1])
+        try entities.mark(.standardisation, m.activityID)
     }
 
     func requestEQASample(_ m: Attest_V1_EqaSampleRequested) throws {
         try require(m.sampleID, "sampleId", of: "the EQA sample")
         let subject = "EQA sample \(m.sampleID)"
-        if try entities.store.load("eqa-sample/" + m.sampleID) != nil {
+        if try entities.isMarked(.eqaSample, m.sampleID) {
             throw RuleViolation("id-unique", "\(subject) is already recorded")
         }
         let eqa = m.externalQualityAssurer
@@ -704,18 +705,18 @@ struct RuleContext {
             guard named.insert(learner).inserted else { throw RuleViolation("well-formed", "\(subject) names learner \(learner) twice") }
             _ = try registeredLearner(learner, for: subject)
         }
-        try entities.store.save("eqa-sample/" + m.sampleID, [1])
-        for learner in m.learners { try entities.store.save(EQASample.key(eqa, learner), [1]) }
+        try entities.mark(.eqaSample, m.sampleID)
+        for learner in m.learners { try entities.mark(.eqaSampled, EntityKind.id(eqa, learner)) }
     }
 
     func reviewSimulation(_ m: Attest_V1_SimulationReviewed) throws {
         try require(m.simulationID, "simulationId", of: "the simulation review")
         let subject = "the review of simulation \(m.simulationID)"
-        if try entities.store.load("simulation/" + m.simulationID) != nil {
+        if try entities.get(.simulation, m.simulationID, as: Attest_V1_SimulationState.self) != nil {
             throw RuleViolation("id-unique", "simulation \(m.simulationID) is already reviewed")
         }
         if m.units.isEmpty { throw RuleViolation("well-formed", "\(subject) names no units") }
-        for unit in m.units where try entities.store.load("unit/" + unit) == nil {
+        for unit in m.units where try !entities.isMarked(.unit, unit) {
             throw RuleViolation("specification-criteria", "unit \(unit) of \(subject) is in no imported specification")
         }
         try require(m.summary, "summary", of: subject)
@@ -786,9 +787,4 @@ struct RuleContext {
 
 private func names(_ roles: [Attest_V1_StaffRole], joiner: String = ", ") -> String {
     roles.map { $0.envelopeName.replacingOccurrences(of: "_", with: " ") }.joined(separator: joiner)
-}
-
-extension CentreRules {
-    /// Where the rules remember whose a ULN is: under its keyed digest (`ULNDigest`), never the ULN.
-    package static func ulnKey(_ digest: String) -> String { "uln/" + digest }
 }

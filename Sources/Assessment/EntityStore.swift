@@ -12,15 +12,36 @@ public protocol EntityStore: AnyObject {
     func remove(_ key: String) throws
 }
 
-/// The kinds of entity the rules keep; each is stored under the key `KIND/ID` (`staff/admin-1`).
-package enum EntityKind: String, Sendable {
+/// Every kind of entry the rules keep in `rules-state`, each under the key `KIND/ID`
+/// (`staff/admin-1`): the one table of its keys. Entities are messages of `Records`; a
+/// mark's presence is its fact (its value one byte, 1).
+package enum EntityKind: String, Sendable, CaseIterable {
     case staff, learner, evidence, assessment, sample, adjustment, rpl, simulation, specification, account, token
+    /// A specification version's message, by `ID@VERSION`.
     case specificationVersion = "specification-version"
     /// A learner's record (`LearnerProgress`).
     case progress
+    /// A specification version's digest, by `ID@VERSION`: raw bytes.
+    case specificationDigest = "specification-digest"
+    /// Marks: a unit of an imported specification, a standardisation activity recorded, an
+    /// EQA's sample requested, and (under `EQA/LEARNER`) each learner an EQA asked to see.
+    case unit, standardisation
+    case eqaSample = "eqa-sample"
+    case eqaSampled = "eqa-sampled"
+    /// The learner (UTF-8) whose ULN has this keyed digest (`ULNDigest`): never the ULN itself.
+    case uln
 
     /// The key entity `id` of this kind is stored under.
     package func key(_ id: String) -> String { rawValue + "/" + id }
+
+    /// The id of an entry named by two ids (`EQA/LEARNER`).
+    package static func id(_ first: String, _ second: String) -> String { first + "/" + second }
+
+    /// What every key of this kind starts with.
+    package var prefix: String { rawValue + "/" }
+
+    /// The one key outside the kinds: present once any staff member is registered.
+    package static let anyStaffKey = "has-staff"
 }
 
 /// An entity's kind and id: what the rules' memory is keyed by.
@@ -77,20 +98,29 @@ package struct Entities {
     package func token(_ id: String) throws -> Attest_V1_TokenState? { try get(.token, id) }
 
     /// Whether any staff member is registered yet.
-    package func anyStaff() throws -> Bool { try store.load("has-staff") != nil }
-    package func noteStaff() throws { try store.save("has-staff", [1]) }
+    package func anyStaff() throws -> Bool { try store.load(EntityKind.anyStaffKey) != nil }
+    package func noteStaff() throws { try store.save(EntityKind.anyStaffKey, Self.mark) }
+
+    /// Whether `id` is marked as one of `kind` (a unit imported, a standardisation recorded).
+    package func isMarked(_ kind: EntityKind, _ id: String) throws -> Bool { try store.load(kind.key(id)) != nil }
+
+    /// Marks `id` as one of `kind`.
+    package func mark(_ kind: EntityKind, _ id: String) throws { try store.save(kind.key(id), Self.mark) }
+
+    /// A mark's value.
+    private static let mark: [UInt8] = [1]
 
     /// The digest of specification `id` at `version`, once imported: kept once read, as it never changes.
     package func specificationDigest(_ id: String, version: UInt32) throws -> [UInt8]? {
         let version = SpecificationVersion(id: id, version: version)
         if let kept = memory.digests[version] { return kept }
-        guard let digest = try store.load("specification-digest/\(id)@\(version.version)") else { return nil }
+        guard let digest = try store.load(EntityKind.specificationDigest.key(version.key)) else { return nil }
         memory.digests[version] = digest
         return digest
     }
 
     package func specification(_ id: String, version: UInt32) throws -> Attest_V1_Specification? {
-        try get(.specificationVersion, "\(id)@\(version)")
+        try get(.specificationVersion, SpecificationVersion(id: id, version: version).key)
     }
 }
 
@@ -213,14 +243,4 @@ extension SwiftProtobuf.Message {
         }
         return encoder.finish()
     }
-}
-
-/// The learners each external quality assurer asked to see (`eqa_sample.requested`), as the
-/// rules remember them: an entry under `eqa-sampled/EQA/LEARNER` for each.
-public enum EQASample {
-    /// The key under which the rules note that `eqa` asked to see `learner`.
-    public static func key(_ eqa: String, _ learner: String) -> String { prefix(eqa) + learner }
-
-    /// The prefix of the keys of the learners `eqa` asked to see.
-    public static func prefix(_ eqa: String) -> String { "eqa-sampled/\(eqa)/" }
 }

@@ -244,6 +244,9 @@ private extension DomainEvent {
 struct SpecificationVersion: Hashable {
     let id: String
     let version: UInt32
+
+    /// The rules' id of the version, `ID@VERSION`.
+    var key: String { "\(id)@\(version)" }
 }
 
 extension Array {

@@ -14,7 +14,7 @@ import LMDB
 /// let replay = CentreReplay(projections: CentreStore.reports, timeZone: store.timeZone)
 /// for record in records { try replay.apply(record, DomainEvent(record: record)) }
 /// try replay.finish()
-/// let audit = try replay.snapshot.entries(of: "audit", prefix: "assessor/")
+/// let assessors = try replay.snapshot.entries(of: "audit", prefix: "assessor/")
 /// ```
 public final class CentreReplay: @unchecked Sendable {
     private let rules: CentreRules

@@ -45,7 +45,7 @@ public struct StaleProjection: Error, CustomStringConvertible {
 }
 
 extension CentreStore {
-    static let checkpointKey = "projection/checkpoint"
+    package static let checkpointKey = "projection/checkpoint"
 
     /// The slot serving `projection`'s reports and the code version that built it, as `reader` sees them.
     func registration(of projection: any Projection, _ reader: TransactionReader) throws -> (slot: Int, version: UInt32)? {

@@ -8,7 +8,7 @@ import SwiftProtobuf
 /// so that a rebuild decodes and encodes each message seldom, not once per event.
 ///
 /// A key holds either raw bytes (`load`, `save`) or a message, never both.
-public final class ProjectionState {
+public final class ProjectionState: EntityStore {
     /// The transaction's view of the projection's database (or a store in memory).
     @usableFromInline var base: any EntityStore
     /// Messages decoded in earlier transactions, when an append gives them.
@@ -29,13 +29,12 @@ public final class ProjectionState {
     /// Removes the raw bytes under `key`, if any.
     public func remove(_ key: String) throws { try base.remove(key) }
 
-    /// The messages of type `M` whose keys start with `prefix` (say `learner/`), kept
-    /// decoded by the rest of their key (the learner's id).
-    public func messages<M: SwiftProtobuf.Message>(_ type: M.Type, under prefix: String) -> KeptMessages<M> {
-        if let table = tables[prefix] { return table as! KeptMessages<M> }
-        let table = KeptMessages<M>(state: self, prefix: prefix)
-        tables[prefix] = table
-        return table
+    /// The messages of `table`, kept decoded by their id.
+    public func messages<M: SwiftProtobuf.Message>(in table: KeyTable<M>) -> KeptMessages<M> {
+        if let kept = tables[table.prefix] { return kept as! KeptMessages<M> }
+        let kept = KeptMessages<M>(state: self, prefix: table.prefix)
+        tables[table.prefix] = kept
+        return kept
     }
 
     /// Messages kept decoded.

@@ -22,7 +22,7 @@ extension CentreStore {
     /// them, without personal data), by reference, read in one snapshot.
     public func registrations() throws -> [String: Attest_V1_LearnerRegistered] {
         var registrations: [String: Attest_V1_LearnerRegistered] = [:]
-        for (learner, value) in try rulesEntries(under: EntityKind.learner.rawValue + "/") {
+        for (learner, value) in try rulesEntries(under: EntityKind.learner.prefix) {
             registrations[learner] = try Attest_V1_LearnerState(serializedBytes: value).registration
         }
         return registrations
@@ -30,13 +30,13 @@ extension CentreStore {
 
     /// The learner whose registration holds ULN `uln`, found through its keyed digest, or `nil`.
     public func learner(holdingULN uln: String) throws -> String? {
-        let key = Array(CentreRules.ulnKey(try ulnDigest(uln)).utf8)
+        let key = Array(EntityKind.uln.key(try ulnDigest(uln)).utf8)
         return try log.environment.read { txn in try txn.get(state, key: key) }.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The learners external quality assurer `eqa` asked to see (`eqa_sample.requested`).
     public func learners(sampledBy eqa: String) throws -> Set<String> {
-        Set(try rulesEntries(under: EQASample.prefix(eqa)).map(\.id))
+        Set(try rulesEntries(under: EntityKind.eqaSampled.key(EntityKind.id(eqa, ""))).map(\.id))
     }
 
     /// What the rules remember under `prefix`, each by the rest of its key, in one snapshot.

@@ -95,11 +95,10 @@ extension Audit {
     init(snapshot: ProjectionSnapshot, months: Int, on date: Date, gapsFromRecords: Bool = false) throws {
         try Self.checkStandardisation(months: months)
         let audit = AuditProjection().name
-        let assessors = try snapshot.entries(of: audit, prefix: "assessor/").map { try Attest_V1_AssessorActivity(serializedBytes: $0.value) }
-            .naturallySorted(by: \.staffID)
-        let iqas = try snapshot.entries(of: audit, prefix: "iqa/").map { try Attest_V1_IqaActivity(serializedBytes: $0.value) }.naturallySorted(by: \.staffID)
-        let units = try snapshot.entries(of: audit, prefix: "unit/").map { try Attest_V1_Tally(serializedBytes: $0.value) }.naturallySorted(by: \.name)
-        let methods = try snapshot.entries(of: audit, prefix: "method/").map { try Attest_V1_Tally(serializedBytes: $0.value) }.naturallySorted(by: \.name)
+        let assessors = try snapshot.messages(of: audit, in: AuditKeys.assessors).map(\.message).naturallySorted(by: \.staffID)
+        let iqas = try snapshot.messages(of: audit, in: AuditKeys.iqas).map(\.message).naturallySorted(by: \.staffID)
+        let units = try snapshot.messages(of: audit, in: AuditKeys.units).map(\.message).naturallySorted(by: \.name)
+        let methods = try snapshot.messages(of: audit, in: AuditKeys.methods).map(\.message).naturallySorted(by: \.name)
         let cutoff = Self.standardisationCutoff(months: months, before: date, in: snapshot.timeZone)
 
         var withoutSummative: [String] = []

@@ -27,15 +27,13 @@ public struct AuditProjection: Projection {
             if m.roles.contains(.assessor) { try audit.assessor(m.staffID) { $0.status = m.status } }
             if m.roles.contains(.internalQualityAssurer) { try audit.iqa(m.staffID) { _ in } }
         case let .evidenceSubmitted(m):
-            try audit.record("evidence", m.evidenceID, Attest_V1_EvidenceFacts.with {
-                $0.unit = m.unit; $0.method = m.method; $0.learnerID = m.learnerID
-            })
+            try audit.state.save(.with { $0.unit = m.unit; $0.method = m.method; $0.learnerID = m.learnerID }, in: AuditKeys.evidence, m.evidenceID)
         case let .evidenceAssessed(m):
-            guard let evidence: Attest_V1_EvidenceFacts = try audit.fact("evidence", m.evidenceID) else { return }
+            guard let evidence = try audit.state.load(AuditKeys.evidence, m.evidenceID) else { return }
             // A decision counts once under each method that confirmed one of its criteria.
             var facts = Attest_V1_DecisionFacts.with { $0.assessor = projected.actor; $0.unit = evidence.unit }
             for decision in m.decisions { facts.insert(decision.method == .unspecified ? evidence.method : decision.method) }
-            try audit.record("decision", m.assessmentID, facts)
+            try audit.state.save(facts, in: AuditKeys.decisions, m.assessmentID)
             let methods = facts.methods
             let newLearner = try audit.markAssessed(evidence.learnerID, by: projected.actor)
             try audit.assessor(projected.actor) { activity in
@@ -48,14 +46,14 @@ public struct AuditProjection: Projection {
             try audit.cell(projected.actor, evidence.unit) { $0.decisions += 1 }
             for method in methods { try audit.method(method) { $0.decisions += 1 } }
         case let .assessmentSampled(m):
-            guard var decision: Attest_V1_DecisionFacts = try audit.fact("decision", m.assessmentID) else { return }
+            guard var decision = try audit.state.load(AuditKeys.decisions, m.assessmentID) else { return }
             try audit.iqa(projected.actor) { activity in
                 activity.samples += 1
                 if m.stage == .summative { activity.summative += 1 } else { activity.interim += 1 }
             }
             let firstSample = !decision.sampled
             decision.sampled = true
-            try audit.record("decision", m.assessmentID, decision)
+            try audit.state.save(decision, in: AuditKeys.decisions, m.assessmentID)
             try audit.assessor(decision.assessor) { activity in
                 if firstSample { activity.sampled += 1 }
                 if m.outcome == .agreed { activity.agreed += 1 } else { activity.disagreed += 1 }
@@ -79,7 +77,9 @@ public struct AuditProjection: Projection {
     }
 }
 
-/// The audit projection's entries, by kind and id.
+/// The audit projection's entries kept decoded, by kind and id; the facts of each piece
+/// of evidence and each decision (written once or twice, read seldom) are read and written
+/// through `state` at once.
 struct AuditState {
     let state: ProjectionState
     private let assessors: KeptMessages<Attest_V1_AssessorActivity>
@@ -90,21 +90,11 @@ struct AuditState {
 
     init(state: ProjectionState) {
         self.state = state
-        assessors = state.messages(Attest_V1_AssessorActivity.self, under: "assessor/")
-        iqas = state.messages(Attest_V1_IqaActivity.self, under: "iqa/")
-        units = state.messages(Attest_V1_Tally.self, under: "unit/")
-        methods = state.messages(Attest_V1_Tally.self, under: "method/")
-        cells = state.messages(Attest_V1_GridCell.self, under: Self.cellPrefix)
-    }
-
-    /// A fact about one piece of evidence or one decision: written once or twice, read
-    /// seldom, so not kept decoded.
-    func fact<M: SwiftProtobuf.Message>(_ kind: String, _ id: String, as type: M.Type = M.self) throws -> M? {
-        try state.load(kind + "/" + id).map { try M(serializedBytes: $0) }
-    }
-
-    func record(_ kind: String, _ id: String, _ value: some SwiftProtobuf.Message) throws {
-        try state.save(kind + "/" + id, value.stateBytes())
+        assessors = state.messages(in: AuditKeys.assessors)
+        iqas = state.messages(in: AuditKeys.iqas)
+        units = state.messages(in: AuditKeys.units)
+        methods = state.messages(in: AuditKeys.methods)
+        cells = state.messages(in: AuditKeys.cells)
     }
 
     /// Whether `id` is registered as an assessor.
@@ -114,9 +104,9 @@ struct AuditState {
 
     /// Notes that `assessor` judged evidence of `learner`; true the first time.
     func markAssessed(_ learner: String, by assessor: String) throws -> Bool {
-        let key = "assessed/" + assessor + "/" + learner
+        let key = AuditKeys.assessed.key(assessor + "/" + learner)
         guard try state.load(key) == nil else { return false }
-        try state.save(key, [1])
+        try state.save(key, Mark.stored)
         return true
     }
 
@@ -136,9 +126,6 @@ struct AuditState {
         let name = method.name
         try Self.change(methods, name, change, initial: .with { $0.name = name })
     }
-
-    /// Where the sampling grid's cells are kept: `cell/ASSESSOR/UNIT`.
-    static let cellPrefix = "cell/"
 
     func cell(_ assessor: String, _ unit: String, _ change: (inout Attest_V1_GridCell) -> Void) throws {
         try Self.change(cells, assessor + "/" + unit, change, initial: .with { $0.assessor = assessor; $0.unit = unit })

@@ -18,11 +18,10 @@ extension CentreStore {
     /// their transcripts' records in one snapshot.
     public func decisions(by assessor: String, on unit: String, for learners: some Sequence<String>) throws -> [DecisionToSample] {
         try readProjections { snapshot in
-            let records = try snapshot.state(of: TranscriptProjection().name)
+            let transcripts = try snapshot.state(of: TranscriptProjection().name)
             var found: [(micros: Int64, decision: DecisionToSample)] = []
             for learner in learners {
-                guard let bytes = try records.load(LearnerRecords.key(learner)) else { continue }
-                let record = try Attest_V1_LearnerRecord(serializedBytes: bytes)
+                guard let record = try transcripts.load(TranscriptKeys.records, learner) else { continue }
                 for decision in record.decisions where decision.assessor == assessor && decision.unit == unit {
                     let stages = record.samples.filter { $0.assessmentID == decision.assessmentID }.map { $0.stage == .summative ? "summative" : "interim" }
                     found.append((decision.decidedAtMicros, DecisionToSample(

@@ -3,14 +3,9 @@ import Centre
 import Records
 
 /// A learner's gaps as the audit lists them, worked out from their record whenever a batch
-/// changes it and kept by the transcripts projection under `gaps/LEARNER` while there are
+/// changes it and kept by the transcripts projection (`TranscriptKeys.gaps`) while there are
 /// any, so that the audit reads these few entries rather than every learner's record.
 extension Attest_V1_LearnerGaps {
-    static let prefix = "gaps/"
-
-    /// Where learner `learner`'s gaps are kept.
-    static func key(_ learner: String) -> String { prefix + learner }
-
     /// The gaps of the learner `record` keeps, who has `complete`d their specification or
     /// not, against its competence criteria `competence`; `nil` when there are none.
     init?(_ record: Attest_V1_LearnerRecord, complete: Bool, _ competence: CompetenceCriteria) {
@@ -29,13 +24,11 @@ extension Attest_V1_LearnerGaps {
     static func all(in snapshot: ProjectionSnapshot, fromRecords: Bool = false) throws -> [(learner: String, gaps: Self)] {
         let transcripts = TranscriptProjection().name
         guard fromRecords else {
-            return try snapshot.entries(of: transcripts, prefix: prefix).map { entry in
-                (String(entry.key.dropFirst(prefix.count)), try Self(serializedBytes: entry.value))
-            }
+            return try snapshot.messages(of: transcripts, in: TranscriptKeys.gaps).map { ($0.id, $0.message) }
         }
         let specifications = Specifications { try snapshot.specification($0, version: $1) }
-        return try snapshot.entries(of: transcripts, prefix: LearnerRecords.prefix).compactMap { entry in
-            var record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
+        return try snapshot.messages(of: transcripts, in: TranscriptKeys.records).compactMap { _, record in
+            var record = record
             guard let (specification, competence) = try specifications.of(record) else { return nil }
             record.recomputeMet(in: specification)
             return Self(record, complete: Transcript.isComplete(record, in: specification), competence).map { (record.learnerID, $0) }

@@ -66,10 +66,8 @@ extension SamplingGrid {
     init(snapshot: ProjectionSnapshot, policy: SamplingPolicy, months: Int, on date: Date) throws {
         try Audit.checkStandardisation(months: months)
         let audit = AuditProjection().name
-        let assessors = try snapshot.entries(of: audit, prefix: "assessor/").map { try Attest_V1_AssessorActivity(serializedBytes: $0.value) }
-        let cells = Dictionary(grouping: try snapshot.entries(of: audit, prefix: AuditState.cellPrefix).map {
-            try Attest_V1_GridCell(serializedBytes: $0.value)
-        }, by: \.assessor)
+        let assessors = try snapshot.messages(of: audit, in: AuditKeys.assessors).map(\.message)
+        let cells = Dictionary(grouping: try snapshot.messages(of: audit, in: AuditKeys.cells).map(\.message), by: \.assessor)
         let cutoff = Audit.standardisationCutoff(months: months, before: date, in: snapshot.timeZone)
         self.init(
             on: Timestamp.format(date), policy: policy,

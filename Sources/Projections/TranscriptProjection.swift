@@ -39,16 +39,8 @@ final class LearnerRecords: LearnerRecordKeeping {
 
     init(state: ProjectionState) {
         self.state = state
-        records = state.messages(Attest_V1_LearnerRecord.self, under: Self.prefix)
+        records = state.messages(in: TranscriptKeys.records)
     }
-
-    /// Where the learner's record is kept.
-    static func key(_ learner: String) -> String { prefix + learner }
-
-    static let prefix = "learner/"
-
-    /// Where each piece of evidence is kept, by its id.
-    static let evidencePrefix = "learner-evidence/"
 
     func record(_ learner: String) throws -> Attest_V1_LearnerRecord? { try records.get(learner) }
 
@@ -67,29 +59,31 @@ final class LearnerRecords: LearnerRecordKeeping {
     /// it is assessed or withdrawn, and a rebuild would otherwise hold every one until it
     /// writes.
     func keep(_ evidence: Attest_V1_EvidenceEntry) throws {
-        try state.save(Self.evidencePrefix + evidence.evidenceID, evidence.stateBytes())
+        try state.save(evidence, in: TranscriptKeys.evidence, evidence.evidenceID)
     }
 
     func evidence(_ id: String) throws -> Attest_V1_EvidenceEntry? {
-        try state.load(Self.evidencePrefix + id).map { try Attest_V1_EvidenceEntry(serializedBytes: $0) }
+        try state.load(TranscriptKeys.evidence, id)
     }
 
     /// Works out, for each learner whose record changed (once however many of their
     /// events changed it), their standing, kept under `standing/LEARNER`, and their audit
-    /// gaps, kept under `gaps/LEARNER` while there are any.
+    /// gaps, kept while there are any.
     func keepSummaries() throws {
         let specifications = Specifications(state.specification)
         for learner in changed {
             guard let record = try records.get(learner), let (specification, competence) = try specifications.of(record) else { continue }
             let complete = Transcript.isComplete(record, in: specification)
-            try keep(Attest_V1_LearnerStanding(record, complete: complete), under: Attest_V1_LearnerStanding.key(learner))
-            try keep(Attest_V1_LearnerGaps(record, complete: complete, competence), under: Attest_V1_LearnerGaps.key(learner))
+            try keep(Attest_V1_LearnerStanding(record, complete: complete), in: TranscriptKeys.standings, learner)
+            try keep(Attest_V1_LearnerGaps(record, complete: complete, competence), in: TranscriptKeys.gaps, learner)
         }
         changed = []
     }
 
-    /// Saves `summary` under `key` unless it is stored already, or removes the entry when there is none.
-    private func keep(_ summary: (some SwiftProtobuf.Message)?, under key: String) throws {
+    /// Saves `summary` under `learner` in `table` unless it is stored already, or removes
+    /// the entry when there is none.
+    private func keep<M: SwiftProtobuf.Message>(_ summary: M?, in table: KeyTable<M>, _ learner: String) throws {
+        let key = table.key(learner)
         let stored = try state.load(key)
         if let summary {
             let bytes = try summary.stateBytes()
@@ -100,10 +94,10 @@ final class LearnerRecords: LearnerRecordKeeping {
     }
 
     func own(_ kind: LearnerRecordPart, _ id: String, by learner: String) throws {
-        try state.save("owner/" + kind.rawValue + "/" + id, Array(learner.utf8))
+        try state.save(TranscriptKeys.owners(of: kind).key(id), Array(learner.utf8))
     }
 
     func owner(_ kind: LearnerRecordPart, _ id: String) throws -> String? {
-        try state.load("owner/" + kind.rawValue + "/" + id).map { String(decoding: $0, as: UTF8.self) }
+        try state.load(TranscriptKeys.owners(of: kind).key(id)).map { String(decoding: $0, as: UTF8.self) }
     }
 }

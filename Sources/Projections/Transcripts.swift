@@ -9,8 +9,7 @@ extension CentreStore {
     public func transcript(of learner: String, asOf point: AsOf? = nil) throws -> Transcript? {
         let details = PersonalDetails(log: log, keyring: Keyring(store: log.environment.path))
         return try read(asOf: point) { snapshot in
-            guard let bytes = try snapshot.state(of: TranscriptProjection().name).load(LearnerRecords.key(learner)) else { return nil }
-            let record = try Attest_V1_LearnerRecord(serializedBytes: bytes)
+            guard let record = try snapshot.state(of: TranscriptProjection().name).load(TranscriptKeys.records, learner) else { return nil }
             guard let compiled = try snapshot.specification(record.qualification, version: record.specificationVersion) else { return nil }
             var transcript = Transcript(record: record, specification: compiled)
             try details.add(to: &transcript, from: record)
@@ -29,12 +28,10 @@ extension CentreStore {
     /// qualification and status as their transcript gives it, read from the standings the
     /// transcripts projection keeps beside their records.
     public func learnerStandings() throws -> [LearnerStanding] {
-        let prefix = Attest_V1_LearnerStanding.prefix
-        return try readProjections { snapshot in
-            try snapshot.entries(of: TranscriptProjection().name, prefix: prefix).map { entry in
-                let standing = try Attest_V1_LearnerStanding(serializedBytes: entry.value)
-                return LearnerStanding(
-                    learner: String(entry.key.dropFirst(prefix.count)), qualification: standing.qualification, status: standing.status,
+        try readProjections { snapshot in
+            try snapshot.messages(of: TranscriptProjection().name, in: TranscriptKeys.standings).map { learner, standing in
+                LearnerStanding(
+                    learner: learner, qualification: standing.qualification, status: standing.status,
                     achievedAt: standing.achievedAtMicros == 0 ? nil : Transcript.date(standing.achievedAtMicros))
             }
         }
@@ -48,10 +45,8 @@ extension CentreStore {
         try keyring.loadAll()
         let details = PersonalDetails(log: log, keyring: keyring)
         let standings = try readProjections { snapshot in
-            let state = try snapshot.state(of: TranscriptProjection().name)
-            return try learners.compactMap { learner in
-                try state.load(Attest_V1_LearnerStanding.key(learner)).map { (learner, try Attest_V1_LearnerStanding(serializedBytes: $0)) }
-            }
+            let transcripts = try snapshot.state(of: TranscriptProjection().name)
+            return try learners.compactMap { learner in try transcripts.load(TranscriptKeys.standings, learner).map { (learner, $0) } }
         }
         var names: [String: String] = [:]
         for (learner, standing) in standings where standing.registeredIn != 0 {
@@ -88,8 +83,8 @@ extension Transcript {
     /// worked out afresh from the decisions and credits, for a report an earlier version
     /// of the code built, which keeps none.
     static func all(in snapshot: ProjectionSnapshot, recomputingMet: Bool = false, details: PersonalDetails? = nil) throws -> [Transcript] {
-        try snapshot.entries(of: TranscriptProjection().name, prefix: "learner/").compactMap { entry in
-            var record = try Attest_V1_LearnerRecord(serializedBytes: entry.value)
+        try snapshot.messages(of: TranscriptProjection().name, in: TranscriptKeys.records).compactMap { _, record in
+            var record = record
             guard let specification = try snapshot.specification(record.qualification, version: record.specificationVersion) else { return nil }
             if recomputingMet { record.recomputeMet(in: specification) }
             var transcript = Transcript(record: record, specification: specification)
@@ -140,11 +135,6 @@ extension String {
 }
 
 extension Attest_V1_LearnerStanding {
-    static let prefix = "standing/"
-
-    /// Where learner `learner`'s standing is kept.
-    static func key(_ learner: String) -> String { prefix + learner }
-
     /// The standing of the learner `record` keeps, who has `complete`d their specification or not.
     init(_ record: Attest_V1_LearnerRecord, complete: Bool) {
         self.init()

@@ -510,7 +510,7 @@ public enum Replayer {
     /// Counts the learners with a transcript among a projection's rebuilt entries.
     private static func count(learners entries: [(key: String, value: [UInt8])], of projection: any Projection, into report: inout ReplayReport) {
         guard projection.name == TranscriptProjection().name else { return }
-        report.learners = entries.count { $0.key.hasPrefix("learner/") }
+        report.learners = entries.count { TranscriptKeys.records.id(of: $0.key) != nil }
     }
 
     /// Settles the report: the first breach in log order, the replay's figures.

@@ -1,7 +1,7 @@
 import Assessment
 import Bundles
 import Foundation
-import Records
+import Projections
 import SwiftProtobuf
 
 /// Compares stored report entries with the ones a replay rebuilt, in key order, naming the
@@ -62,30 +62,15 @@ enum ReportComparison {
             : "the replayed history produces this entry but the store does not keep it")
     }
 
+    /// The learner the entry under `key` concerns, by its table.
     private static func learner(key: String, stored: [UInt8]?) -> String? {
-        for prefix in ["learner/", "gaps/"] where key.hasPrefix(prefix) { return String(key.dropFirst(prefix.count)) }
-        if key.hasPrefix("owner/"), let stored { return String(decoding: stored, as: UTF8.self) }
-        if key.hasPrefix("learner-evidence/"), let stored { return (try? Attest_V1_EvidenceEntry(serializedBytes: stored))?.learnerID }
-        return nil
+        guard let table = ReportTable.of(key) else { return nil }
+        return table.learner(String(key.dropFirst(table.prefix.count)), stored)
     }
-
-    /// The message type of each kind of entry, by key prefix.
-    private static let messageTypes: [String: any SwiftProtobuf.Message.Type] = [
-        "learner/": Attest_V1_LearnerRecord.self,
-        "learner-evidence/": Attest_V1_EvidenceEntry.self,
-        "gaps/": Attest_V1_LearnerGaps.self,
-        "cell/": Attest_V1_GridCell.self,
-        "assessor/": Attest_V1_AssessorActivity.self,
-        "iqa/": Attest_V1_IqaActivity.self,
-        "unit/": Attest_V1_Tally.self,
-        "method/": Attest_V1_Tally.self,
-        "evidence/": Attest_V1_EvidenceFacts.self,
-        "decision/": Attest_V1_DecisionFacts.self,
-    ]
 
     /// The path of the first field that differs, with both values as JSON.
     private static func firstFigure(projection: String, key: String, stored: [UInt8], rebuilt: [UInt8]) -> (String, String, String) {
-        guard let type = messageTypes.first(where: { key.hasPrefix($0.key) })?.value,
+        guard let type = ReportTable.of(key)?.messageType,
               let a = try? json(type.init(serializedBytes: stored)), let b = try? json(type.init(serializedBytes: rebuilt)),
               let difference = firstDifference(a, b, path: "")
         else {

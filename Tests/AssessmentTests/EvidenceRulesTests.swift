@@ -100,6 +100,26 @@ import Testing
         #expect(centre.refusal(.evidenceAssessed(C.assessment("AS1", of: "E1")), by: "a1") == nil)
     }
 
+    /// A simulation is reviewed once, even when both reviews come in one batch, before the
+    /// first is written to the store.
+    @Test func aSimulationIsReviewedOnceWithinABatchToo() throws {
+        let centre = try C.standard()
+        let review = DomainEvent.simulationReviewed(.with {
+            $0.simulationID = "SIM-1"; $0.units = ["A/506/2130"]; $0.summary = "A scripted complaint at a busy counter"
+            $0.fitForPurpose = true; $0.rationale = "Realistic and mapped to the criteria"
+        })
+        var iqa = Actor()
+        iqa.id = "i1"
+        let batch = try [CentreEvent(review, actor: iqa, occurredAt: centre.now), CentreEvent(review, actor: iqa, occurredAt: centre.now + 60)]
+        let head = try centre.store.log.head().sequence
+        let refusal = #expect(throws: BatchRefusal.self) { try centre.store.append(batch) }
+        #expect(refusal?.index == 1)
+        #expect(refusal?.reason == "rule id-unique: simulation SIM-1 is already reviewed")
+        #expect(try centre.store.log.head().sequence == head)
+        #expect(centre.refusal(review, by: "i1") == nil)
+        #expect(centre.refusal(review, by: "i1") == "rule id-unique: simulation SIM-1 is already reviewed")
+    }
+
     @Test func aLearnerRecordsTheirOwnEvidenceOnly() throws {
         let centre = try C.standard()
         try centre.record(.learnerRegistered(C.learner("L2")), by: "admin")

@@ -33,7 +33,7 @@ struct EncodeBenchmark: ParsableCommand {
         try CentreGenerator(learners: learners, seed: 1, specification: Qualifications.customerServiceLevel2).generate { ndjson += $0 + "\n" }
         _ = try store.append(ndjson: ndjson)
         let records = try store.readProjections { snapshot in
-            try snapshot.entries(of: TranscriptProjection().name, prefix: "learner/").map { try Attest_V1_LearnerRecord(serializedBytes: $0.value) }
+            try snapshot.messages(of: TranscriptProjection().name, in: TranscriptKeys.records).map(\.message)
         }
         var options = BinaryEncodingOptions()
         options.useDeterministicOrdering = true
