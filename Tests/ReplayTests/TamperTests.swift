@@ -157,19 +157,39 @@ import Testing
         #expect(found.rule != nil && expected != nil && found.learner == expected)
     }
 
-    @Test func aStoredReportThatDiffersIsNamedByLearnerAndFigure() throws {
-        let copy = try fixture.copy("report.store")
+    /// A stored report entry that differs is named with its learner, where it concerns
+    /// one, and its first differing figure, whatever its kind.
+    @Test(arguments: [
+        ("transcripts", "learner/L000003", "L000003", "withdrawn"),
+        ("transcripts", "standing/L000003", "L000003", "status"),
+        ("audit", "assessor/assessor-1", nil, "decisions"),
+    ] as [(String, String, String?, String)])
+    func aStoredReportThatDiffersIsNamedByLearnerAndFigure(report: String, key: String, learner: String?, figure: String) throws {
+        let copy = try fixture.copy("report-\(key.replacingOccurrences(of: "/", with: "-")).store")
         let environment = try Environment(path: copy)
-        let transcripts = try environment.openDatabase("transcripts.a")
-        let learner = "L000003"
+        let database = try environment.openDatabase(report + ".a")
         try environment.write { txn in
-            var record = try Attest_V1_LearnerRecord(serializedBytes: try #require(try txn.get(transcripts, key: Array("learner/\(learner)".utf8))))
-            record.withdrawn.toggle()
-            try txn.put(transcripts, key: Array("learner/\(learner)".utf8), value: try record.serializedBytes() as [UInt8])
+            let bytes = try #require(try txn.get(database, key: Array(key.utf8)))
+            let edited: [UInt8]
+            switch report + " " + key.prefix { $0 != "/" } {
+            case "transcripts learner":
+                var record = try Attest_V1_LearnerRecord(serializedBytes: bytes)
+                record.withdrawn.toggle()
+                edited = try record.serializedBytes()
+            case "transcripts standing":
+                var standing = try Attest_V1_LearnerStanding(serializedBytes: bytes)
+                standing.status += " (edited)"
+                edited = try standing.serializedBytes()
+            default:
+                var activity = try Attest_V1_AssessorActivity(serializedBytes: bytes)
+                activity.decisions += 1
+                edited = try activity.serializedBytes()
+            }
+            try txn.put(database, key: Array(key.utf8), value: edited)
         }
         let found = try #require(try breach(copy))
         #expect(found.kind == .report && found.learner == learner)
-        #expect(found.report == "transcripts learner/\(learner)" && found.figure == "withdrawn")
+        #expect(found.report == "\(report) \(key)" && found.figure == figure)
     }
 
     @Test func asOfReplaysTheRulesToAPointAndStillChecksTheWholeLog() throws {
