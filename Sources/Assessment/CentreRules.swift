@@ -150,41 +150,41 @@ struct RuleContext {
     }
 
     /// Refuses an event dated before `earlier` (microseconds), which `what` describes.
-    func checkOrder(_ subject: String, after earlier: Int64, _ what: String) throws {
+    func checkOrder(_ subject: @autoclosure () -> String, after earlier: Int64, _ what: @autoclosure () -> String) throws {
         guard micros < earlier else { return }
         throw RuleViolation(
             "time-order",
-            "\(subject) at \(Timestamp.format(micros: micros)) is before \(what) (\(Timestamp.format(micros: earlier)))")
+            "\(subject()) at \(Timestamp.format(micros: micros)) is before \(what()) (\(Timestamp.format(micros: earlier)))")
     }
 
     /// Refuses an empty `value`: `subject` has no `field`.
-    func require(_ value: String, _ field: String, of subject: String) throws {
-        if value.allSatisfy(\.isWhitespace) { throw RuleViolation("well-formed", "\(subject) has no \(field)") }
+    func require(_ value: String, _ field: String, of subject: @autoclosure () -> String) throws {
+        if value.allSatisfy(\.isWhitespace) { throw RuleViolation("well-formed", "\(subject()) has no \(field)") }
     }
 
     /// Refuses a reason, rationale or required action that is empty or only white space:
     /// every one the docs call required is checked here.
-    func requireReason(_ text: String, _ field: String, of subject: String) throws {
+    func requireReason(_ text: String, _ field: String, of subject: @autoclosure () -> String) throws {
         if text.allSatisfy(\.isWhitespace) {
-            throw RuleViolation("reason-given", "\(subject) needs a \(field); it is \(text.isEmpty ? "empty" : "only white space")")
+            throw RuleViolation("reason-given", "\(subject()) needs a \(field); it is \(text.isEmpty ? "empty" : "only white space")")
         }
     }
 
-    func staffMember(_ id: String, as role: Attest_V1_StaffRole, for purpose: String) throws -> Attest_V1_StaffState {
-        if id.isEmpty { throw RuleViolation("well-formed", "\(purpose) is not named") }
+    func staffMember(_ id: String, as role: Attest_V1_StaffRole, for purpose: @autoclosure () -> String) throws -> Attest_V1_StaffState {
+        if id.isEmpty { throw RuleViolation("well-formed", "\(purpose()) is not named") }
         guard let staff = try entities.staff(id) else {
-            throw RuleViolation("registered-staff", "\(id), \(purpose), is not registered staff")
+            throw RuleViolation("registered-staff", "\(id), \(purpose()), is not registered staff")
         }
         guard staff.registration.roles.contains(role) else {
-            throw RuleViolation("role", "\(id), \(purpose), is not registered as \(role.envelopeName.replacingOccurrences(of: "_", with: " "))")
+            throw RuleViolation("role", "\(id), \(purpose()), is not registered as \(role.envelopeName.replacingOccurrences(of: "_", with: " "))")
         }
         return staff
     }
 
-    func checkCompetence(_ staffID: String, unit: String, for subject: String) throws {
+    func checkCompetence(_ staffID: String, unit: String, for subject: @autoclosure () -> String) throws {
         let staff = try entities.staff(staffID)
         guard staff?.registration.competentUnits.contains(unit) == true else {
-            throw RuleViolation("assessor-competence", "\(staffID) is not recorded as competent to assess unit \(unit) (\(subject))")
+            throw RuleViolation("assessor-competence", "\(staffID) is not recorded as competent to assess unit \(unit) (\(subject()))")
         }
     }
 
@@ -298,27 +298,28 @@ struct RuleContext {
 
     /// The learner `subject` concerns (`nil`: an event about the learner themself),
     /// registered and not withdrawn, with the event dated after the registration.
-    func activeLearner(_ id: String, for subject: String? = nil) throws -> Attest_V1_LearnerState {
-        let of = subject.map { " of \($0)" } ?? ""
-        if id.isEmpty { throw RuleViolation("well-formed", "\(subject ?? "the event") names no learnerId") }
+    func activeLearner(_ id: String, for subject: @autoclosure () -> String? = nil) throws -> Attest_V1_LearnerState {
+        lazy var about = subject()
+        lazy var of = about.map { " of \($0)" } ?? ""
+        if id.isEmpty { throw RuleViolation("well-formed", "\(about ?? "the event") names no learnerId") }
         guard let learner = try entities.learner(id) else {
             throw RuleViolation("learner-registered", "learner \(id)\(of) is not registered")
         }
         try checkNotErased(learner, id, of: of)
         if learner.withdrawn { throw RuleViolation("learner-withdrawn", "learner \(id)\(of) has withdrawn") }
-        try checkOrder(subject ?? "the event", after: learner.registeredAtMicros, "learner \(id) was registered")
+        try checkOrder(about ?? "the event", after: learner.registeredAtMicros, "learner \(id) was registered")
         return learner
     }
 
     /// The learner `subject` (an event about the learner themself) concerns, registered,
     /// withdrawn or not, and not erased, with the event dated after the registration.
-    func registeredLearner(_ id: String, for subject: String) throws -> Attest_V1_LearnerState {
-        try require(id, "learnerId", of: subject)
+    func registeredLearner(_ id: String, for subject: @autoclosure () -> String) throws -> Attest_V1_LearnerState {
+        try require(id, "learnerId", of: subject())
         guard let learner = try entities.learner(id) else {
-            throw RuleViolation("learner-registered", "learner \(id) of \(subject) is not registered")
+            throw RuleViolation("learner-registered", "learner \(id) of \(subject()) is not registered")
         }
-        try checkNotErased(learner, id, of: " of \(subject)")
-        try checkOrder(subject, after: learner.registeredAtMicros, "learner \(id) was registered")
+        try checkNotErased(learner, id, of: " of \(subject())")
+        try checkOrder(subject(), after: learner.registeredAtMicros, "learner \(id) was registered")
         return learner
     }
 
@@ -330,9 +331,9 @@ struct RuleContext {
     }
 
     /// Refuses any event about a learner whose personal data was erased.
-    func checkNotErased(_ learner: Attest_V1_LearnerState, _ id: String, of: String) throws {
+    func checkNotErased(_ learner: Attest_V1_LearnerState, _ id: String, of: @autoclosure () -> String) throws {
         if learner.erased {
-            throw RuleViolation("learner-erased", "learner \(id)\(of) was erased: nothing more is recorded for them")
+            throw RuleViolation("learner-erased", "learner \(id)\(of()) was erased: nothing more is recorded for them")
         }
     }
 
@@ -371,23 +372,23 @@ struct RuleContext {
     }
 
     /// The unit's criteria in the learner's specification version.
-    func criteria(of unit: String, for learner: Attest_V1_LearnerState, in subject: String) throws -> [String: Int] {
-        if unit.isEmpty { throw RuleViolation("well-formed", "\(subject) names no unit") }
+    func criteria(of unit: String, for learner: Attest_V1_LearnerState, in subject: @autoclosure () -> String) throws -> [String: Int] {
+        if unit.isEmpty { throw RuleViolation("well-formed", "\(subject()) names no unit") }
         guard let criteria = try learnerSpecification(learner).criteria[unit] else {
             let r = learner.registration
             throw RuleViolation(
                 "specification-criteria",
-                "unit \(unit) of \(subject) is not in \(r.qualification) version \(r.specificationVersion), which learner \(r.learnerID) is registered on")
+                "unit \(unit) of \(subject()) is not in \(r.qualification) version \(r.specificationVersion), which learner \(r.learnerID) is registered on")
         }
         return criteria
     }
 
-    func checkCriteria(_ claimed: [String], in unit: String, for learner: Attest_V1_LearnerState, in subject: String) throws {
-        let known = try criteria(of: unit, for: learner, in: subject)
+    func checkCriteria(_ claimed: [String], in unit: String, for learner: Attest_V1_LearnerState, in subject: @autoclosure () -> String) throws {
+        let known = try criteria(of: unit, for: learner, in: subject())
         if let unknown = claimed.first(where: { known[$0] == nil }) {
-            throw RuleViolation("specification-criteria", "criterion \(unknown) of \(subject) is not in unit \(unit)")
+            throw RuleViolation("specification-criteria", "criterion \(unknown) of \(subject()) is not in unit \(unit)")
         }
-        if let twice = repeated(claimed) { throw RuleViolation("well-formed", "\(subject) lists criterion \(twice) twice") }
+        if let twice = repeated(claimed) { throw RuleViolation("well-formed", "\(subject()) lists criterion \(twice) twice") }
     }
 
     /// The first element that appears twice, if any. A list of criteria is short: up to 32
@@ -443,7 +444,7 @@ struct RuleContext {
 
     func submitEvidence(_ m: Attest_V1_EvidenceSubmitted) throws {
         try require(m.evidenceID, "evidenceId", of: "the evidence of learner \(m.learnerID)")
-        let subject = "evidence \(m.evidenceID)"
+        lazy var subject = "evidence \(m.evidenceID)"
         if try entities.evidence(m.evidenceID) != nil {
             throw RuleViolation("id-unique", "evidence \(m.evidenceID) is already recorded")
         }
@@ -473,7 +474,7 @@ struct RuleContext {
     /// conducting it is one, competent in the unit; simulation evidence names a simulation
     /// an IQA reviewed, before, as fit for purpose for the unit.
     func checkProducer(_ producer: EvidenceProducer, of m: Attest_V1_EvidenceSubmitted) throws {
-        let subject = "evidence \(m.evidenceID)"
+        lazy var subject = "evidence \(m.evidenceID)"
         if producer != .witness, !m.witness.isEmpty {
             throw RuleViolation("well-formed", "\(subject) is \(m.method.name), not testimony, but names witness \(m.witness)")
         }
@@ -498,67 +499,67 @@ struct RuleContext {
     }
 
     /// The simulation named exists, was found fit for purpose, covers `unit` and was reviewed before now.
-    func checkSimulation(_ id: String, unit: String, for subject: String) throws {
+    func checkSimulation(_ id: String, unit: String, for subject: @autoclosure () -> String) throws {
         if id.isEmpty {
-            throw RuleViolation("simulation-reviewed", "\(subject) is a simulation but names no simulationId reviewed by an IQA")
+            throw RuleViolation("simulation-reviewed", "\(subject()) is a simulation but names no simulationId reviewed by an IQA")
         }
         guard let simulation: Attest_V1_SimulationState = try entities.get(.simulation, id) else {
-            throw RuleViolation("simulation-reviewed", "simulation \(id) of \(subject) has not been reviewed by an IQA")
+            throw RuleViolation("simulation-reviewed", "simulation \(id) of \(subject()) has not been reviewed by an IQA")
         }
         if !simulation.review.fitForPurpose {
-            throw RuleViolation("simulation-reviewed", "simulation \(id) of \(subject) was reviewed as not fit for purpose")
+            throw RuleViolation("simulation-reviewed", "simulation \(id) of \(subject()) was reviewed as not fit for purpose")
         }
         if !simulation.review.units.contains(unit) {
             throw RuleViolation(
                 "simulation-reviewed",
-                "simulation \(id) of \(subject) was reviewed for units \(simulation.review.units.joined(separator: ", ")), not \(unit)")
+                "simulation \(id) of \(subject()) was reviewed for units \(simulation.review.units.joined(separator: ", ")), not \(unit)")
         }
-        try checkOrder(subject, after: simulation.reviewedAtMicros, "simulation \(id) was reviewed")
+        try checkOrder(subject(), after: simulation.reviewedAtMicros, "simulation \(id) was reviewed")
     }
 
     /// The evidence, present and not withdrawn.
-    func standingEvidence(_ id: String, for subject: String) throws -> Attest_V1_EvidenceState {
-        if id.isEmpty { throw RuleViolation("well-formed", "\(subject) names no evidenceId") }
+    func standingEvidence(_ id: String, for subject: @autoclosure () -> String) throws -> Attest_V1_EvidenceState {
+        if id.isEmpty { throw RuleViolation("well-formed", "\(subject()) names no evidenceId") }
         guard let evidence = try entities.evidence(id) else {
-            throw RuleViolation("evidence-known", "evidence \(id) of \(subject) has not been submitted")
+            throw RuleViolation("evidence-known", "evidence \(id) of \(subject()) has not been submitted")
         }
-        if evidence.withdrawn { throw RuleViolation("evidence-withdrawn", "evidence \(id) of \(subject) has been withdrawn") }
+        if evidence.withdrawn { throw RuleViolation("evidence-withdrawn", "evidence \(id) of \(subject()) has been withdrawn") }
         return evidence
     }
 
     /// Checks that the actor may judge `evidence`: not its witness, and competent in its
     /// unit. The assessor who recorded, observed, questioned or held the discussion may.
-    func checkJudge(of evidence: Attest_V1_EvidenceState, in subject: String) throws {
+    func checkJudge(of evidence: Attest_V1_EvidenceState, in subject: @autoclosure () -> String) throws {
         let submission = evidence.submission
         if submission.witness == actor.id {
             throw RuleViolation(
-                "independent-assessor", "\(actor.id) is the witness of evidence \(submission.evidenceID) and cannot decide on it (\(subject))")
+                "independent-assessor", "\(actor.id) is the witness of evidence \(submission.evidenceID) and cannot decide on it (\(subject()))")
         }
-        try checkCompetence(actor.id, unit: submission.unit, for: subject)
+        try checkCompetence(actor.id, unit: submission.unit, for: subject())
     }
 
-    func checkDecisions(_ decisions: [Attest_V1_CriterionDecision], against evidence: Attest_V1_EvidenceState, in subject: String) throws {
+    func checkDecisions(_ decisions: [Attest_V1_CriterionDecision], against evidence: Attest_V1_EvidenceState, in subject: @autoclosure () -> String) throws {
         let submission = evidence.submission
-        if decisions.isEmpty { throw RuleViolation("well-formed", "\(subject) gives no decisions") }
+        if decisions.isEmpty { throw RuleViolation("well-formed", "\(subject()) gives no decisions") }
         let claimed = Set(submission.criteria)
         for decision in decisions {
             if decision.outcome != .met && decision.outcome != .notYetMet {
-                throw RuleViolation("well-formed", "criterion \(decision.criterion) of \(subject) has no outcome (MET or NOT_YET_MET)")
+                throw RuleViolation("well-formed", "criterion \(decision.criterion) of \(subject()) has no outcome (MET or NOT_YET_MET)")
             }
             if !claimed.contains(decision.criterion) {
                 throw RuleViolation(
                     "criteria-claimed",
-                    "criterion \(decision.criterion) of \(subject) is not claimed by evidence \(submission.evidenceID) (it claims \(submission.criteria.joined(separator: ", ")))")
+                    "criterion \(decision.criterion) of \(subject()) is not claimed by evidence \(submission.evidenceID) (it claims \(submission.criteria.joined(separator: ", ")))")
             }
         }
         if let twice = repeated(decisions.map(\.criterion)) {
-            throw RuleViolation("well-formed", "\(subject) decides criterion \(twice) twice")
+            throw RuleViolation("well-formed", "\(subject()) decides criterion \(twice) twice")
         }
     }
 
     func assessEvidence(_ m: Attest_V1_EvidenceAssessed) throws {
         try require(m.assessmentID, "assessmentId", of: "the assessment of evidence \(m.evidenceID)")
-        let subject = "assessment \(m.assessmentID)"
+        lazy var subject = "assessment \(m.assessmentID)"
         if try entities.assessment(m.assessmentID) != nil {
             throw RuleViolation("id-unique", "assessment \(m.assessmentID) is already recorded")
         }
@@ -602,7 +603,7 @@ struct RuleContext {
     func applies(_ units: [String], to unit: String) -> Bool { units.isEmpty || units.contains(unit) }
 
     func withdrawEvidence(_ m: Attest_V1_EvidenceWithdrawn) throws {
-        let subject = "the withdrawal of evidence \(m.evidenceID)"
+        lazy var subject = "the withdrawal of evidence \(m.evidenceID)"
         var evidence = try standingEvidence(m.evidenceID, for: subject)
         _ = try activeLearner(evidence.submission.learnerID, for: subject)
         try requireReason(m.reason, "reason", of: subject)
@@ -611,13 +612,13 @@ struct RuleContext {
     }
 
     /// The assessment, with its evidence standing and its learner active.
-    func standingAssessment(_ id: String, for subject: String) throws -> (Attest_V1_AssessmentState, Attest_V1_EvidenceState) {
-        if id.isEmpty { throw RuleViolation("well-formed", "\(subject) names no assessmentId") }
+    func standingAssessment(_ id: String, for subject: @autoclosure () -> String) throws -> (Attest_V1_AssessmentState, Attest_V1_EvidenceState) {
+        if id.isEmpty { throw RuleViolation("well-formed", "\(subject()) names no assessmentId") }
         guard let assessment = try entities.assessment(id) else {
-            throw RuleViolation("assessment-known", "assessment \(id) of \(subject) has not been recorded")
+            throw RuleViolation("assessment-known", "assessment \(id) of \(subject()) has not been recorded")
         }
         let evidence = try standingEvidence(assessment.evidenceID, for: "assessment \(id)")
-        _ = try activeLearner(evidence.submission.learnerID, for: subject)
+        _ = try activeLearner(evidence.submission.learnerID, for: subject())
         return (assessment, evidence)
     }
 
@@ -625,7 +626,7 @@ struct RuleContext {
 
     func sampleAssessment(_ m: Attest_V1_AssessmentSampled) throws {
         try require(m.sampleID, "sampleId", of: "the sample of assessment \(m.assessmentID)")
-        let subject = "sample \(m.sampleID) of assessment \(m.assessmentID)"
+        lazy var subject = "sample \(m.sampleID) of assessment \(m.assessmentID)"
         if try entities.sample(m.sampleID) != nil {
             throw RuleViolation("id-unique", "sample \(m.sampleID) is already recorded")
         }
@@ -652,7 +653,7 @@ struct RuleContext {
     }
 
     func reviseDecision(_ m: Attest_V1_DecisionRevised) throws {
-        let subject = "the revision of assessment \(m.assessmentID) after sample \(m.sampleID)"
+        lazy var subject = "the revision of assessment \(m.assessmentID) after sample \(m.sampleID)"
         if m.sampleID.isEmpty { throw RuleViolation("well-formed", "\(subject) names no sampleId") }
         guard var sample = try entities.sample(m.sampleID) else {
             throw RuleViolation("sample-known", "sample \(m.sampleID) of \(subject) has not been recorded")
@@ -678,7 +679,7 @@ struct RuleContext {
 
     func recordStandardisation(_ m: Attest_V1_StandardisationRecorded) throws {
         try require(m.activityID, "activityId", of: "the standardisation")
-        let subject = "standardisation \(m.activityID)"
+        lazy var subject = "standardisation \(m.activityID)"
         if try entities.isMarked(.standardisation, m.activityID) {
             throw RuleViolation("id-unique", "\(subject) is already recorded")
         }
@@ -693,7 +694,7 @@ struct RuleContext {
 
     func requestEQASample(_ m: Attest_V1_EqaSampleRequested) throws {
         try require(m.sampleID, "sampleId", of: "the EQA sample")
-        let subject = "EQA sample \(m.sampleID)"
+        lazy var subject = "EQA sample \(m.sampleID)"
         if try entities.isMarked(.eqaSample, m.sampleID) {
             throw RuleViolation("id-unique", "\(subject) is already recorded")
         }
@@ -711,7 +712,7 @@ struct RuleContext {
 
     func reviewSimulation(_ m: Attest_V1_SimulationReviewed) throws {
         try require(m.simulationID, "simulationId", of: "the simulation review")
-        let subject = "the review of simulation \(m.simulationID)"
+        lazy var subject = "the review of simulation \(m.simulationID)"
         if try entities.get(.simulation, m.simulationID, as: Attest_V1_SimulationState.self) != nil {
             throw RuleViolation("id-unique", "simulation \(m.simulationID) is already reviewed")
         }
@@ -731,7 +732,7 @@ struct RuleContext {
 
     func creditRPL(_ m: Attest_V1_RplCredited) throws {
         try require(m.rplID, "rplId", of: "the RPL credit of learner \(m.learnerID)")
-        let subject = "RPL \(m.rplID)"
+        lazy var subject = "RPL \(m.rplID)"
         if try entities.rpl(m.rplID) != nil { throw RuleViolation("id-unique", "\(subject) is already recorded") }
         var learner = try activeLearner(m.learnerID, for: subject)
         _ = try criteria(of: m.unit, for: learner, in: subject)
@@ -768,7 +769,7 @@ struct RuleContext {
     }
 
     func revokeRPL(_ m: Attest_V1_RplRevoked) throws {
-        let subject = "the revocation of RPL \(m.rplID)"
+        lazy var subject = "the revocation of RPL \(m.rplID)"
         if m.rplID.isEmpty { throw RuleViolation("well-formed", "\(subject) names no rplId") }
         guard var rpl = try entities.rpl(m.rplID) else {
             throw RuleViolation("rpl-known", "RPL \(m.rplID) has not been credited")

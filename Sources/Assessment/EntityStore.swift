@@ -110,13 +110,20 @@ package struct Entities {
     /// A mark's value.
     private static let mark: [UInt8] = [1]
 
-    /// The digest of specification `id` at `version`, once imported: kept once read, as it never changes.
-    package func specificationDigest(_ id: String, version: UInt32) throws -> [UInt8]? {
-        let version = SpecificationVersion(id: id, version: version)
-        if let kept = memory.digests[version] { return kept }
-        guard let digest = try store.load(EntityKind.specificationDigest.key(version.key)) else { return nil }
-        memory.digests[version] = digest
-        return digest
+    /// The digest of specification `version`, once imported.
+    func specificationDigest(_ version: SpecificationVersion) throws -> [UInt8]? {
+        try store.load(EntityKind.specificationDigest.key(version.key))
+    }
+
+    /// Specification `version` compiled, as `find` gives it the first time it is asked for:
+    /// kept for the memory's life, as a version never changes.
+    func compiledSpecification(
+        _ version: SpecificationVersion, _ find: () throws -> CompiledSpecification?
+    ) rethrows -> CompiledSpecification? {
+        if let kept = memory.compiled[version] { return kept }
+        guard let found = try find() else { return nil }
+        memory.compiled[version] = found
+        return found
     }
 
     package func specification(_ id: String, version: UInt32) throws -> Attest_V1_Specification? {
@@ -135,8 +142,8 @@ public final class RulesMemory {
     fileprivate private(set) var decoded: [EntityKey: any SwiftProtobuf.Message] = [:]
     /// Keys of the messages changed since the last `flush()`.
     private var changed: Set<EntityKey> = []
-    /// Specifications' digests, by id and version.
-    fileprivate var digests: [SpecificationVersion: [UInt8]] = [:]
+    /// Specifications compiled, by id and version.
+    fileprivate var compiled: [SpecificationVersion: CompiledSpecification] = [:]
 
     /// Learners' records this transaction encoded, when the memory is given them.
     let encodings: LearnerRecordEncodings?

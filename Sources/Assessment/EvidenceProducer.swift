@@ -12,12 +12,12 @@ public enum EvidenceProducer: Sendable {
 
     /// The producer of evidence of `method`.
     /// - Throws: `RuleViolation` (`well-formed`) for a method that is not one of the nine.
-    init(_ method: Attest_V1_EvidenceMethod, of subject: String) throws {
+    init(_ method: Attest_V1_EvidenceMethod, of subject: @autoclosure () -> String) throws {
         switch method {
         case .workProduct, .reflectiveAccount, .writtenOrOnlineTest: self = .learner
         case .witnessTestimony, .expertWitnessTestimony: self = .witness
         case .observation, .questioning, .professionalDiscussion, .simulation: self = .assessor
-        case .unspecified, .UNRECOGNIZED: throw RuleViolation("well-formed", "\(subject) has no method (one of the nine evidence methods)")
+        case .unspecified, .UNRECOGNIZED: throw RuleViolation("well-formed", "\(subject()) has no method (one of the nine evidence methods)")
         }
     }
 }

@@ -8,9 +8,13 @@ package final class SpecificationCache: @unchecked Sendable {
     private let lock = NSLock()
 
     /// Specification `id` at `version` as `entities` hold it; `nil` when not imported.
+    /// Kept by `entities`' memory once found, so that the rules find it once a batch.
     package func specification(_ id: String, version: UInt32, in entities: Entities) throws -> CompiledSpecification? {
-        guard let digest = try entities.specificationDigest(id, version: version) else { return nil }
-        return try specification(digest: Data(digest)) { try entities.specification(id, version: version) }
+        let key = SpecificationVersion(id: id, version: version)
+        return try entities.compiledSpecification(key) {
+            guard let digest = try entities.specificationDigest(key) else { return nil }
+            return try specification(digest: Data(digest)) { try entities.specification(id, version: version) }
+        }
     }
 
     private func specification(digest: Data, load: () throws -> Attest_V1_Specification?) rethrows -> CompiledSpecification? {
