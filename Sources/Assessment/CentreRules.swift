@@ -74,6 +74,10 @@ public final class CentreRules: Sendable {
 }
 
 /// One event's check: the entities, who recorded it and when.
+///
+/// A refusal's words are built only when it is thrown: the subjects the checks name are
+/// autoclosures, or lazy locals made from the event's ids (a lazy local captures what it
+/// names, and capturing the event's message would copy it at every event).
 struct RuleContext {
     let entities: Entities
     let actor: Actor
@@ -444,7 +448,8 @@ struct RuleContext {
 
     func submitEvidence(_ m: Attest_V1_EvidenceSubmitted) throws {
         try require(m.evidenceID, "evidenceId", of: "the evidence of learner \(m.learnerID)")
-        lazy var subject = "evidence \(m.evidenceID)"
+        let evidenceID = m.evidenceID
+        lazy var subject = "evidence \(evidenceID)"
         if try entities.evidence(m.evidenceID) != nil {
             throw RuleViolation("id-unique", "evidence \(m.evidenceID) is already recorded")
         }
@@ -474,7 +479,8 @@ struct RuleContext {
     /// conducting it is one, competent in the unit; simulation evidence names a simulation
     /// an IQA reviewed, before, as fit for purpose for the unit.
     func checkProducer(_ producer: EvidenceProducer, of m: Attest_V1_EvidenceSubmitted) throws {
-        lazy var subject = "evidence \(m.evidenceID)"
+        let evidenceID = m.evidenceID
+        lazy var subject = "evidence \(evidenceID)"
         if producer != .witness, !m.witness.isEmpty {
             throw RuleViolation("well-formed", "\(subject) is \(m.method.name), not testimony, but names witness \(m.witness)")
         }
@@ -529,8 +535,7 @@ struct RuleContext {
 
     /// Checks that the actor may judge `evidence`: not its witness, and competent in its
     /// unit. The assessor who recorded, observed, questioned or held the discussion may.
-    func checkJudge(of evidence: Attest_V1_EvidenceState, in subject: @autoclosure () -> String) throws {
-        let submission = evidence.submission
+    func checkJudge(of submission: Attest_V1_EvidenceSubmitted, in subject: @autoclosure () -> String) throws {
         if submission.witness == actor.id {
             throw RuleViolation(
                 "independent-assessor", "\(actor.id) is the witness of evidence \(submission.evidenceID) and cannot decide on it (\(subject()))")
@@ -538,8 +543,9 @@ struct RuleContext {
         try checkCompetence(actor.id, unit: submission.unit, for: subject())
     }
 
-    func checkDecisions(_ decisions: [Attest_V1_CriterionDecision], against evidence: Attest_V1_EvidenceState, in subject: @autoclosure () -> String) throws {
-        let submission = evidence.submission
+    func checkDecisions(
+        _ decisions: [Attest_V1_CriterionDecision], against submission: Attest_V1_EvidenceSubmitted, in subject: @autoclosure () -> String
+    ) throws {
         if decisions.isEmpty { throw RuleViolation("well-formed", "\(subject()) gives no decisions") }
         let claimed = Set(submission.criteria)
         for decision in decisions {
@@ -559,15 +565,17 @@ struct RuleContext {
 
     func assessEvidence(_ m: Attest_V1_EvidenceAssessed) throws {
         try require(m.assessmentID, "assessmentId", of: "the assessment of evidence \(m.evidenceID)")
-        lazy var subject = "assessment \(m.assessmentID)"
+        let assessmentID = m.assessmentID
+        lazy var subject = "assessment \(assessmentID)"
         if try entities.assessment(m.assessmentID) != nil {
             throw RuleViolation("id-unique", "assessment \(m.assessmentID) is already recorded")
         }
         let evidence = try standingEvidence(m.evidenceID, for: subject)
-        let unit = evidence.submission.unit
-        let learner = try activeLearner(evidence.submission.learnerID, for: subject)
-        try checkJudge(of: evidence, in: subject)
-        try checkDecisions(m.decisions.map(\.decision), against: evidence, in: subject)
+        let submission = evidence.submission
+        let unit = submission.unit
+        let learner = try activeLearner(submission.learnerID, for: subject)
+        try checkJudge(of: submission, in: subject)
+        try checkDecisions(m.decisions.map(\.decision), against: submission, in: subject)
         if let unnamed = m.decisions.first(where: { $0.method.name == "unspecified" && $0.method != .unspecified }) {
             throw RuleViolation("well-formed", "criterion \(unnamed.criterion) of \(subject) names an unknown method")
         }
@@ -603,7 +611,8 @@ struct RuleContext {
     func applies(_ units: [String], to unit: String) -> Bool { units.isEmpty || units.contains(unit) }
 
     func withdrawEvidence(_ m: Attest_V1_EvidenceWithdrawn) throws {
-        lazy var subject = "the withdrawal of evidence \(m.evidenceID)"
+        let evidenceID = m.evidenceID
+        lazy var subject = "the withdrawal of evidence \(evidenceID)"
         var evidence = try standingEvidence(m.evidenceID, for: subject)
         _ = try activeLearner(evidence.submission.learnerID, for: subject)
         try requireReason(m.reason, "reason", of: subject)
@@ -626,7 +635,8 @@ struct RuleContext {
 
     func sampleAssessment(_ m: Attest_V1_AssessmentSampled) throws {
         try require(m.sampleID, "sampleId", of: "the sample of assessment \(m.assessmentID)")
-        lazy var subject = "sample \(m.sampleID) of assessment \(m.assessmentID)"
+        let (sampleID, assessmentID) = (m.sampleID, m.assessmentID)
+        lazy var subject = "sample \(sampleID) of assessment \(assessmentID)"
         if try entities.sample(m.sampleID) != nil {
             throw RuleViolation("id-unique", "sample \(m.sampleID) is already recorded")
         }
@@ -653,7 +663,8 @@ struct RuleContext {
     }
 
     func reviseDecision(_ m: Attest_V1_DecisionRevised) throws {
-        lazy var subject = "the revision of assessment \(m.assessmentID) after sample \(m.sampleID)"
+        let (assessmentID, sampleID) = (m.assessmentID, m.sampleID)
+        lazy var subject = "the revision of assessment \(assessmentID) after sample \(sampleID)"
         if m.sampleID.isEmpty { throw RuleViolation("well-formed", "\(subject) names no sampleId") }
         guard var sample = try entities.sample(m.sampleID) else {
             throw RuleViolation("sample-known", "sample \(m.sampleID) of \(subject) has not been recorded")
@@ -669,8 +680,9 @@ struct RuleContext {
             throw RuleViolation("revision-after-disagreement", "assessment \(m.assessmentID) is already revised after sample \(m.sampleID)")
         }
         let (_, evidence) = try standingAssessment(m.assessmentID, for: subject)
-        try checkJudge(of: evidence, in: subject)
-        try checkDecisions(m.decisions, against: evidence, in: subject)
+        let submission = evidence.submission
+        try checkJudge(of: submission, in: subject)
+        try checkDecisions(m.decisions, against: submission, in: subject)
         try requireReason(m.rationale, "rationale", of: subject)
         try checkOrder("the revision of assessment \(m.assessmentID)", after: sample.sampledAtMicros, "sample \(m.sampleID) was recorded")
         sample.revised = true
@@ -679,7 +691,8 @@ struct RuleContext {
 
     func recordStandardisation(_ m: Attest_V1_StandardisationRecorded) throws {
         try require(m.activityID, "activityId", of: "the standardisation")
-        lazy var subject = "standardisation \(m.activityID)"
+        let activityID = m.activityID
+        lazy var subject = "standardisation \(activityID)"
         if try entities.isMarked(.standardisation, m.activityID) {
             throw RuleViolation("id-unique", "\(subject) is already recorded")
         }
@@ -694,7 +707,8 @@ struct RuleContext {
 
     func requestEQASample(_ m: Attest_V1_EqaSampleRequested) throws {
         try require(m.sampleID, "sampleId", of: "the EQA sample")
-        lazy var subject = "EQA sample \(m.sampleID)"
+        let sampleID = m.sampleID
+        lazy var subject = "EQA sample \(sampleID)"
         if try entities.isMarked(.eqaSample, m.sampleID) {
             throw RuleViolation("id-unique", "\(subject) is already recorded")
         }
@@ -712,7 +726,8 @@ struct RuleContext {
 
     func reviewSimulation(_ m: Attest_V1_SimulationReviewed) throws {
         try require(m.simulationID, "simulationId", of: "the simulation review")
-        lazy var subject = "the review of simulation \(m.simulationID)"
+        let simulationID = m.simulationID
+        lazy var subject = "the review of simulation \(simulationID)"
         if try entities.get(.simulation, m.simulationID, as: Attest_V1_SimulationState.self) != nil {
             throw RuleViolation("id-unique", "simulation \(m.simulationID) is already reviewed")
         }
@@ -732,7 +747,8 @@ struct RuleContext {
 
     func creditRPL(_ m: Attest_V1_RplCredited) throws {
         try require(m.rplID, "rplId", of: "the RPL credit of learner \(m.learnerID)")
-        lazy var subject = "RPL \(m.rplID)"
+        let rplID = m.rplID
+        lazy var subject = "RPL \(rplID)"
         if try entities.rpl(m.rplID) != nil { throw RuleViolation("id-unique", "\(subject) is already recorded") }
         var learner = try activeLearner(m.learnerID, for: subject)
         _ = try criteria(of: m.unit, for: learner, in: subject)
@@ -769,7 +785,8 @@ struct RuleContext {
     }
 
     func revokeRPL(_ m: Attest_V1_RplRevoked) throws {
-        lazy var subject = "the revocation of RPL \(m.rplID)"
+        let rplID = m.rplID
+        lazy var subject = "the revocation of RPL \(rplID)"
         if m.rplID.isEmpty { throw RuleViolation("well-formed", "\(subject) names no rplId") }
         guard var rpl = try entities.rpl(m.rplID) else {
             throw RuleViolation("rpl-known", "RPL \(m.rplID) has not been credited")

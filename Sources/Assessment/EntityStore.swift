@@ -62,7 +62,7 @@ package struct Entities {
 
     package func get<M: SwiftProtobuf.Message>(_ kind: EntityKind, _ id: String, as type: M.Type = M.self) throws -> M? {
         let key = EntityKey(kind: kind, id: id)
-        if let kept = memory.decoded[key]?.exactly(M.self) { return kept }
+        if let kept = memory.decoded[key]?.message.exactly(M.self) { return kept }
         let stored = key.stored
         guard let bytes = try store.load(stored) else { return nil }
         let message: M = try memory.decodedBefore?.take(stored, from: bytes) ?? M(serializedBytes: bytes)
@@ -75,12 +75,12 @@ package struct Entities {
     }
 
     /// Changes the entity in place; false when there is none. The message is taken out of
-    /// what is kept while `body` changes it, so that its storage is changed, not copied.
-    /// A throw from `body` ends the batch, which is then never written.
+    /// what is kept while `body` changes it (its entry left in place), so that its storage
+    /// is changed, not copied. A throw from `body` ends the batch, which is then never written.
     package func update<M: SwiftProtobuf.Message>(_ kind: EntityKind, _ id: String, _ body: (inout M) throws -> Void) throws -> Bool {
         let key = EntityKey(kind: kind, id: id)
         guard var message: M = try get(kind, id) else { return false }
-        memory.forget(key)
+        memory.takeOut(key)
         defer { memory.keep(key, message) }
         try body(&message)
         return true
@@ -139,9 +139,7 @@ public final class RulesMemory {
     public let store: any EntityStore
     /// Messages decoded in earlier transactions, when the memory is given them.
     let decodedBefore: DecodedMessages?
-    fileprivate private(set) var decoded: [EntityKey: any SwiftProtobuf.Message] = [:]
-    /// Keys of the messages changed since the last `flush()`.
-    private var changed: Set<EntityKey> = []
+    fileprivate private(set) var decoded: [EntityKey: Kept] = [:]
     /// Specifications compiled, by id and version.
     fileprivate var compiled: [SpecificationVersion: CompiledSpecification] = [:]
 
@@ -156,42 +154,54 @@ public final class RulesMemory {
         self.decodedBefore = decodedBefore
         self.encodings = encodings
         decoded.reserveCapacity(2 * events)
-        changed.reserveCapacity(2 * events)
-        if decodedBefore != nil { loaded.reserveCapacity(2 * events) }
     }
 
-    /// The bytes each message decoded from the store was loaded from, when it is to be
-    /// kept decoded for the next transaction.
-    private var loaded: [EntityKey: [UInt8]] = [:]
+    /// A message kept decoded: whether it changed since the last flush, and the bytes it
+    /// was loaded from when it is to be kept decoded for the next transaction.
+    fileprivate struct Kept {
+        var message: any SwiftProtobuf.Message
+        var changed = false
+        var loaded: [UInt8]?
+
+        /// Holds `message`, changed since the last flush.
+        mutating func changed(to message: any SwiftProtobuf.Message) {
+            self.message = message
+            changed = true
+        }
+    }
+
+    /// What an entry holds while its message is taken out to be changed: an entry changed
+    /// in place is looked up, never removed and put back, which moves its neighbours.
+    private static let takenOut: any SwiftProtobuf.Message = Google_Protobuf_Empty()
 
     fileprivate func remember(_ key: EntityKey, _ message: any SwiftProtobuf.Message, loadedFrom bytes: [UInt8]) {
-        decoded[key] = message
-        if decodedBefore != nil { loaded[key] = bytes }
+        decoded[key] = Kept(message: message, loaded: decodedBefore != nil ? bytes : nil)
     }
 
-    fileprivate func forget(_ key: EntityKey) { decoded[key] = nil }
+    /// Drops the entry's reference to its message, so that the caller's is the only one.
+    fileprivate func takeOut(_ key: EntityKey) { decoded[key]?.message = Self.takenOut }
 
     fileprivate func keep(_ key: EntityKey, _ message: any SwiftProtobuf.Message) {
-        decoded[key] = message
-        changed.insert(key)
+        decoded[key, default: Kept(message: message)].changed(to: message)
     }
 
     /// Writes the messages changed since the last flush to `store`, and keeps every message
     /// decoded for the next transaction, when given where.
     public func flush() throws {
-        for key in changed {
-            let message = decoded[key]!
-            let bytes = try message.stateBytes(sharing: encodings)
-            let stored = key.stored
-            try store.save(stored, bytes)
-            decodedBefore?.keep(stored, bytes, message)
-            loaded[key] = nil
+        for (key, kept) in decoded {
+            if kept.changed {
+                let bytes = try kept.message.stateBytes(sharing: encodings)
+                let stored = key.stored
+                try store.save(stored, bytes)
+                decodedBefore?.keep(stored, bytes, kept.message)
+            } else if let loaded = kept.loaded {
+                decodedBefore?.keep(key.stored, loaded, kept.message)
+            }
         }
-        for (key, bytes) in loaded {
-            if let message = decoded[key] { decodedBefore?.keep(key.stored, bytes, message) }
+        for index in decoded.indices {
+            decoded.values[index].changed = false
+            decoded.values[index].loaded = nil
         }
-        loaded.removeAll(keepingCapacity: true)
-        changed.removeAll(keepingCapacity: true)
     }
 
     /// Flushes, then forgets the messages kept decoded: between batches, so that memory stays bounded.
@@ -222,9 +232,10 @@ final class RulesLearnerRecords: LearnerRecordKeeping {
 
     func evidence(_ id: String) throws -> Attest_V1_EvidenceEntry? {
         try entities.evidence(id).map { state in
-            .with {
-                $0.evidenceID = id; $0.learnerID = state.submission.learnerID; $0.unit = state.submission.unit
-                $0.method = state.submission.method; $0.withdrawn = state.withdrawn
+            let submission = state.submission
+            return .with {
+                $0.evidenceID = id; $0.learnerID = submission.learnerID; $0.unit = submission.unit
+                $0.method = submission.method; $0.withdrawn = state.withdrawn
             }
         }
     }
