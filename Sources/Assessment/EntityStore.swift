@@ -44,6 +44,12 @@ package enum EntityKind: String, Sendable, CaseIterable {
     package static let anyStaffKey = "has-staff"
 }
 
+/// The value of an entry whose presence is the fact: a mark, in the rules' state or a report.
+public enum Mark {
+    /// The one byte a mark stores.
+    public static let stored: [UInt8] = [1]
+}
+
 /// An entity's kind and id: what the rules' memory is keyed by.
 struct EntityKey: Hashable {
     let kind: EntityKind
@@ -99,16 +105,13 @@ package struct Entities {
 
     /// Whether any staff member is registered yet.
     package func anyStaff() throws -> Bool { try store.load(EntityKind.anyStaffKey) != nil }
-    package func noteStaff() throws { try store.save(EntityKind.anyStaffKey, Self.mark) }
+    package func noteStaff() throws { try store.save(EntityKind.anyStaffKey, Mark.stored) }
 
     /// Whether `id` is marked as one of `kind` (a unit imported, a standardisation recorded).
     package func isMarked(_ kind: EntityKind, _ id: String) throws -> Bool { try store.load(kind.key(id)) != nil }
 
     /// Marks `id` as one of `kind`.
-    package func mark(_ kind: EntityKind, _ id: String) throws { try store.save(kind.key(id), Self.mark) }
-
-    /// A mark's value.
-    private static let mark: [UInt8] = [1]
+    package func mark(_ kind: EntityKind, _ id: String) throws { try store.save(kind.key(id), Mark.stored) }
 
     /// The digest of specification `version`, once imported.
     func specificationDigest(_ version: SpecificationVersion) throws -> [UInt8]? {

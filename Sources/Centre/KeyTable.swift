@@ -18,12 +18,6 @@ public struct KeyTable<Value>: Sendable {
     public func id(of key: String) -> String? { key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : nil }
 }
 
-/// The value of a table whose entries' presence is the fact.
-public enum Mark {
-    /// The byte a mark stores.
-    public static let stored: [UInt8] = [1]
-}
-
 extension EntityStore {
     /// The message under `id` in `table`, read and decoded now (not kept decoded).
     public func load<M: SwiftProtobuf.Message>(_ table: KeyTable<M>, _ id: String) throws -> M? {
