@@ -94,22 +94,39 @@ public final class CentreStore: Sendable {
         try log.linkLearners()
         let results: [Result<[Appended], any Error>] = try log.environment.write { txn in
             let encodings = LearnerRecordEncodings()
-            // The events of the batches taken, projected together once all are checked:
-            // a projection never refuses, so each batch's part of it is as its own would be.
+            var targets = try txn.withReader { reader in try appendTargets(encodings: encodings, reader) }
+            // The reports, applied beside the rules when the append is large (`InlineReports`).
+            var beside = targets.isEmpty || !InlineReports.suit(batches.joined()) ? nil : InlineReports(store: self, targets: targets)
+            defer { beside?.close() }
+            // The events of the batches taken, for the reports applied at the end: a report
+            // never refuses, so each batch's part of it is as its own would be.
             var accepted: [RecordedEvent] = []
             let results: [Result<[Appended], any Error>] = try zip(batches, checked).map { events, check in
                 if case let .failure(refusal) = check { return .failure(refusal) }
                 do {
-                    let taken = try txn.nested { batch in try appendChecked(events, keyring: keyring, encodings: encodings, in: batch, now: now()) }
+                    let taken = try txn.nested { batch in
+                        try appendChecked(events, keyring: keyring, encodings: encodings, in: batch, now: now()) { beside?.add($0) }
+                    }
                     accepted += taken.events
                     return .success(taken.appended)
                 } catch let error as LMDBError {
                     throw error  // the store, not the batch: a full map is grown and the group retried
                 } catch {
+                    if let applying = beside {
+                        // The reports beside may hold events of the refused batch: they are applied afresh at the end instead.
+                        applying.close()
+                        beside = nil
+                        targets = try txn.withReader { reader in try appendTargets(encodings: encodings, reader) }
+                    }
                     return .failure(error)
                 }
             }
-            try self.project(accepted, in: txn, encodings: encodings)
+            if !accepted.isEmpty {
+                let changes = try beside?.finish() ?? txn.withReader { reader in
+                    try self.changes(applying: accepted, to: targets, keeping: 0, through: reader)
+                }
+                try write(changes, of: targets, in: txn)
+            }
             return results
         }
         for (events, result) in zip(batches, results) where (try? result.get()) != nil {
@@ -120,9 +137,11 @@ public final class CentreStore: Sendable {
 
     /// Appends `events` in `txn`, checked against the rules in order, with their personal
     /// fields sealed under `keyring`'s keys and the learners' records it changes encoded
-    /// through `encodings`; returns their positions and the events taken, for the projections.
+    /// through `encodings`; hands each event the rules accept to `accepting`, and returns
+    /// their positions and the events taken, for the projections.
     private func appendChecked(
-        _ events: [CentreEvent], keyring: Keyring, encodings: LearnerRecordEncodings, in txn: borrowing WriteTransaction, now: Date
+        _ events: [CentreEvent], keyring: Keyring, encodings: LearnerRecordEncodings, in txn: borrowing WriteTransaction, now: Date,
+        accepting: @escaping (RecordedEvent) -> Void
     ) throws -> (appended: [Appended], events: [RecordedEvent]) {
         var accepted: [RecordedEvent] = []
         // What the rules change in the batch, written to the transaction once they have checked it all.
@@ -145,8 +164,10 @@ public final class CentreStore: Sendable {
                     }
                     return try LearnerAttribution.learner(of: event.event) { try Entities(memory: memory).learner(owning: $0, $1) }
                 }
-                accepted.append(RecordedEvent(
-                    event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAtMicros: event.draft.occurredAtMicros))
+                let recorded = RecordedEvent(
+                    event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAtMicros: event.draft.occurredAtMicros)
+                accepted.append(recorded)
+                accepting(recorded)
                 let sealed = try learner.flatMap { learner in
                     do {
                         return try keyring.seal(event.draft, type: event.event.type, learner: learner)

@@ -88,46 +88,51 @@ extension CentreStore {
         }
     }
 
-    /// Applies a batch of accepted events to every current projection inside the
-    /// append's transaction (a stale one waits for its rebuild), and moves their checkpoints.
-    /// Learners' records are encoded through `encodings`, which holds those the rules wrote.
-    func project(_ events: [RecordedEvent], in txn: borrowing WriteTransaction, encodings: LearnerRecordEncodings) throws {
-        guard !events.isEmpty else { return }
-        let targets = try txn.withReader { reader in
-            try projections.compactMap { slots -> ProjectionTarget? in
-                guard let registered = try registration(of: slots.projection, reader), registered.version == slots.projection.version
-                else { return nil }
-                let target = ProjectionTarget(projection: slots.projection, database: slots.databases[registered.slot])
-                target.state.decodedBefore = slots.decoded
-                target.state.encodings = encodings
-                return target
-            }
+    /// The projections an append keeps up to date, as `reader` sees the registry: those
+    /// built by this version of their code (a stale one waits for its rebuild). Learners'
+    /// records are encoded through `encodings`, which holds those the rules wrote.
+    func appendTargets(encodings: LearnerRecordEncodings, _ reader: TransactionReader) throws -> [ProjectionTarget] {
+        try projections.compactMap { slots -> ProjectionTarget? in
+            guard let registered = try registration(of: slots.projection, reader), registered.version == slots.projection.version
+            else { return nil }
+            let target = ProjectionTarget(projection: slots.projection, database: slots.databases[registered.slot])
+            target.state.decodedBefore = slots.decoded
+            target.state.encodings = encodings
+            return target
         }
-        let changes = try txn.withReader { reader in try self.changes(applying: events, to: targets, keeping: 0, through: reader) }
-        try write(changes, of: targets, in: txn)
     }
 
     /// Applies `events` to each target, reading through `reader`, and returns what it
     /// writes: the messages its state keeps beyond `keeping`, and its checkpoint.
-    private func changes(
+    func changes(
         applying events: [RecordedEvent], to targets: [ProjectionTarget], keeping: Int, through reader: TransactionReader
     ) throws -> [[String: [UInt8]?]] {
-        let rulesState = Entities(memory: RulesMemory(store: SnapshotEntityStore { key in try reader.get(self.state, key: TextKey(key)) }))
-        let specification: (String, UInt32) throws -> CompiledSpecification? = { id, version in
-            try self.rules.specifications.specification(id, version: version, in: rulesState)
-        }
-        return try targets.map { target in
-            let overlay = OverlayEntityStore(expecting: events.count) { key in try reader.get(target.database, key: TextKey(key)) }
-            target.state.base = overlay
-            target.state.specification = specification
-            try target.projection.apply(events, to: target.state)
-            if target.state.keptCount > keeping { try target.state.flush() }
-            if let last = events.last { try overlay.save(Self.checkpointKey, BigEndian.bytes(last.sequence)) }
-            return overlay.changes
+        try targets.map { target in
+            let overlay = OverlayEntityStore(expecting: events.count) { _ in nil }
+            try apply(events, to: target, over: overlay, through: reader)
+            return try settle(target, over: overlay, keeping: keeping, through: events.last?.sequence)
         }
     }
 
-    private func write(_ changes: [[String: [UInt8]?]], of targets: [ProjectionTarget], in txn: borrowing WriteTransaction) throws {
+    /// Applies `events` to `target`, gathering what it writes in `overlay` and reading the
+    /// rest of its database, and the specifications, through `reader`.
+    func apply(_ events: [RecordedEvent], to target: ProjectionTarget, over overlay: OverlayEntityStore, through reader: TransactionReader) throws {
+        overlay.base = { key in try reader.get(target.database, key: TextKey(key)) }
+        let rulesState = Entities(memory: RulesMemory(store: SnapshotEntityStore { key in try reader.get(self.state, key: TextKey(key)) }))
+        target.state.base = overlay
+        target.state.specification = { id, version in try self.rules.specifications.specification(id, version: version, in: rulesState) }
+        try target.projection.apply(events, to: target.state)
+    }
+
+    /// What `target` writes once its events are applied: `overlay`'s entries, with the
+    /// messages its state keeps beyond `keeping` and its checkpoint at `last` written in.
+    func settle(_ target: ProjectionTarget, over overlay: OverlayEntityStore, keeping: Int, through last: UInt64?) throws -> [String: [UInt8]?] {
+        if target.state.keptCount > keeping { try target.state.flush() }
+        if let last { try overlay.save(Self.checkpointKey, BigEndian.bytes(last)) }
+        return overlay.changes
+    }
+
+    func write(_ changes: [[String: [UInt8]?]], of targets: [ProjectionTarget], in txn: borrowing WriteTransaction) throws {
         for (target, entries) in zip(targets, changes) { try txn.write(entries, to: target.database) }
     }
 
