@@ -39,24 +39,10 @@ public enum Proof {
         leafHash: Hash, leafIndex index: UInt64, treeSize size: UInt64, proof: [Hash], root: Hash
     ) throws {
         guard index < size else { throw ProofError.indexBeyondSize(index: index, size: size) }
-        var fn = index
-        var sn = size - 1
         var r = leafHash
-        for p in proof {
-            guard sn != 0 else { throw ProofError.wrongLength(proof.count) }
-            if fn & 1 == 1 || fn == sn {
-                r = TreeHash.node(p, r)
-                while fn & 1 == 0 && fn != 0 {
-                    fn >>= 1
-                    sn >>= 1
-                }
-            } else {
-                r = TreeHash.node(r, p)
-            }
-            fn >>= 1
-            sn >>= 1
+        try climb(proof, from: index, last: size - 1, proofCount: proof.count) { p, onLeft in
+            r = onLeft ? TreeHash.node(p, r) : TreeHash.node(r, p)
         }
-        guard sn == 0 else { throw ProofError.wrongLength(proof.count) }
         guard r == root else { throw ProofError.rootMismatch(computed: r, expected: root) }
     }
 
@@ -84,24 +70,40 @@ public enum Proof {
         }
         var fr = path[0]
         var sr = path[0]
-        for c in path.dropFirst() {
-            guard sn != 0 else { throw ProofError.wrongLength(proof.count) }
-            if fn & 1 == 1 || fn == sn {
+        try climb(path.dropFirst(), from: fn, last: sn, proofCount: proof.count) { c, onLeft in
+            if onLeft {
                 fr = TreeHash.node(c, fr)
                 sr = TreeHash.node(c, sr)
+            } else {
+                sr = TreeHash.node(sr, c)
+            }
+        }
+        guard fr == oldRoot else { throw ProofError.rootMismatch(computed: fr, expected: oldRoot) }
+        guard sr == newRoot else { throw ProofError.rootMismatch(computed: sr, expected: newRoot) }
+    }
+
+    /// The walk up the tree that both verifications of RFC 9162 (§2.1.3.2 and §2.1.4.2)
+    /// make: from node `fn` of a level whose last node is `sn`, each hash of `path` is
+    /// handed to `combine` with whether it is the sibling on the left. The walk must reach
+    /// the root exactly as `path` ends, or the proof, of `proofCount` hashes, has the wrong length.
+    private static func climb(
+        _ path: some Sequence<Hash>, from fn: UInt64, last sn: UInt64, proofCount: Int, _ combine: (Hash, _ onLeft: Bool) -> Void
+    ) throws {
+        var (fn, sn) = (fn, sn)
+        for hash in path {
+            guard sn != 0 else { throw ProofError.wrongLength(proofCount) }
+            let onLeft = fn & 1 == 1 || fn == sn
+            combine(hash, onLeft)
+            if onLeft {
                 while fn & 1 == 0 && fn != 0 {
                     fn >>= 1
                     sn >>= 1
                 }
-            } else {
-                sr = TreeHash.node(sr, c)
             }
             fn >>= 1
             sn >>= 1
         }
-        guard sn == 0 else { throw ProofError.wrongLength(proof.count) }
-        guard fr == oldRoot else { throw ProofError.rootMismatch(computed: fr, expected: oldRoot) }
-        guard sr == newRoot else { throw ProofError.rootMismatch(computed: sr, expected: newRoot) }
+        guard sn == 0 else { throw ProofError.wrongLength(proofCount) }
     }
 
     /// RFC 9162 §2.1.3.1 PATH(m, D[range]).

@@ -11,7 +11,7 @@ public struct AuditView: Sendable {
     let assessorChart: Chart?
     let unitChart: Chart?
     let assessors: [AssessorRow]
-    let iqas: [IQARow]
+    let iqas: [Audit.IQA]
     let units: [TallyRow]
     let methods: [TallyRow]
 
@@ -46,23 +46,12 @@ public struct AuditView: Sendable {
         }
     }
 
+    /// An assessor's figures as the audit has them, with their sample rate and last
+    /// standardisation in words.
     struct AssessorRow: Sendable {
-        let id: String
-        let decisions: Int
-        let learners: Int
-        let sampled: Int
+        let assessor: Audit.Assessor
         let rate: String
-        let agreed: Int
-        let disagreed: Int
         let lastStandardisation: String
-    }
-
-    struct IQARow: Sendable {
-        let id: String
-        let samples: Int
-        let interim: Int
-        let summative: Int
-        let led: Int
     }
 
     struct TallyRow: Sendable {
@@ -88,12 +77,9 @@ public struct AuditView: Sendable {
             id: "unit-rates", caption: "The share of each unit's decisions sampled", labelHeading: "Unit",
             units.map { ($0.unit, $0.decisions == 0 ? 0 : Double($0.sampled) / Double($0.decisions), nil) })
         self.assessors = assessors.map {
-            AssessorRow(id: $0.id, decisions: $0.decisions, learners: $0.learners, sampled: $0.sampled, rate: Chart.percent($0.sampleRate),
-                        agreed: $0.agreed, disagreed: $0.disagreed, lastStandardisation: $0.lastStandardisation.map { String($0.prefix(10)) } ?? "never")
+            AssessorRow(assessor: $0, rate: Chart.percent($0.sampleRate), lastStandardisation: $0.lastStandardisation.map { String($0.prefix(10)) } ?? "never")
         }
-        iqas = audit.iqas.sorted { $0.id.naturallyPrecedes($1.id) }.map {
-            IQARow(id: $0.id, samples: $0.samples, interim: $0.interim, summative: $0.summative, led: $0.standardisationsLed)
-        }
+        iqas = audit.iqas.sorted { $0.id.naturallyPrecedes($1.id) }
         self.units = units.map { TallyRow(name: $0.unit, decisions: $0.decisions, sampled: $0.sampled) }
         methods = audit.methods.sorted { $0.method.naturallyPrecedes($1.method) }.map {
             TallyRow(name: words($0.method.lowercased()), decisions: $0.decisions, sampled: $0.sampled)

@@ -11,11 +11,10 @@ public struct CheckpointsView: Sendable {
     let notice: String?
     let error: String?
 
+    /// A checkpoint as the store lists it, with its cosigners in words and how it stands
+    /// to the log and to the latest checkpoint.
     struct Row: Sendable {
-        let number: Int
-        let size: UInt64
-        let root: String
-        let time: String
+        let listing: CheckpointListing
         let witnessed: Bool
         let witnesses: String
         let behind: UInt64?
@@ -23,10 +22,7 @@ public struct CheckpointsView: Sendable {
         let consistency: String?
 
         init(_ listing: CheckpointListing, latest: UInt64?, logSize: UInt64) {
-            number = listing.number
-            size = listing.size
-            root = listing.root
-            time = listing.time
+            self.listing = listing
             witnessed = !listing.cosignedBy.isEmpty
             witnesses = listing.cosignedBy.sorted { $0.naturallyPrecedes($1) }.joined(separator: ", ")
             behind = logSize > listing.size ? logSize - listing.size : nil

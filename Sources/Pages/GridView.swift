@@ -81,11 +81,10 @@ public struct GridView: Sendable {
         let form: Form?
     }
 
+    /// A decision as the grid's cell lists it, with when it was decided and sampled in words.
     struct Decision: Sendable {
-        let assessment: String
-        let learner: String
-        let evidence: String
-        let decidedAt: String
+        let decision: DecisionToSample
+        let decided: String
         let sampled: String
         let checked: Bool
     }
@@ -157,8 +156,7 @@ public struct GridView: Sendable {
             active.map { ($0.id, $0.sampleRate, $0.policyRate) })
         selected = cell.map { cell in
             let decisions = cell.decisions.map { decision in
-                Decision(assessment: decision.assessment, learner: decision.learner, evidence: decision.evidence,
-                         decidedAt: String(decision.decidedAt.prefix(10)),
+                Decision(decision: decision, decided: String(decision.decidedAt.prefix(10)),
                          sampled: decision.sampledAt.isEmpty ? "not sampled" : decision.sampledAt.joined(separator: ", "),
                          checked: decision.assessment == form?.assessment)
             }

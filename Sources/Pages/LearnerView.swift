@@ -179,22 +179,22 @@ public struct LearnerView: Sendable {
 
     /// An event in a few words: its type and what it names.
     static func summary(_ event: DomainEvent) -> String {
-        let type = event.type.rawValue
-        return switch event {
-        case let .learnerRegistered(m): "\(type): on \(m.qualification) version \(m.specificationVersion), assessor \(m.assessor), IQA \(m.internalQualityAssurer)"
-        case let .evidenceSubmitted(m): "\(type): \(m.evidenceID) for unit \(m.unit) by \(words(m.method.name))"
-        case let .evidenceAssessed(m): "\(type): \(m.assessmentID) of \(m.evidenceID)"
-        case let .evidenceWithdrawn(m): "\(type): \(m.evidenceID)"
-        case let .assessmentSampled(m): "\(type): \(m.sampleID) of \(m.assessmentID)"
-        case let .decisionRevised(m): "\(type): \(m.assessmentID) after \(m.sampleID)"
-        case let .adjustmentRequested(m): "\(type): \(m.adjustmentID)"
-        case let .adjustmentApproved(m): "\(type): \(m.adjustmentID)"
-        case let .adjustmentRejected(m): "\(type): \(m.adjustmentID)"
-        case let .rplCredited(m): "\(type): \(m.rplID) for unit \(m.unit)"
-        case let .rplRevoked(m): "\(type): \(m.rplID)"
-        case let .eqaSampleRequested(m): "\(type): \(m.sampleID) by \(m.externalQualityAssurer)"
-        default: type
+        let names: String? = switch event {
+        case let .learnerRegistered(m): "on \(m.qualification) version \(m.specificationVersion), assessor \(m.assessor), IQA \(m.internalQualityAssurer)"
+        case let .evidenceSubmitted(m): "\(m.evidenceID) for unit \(m.unit) by \(words(m.method.name))"
+        case let .evidenceAssessed(m): "\(m.assessmentID) of \(m.evidenceID)"
+        case let .evidenceWithdrawn(m): m.evidenceID
+        case let .assessmentSampled(m): "\(m.sampleID) of \(m.assessmentID)"
+        case let .decisionRevised(m): "\(m.assessmentID) after \(m.sampleID)"
+        case let .adjustmentRequested(m): m.adjustmentID
+        case let .adjustmentApproved(m): m.adjustmentID
+        case let .adjustmentRejected(m): m.adjustmentID
+        case let .rplCredited(m): "\(m.rplID) for unit \(m.unit)"
+        case let .rplRevoked(m): m.rplID
+        case let .eqaSampleRequested(m): "\(m.sampleID) by \(m.externalQualityAssurer)"
+        default: nil
         }
+        return names.map { "\(event.type.rawValue): \($0)" } ?? event.type.rawValue
     }
 
     /// A personal field as shown: empty when absent, `(erased)` when its key is gone.

@@ -86,31 +86,34 @@ public struct CentreServer: Sendable {
             return Response(status: .noContent)
         }
         let events = EventRoutes(store: store, commits: commits, metrics: metrics)
-        router.post("/v1/events", use: events.append)
-        router.get("/v1/events", use: events.read)
-        router.get("/v1/events/subscribe", use: events.subscribe)
         let reports = ReportRoutes(store: store)
-        router.get("/v1/learners", use: reports.learners)
-        router.get("/v1/learners/{learner}/transcript", use: reports.transcript)
-        router.get("/v1/audit", use: reports.audit)
-        router.get("/v1/sampling-grid", use: reports.samplingGrid)
         let checkpoints = CheckpointRoutes(store: store)
-        router.post("/v1/checkpoints", use: checkpoints.create)
-        router.get("/v1/checkpoints", use: checkpoints.list)
-        router.get("/v1/checkpoints/latest", use: checkpoints.latest)
-        router.get("/v1/proofs/inclusion", use: checkpoints.inclusion)
-        router.get("/v1/proofs/consistency", use: checkpoints.consistency)
         let accountRoutes = AccountRoutes(accounts: accounts)
-        router.get("/v1/accounts", use: accountRoutes.list)
-        router.post("/v1/accounts", use: accountRoutes.open)
-        router.post("/v1/accounts/{staff}/reset", use: accountRoutes.reset)
-        router.post("/v1/accounts/{staff}/disable", use: accountRoutes.disable)
-        router.post("/v1/tokens", use: accountRoutes.issue)
-        router.delete("/v1/tokens/{id}", use: accountRoutes.revoke)
-        PageRoutes(store: store, signIn: SignIn(accounts: accounts, limiter: limiter), events: events).add(to: router)
         let bundles = BundleRoutes(store: store)
-        router.get("/v1/bundles/store", use: bundles.store)
-        router.get("/v1/learners/{learner}/bundle", use: bundles.learner)
+        let api: [(HTTPRequest.Method, RouterPath, @Sendable (Request, ServerContext) async throws -> Response)] = [
+            (.post, "/v1/events", events.append),
+            (.get, "/v1/events", events.read),
+            (.get, "/v1/events/subscribe", events.subscribe),
+            (.get, "/v1/learners", reports.learners),
+            (.get, "/v1/learners/{learner}/transcript", reports.transcript),
+            (.get, "/v1/audit", reports.audit),
+            (.get, "/v1/sampling-grid", reports.samplingGrid),
+            (.post, "/v1/checkpoints", checkpoints.create),
+            (.get, "/v1/checkpoints", checkpoints.list),
+            (.get, "/v1/checkpoints/latest", checkpoints.latest),
+            (.get, "/v1/proofs/inclusion", checkpoints.inclusion),
+            (.get, "/v1/proofs/consistency", checkpoints.consistency),
+            (.get, "/v1/accounts", accountRoutes.list),
+            (.post, "/v1/accounts", accountRoutes.open),
+            (.post, "/v1/accounts/{staff}/reset", accountRoutes.reset),
+            (.post, "/v1/accounts/{staff}/disable", accountRoutes.disable),
+            (.post, "/v1/tokens", accountRoutes.issue),
+            (.delete, "/v1/tokens/{id}", accountRoutes.revoke),
+            (.get, "/v1/bundles/store", bundles.store),
+            (.get, "/v1/learners/{learner}/bundle", bundles.learner),
+        ]
+        for (method, path, handler) in api { router.on(path, method: method, use: handler) }
+        PageRoutes(store: store, signIn: SignIn(accounts: accounts, limiter: limiter), events: events).add(to: router)
         return router
     }
 

@@ -54,8 +54,7 @@ struct CheckpointsCommand: ParsableCommand {
     @Option(help: "The EQA's public key (a file, or the key itself), as `attest cosigner-key` printed it.")
     var cosigner: String?
 
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOption
 
     @Flag(help: "Print the signed notes themselves.")
     var notes = false
@@ -79,7 +78,7 @@ struct CheckpointsCommand: ParsableCommand {
             }
         }
         let checkpoints = try log.all()
-        if json {
+        if output.json {
             try printJSON(try log.listings())
         } else if notes {
             print(checkpoints.map(\.encoded).joined(separator: "\n"), terminator: "")

@@ -13,14 +13,13 @@ struct HeadCommand: ParsableCommand {
 
     @OptionGroup var location: StoreArgument
 
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOption
 
     func run() throws {
         let log = try EventLog(openingAt: location.store)
         let head = try log.head()
         let timeZone = try log.timeZone().identifier
-        if json {
+        if output.json {
             print(#"{"chainHash":"\#(head.chainHash.hex)","merkleRoot":"\#(head.merkleRoot.hex)","sequence":\#(head.sequence),"timeZone":"\#(timeZone)"}"#)
         } else {
             print("sequence     \(head.sequence)")

@@ -24,8 +24,7 @@ struct ProveCommand: ParsableCommand {
     @Option(name: .customLong("to-size"), help: "The newer size (default: the latest checkpoint's, or the head when none was taken).")
     var toSize: UInt64?
 
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOption
 
     func run() throws {
         let log = try EventLog(openingAt: location.store)
@@ -36,6 +35,6 @@ struct ProveCommand: ParsableCommand {
         } catch let error as CheckpointError {
             throw ValidationError(error.description)
         }
-        if json { try printJSON(proof) } else { print(proof.text, terminator: "") }
+        if output.json { try printJSON(proof) } else { print(proof.text, terminator: "") }
     }
 }

@@ -64,47 +64,50 @@ struct UserCommand: ParsableCommand {
         }
     }
 
-    struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open an account for a registered staff member.")
+    /// The options of a change to one staff member's account, and whose it is.
+    struct AccountChange: ParsableArguments {
         @OptionGroup var change: Change
         @Argument(help: "The staff member's id.") var staff: String
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open an account for a registered staff member.")
+        @OptionGroup var account: AccountChange
 
         func run() throws {
-            try change.settingPassword("opened the account of \(staff)") { try $0.open(staff, password: $1, by: change.who) }
+            try account.change.settingPassword("opened the account of \(account.staff)") { try $0.open(account.staff, password: $1, by: account.change.who) }
         }
     }
 
     struct Reset: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Set a new password for an account, enabling it if it was disabled.")
-        @OptionGroup var change: Change
-        @Argument(help: "The staff member's id.") var staff: String
+        @OptionGroup var account: AccountChange
 
         func run() throws {
-            try change.settingPassword("reset the account of \(staff)") { try $0.reset(staff, password: $1, by: change.who) }
+            try account.change.settingPassword("reset the account of \(account.staff)") { try $0.reset(account.staff, password: $1, by: account.change.who) }
         }
     }
 
     struct Disable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable an account: no sign-in, no token of it works.")
-        @OptionGroup var change: Change
-        @Argument(help: "The staff member's id.") var staff: String
+        @OptionGroup var account: AccountChange
 
         func run() throws {
-            try change.refusing { try change.accounts().disable(staff, by: change.who) }
-            print("disabled the account of \(staff)")
+            try account.change.refusing { try account.change.accounts().disable(account.staff, by: account.change.who) }
+            print("disabled the account of \(account.staff)")
         }
     }
 
     struct IssueToken: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "token", abstract: "Issue an API token to an account; it is shown once.")
-        @OptionGroup var change: Change
-        @Argument(help: "The staff member's id.") var staff: String
+        @OptionGroup var account: AccountChange
         @Option(help: "Days until the token expires.") var days = 90
 
         func run() throws {
             guard (1...730).contains(days) else { throw ValidationError("--days: a token lasts 1 to 730 days") }
             let expires = Date() + TimeInterval(days) * 86_400
             var token: IssuedToken?
+            let (change, staff) = (account.change, account.staff)
             try change.refusing { token = try change.accounts().issueToken(to: staff, expiresAt: expires, by: change.who) }
             print("issued token \(token!.id) to \(staff), expiring \(Timestamp.format(expires))")
             print("token (shown once): \(token!.text)")

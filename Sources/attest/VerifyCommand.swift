@@ -21,8 +21,7 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var location: StoreArgument
 
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOption
 
     func run() throws {
         var options = EnvironmentOptions()
@@ -37,7 +36,7 @@ struct VerifyCommand: ParsableCommand {
         do {
             let report = try log.verify(progress: progress?.update)
             progress?.finish()
-            if json {
+            if output.json {
                 print(#"{"chainHash":"\#(report.chainHash.hex)","merkleRoot":"\#(report.merkleRoot.hex)","records":\#(report.records),"verified":true}"#)
             } else {
                 print("verified \(report.records) records")
@@ -54,7 +53,7 @@ struct VerifyCommand: ParsableCommand {
 
     /// Prints `object` as JSON when asked for JSON, and `message` on standard error; exits 1.
     private func refuse(_ object: [String: Any], saying message: String) throws -> Never {
-        if json {
+        if output.json {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         }

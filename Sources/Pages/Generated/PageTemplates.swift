@@ -22,11 +22,11 @@ enum PageTemplates {
             {{#unitChart}}{{>chart}}{{/unitChart}}
             <h2>Assessors</h2>
             <table><thead><tr><th scope="col">Assessor</th><th scope="col" class="n">Decisions</th><th scope="col" class="n">Learners</th><th scope="col" class="n">Sampled</th><th scope="col" class="n">Rate</th><th scope="col" class="n">Agreed</th><th scope="col" class="n">Disagreed</th><th scope="col">Last standardisation</th></tr></thead>
-            <tbody>{{#assessors}}<tr><td>{{id}}</td><td class="n">{{decisions}}</td><td class="n">{{learners}}</td><td class="n">{{sampled}}</td><td class="n">{{rate}}</td><td class="n">{{agreed}}</td><td class="n">{{disagreed}}</td><td>{{lastStandardisation}}</td></tr>
+            <tbody>{{#assessors}}<tr><td>{{assessor.id}}</td><td class="n">{{assessor.decisions}}</td><td class="n">{{assessor.learners}}</td><td class="n">{{assessor.sampled}}</td><td class="n">{{rate}}</td><td class="n">{{assessor.agreed}}</td><td class="n">{{assessor.disagreed}}</td><td>{{lastStandardisation}}</td></tr>
             {{/assessors}}</tbody></table>
             <h2>Internal quality assurers</h2>
             <table><thead><tr><th scope="col">IQA</th><th scope="col" class="n">Samples</th><th scope="col" class="n">Interim</th><th scope="col" class="n">Summative</th><th scope="col" class="n">Standardisations led</th></tr></thead>
-            <tbody>{{#iqas}}<tr><td>{{id}}</td><td class="n">{{samples}}</td><td class="n">{{interim}}</td><td class="n">{{summative}}</td><td class="n">{{led}}</td></tr>
+            <tbody>{{#iqas}}<tr><td>{{id}}</td><td class="n">{{samples}}</td><td class="n">{{interim}}</td><td class="n">{{summative}}</td><td class="n">{{standardisationsLed}}</td></tr>
             {{/iqas}}</tbody></table>
             <h2>Units</h2>
             <table><thead><tr><th scope="col">Unit</th><th scope="col" class="n">Decisions</th><th scope="col" class="n">Sampled</th></tr></thead>
@@ -64,7 +64,7 @@ enum PageTemplates {
             {{#hasCheckpoints}}
             <table>
             <thead><tr><th scope="col" class="n">Checkpoint</th><th scope="col" class="n">Size</th><th scope="col">Root</th><th scope="col">Signed</th><th scope="col">Cosigned by</th><th scope="col">Proof</th></tr></thead>
-            <tbody>{{#checkpoints}}<tr><td class="n">{{number}}</td><td class="n">{{size}}</td><td class="mono">{{root}}</td><td>{{time}}</td><td>{{#witnessed}}{{witnesses}}{{/witnessed}}{{^witnessed}}<span class="flag">not witnessed</span>{{/witnessed}}</td><td>{{#consistency}}<a href="{{consistency}}">consistency with the latest</a>{{/consistency}}</td></tr>
+            <tbody>{{#checkpoints}}<tr><td class="n">{{listing.number}}</td><td class="n">{{listing.size}}</td><td class="mono">{{listing.root}}</td><td>{{listing.time}}</td><td>{{#witnessed}}{{witnesses}}{{/witnessed}}{{^witnessed}}<span class="flag">not witnessed</span>{{/witnessed}}</td><td>{{#consistency}}<a href="{{consistency}}">consistency with the latest</a>{{/consistency}}</td></tr>
             {{/checkpoints}}</tbody>
             </table>
             {{/hasCheckpoints}}
@@ -114,7 +114,7 @@ enum PageTemplates {
             {{#checkpoints}}
             <h2>Latest checkpoint</h2>
             {{#latest}}
-            <p>Checkpoint {{number}} signed {{time}} covers the first <strong>{{size}}</strong> records{{#behind}} ({{behind}} recorded since){{/behind}}.
+            <p>Checkpoint {{listing.number}} signed {{listing.time}} covers the first <strong>{{listing.size}}</strong> records{{#behind}} ({{behind}} recorded since){{/behind}}.
             {{#witnessed}}It is <strong>witnessed</strong> by {{witnesses}}.{{/witnessed}}{{^witnessed}}<span class="flag">It is not witnessed</span>: no cosignature has been added.{{/witnessed}}
             <a href="/checkpoints">All checkpoints</a></p>
             {{/latest}}
@@ -278,7 +278,7 @@ enum PageTemplates {
             <label for="sampleId">Sample id <input id="sampleId" name="sampleId" required value="{{sampleID}}"></label>
             <fieldset><legend>Decision to sample</legend>
             <table><thead><tr><th scope="col">Sample</th><th scope="col">Assessment</th><th scope="col">Learner</th><th scope="col">Evidence</th><th scope="col">Decided</th><th scope="col">Sampled so far</th></tr></thead>
-            <tbody>{{#decisions}}<tr><td><input type="radio" name="assessmentId" id="d-{{assessment}}" value="{{assessment}}" required{{#checked}} checked{{/checked}}></td><td><label for="d-{{assessment}}">{{assessment}}</label></td><td><a href="/learners/{{learner}}">{{learner}}</a></td><td>{{evidence}}</td><td>{{decidedAt}}</td><td>{{sampled}}</td></tr>
+            <tbody>{{#decisions}}<tr><td><input type="radio" name="assessmentId" id="d-{{decision.assessment}}" value="{{decision.assessment}}" required{{#checked}} checked{{/checked}}></td><td><label for="d-{{decision.assessment}}">{{decision.assessment}}</label></td><td><a href="/learners/{{decision.learner}}">{{decision.learner}}</a></td><td>{{decision.evidence}}</td><td>{{decided}}</td><td>{{sampled}}</td></tr>
             {{/decisions}}</tbody></table>
             </fieldset>
             <fieldset class="choice"><legend>Stage</legend>
