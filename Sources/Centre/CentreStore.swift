@@ -105,7 +105,7 @@ public final class CentreStore: Sendable {
                 if case let .failure(refusal) = check { return .failure(refusal) }
                 do {
                     let taken = try txn.nested { batch in
-                        try appendChecked(events, keyring: keyring, encodings: encodings, in: batch, now: now()) { beside?.add($0) }
+                        try appendChecked(events, keyring: keyring, encodings: encodings, in: batch, now: now(), reports: beside)
                     }
                     accepted += taken.events
                     return .success(taken.appended)
@@ -137,11 +137,11 @@ public final class CentreStore: Sendable {
 
     /// Appends `events` in `txn`, checked against the rules in order, with their personal
     /// fields sealed under `keyring`'s keys and the learners' records it changes encoded
-    /// through `encodings`; hands each event the rules accept to `accepting`, and returns
-    /// their positions and the events taken, for the projections.
+    /// through `encodings`; hands each event the rules accept to `reports`, if any, and
+    /// returns their positions and the events taken, for the projections.
     private func appendChecked(
         _ events: [CentreEvent], keyring: Keyring, encodings: LearnerRecordEncodings, in txn: borrowing WriteTransaction, now: Date,
-        accepting: @escaping (RecordedEvent) -> Void
+        reports: InlineReports?
     ) throws -> (appended: [Appended], events: [RecordedEvent]) {
         var accepted: [RecordedEvent] = []
         // What the rules change in the batch, written to the transaction once they have checked it all.
@@ -167,7 +167,7 @@ public final class CentreStore: Sendable {
                 let recorded = RecordedEvent(
                     event: event.event, sequence: appending.sequence, actor: event.draft.actor.id, occurredAtMicros: event.draft.occurredAtMicros)
                 accepted.append(recorded)
-                accepting(recorded)
+                reports?.add(recorded)
                 let sealed = try learner.flatMap { learner in
                     do {
                         return try keyring.seal(event.draft, type: event.event.type, learner: learner)
@@ -177,6 +177,8 @@ public final class CentreStore: Sendable {
                 }
                 return AppendFacts(learner: learner, sealed: sealed)
             }, complete: { txn in
+                // The reports apply the last events while the rules' changes are written.
+                reports?.handOn()
                 try keyring.waitUntilDurable()
                 try memory.flush()
                 try txn.write(changes.changes, to: self.state)

@@ -1,9 +1,11 @@
 import Assessment
 import LMDB
 
-/// The reports a large append keeps up to date, applied beside its rules: each report on a
-/// thread of its own, a chunk of accepted events at a time, while the append's thread
-/// checks the events after them. The append writes what they changed at its end.
+/// The reports a large append keeps up to date, applied beside its rules: on a thread of
+/// their own, a chunk of accepted events at a time, while the append's thread checks the
+/// events after them. The append writes what they changed at its end. One thread for all
+/// the reports, not one each: on two cores, a thread more takes its share of the core the
+/// rules need (`attest-bench ingest`).
 ///
 /// Each chunk is applied in a read transaction of its own. It sees a report as the
 /// append's write transaction does, since nothing but the append's end writes a report
@@ -12,30 +14,30 @@ import LMDB
 /// applies them at its end instead.
 final class InlineReports: @unchecked Sendable {
     /// Events handed to the reports at a time.
-    static let chunk = 128
+    static let chunk = 256
 
     private let store: CentreStore
     private let targets: [ProjectionTarget]
     /// What each report changed so far.
     private let overlays: [OverlayEntityStore]
-    private var stages: [Stage<RecordedEvent>] = []
+    private var stage: Stage<RecordedEvent>!
     private var waiting: [RecordedEvent] = []
     private var last: UInt64?
 
     /// Whether an append of `events` applies its reports beside its rules: when it holds
     /// chunks enough to be worth a thread, and imports no specification.
     static func suit(_ events: some Collection<CentreEvent>) -> Bool {
-        events.count >= 2 * chunk && !events.contains { $0.event.type == .specificationImported }
+        events.count >= 2 * chunk && !events.contains { if case .specificationImported = $0.event { true } else { false } }
     }
 
     init(store: CentreStore, targets: [ProjectionTarget]) {
         self.store = store
         self.targets = targets
         overlays = targets.map { _ in OverlayEntityStore { _ in nil } }
-        stages = targets.indices.map { index in
-            Stage { [self] events in
-                try store.log.environment.read { txn in
-                    try txn.withReader { reader in try store.apply(events, to: targets[index], over: overlays[index], through: reader) }
+        stage = Stage(yielding: true) { [self] events in
+            try store.log.environment.read { txn in
+                try txn.withReader { reader in
+                    for (target, overlay) in zip(targets, overlays) { try store.apply(events, to: target, over: overlay, through: reader) }
                 }
             }
         }
@@ -53,18 +55,19 @@ final class InlineReports: @unchecked Sendable {
     func finish() throws -> [[String: [UInt8]?]] {
         handOn()
         close()
-        if let failure = stages.lazy.compactMap(\.error).first { throw failure }
+        if let failure = stage.error { throw failure }
         return try zip(targets, overlays).map { try store.settle($0, over: $1, keeping: 0, through: last) }
     }
 
-    /// Stops the reports' threads once they have applied what they hold.
+    /// Stops the reports' thread once it has applied what it holds.
     func close() {
-        for stage in stages { stage.close() }
+        stage.close()
     }
 
-    private func handOn() {
+    /// Hands the events added since the last chunk to the reports now.
+    func handOn() {
         guard !waiting.isEmpty else { return }
-        for stage in stages { stage.submit(waiting) }
+        stage.submit(waiting)
         waiting = []
     }
 }

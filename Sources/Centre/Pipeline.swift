@@ -11,9 +11,17 @@ package final class Stage<Item>: @unchecked Sendable {
     /// The error that stopped the stage.
     package private(set) var error: (any Error)?
 
-    package init(depth: Int = 8, _ handle: @escaping @Sendable ([Item]) throws -> Void) {
+    /// A stage whose thread handles batches of `handle`, up to `depth` of them waiting.
+    /// With `yielding`, its thread never takes the core from the thread that wakes it
+    /// (Linux's `SCHED_BATCH`): for work that runs beside a thread it must not slow.
+    package init(depth: Int = 8, yielding: Bool = false, _ handle: @escaping @Sendable ([Item]) throws -> Void) {
         self.depth = depth
         let thread = Thread { [self] in
+            if yielding {
+                // SCHED_BATCH of <linux/sched.h>, which glibc's headers name only for _GNU_SOURCE.
+                var parameters = sched_param()
+                pthread_setschedparam(pthread_self(), 3, &parameters)
+            }
             while let batch = take() {
                 do {
                     try handle(batch)
