@@ -38,12 +38,18 @@ public final class DecodedMessages: @unchecked Sendable {
     /// Notes that `key` is to hold `bytes`, the encoding of `message`.
     public func keep(_ key: String, _ bytes: [UInt8], _ message: any SwiftProtobuf.Message) {
         lock.withLock {
-            size -= kept[key]?.bytes.count ?? 0
+            // Found once: most keys were kept before, and left in place when taken.
+            let index = kept.index(forKey: key)
+            if let index { size -= kept.values[index].bytes.count }
             if size + bytes.count > limit {
                 kept.removeAll(keepingCapacity: true)
                 size = 0
+                kept[key] = (bytes, message)
+            } else if let index {
+                kept.values[index] = (bytes, message)
+            } else {
+                kept[key] = (bytes, message)
             }
-            kept[key] = (bytes, message)
             size += bytes.count
         }
     }
