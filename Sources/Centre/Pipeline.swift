@@ -17,11 +17,13 @@ package final class Stage<Item>: @unchecked Sendable {
     package init(depth: Int = 8, yielding: Bool = false, _ handle: @escaping @Sendable ([Item]) throws -> Void) {
         self.depth = depth
         let thread = Thread { [self] in
+            #if os(Linux)
             if yielding {
                 // SCHED_BATCH of <linux/sched.h>, which glibc's headers name only for _GNU_SOURCE.
                 var parameters = sched_param()
                 pthread_setschedparam(pthread_self(), 3, &parameters)
             }
+            #endif
             while let batch = take() {
                 do {
                     try handle(batch)
