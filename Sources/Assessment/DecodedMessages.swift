@@ -39,17 +39,14 @@ public final class DecodedMessages: @unchecked Sendable {
     public func keep(_ key: String, _ bytes: [UInt8], _ message: any SwiftProtobuf.Message) {
         lock.withLock {
             // Found once: most keys were kept before, and left in place when taken.
-            let index = kept.index(forKey: key)
+            var index = kept.index(forKey: key)
             if let index { size -= kept.values[index].bytes.count }
             if size + bytes.count > limit {
                 kept.removeAll(keepingCapacity: true)
                 size = 0
-                kept[key] = (bytes, message)
-            } else if let index {
-                kept.values[index] = (bytes, message)
-            } else {
-                kept[key] = (bytes, message)
+                index = nil
             }
+            if let index { kept.values[index] = (bytes, message) } else { kept[key] = (bytes, message) }
             size += bytes.count
         }
     }
