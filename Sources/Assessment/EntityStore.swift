@@ -55,6 +55,10 @@ struct EntityKey: Hashable {
     let kind: EntityKind
     let id: String
 
+    /// The id alone: a kind's hash is its name's, hashed again at every look-up, and ids
+    /// of two kinds that coincide (a learner and their record) only share a bucket.
+    func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
     /// The key it is stored under.
     var stored: String { kind.key(id) }
 }
@@ -68,7 +72,8 @@ package struct Entities {
 
     package func get<M: SwiftProtobuf.Message>(_ kind: EntityKind, _ id: String, as type: M.Type = M.self) throws -> M? {
         let key = EntityKey(kind: kind, id: id)
-        if let kept = memory.decoded[key]?.message.exactly(M.self) { return kept }
+        // The kept message alone, not its whole entry, copied out.
+        if let index = memory.decoded.index(forKey: key), let kept = memory.decoded.values[index].message.exactly(M.self) { return kept }
         let stored = key.stored
         guard let bytes = try store.load(stored) else { return nil }
         let message: M = try memory.decodedBefore?.take(stored, from: bytes) ?? M(serializedBytes: bytes)
@@ -201,9 +206,12 @@ public final class RulesMemory {
                 decodedBefore?.keep(key.stored, loaded, kept.message)
             }
         }
-        for index in decoded.indices {
+        // By position, not `decoded.indices`: that holds the table, so the first change copied all of it.
+        var index = decoded.startIndex
+        while index != decoded.endIndex {
             decoded.values[index].changed = false
             decoded.values[index].loaded = nil
+            index = decoded.index(after: index)
         }
     }
 

@@ -88,19 +88,29 @@ public enum EventType: String, CaseIterable, Sendable {
         case .specificationImported, .staffRegistered, .learnerRegistered, .learnerNameCorrected, .learnerWithdrawn, .learnerErased,
              .adjustmentRequested,
              .certificateClaimed, .eqaSampleRequested, .accountOpened, .accountReset, .accountDisabled:
-            [.centreAdministrator]
+            Roles.administrator
         case .adjustmentApproved, .adjustmentRejected:
-            [.awardingOrganisationOfficer]
+            Roles.awardingOrganisation
         case .evidenceSubmitted, .evidenceAssessed, .decisionRevised, .rplCredited, .rplRevoked:
-            [.assessor]
+            Roles.assessor
         case .assessmentSampled, .standardisationRecorded, .simulationReviewed:
-            [.internalQualityAssurer]
+            Roles.internalQualityAssurer
         case .evidenceWithdrawn:
-            [.assessor, .internalQualityAssurer]
+            Roles.assessorOrIQA
         // A staff member's own tokens, or an administrator's for them (rule token-holder).
         case .tokenIssued, .tokenRevoked:
-            Set(Attest_V1_StaffRole.allCases.filter { $0 != .unspecified })
+            Roles.any
         }
+    }
+
+    /// The sets `allowedRoles` gives, made once: the rules ask for one at every event.
+    private enum Roles {
+        static let administrator: Set<Attest_V1_StaffRole> = [.centreAdministrator]
+        static let awardingOrganisation: Set<Attest_V1_StaffRole> = [.awardingOrganisationOfficer]
+        static let assessor: Set<Attest_V1_StaffRole> = [.assessor]
+        static let internalQualityAssurer: Set<Attest_V1_StaffRole> = [.internalQualityAssurer]
+        static let assessorOrIQA: Set<Attest_V1_StaffRole> = [.assessor, .internalQualityAssurer]
+        static let any = Set(Attest_V1_StaffRole.allCases.filter { $0 != .unspecified })
     }
 }
 
