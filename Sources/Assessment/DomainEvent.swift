@@ -54,7 +54,13 @@ public indirect enum DomainEvent: Sendable {
 
     /// Decodes the payload of a stored record, upcast to the current version.
     public init(record: Record) throws {
-        try self.init(type: Self.type(of: record), version: record.schemaVersion, binary: record.payload)
+        try self.init(record: record, payload: record.payload)
+    }
+
+    /// Decodes `payload` as the payload of `record` (its sealed fields put back,
+    /// `Record.openedPayload(by:)`), upcast to the current version.
+    public init(record: Record, payload: Data) throws {
+        try self.init(type: Self.type(of: record), version: record.schemaVersion, binary: payload)
     }
 
     /// The payload of `record` as it was stored, in its own version's message: what

@@ -46,10 +46,17 @@ extension Record {
     public func opened(by open: (Record, SealedField) throws -> Data?) throws -> Record {
         guard !sealed.isEmpty else { return self }
         var opened = self
-        opened.payload = try PayloadFields.merge(payload, sealed.map { field in
-            (field.field, try open(self, field) ?? Data(PersonalFields.closed.utf8))
-        })
+        opened.payload = try openedPayload(by: open)
         opened.sealed = []
         return opened
+    }
+
+    /// The payload of `opened(by:)`, without copying the rest of the record: what a
+    /// replay decodes each record's event from.
+    public func openedPayload(by open: (Record, SealedField) throws -> Data?) throws -> Data {
+        guard !sealed.isEmpty else { return payload }
+        return try PayloadFields.merge(payload, sealed.map { field in
+            (field.field, try open(self, field) ?? Data(PersonalFields.closed.utf8))
+        })
     }
 }

@@ -93,16 +93,16 @@ struct RecordChecker {
         } catch {
             throw Breach(.decode, sequence: sequence, detail: "the record does not decode as an attest.v1.Record: \(error)")
         }
-        let opened: Record
+        let payload: Data
         do {
-            opened = try record.opened(by: disclosed.open)
+            payload = try record.openedPayload(by: disclosed.open)
         } catch {
             throw Breach(.decode, sequence: sequence, eventID: record.eventIDText, learner: record.learner, detail:
                 "a sealed field of the \(record.eventType) event does not open with the key disclosed for learner \(record.learner) (\(error)): the record or the disclosed key was altered")
         }
         do {
             // Sealed personal fields stay closed but for the learners whose keys are disclosed.
-            return DecodedEvent(record: record, event: try DomainEvent(record: opened), closed: !record.sealed.isEmpty && disclosed.keys[record.learner] == nil)
+            return DecodedEvent(record: record, event: try DomainEvent(record: record, payload: payload), closed: !record.sealed.isEmpty && disclosed.keys[record.learner] == nil)
         } catch {
             throw Breach(.decode, sequence: sequence, eventID: record.eventIDText, detail:
                 "the \(record.eventType) event (schema version \(record.schemaVersion)) does not decode: \(error)")
