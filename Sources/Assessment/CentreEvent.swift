@@ -29,9 +29,11 @@ public struct CentreEvent: Sendable {
     /// - Throws: `EventInputError` naming the field and what is wrong with it.
     public init(line: ArraySlice<UInt8>) throws {
         var draft: EventDraft
+        var read: EventType?
         do {
             draft = try EventLine.parse(line, limits: PayloadSchemas.centre.limits) { typeName, schemaVersion in
                 guard let type = EventType(rawValue: typeName) else { throw EventInputError("unknown event type \(Quote.value(typeName))") }
+                read = type
                 let version = Self.version(schemaVersion, of: type)
                 let schemas = Self.inputSchemas[type]!
                 guard version < schemas.count, let schema = schemas[Int(version)] else {
@@ -46,12 +48,12 @@ public struct CentreEvent: Sendable {
         } catch let error as EventLineError {
             throw EventInputError(error.problem)
         }
-        if !draft.actor.role.isEmpty, draft.actor.role != RuleContext.learnerRole,
-           !Attest_V1_StaffRole.allCases.contains(where: { $0 != .unspecified && $0.envelopeName == draft.actor.role }) {
+        if !draft.actor.role.isEmpty, !Self.roles.contains(draft.actor.role) {
             throw EventInputError(
                 "\"actor.role\" \(Quote.value(draft.actor.role)) is not a role: write one of \(Self.roleNames), or leave it out")
         }
-        let type = EventType(rawValue: draft.eventType)!
+        // The type the payload was read as: the parse names none it has not read by.
+        let type = read!
         draft.schemaVersion = Self.version(draft.schemaVersion, of: type)
         let event = try DomainEvent(type: type, version: draft.schemaVersion, binary: draft.payload)
         let stream = event.streamID
@@ -102,8 +104,9 @@ public struct CentreEvent: Sendable {
         })
     })
 
-    private static let roleNames = (Attest_V1_StaffRole.allCases.filter { $0 != .unspecified }.map(\.envelopeName) + [RuleContext.learnerRole])
-        .joined(separator: ", ")
+    /// The roles an envelope's `actor.role` may name.
+    private static let roles = Attest_V1_StaffRole.allCases.filter { $0 != .unspecified }.map(\.envelopeName) + [RuleContext.learnerRole]
+    private static let roleNames = roles.joined(separator: ", ")
 }
 
 extension PayloadSchemas {
