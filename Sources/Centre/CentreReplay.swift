@@ -174,7 +174,7 @@ public final class CentreReplay: @unchecked Sendable {
         return ProjectionSnapshot(
             timeZone: rules.timeZone,
             stateOf: { try state($0) },
-            entriesOf: { name, prefix in try state(name).entries(prefix: prefix) },
+            walkOf: { name, prefix, body in try state(name).walk(prefix: prefix, body) },
             specificationOf: specification)
     }
 }
@@ -197,7 +197,20 @@ extension ProjectionSnapshot {
     /// Every entry projection `name` keeps, in key order, without the store's note of how
     /// far the projection has read the log (which only a stored projection has).
     public func reportEntries(of name: String) throws -> [(key: String, value: [UInt8])] {
-        try entries(of: name, prefix: "").filter { $0.key != CentreStore.checkpointKey }
+        try collect { try walkReport(of: name, $0) }
+    }
+
+    /// `walk(of:prefix:_:)` through every entry projection `name` keeps, as `reportEntries(of:)` gives them.
+    public func walkReport(of name: String, _ body: (_ next: () throws -> (key: String, value: [UInt8])?) throws -> Void) throws {
+        try walk(of: name, prefix: "") { next in
+            try withoutActuallyEscaping(next) { next in
+                try body {
+                    var entry = try next()
+                    if entry?.key == CentreStore.checkpointKey { entry = try next() }
+                    return entry
+                }
+            }
+        }
     }
 }
 

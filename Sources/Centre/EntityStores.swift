@@ -5,10 +5,39 @@ import LMDB
 /// Where a replay keeps what the rules and the reports remember: in memory, or on disk
 /// for logs whose state should not live in the process's heap.
 public protocol ReplayState: EntityStore {
-    /// The entries whose keys start with `prefix`, in the order of their UTF-8 bytes.
-    func entries(prefix: String) throws -> [(key: String, value: [UInt8])]
+    /// Calls `body` with `next`, which gives the next entry whose key starts with `prefix`
+    /// at each call, in the order of the keys' UTF-8 bytes, then `nil`.
+    func walk(prefix: String, _ body: (_ next: () throws -> (key: String, value: [UInt8])?) throws -> Void) throws
     /// Called between batches of events: a state may write out what it holds.
     func settle() throws
+}
+
+extension ReplayState {
+    /// The entries whose keys start with `prefix`, in the order of their UTF-8 bytes.
+    public func entries(prefix: String) throws -> [(key: String, value: [UInt8])] {
+        try collect { try walk(prefix: prefix, $0) }
+    }
+}
+
+/// Hands `body` the entries `next` gives (`TransactionReader.walk`), with their keys read as
+/// text: what `ReplayState.walk` and `ProjectionSnapshot.walk` give.
+public func withTextKeys(
+    _ next: () throws -> (key: [UInt8], value: [UInt8])?, _ body: (_ next: () throws -> (key: String, value: [UInt8])?) throws -> Void
+) throws {
+    try withoutActuallyEscaping(next) { next in
+        try body { try next().map { (String(decoding: $0.key, as: UTF8.self), $0.value) } }
+    }
+}
+
+/// The entries a walk gives (`ReplayState.walk`, `ProjectionSnapshot.walk`), all held at once.
+func collect(
+    _ walk: ((_ next: () throws -> (key: String, value: [UInt8])?) throws -> Void) throws -> Void
+) rethrows -> [(key: String, value: [UInt8])] {
+    var entries: [(key: String, value: [UInt8])] = []
+    try walk { next in
+        while let entry = try next() { entries.append(entry) }
+    }
+    return entries
 }
 
 /// An entity store in memory, for replays that must not touch the stored reports.
@@ -23,10 +52,10 @@ public final class MemoryEntityStore: ReplayState {
 
     public func settle() {}
 
-    /// The entries whose keys start with `prefix`, in key order.
-    public func entries(prefix: String) -> [(key: String, value: [UInt8])] {
+    public func walk(prefix: String, _ body: (_ next: () throws -> (key: String, value: [UInt8])?) throws -> Void) throws {
         // By UTF-8 bytes, as LMDB orders keys; compared in place, without copying each key.
-        values.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { ($0.key, $0.value) }
+        var sorted = values.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.makeIterator()
+        try body { sorted.next().map { ($0.key, $0.value) } }
     }
 }
 

@@ -313,7 +313,7 @@ public struct ProjectionSnapshot {
     /// The centre's time zone, in which a report counts days and months.
     public let timeZone: TimeZone
     let stateOf: (String) throws -> any EntityStore
-    let entriesOf: (String, String) throws -> [(key: String, value: [UInt8])]
+    let walkOf: (String, String, (_ next: () throws -> (key: String, value: [UInt8])?) throws -> Void) throws -> Void
     let specificationOf: (String, UInt32) throws -> CompiledSpecification?
 
     /// Projection `name`'s state. - Throws: `StaleProjection` when it needs a rebuild.
@@ -321,7 +321,16 @@ public struct ProjectionSnapshot {
 
     /// The entries of projection `name` whose keys start with `prefix`, in key order.
     public func entries(of name: String, prefix: String) throws -> [(key: String, value: [UInt8])] {
-        try entriesOf(name, prefix)
+        try collect { try walk(of: name, prefix: prefix, $0) }
+    }
+
+    /// Calls `body` with `next`, which gives the next entry of projection `name` whose key
+    /// starts with `prefix` at each call, in key order, then `nil`: read as they are asked
+    /// for, so that going through a whole report holds one entry at a time.
+    public func walk(
+        of name: String, prefix: String, _ body: (_ next: () throws -> (key: String, value: [UInt8])?) throws -> Void
+    ) throws {
+        try walkOf(name, prefix, body)
     }
 
     /// Specification `id` at `version`, compiled.
@@ -353,9 +362,9 @@ extension ProjectionSnapshot {
                 guard let database = try database(name) else { return MemoryEntityStore() }
                 return SnapshotEntityStore { key in try reader.get(database, key: TextKey(key)) }
             },
-            entriesOf: { name, prefix in
-                guard let database = try database(name) else { return [] }
-                return try reader.entries(database, prefix: Array(prefix.utf8)).map { (String(decoding: $0.key, as: UTF8.self), $0.value) }
+            walkOf: { name, prefix, body in
+                guard let database = try database(name) else { return try body { nil } }
+                try reader.walk(database, prefix: Array(prefix.utf8)) { next in try withTextKeys(next, body) }
             },
             specificationOf: { id, version in try store.rules.specifications.specification(id, version: version, in: rulesState) })
     }

@@ -132,17 +132,34 @@ extension TransactionReader {
     /// Copies of the entries of `database` whose keys start with `prefix` (all of them when
     /// it is empty), in key order.
     public func entries(_ database: Database, prefix: [UInt8]) throws -> [(key: [UInt8], value: [UInt8])] {
+        try walk(database, prefix: prefix) { next in
+            var entries: [(key: [UInt8], value: [UInt8])] = []
+            while let entry = try next() { entries.append(entry) }
+            return entries
+        }
+    }
+
+    /// Calls `body` with `next`, which gives a copy of the next entry of `database` whose
+    /// key starts with `prefix` (all of them when it is empty) at each call, in key order,
+    /// then `nil`: the entries are read as they are asked for, not held all at once.
+    public func walk<R>(
+        _ database: Database, prefix: [UInt8], _ body: (_ next: () throws -> (key: [UInt8], value: [UInt8])?) throws -> R
+    ) throws -> R {
         guard let handle else { preconditionFailure("a TransactionReader was used after its transaction") }
         return try withCursorHandle(in: handle, database) { cursorHandle in
-            var cursor = Cursor(handle: cursorHandle)
-            var entries: [(key: [UInt8], value: [UInt8])] = []
-            // lmdb.h: a zero-length key is MDB_BAD_VALSIZE, so an empty prefix starts at the first entry.
-            var entry = prefix.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix)
-            while let (key, value) = entry, key.starts(with: prefix) {
-                entries.append((Array(key), Array(value)))
-                entry = try cursor.next()
+            var started = false, ended = false
+            return try body {
+                guard !ended else { return nil }
+                var cursor = Cursor(handle: cursorHandle)
+                // lmdb.h: a zero-length key is MDB_BAD_VALSIZE, so an empty prefix starts at the first entry.
+                let entry = started ? try cursor.next() : prefix.isEmpty ? try cursor.first() : try cursor.seek(atLeast: prefix)
+                started = true
+                guard let (key, value) = entry, key.starts(with: prefix) else {
+                    ended = true
+                    return nil
+                }
+                return (Array(key), Array(value))
             }
-            return entries
         }
     }
 }

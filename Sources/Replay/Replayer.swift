@@ -157,17 +157,19 @@ public enum Replayer {
             finish(&report, checker: checker, pipeline: pipeline, integrity: integrity, options: options)
             guard report.breach == nil, options.asOf == nil else { return }
             do {
+                let rebuilt = pipeline.replay.snapshot
                 for projection in options.projections {
-                    let rebuilt = try pipeline.replay.snapshot.reportEntries(of: projection.name)
-                    count(learners: rebuilt, of: projection, into: &report)
-                    let kept: [(key: String, value: [UInt8])]
+                    try count(learners: rebuilt, of: projection, into: &report)
                     do {
-                        kept = try stored.reportEntries(of: projection.name)
+                        // Entry by entry, side by side: neither report is held whole.
+                        try stored.walkReport(of: projection.name) { kept in
+                            try rebuilt.walkReport(of: projection.name) { replayed in
+                                report.reportsCompared += try ReportComparison.compare(projection: projection.name, stored: kept, rebuilt: replayed)
+                            }
+                        }
                     } catch let stale as StaleProjection {
                         report.notChecked.append("the \(projection.name) report: \(stale)")
-                        continue
                     }
-                    report.reportsCompared += try ReportComparison.compare(projection: projection.name, stored: kept, rebuilt: rebuilt)
                 }
             } catch let breach as Breach {
                 report.breach = breach
@@ -237,11 +239,13 @@ public enum Replayer {
         guard report.breach == nil, options.asOf == nil else { return report }
         do {
             let digests = try ReportDigests(bundle.reportDigests())
+            let rebuilt = pipeline.replay.snapshot
             for projection in options.projections {
-                let rebuilt = try pipeline.replay.snapshot.reportEntries(of: projection.name)
-                count(learners: rebuilt, of: projection, into: &report)
-                report.reportsCompared += try ReportComparison.compare(
-                    projection: projection.name, digests: { try digests.next(of: projection.name) }, rebuilt: rebuilt)
+                try count(learners: rebuilt, of: projection, into: &report)
+                try rebuilt.walkReport(of: projection.name) { replayed in
+                    report.reportsCompared += try ReportComparison.compare(
+                        projection: projection.name, digests: { try digests.next(of: projection.name) }, rebuilt: replayed)
+                }
             }
             if let unknown = try digests.next() {
                 throw Breach(.report, report: "\(unknown.projection) \(unknown.key)", file: BundleFile.reports, detail: options.projections.contains { $0.name == unknown.projection }
@@ -508,9 +512,14 @@ public enum Replayer {
     }
 
     /// Counts the learners with a transcript among a projection's rebuilt entries.
-    private static func count(learners entries: [(key: String, value: [UInt8])], of projection: any Projection, into report: inout ReplayReport) {
+    /// Counts the learners' records the replay rebuilt, when `projection` is the transcripts.
+    private static func count(learners snapshot: ProjectionSnapshot, of projection: any Projection, into report: inout ReplayReport) throws {
         guard projection.name == TranscriptProjection().name else { return }
-        report.learners = entries.count { TranscriptKeys.records.id(of: $0.key) != nil }
+        var learners = 0
+        try snapshot.walk(of: projection.name, prefix: TranscriptKeys.records.prefix) { next in
+            while try next() != nil { learners += 1 }
+        }
+        report.learners = learners
     }
 
     /// Settles the report: the first breach in log order, the replay's figures.
@@ -524,9 +533,8 @@ public enum Replayer {
         (report.erasedLearners, report.sealedOfErased) = pipeline.replay.erasure
         if options.asOf != nil { report.asOf = pipeline.lastReplayed }
         if checker.extendsKept { report.extends = options.kept.map(\.checkpoint.size).max() }
-        if options.asOf != nil, let transcripts = options.projections.first(where: { $0.name == TranscriptProjection().name }),
-           let rebuilt = try? pipeline.replay.snapshot.reportEntries(of: transcripts.name) {
-            count(learners: rebuilt, of: transcripts, into: &report)
+        if options.asOf != nil, let transcripts = options.projections.first(where: { $0.name == TranscriptProjection().name }) {
+            try? count(learners: pipeline.replay.snapshot, of: transcripts, into: &report)
         }
         switch (integrity, pipeline.failure.map(Breach.init(failure:))) {
         case let (found?, rule?):

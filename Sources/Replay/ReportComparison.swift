@@ -7,12 +7,13 @@ import SwiftProtobuf
 /// Compares stored report entries with the ones a replay rebuilt, in key order, naming the
 /// first entry (and, where the stored bytes are at hand, the first figure) that differs.
 enum ReportComparison {
-    /// Stored entries of a live store against rebuilt ones. - Returns: the entries found equal.
-    static func compare(
-        projection: String, stored: [(key: String, value: [UInt8])], rebuilt: [(key: String, value: [UInt8])]
-    ) throws -> Int {
-        var entries = stored.makeIterator()
-        return try merge(projection, { entries.next() }, rebuilt) { key, stored, rebuilt in
+    /// An entry as a walk gives it (`ProjectionSnapshot.walk`), one at a time, then `nil`.
+    typealias Next = () throws -> (key: String, value: [UInt8])?
+
+    /// Stored entries of a live store against rebuilt ones, both read one at a time in key
+    /// order. - Returns: the entries found equal.
+    static func compare(projection: String, stored: Next, rebuilt: Next) throws -> Int {
+        try merge(projection, stored, rebuilt) { key, stored, rebuilt in
             guard let stored, let rebuilt else { return missing(projection, key, stored: stored != nil) }
             let (figure, storedValue, rebuiltValue) = firstFigure(projection: projection, key: key, stored: stored, rebuilt: rebuilt)
             return Breach(.report, learner: learner(key: key, stored: stored), report: "\(projection) \(key)", figure: figure,
@@ -21,36 +22,31 @@ enum ReportComparison {
     }
 
     /// Digests listed in a bundle, read one at a time by `digests`, against rebuilt entries.
-    static func compare(
-        projection: String, digests: () throws -> ReportDigest?, rebuilt: [(key: String, value: [UInt8])]
-    ) throws -> Int {
-        let hashed = rebuilt.map { ($0.key, ReportDigest(projection: projection, key: $0.key, value: $0.value).digest) }
-        return try merge(projection, { try digests().map { ($0.key, $0.digest) } }, hashed) { key, stored, rebuilt in
+    static func compare(projection: String, digests: () throws -> ReportDigest?, rebuilt: Next) throws -> Int {
+        try merge(projection, { try digests().map { ($0.key, $0.digest) } }, {
+            try rebuilt().map { ($0.key, ReportDigest(projection: projection, key: $0.key, value: $0.value).digest) }
+        }) { key, stored, rebuilt in
             guard let stored, let rebuilt else { return missing(projection, key, stored: stored != nil) }
             return Breach(.report, learner: learner(key: key, stored: nil), report: "\(projection) \(key)", detail:
                 "the bundle's digest \(hex(stored)) of the stored entry differs from the replayed history's \(hex(rebuilt)); a bundle carries digests only, so replay the store itself to name the figure")
         }
     }
 
-    /// Walks stored entries (read one at a time, in key order) beside rebuilt ones.
-    private static func merge(
-        _ projection: String, _ nextStored: () throws -> (key: String, value: [UInt8])?, _ rebuilt: [(key: String, value: [UInt8])],
-        differ: (String, [UInt8]?, [UInt8]?) -> Breach
-    ) throws -> Int {
-        var j = 0, equal = 0
-        var stored = try nextStored()
-        while stored != nil || j < rebuilt.count {
-            let storedKey = stored.map { Array($0.key.utf8) }
-            let rebuiltKey = j < rebuilt.count ? Array(rebuilt[j].key.utf8) : nil
-            if let s = storedKey, let r = rebuiltKey, s == r {
-                guard stored!.value == rebuilt[j].value else { throw differ(stored!.key, stored!.value, rebuilt[j].value) }
+    /// Walks stored entries beside rebuilt ones, both read one at a time in key order.
+    private static func merge(_ projection: String, _ nextStored: Next, _ nextRebuilt: Next, differ: (String, [UInt8]?, [UInt8]?) -> Breach) throws -> Int {
+        var equal = 0
+        var stored = try nextStored(), rebuilt = try nextRebuilt()
+        while stored != nil || rebuilt != nil {
+            // Keys compared by their UTF-8 bytes in place, as LMDB orders them.
+            if let s = stored, let r = rebuilt, s.key.utf8.elementsEqual(r.key.utf8) {
+                guard s.value == r.value else { throw differ(s.key, s.value, r.value) }
                 equal += 1
-                j += 1
                 stored = try nextStored()
-            } else if let s = storedKey, rebuiltKey.map({ s.lexicographicallyPrecedes($0) }) ?? true {
-                throw differ(stored!.key, stored!.value, nil)
+                rebuilt = try nextRebuilt()
+            } else if let s = stored, rebuilt.map({ s.key.utf8.lexicographicallyPrecedes($0.key.utf8) }) ?? true {
+                throw differ(s.key, s.value, nil)
             } else {
-                throw differ(rebuilt[j].key, nil, rebuilt[j].value)
+                throw differ(rebuilt!.key, nil, rebuilt!.value)
             }
         }
         return equal

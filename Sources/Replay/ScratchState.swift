@@ -45,10 +45,12 @@ final class ScratchState: ReplayState, @unchecked Sendable {
         pending.removeAll(keepingCapacity: true)
     }
 
-    func entries(prefix: String) throws -> [(key: String, value: [UInt8])] {
+    func walk(prefix: String, _ body: (_ next: () throws -> (key: String, value: [UInt8])?) throws -> Void) throws {
         try settle()
-        return try environment.read { txn in
-            try txn.withReader { try $0.entries(database, prefix: Array(prefix.utf8)) }
-        }.map { (String(decoding: $0.key, as: UTF8.self), $0.value) }
+        try environment.read { txn in
+            try txn.withReader { reader in
+                try reader.walk(database, prefix: Array(prefix.utf8)) { next in try withTextKeys(next, body) }
+            }
+        }
     }
 }

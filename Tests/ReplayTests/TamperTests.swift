@@ -192,6 +192,30 @@ import Testing
         #expect(found.report == "\(report) \(key)" && found.figure == figure)
     }
 
+    /// A stored report entry taken away, or one added before, among or after the rebuilt
+    /// ones, is named by its key and by the side that lacks it.
+    @Test(arguments: [
+        ("transcripts", "learner/L000003", false),
+        ("transcripts", "a-added", true),
+        ("transcripts", "learner/L000003-added", true),
+        ("audit", "zz-added", true),
+    ] as [(String, String, Bool)])
+    func aStoredReportEntryTakenAwayOrAddedIsNamed(report: String, key: String, added: Bool) throws {
+        let copy = try fixture.copy("entry-\(report)-\(key.replacingOccurrences(of: "/", with: "-")).store")
+        let environment = try Environment(path: copy)
+        let database = try environment.openDatabase(report + ".a")
+        try environment.write { txn in
+            if added {
+                try txn.put(database, key: Array(key.utf8), value: [1])
+            } else {
+                #expect(try txn.delete(database, key: Array(key.utf8)))
+            }
+        }
+        let found = try #require(try breach(copy))
+        #expect(found.kind == .report && found.report == "\(report) \(key)")
+        #expect(found.detail.contains(added ? "the replayed history does not produce it" : "the store does not keep it"), "\(found.detail)")
+    }
+
     @Test func asOfReplaysTheRulesToAPointAndStillChecksTheWholeLog() throws {
         var options = try fixture.options
         options.asOf = .sequence(100)
