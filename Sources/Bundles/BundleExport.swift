@@ -35,8 +35,9 @@ extension CentreStore {
             let checkpoint = try Self.checkpointCovering(log.head(in: txn), checkpoints.latest(in: txn))
             var lines: [String] = []
             for projection in reports {
-                for entry in try snapshot.reportEntries(of: projection.name) {
-                    lines.append(ReportDigest(projection: projection.name, key: entry.key, value: entry.value).line)
+                // An entry at a time: only its digest's line is kept.
+                try snapshot.walkReport(of: projection.name) { next in
+                    while let entry = try next() { lines.append(ReportDigest(projection: projection.name, key: entry.key, value: entry.value).line) }
                 }
             }
             return (checkpoint, lines)
