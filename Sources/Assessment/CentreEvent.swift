@@ -123,3 +123,14 @@ public struct EventInputError: Error, CustomStringConvertible {
     public let description: String
     package init(_ description: String) { self.description = description }
 }
+
+extension Actor {
+    /// Staff member `id` recording as a centre administrator: who the commands that record
+    /// for the centre itself (a specification's import, an erasure) name.
+    public static func administrator(_ id: String) -> Actor {
+        var actor = Actor()
+        actor.id = id
+        actor.role = Attest_V1_StaffRole.centreAdministrator.envelopeName
+        return actor
+    }
+}

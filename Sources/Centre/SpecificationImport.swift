@@ -23,9 +23,7 @@ extension CentreStore {
         var payload = Attest_V1_SpecificationImported()
         payload.version = current.latestVersion + 1
         payload.specification = specification
-        var who = Actor()
-        who.id = actor
-        who.role = Attest_V1_StaffRole.centreAdministrator.envelopeName
+        let who = Actor.administrator(actor)
         let event = try CentreEvent(.specificationImported(payload), actor: who, occurredAt: now())
         let appended = try append([event], now: now)
         return .imported(id: specification.id, version: payload.version, sequence: appended[0].sequence)

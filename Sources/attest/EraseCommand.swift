@@ -34,9 +34,7 @@ struct EraseCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(location.store)
-        var who = Actor()
-        who.id = actor
-        who.role = Attest_V1_StaffRole.centreAdministrator.envelopeName
+        let who = Actor.administrator(actor)
         do {
             let erasure = try store.erase(learner, reason: reason, by: who)
             if let sequence = erasure.sequence {

@@ -57,9 +57,7 @@ struct RetentionCommand: ParsableCommand {
             let review = try rebuild.read(store) { try store.retentionReview(on: on) }
             if json { try printJSON(review) } else { print(RetentionTable(review).text) }
             guard erase, let actor else { return }
-            var who = Actor()
-            who.id = actor
-            who.role = Attest_V1_StaffRole.centreAdministrator.envelopeName
+            let who = Actor.administrator(actor)
             for learner in review.due {
                 do {
                     let erasure = try store.erase(learner.learner, reason: review.reason(learner), by: who)
