@@ -31,19 +31,23 @@ extension CentreStore {
         disclosing disclosure: Disclosure? = nil
     ) throws -> ExportSummary {
         let checkpoints = try CheckpointLog(log: log)
-        let (checkpoint, lines) = try read { txn, snapshot in
+        let (checkpoint, disclosed, writer) = try read { txn, snapshot in
             let checkpoint = try Self.checkpointCovering(log.head(in: txn), checkpoints.latest(in: txn))
-            var lines: [String] = []
+            let disclosed = try disclosure.map { try BundleDisclosure($0, store: log.environment.path, root: checkpoint.checkpoint.root.bytes) }
+            // Nothing is written until nothing can be refused; then each report entry's
+            // digest is written as the entry is read, in the checkpoint's snapshot.
+            let writer = try BundleWriter(directory: directory, access: access)
+            let digests = try writer.buffered(BundleFile.reports)
             for projection in reports {
-                // An entry at a time: only its digest's line is kept.
                 try snapshot.walkReport(of: projection.name) { next in
-                    while let entry = try next() { lines.append(ReportDigest(projection: projection.name, key: entry.key, value: entry.value).line) }
+                    while let entry = try next() {
+                        try digests.write((ReportDigest(projection: projection.name, key: entry.key, value: entry.value).line + "\n").utf8)
+                    }
                 }
             }
-            return (checkpoint, lines)
+            try digests.close()
+            return (checkpoint, disclosed, writer)
         }
-        let disclosed = try disclosure.map { try BundleDisclosure($0, store: log.environment.path, root: checkpoint.checkpoint.root.bytes) }
-        let writer = try BundleWriter(directory: directory, access: access)
         var records: UInt64 = 0
         try log.readStored(through: checkpoint.checkpoint.size) { bytes, _ in
             try writer.record(bytes)
@@ -51,7 +55,6 @@ extension CentreStore {
             return true
         }
         try writer.finishRecords()
-        try writer.file(BundleFile.reports, lines.map { $0 + "\n" }.joined())
         if let disclosed { try writer.file(BundleFile.disclosed, disclosed.text) }
         let manifest = BundleManifest(
             kind: .store, records: records, treeSize: checkpoint.checkpoint.size, timeZone: timeZone.identifier)
@@ -151,8 +154,7 @@ public enum BundleAccess: Sendable {
 final class BundleWriter {
     let directory: URL
     private let access: BundleAccess
-    private let records: FileHandle
-    private var buffer: [UInt8] = []
+    private let records: BufferedFile
 
     init(directory path: String, access: BundleAccess) throws {
         directory = URL(fileURLWithPath: path)
@@ -166,7 +168,12 @@ final class BundleWriter {
             // Exactly the mode asked for, whatever the umask; parents keep theirs.
             guard chmod(path, access.directoryMode) == 0 else { throw Self.failure("cannot set the mode of", path) }
         }
-        records = try Self.create(directory.appendingPathComponent(BundleFile.records).path, mode: access.fileMode)
+        records = BufferedFile(try Self.create(directory.appendingPathComponent(BundleFile.records).path, mode: access.fileMode))
+    }
+
+    /// The new file `name`, to be written in parts and closed.
+    func buffered(_ name: String) throws -> BufferedFile {
+        BufferedFile(try Self.create(directory.appendingPathComponent(name).path, mode: access.fileMode))
     }
 
     /// A new file `path` with exactly `mode`, whatever the umask.
@@ -186,20 +193,11 @@ final class BundleWriter {
 
     /// Appends one record as BE32 length ‖ bytes.
     func record(_ bytes: UnsafeRawBufferPointer) throws {
-        buffer.append(contentsOf: withUnsafeBytes(of: UInt32(bytes.count).bigEndian, Array.init))
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 20 { try flush() }
+        try records.write(withUnsafeBytes(of: UInt32(bytes.count).bigEndian, Array.init))
+        try records.write(bytes)
     }
 
-    func finishRecords() throws {
-        try flush()
-        try records.close()
-    }
-
-    private func flush() throws {
-        try records.write(contentsOf: buffer)
-        buffer.removeAll(keepingCapacity: true)
-    }
+    func finishRecords() throws { try records.close() }
 
     func file(_ name: String, _ text: String) throws {
         try file(name, Data(text.utf8))
@@ -217,5 +215,29 @@ final class BundleWriter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         try file(BundleFile.manifest, encoder.encode(manifest) + [0x0A])
+    }
+}
+
+/// A file written in parts, a megabyte at a time.
+final class BufferedFile {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+
+    init(_ handle: FileHandle) { self.handle = handle }
+
+    func write(_ bytes: some Sequence<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    /// Writes what is left, and closes the file.
+    func close() throws {
+        try flush()
+        try handle.close()
+    }
+
+    private func flush() throws {
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
     }
 }
