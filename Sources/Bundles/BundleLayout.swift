@@ -104,7 +104,7 @@ public struct ReportDigest: Equatable, Sendable {
     }
 
     /// The `reports` line, without its newline.
-    public var line: String { "\(projection) \(digest.map { String(format: "%02x", $0) }.joined()) \(key)" }
+    public var line: String { "\(projection) \(digest.hex) \(key)" }
 
     /// Reads a `reports` line.
     public init(line: some StringProtocol) throws {

@@ -1,6 +1,7 @@
 import Assessment
 import Bundles
 import Foundation
+import Merkle
 import Projections
 import SwiftProtobuf
 
@@ -28,7 +29,7 @@ enum ReportComparison {
         }) { key, stored, rebuilt in
             guard let stored, let rebuilt else { return missing(projection, key, stored: stored != nil) }
             return Breach(.report, learner: learner(key: key, stored: nil), report: "\(projection) \(key)", detail:
-                "the bundle's digest \(hex(stored)) of the stored entry differs from the replayed history's \(hex(rebuilt)); a bundle carries digests only, so replay the store itself to name the figure")
+                "the bundle's digest \(stored.hex) of the stored entry differs from the replayed history's \(rebuilt.hex); a bundle carries digests only, so replay the store itself to name the figure")
         }
     }
 
@@ -70,7 +71,7 @@ enum ReportComparison {
               let a = try? json(type.init(serializedBytes: stored)), let b = try? json(type.init(serializedBytes: rebuilt)),
               let difference = firstDifference(a, b, path: "")
         else {
-            return ("(bytes)", "\(stored.count) bytes \(hex(Array(stored.prefix(16))))…", "\(rebuilt.count) bytes \(hex(Array(rebuilt.prefix(16))))…")
+            return ("(bytes)", "\(stored.count) bytes \(Array(stored.prefix(16)).hex)…", "\(rebuilt.count) bytes \(Array(rebuilt.prefix(16)).hex)…")
         }
         return difference
     }
@@ -106,8 +107,6 @@ enum ReportComparison {
         else { return "\(value)" }
         return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
-
-    private static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 }
 
 /// The digests of a bundle's `reports` file, read in file order: by report, then by key.
