@@ -29,17 +29,6 @@ public func withTextKeys(
     }
 }
 
-/// The entries a walk gives (`ReplayState.walk`, `ProjectionSnapshot.walk`), all held at once.
-func collect(
-    _ walk: ((_ next: () throws -> (key: String, value: [UInt8])?) throws -> Void) throws -> Void
-) rethrows -> [(key: String, value: [UInt8])] {
-    var entries: [(key: String, value: [UInt8])] = []
-    try walk { next in
-        while let entry = try next() { entries.append(entry) }
-    }
-    return entries
-}
-
 /// An entity store in memory, for replays that must not touch the stored reports.
 public final class MemoryEntityStore: ReplayState {
     private(set) var values: [String: [UInt8]] = [:]

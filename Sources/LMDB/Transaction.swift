@@ -132,11 +132,7 @@ extension TransactionReader {
     /// Copies of the entries of `database` whose keys start with `prefix` (all of them when
     /// it is empty), in key order.
     public func entries(_ database: Database, prefix: [UInt8]) throws -> [(key: [UInt8], value: [UInt8])] {
-        try walk(database, prefix: prefix) { next in
-            var entries: [(key: [UInt8], value: [UInt8])] = []
-            while let entry = try next() { entries.append(entry) }
-            return entries
-        }
+        try collect { try walk(database, prefix: prefix, $0) }
     }
 
     /// Calls `body` with `next`, which gives a copy of the next entry of `database` whose
@@ -210,4 +206,13 @@ extension MDB_val {
     var bytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: mv_data, count: mv_size)
     }
+}
+
+/// The entries a walk gives (`TransactionReader.walk`, or a walk built on it), all held at once.
+public func collect<Entry>(_ walk: ((_ next: () throws -> Entry?) throws -> Void) throws -> Void) rethrows -> [Entry] {
+    var entries: [Entry] = []
+    try walk { next in
+        while let entry = try next() { entries.append(entry) }
+    }
+    return entries
 }
