@@ -165,8 +165,8 @@ let package = Package(
         .executableTarget(
             name: "attest-bench",
             dependencies: [
-                "Accounts", "Assessment", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Privacy", "Projections", "Records", "Replay", "Server",
-                "Simulation",
+                "Accounts", "Assessment", "AttestTesting", "Centre", "Checkpoints", "EventLog", "LMDB", "Merkle", "Privacy", "Projections", "Records", "Replay",
+                "Server", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

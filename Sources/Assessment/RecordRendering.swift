@@ -6,8 +6,8 @@ extension LoggedRecord {
     /// schema version it was stored with (not upcast), its sealed fields opened by `open`
     /// (`Record.opened(by:)`).
     public func domainJSONLine(opening open: (Record, SealedField) throws -> Data?) throws -> String {
-        try jsonLine { record in
-            try JSONSerialization.jsonObject(with: Data(DomainEvent.storedMessage(of: record.opened(by: open)).jsonString().utf8))
+        try jsonLine { record, json in
+            try PayloadSchemas.centre.writeJSON(of: DomainEvent.storedMessage(of: record.opened(by: open)), to: &json)
         }
     }
 }

@@ -82,8 +82,19 @@ public struct PayloadSchemaError: Error, CustomStringConvertible {
 /// One message's fields, in number order.
 public final class MessageSchema: Sendable {
     let fields: [FieldSchema]
+    /// The fields' indices in the order an object writes their JSON names (`JSONText.sortedKeys`).
+    let jsonOrder: [Int]
 
-    fileprivate init(fields: [FieldSchema]) { self.fields = fields }
+    fileprivate init(fields: [FieldSchema]) {
+        self.fields = fields
+        let names = fields.map(\.jsonKey)
+        jsonOrder = JSONText.sortedKeys(names).map { names.firstIndex(of: $0)! }
+    }
+
+    /// The index of the field numbered `number`.
+    func field(numbered number: Int) -> Int? {
+        fields.firstIndex { $0.number == number }
+    }
 
     /// The field whose JSON name or proto name `name` is, and whether it was the proto name.
     func field(named name: UnsafeBufferPointer<UInt8>) -> (index: Int, protoSpelling: Bool)? {
@@ -107,6 +118,8 @@ final class FieldSchema: Sendable {
     let number: Int
     /// `learnerId`.
     let jsonName: [UInt8]
+    /// `jsonName` as text.
+    let jsonKey: String
     /// `learner_id`.
     let protoName: [UInt8]
     let kind: Kind
@@ -122,7 +135,8 @@ final class FieldSchema: Sendable {
         enums: [String: EnumSchema], limits: InputLimits, message schema: (String) throws -> MessageSchema
     ) throws {
         number = Int(field.number)
-        jsonName = Array((field.hasJsonName ? field.jsonName : field.name).utf8)
+        jsonKey = field.hasJsonName ? field.jsonName : field.name
+        jsonName = Array(jsonKey.utf8)
         protoName = Array(field.name.utf8)
         switch field.type {
         case .string: kind = .string
@@ -172,4 +186,9 @@ final class EnumSchema: Sendable {
 
     /// Whether a value has `number`.
     func names(_ number: Int32) -> Bool { values.contains { $0.number == number } }
+
+    /// The name of the value numbered `number`.
+    func name(of number: Int32) -> String? {
+        values.first { $0.number == number }.map { String(decoding: $0.name, as: UTF8.self) }
+    }
 }

@@ -4,26 +4,31 @@ import Merkle
 extension LoggedRecord {
     /// The record as one line of JSON: the envelope fields of an input line plus what
     /// the store assigned (sequence, stream version, recorded-at, hashes), with the
-    /// payload rendered by `payload` (a JSON value).
-    public func jsonLine(payload: (Record) throws -> Any) throws -> String {
-        var object: [String: Any] = [
-            "sequence": record.sequence,
-            "id": record.eventIDText,
-            "stream": record.streamID,
-            "streamVersion": record.streamVersion,
-            "type": record.eventType,
-            "schemaVersion": record.schemaVersion,
-            "recordedAt": Timestamp.format(micros: record.recordedAtMicros),
-            "occurredAt": Timestamp.format(micros: record.occurredAtMicros),
-            "actor": ["id": record.actor.id, "role": record.actor.role],
-            "previousHash": Array(record.previousHash).hex,
-            "hash": chainHash.hex,
-        ]
-        if let id = UUID(bytes: record.correlationID) { object["correlationId"] = id.uuidString.lowercased() }
-        if let id = UUID(bytes: record.causationID) { object["causationId"] = id.uuidString.lowercased() }
-        object["payload"] = try payload(record)
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+    /// payload written by `payload` as one JSON value. Its names are in
+    /// `JSONText.sortedKeys` order, at every depth.
+    public func jsonLine(payload: (Record, inout JSONText) throws -> Void) throws -> String {
+        var json = JSONText()
+        json.openObject()
+        json.key("actor")
+        json.openObject()
+        json.key("id"); json.string(record.actor.id)
+        json.key("role"); json.string(record.actor.role)
+        json.closeObject()
+        if let id = UUID(bytes: record.causationID) { json.key("causationId"); json.string(id.uuidString.lowercased()) }
+        if let id = UUID(bytes: record.correlationID) { json.key("correlationId"); json.string(id.uuidString.lowercased()) }
+        json.key("hash"); json.string(chainHash.hex)
+        json.key("id"); json.string(record.eventIDText)
+        json.key("occurredAt"); json.string(Timestamp.format(micros: record.occurredAtMicros))
+        json.key("payload"); try payload(record, &json)
+        json.key("previousHash"); json.string(Array(record.previousHash).hex)
+        json.key("recordedAt"); json.string(Timestamp.format(micros: record.recordedAtMicros))
+        json.key("schemaVersion"); json.number(UInt64(record.schemaVersion))
+        json.key("sequence"); json.number(record.sequence)
+        json.key("stream"); json.string(record.streamID)
+        json.key("streamVersion"); json.number(record.streamVersion)
+        json.key("type"); json.string(record.eventType)
+        json.closeObject()
+        return json.text
     }
 }
 

@@ -1,3 +1,5 @@
+import AttestKit
+
 /// What an append answers: each event's line and where it is in the log.
 package struct AppendedEvents: Encodable, Sendable {
     package struct Event: Encodable, Sendable {
@@ -18,25 +20,23 @@ package struct AppendedEvents: Encodable, Sendable {
     /// The answer as JSON, keys sorted, as the server's `JSONBody.encoder()` writes it:
     /// `{"appended":[{"duplicate":false,"line":1,"sequence":7,"streamVersion":1}]}`.
     ///
-    /// Written by hand because every append answers with it: `attest-bench response`
+    /// Written with `JSONText` because every append answers with it: `attest-bench response`
     /// measures it beside `JSONEncoder`, and `AppendedEventsTests` hold the two to the same bytes.
     package var json: [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(16 + 72 * appended.count)
-        bytes += #"{"appended":["#.utf8
-        for (index, event) in appended.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes += #"{"duplicate":"#.utf8
-            bytes += event.duplicate ? "true".utf8 : "false".utf8
-            bytes += #","line":"#.utf8
-            bytes += String(event.line).utf8
-            bytes += #","sequence":"#.utf8
-            bytes += String(event.sequence).utf8
-            bytes += #","streamVersion":"#.utf8
-            bytes += String(event.streamVersion).utf8
-            bytes.append(UInt8(ascii: "}"))
+        var json = JSONText(capacity: 16 + 72 * appended.count)
+        json.openObject()
+        json.key("appended")
+        json.openArray()
+        for event in appended {
+            json.openObject()
+            json.key("duplicate"); json.bool(event.duplicate)
+            json.key("line"); json.number(Int64(event.line))
+            json.key("sequence"); json.number(event.sequence)
+            json.key("streamVersion"); json.number(event.streamVersion)
+            json.closeObject()
         }
-        bytes += "]}".utf8
-        return bytes
+        json.closeArray()
+        json.closeObject()
+        return json.bytes
     }
 }

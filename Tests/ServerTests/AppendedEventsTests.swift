@@ -2,7 +2,7 @@ import Foundation
 @testable import Server
 import Testing
 
-/// An append's answer, written by hand, is byte for byte what the server's `JSONEncoder`
+/// An append's answer, written with `JSONText`, is byte for byte what the server's `JSONEncoder`
 /// (`JSONBody.encoder()`) writes.
 @Suite struct AppendedEventsTests {
     static func library(_ answer: AppendedEvents) throws -> [UInt8] {

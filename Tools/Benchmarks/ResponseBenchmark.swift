@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Server
 
-/// Writing an append's answer, the response to every `POST /v1/events`: by hand
+/// Writing an append's answer, the response to every `POST /v1/events`: with `JSONText`
 /// (`AppendedEvents.json`) beside `JSONEncoder` with the server's options, in turns.
 struct ResponseBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +21,7 @@ struct ResponseBenchmark: ParsableCommand {
             .init(line: index + 1, sequence: 1_234_567 + UInt64(index), streamVersion: 3, duplicate: false)
         })
         let encoder = JSONBody.encoder()
-        guard answer.json == Array(try encoder.encode(answer)) else { throw ValidationError("the answer written by hand differs from JSONEncoder's") }
+        guard answer.json == Array(try encoder.encode(answer)) else { throw ValidationError("the answer written with JSONText differs from JSONEncoder's") }
         let repeats = max(1, 200_000 / events)
         var byHand: [Double] = [], library: [Double] = []
         var sink = 0
@@ -32,7 +32,7 @@ struct ResponseBenchmark: ParsableCommand {
         let median = { (values: [Double]) in values.sorted()[values.count / 2] }
         print("""
             an append's answer listing \(events) event(s), \(answer.json.count) bytes, median of \(runs) runs (answers/s)
-              by hand (AppendedEvents.json)     \(Int(median(byHand)))   (\(String(format: "%.1f", median(byHand) / median(library)))× JSONEncoder)
+              JSONText (AppendedEvents.json)    \(Int(median(byHand)))   (\(String(format: "%.1f", median(byHand) / median(library)))× JSONEncoder)
               JSONEncoder, sorted keys          \(Int(median(library)))
             """)
         if sink == 0 { print("") }
