@@ -32,7 +32,7 @@ extension RuleContext {
 
     func issueToken(_ m: Attest_V1_TokenIssued) throws {
         try require(m.tokenID, "tokenId", of: "the token")
-        if try entities.token(m.tokenID) != nil { throw RuleViolation("id-unique", "token \(m.tokenID) is already issued") }
+        try requireNew(entities.token(m.tokenID) != nil, "token \(m.tokenID)", is: "issued")
         try checkTokenHolder(m.staffID, of: m.tokenID)
         if try existingAccount(m.staffID).disabled {
             throw RuleViolation("account-enabled", "the account of \(m.staffID) is disabled: no token is issued to it")

@@ -166,6 +166,11 @@ struct RuleContext {
         if value.isBlank { throw RuleViolation("well-formed", "\(subject()) has no \(field)") }
     }
 
+    /// Refuses an event whose id names `what` when it is already `recorded` (`known`).
+    func requireNew(_ known: Bool, _ what: @autoclosure () -> String, is recorded: String = "recorded") throws {
+        if known { throw RuleViolation("id-unique", "\(what()) is already \(recorded)") }
+    }
+
     /// Refuses a reason, rationale or required action that is empty or only white space:
     /// every one the docs call required is checked here.
     func requireReason(_ text: String, _ field: String, of subject: @autoclosure () -> String) throws {
@@ -415,9 +420,7 @@ struct RuleContext {
     func requestAdjustment(_ m: Attest_V1_ReasonableAdjustmentRequested) throws {
         try require(m.adjustmentID, "adjustmentId", of: "the reasonable adjustment of learner \(m.learnerID)")
         try require(m.arrangement, "arrangement", of: "reasonable adjustment \(m.adjustmentID)")
-        if try entities.adjustment(m.adjustmentID) != nil {
-            throw RuleViolation("id-unique", "adjustment \(m.adjustmentID) is already recorded")
-        }
+        try requireNew(entities.adjustment(m.adjustmentID) != nil, "adjustment \(m.adjustmentID)")
         var learner = try activeLearner(m.learnerID, for: "adjustment \(m.adjustmentID)")
         for unit in m.units { _ = try criteria(of: unit, for: learner, in: "adjustment \(m.adjustmentID)") }
         learner.pendingAdjustments.append(m.adjustmentID)
@@ -454,9 +457,7 @@ struct RuleContext {
         try require(m.evidenceID, "evidenceId", of: "the evidence of learner \(m.learnerID)")
         let evidenceID = m.evidenceID
         lazy var subject = "evidence \(evidenceID)"
-        if try entities.evidence(m.evidenceID) != nil {
-            throw RuleViolation("id-unique", "evidence \(m.evidenceID) is already recorded")
-        }
+        try requireNew(entities.evidence(m.evidenceID) != nil, subject)
         let learner = try activeLearner(m.learnerID, for: subject)
         if m.criteria.isEmpty { throw RuleViolation("well-formed", "\(subject) claims no criteria") }
         try checkCriteria(m.criteria, in: m.unit, for: learner, in: subject)
@@ -572,9 +573,7 @@ struct RuleContext {
         try require(m.assessmentID, "assessmentId", of: "the assessment of evidence \(m.evidenceID)")
         let assessmentID = m.assessmentID
         lazy var subject = "assessment \(assessmentID)"
-        if try entities.assessment(m.assessmentID) != nil {
-            throw RuleViolation("id-unique", "assessment \(m.assessmentID) is already recorded")
-        }
+        try requireNew(entities.assessment(m.assessmentID) != nil, subject)
         let evidence = try standingEvidence(m.evidenceID, for: subject)
         let submission = evidence.submission
         let unit = submission.unit
@@ -642,9 +641,7 @@ struct RuleContext {
         try require(m.sampleID, "sampleId", of: "the sample of assessment \(m.assessmentID)")
         let (sampleID, assessmentID) = (m.sampleID, m.assessmentID)
         lazy var subject = "sample \(sampleID) of assessment \(assessmentID)"
-        if try entities.sample(m.sampleID) != nil {
-            throw RuleViolation("id-unique", "sample \(m.sampleID) is already recorded")
-        }
+        try requireNew(entities.sample(m.sampleID) != nil, "sample \(m.sampleID)")
         let (assessment, _) = try standingAssessment(m.assessmentID, for: "sample \(m.sampleID)")
         if assessment.assessor == actor.id {
             throw RuleViolation("independent-sampler", "\(actor.id) made assessment \(m.assessmentID) and cannot sample it (sample \(m.sampleID))")
@@ -698,9 +695,7 @@ struct RuleContext {
         try require(m.activityID, "activityId", of: "the standardisation")
         let activityID = m.activityID
         lazy var subject = "standardisation \(activityID)"
-        if try entities.isMarked(.standardisation, m.activityID) {
-            throw RuleViolation("id-unique", "\(subject) is already recorded")
-        }
+        try requireNew(entities.isMarked(.standardisation, m.activityID), subject)
         _ = try staffMember(m.ledBy, as: .internalQualityAssurer, for: "the lead of \(subject)")
         if m.participants.isEmpty { throw RuleViolation("well-formed", "\(subject) names no participants") }
         for participant in m.participants where try entities.staff(participant) == nil {
@@ -714,9 +709,7 @@ struct RuleContext {
         try require(m.sampleID, "sampleId", of: "the EQA sample")
         let sampleID = m.sampleID
         lazy var subject = "EQA sample \(sampleID)"
-        if try entities.isMarked(.eqaSample, m.sampleID) {
-            throw RuleViolation("id-unique", "\(subject) is already recorded")
-        }
+        try requireNew(entities.isMarked(.eqaSample, m.sampleID), subject)
         let eqa = m.externalQualityAssurer
         _ = try staffMember(eqa, as: .externalQualityAssurer, for: "the EQA of \(subject)")
         if m.learners.isEmpty { throw RuleViolation("well-formed", "\(subject) names no learners") }
@@ -733,9 +726,7 @@ struct RuleContext {
         try require(m.simulationID, "simulationId", of: "the simulation review")
         let simulationID = m.simulationID
         lazy var subject = "the review of simulation \(simulationID)"
-        if try entities.get(.simulation, m.simulationID, as: Attest_V1_SimulationState.self) != nil {
-            throw RuleViolation("id-unique", "simulation \(m.simulationID) is already reviewed")
-        }
+        try requireNew(entities.get(.simulation, m.simulationID, as: Attest_V1_SimulationState.self) != nil, "simulation \(m.simulationID)", is: "reviewed")
         if m.units.isEmpty { throw RuleViolation("well-formed", "\(subject) names no units") }
         for unit in m.units where try !entities.isMarked(.unit, unit) {
             throw RuleViolation("specification-criteria", "unit \(unit) of \(subject) is in no imported specification")
@@ -754,7 +745,7 @@ struct RuleContext {
         try require(m.rplID, "rplId", of: "the RPL credit of learner \(m.learnerID)")
         let rplID = m.rplID
         lazy var subject = "RPL \(rplID)"
-        if try entities.rpl(m.rplID) != nil { throw RuleViolation("id-unique", "\(subject) is already recorded") }
+        try requireNew(entities.rpl(m.rplID) != nil, subject)
         var learner = try activeLearner(m.learnerID, for: subject)
         _ = try criteria(of: m.unit, for: learner, in: subject)
         try checkCompetence(actor.id, unit: m.unit, for: subject)

@@ -17,15 +17,8 @@ public struct LMDBError: Error, Equatable, Hashable, CustomStringConvertible {
     public static let keyExists = LMDBError(code: MDB_KEYEXIST)
     public static let notFound = LMDBError(code: MDB_NOTFOUND)
     public static let corrupted = LMDBError(code: MDB_CORRUPTED)
-    public static let panic = LMDBError(code: MDB_PANIC)
-    public static let versionMismatch = LMDBError(code: MDB_VERSION_MISMATCH)
     public static let invalid = LMDBError(code: MDB_INVALID)
     public static let mapFull = LMDBError(code: MDB_MAP_FULL)
-    public static let databasesFull = LMDBError(code: MDB_DBS_FULL)
-    public static let readersFull = LMDBError(code: MDB_READERS_FULL)
-    public static let transactionFull = LMDBError(code: MDB_TXN_FULL)
-    public static let mapResized = LMDBError(code: MDB_MAP_RESIZED)
-    public static let incompatible = LMDBError(code: MDB_INCOMPATIBLE)
     public static let badValueSize = LMDBError(code: MDB_BAD_VALSIZE)
 
     /// Lets `catch LMDBError.mapFull` match any thrown error carrying that code.

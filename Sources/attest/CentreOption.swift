@@ -16,3 +16,11 @@ struct CentreOption: ParsableArguments {
         do { return try SigningKey(generatingFor: name) } catch { throw ValidationError("--centre: \(error)") }
     }
 }
+
+/// `--actor ID`: the centre administrator recording a change made for the centre itself.
+struct AdministratorOption: ParsableArguments {
+    @Option(help: "The centre administrator recording it (their staff id).")
+    var actor: String
+
+    var administrator: Actor { .administrator(actor) }
+}

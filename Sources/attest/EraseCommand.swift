@@ -29,14 +29,12 @@ struct EraseCommand: ParsableCommand {
     @Option(help: "Why, in words that hold no personal data.")
     var reason: String
 
-    @Option(help: "The centre administrator recording the erasure.")
-    var actor: String
+    @OptionGroup var recording: AdministratorOption
 
     func run() throws {
         let store = try openStore(location.store)
-        let who = Actor.administrator(actor)
         do {
-            let erasure = try store.erase(learner, reason: reason, by: who)
+            let erasure = try store.erase(learner, reason: reason, by: recording.administrator)
             if let sequence = erasure.sequence {
                 print("erased learner \(learner) at sequence \(sequence); their data key is destroyed")
             } else {

@@ -31,14 +31,13 @@ struct SpecImportCommand: ParsableCommand {
     @Argument(help: "The specification file (JSON).")
     var file: String
 
-    @Option(help: "The centre administrator recording the import.")
-    var actor: String
+    @OptionGroup var recording: AdministratorOption
 
     func run() throws {
         let store = try openStore(location.store)
         let json = try readInput(file)
         do {
-            switch try store.importSpecification(json: json, actor: actor) {
+            switch try store.importSpecification(json: json, actor: recording.actor) {
             case let .imported(id, version, sequence):
                 print("imported \(id) version \(version) at sequence \(sequence)")
             case let .unchanged(id, version):
