@@ -115,8 +115,11 @@ public struct JSONText {
 
     /// `names` in the order `JSONSerialization` writes an object's keys with `.sortedKeys`:
     /// numbers within them by value, letters without regard to case first (`a9`, `a10`,
-    /// `sampled`, `sampleId`).
+    /// `sampled`, `sampleId`). Compared in the root locale, so that the order is the same
+    /// whatever the machine's locale.
     public static func sortedKeys(_ names: [String]) -> [String] {
-        names.sorted { $0.compare($1, options: [.numeric, .caseInsensitive, .forcedOrdering], range: nil, locale: .current) == .orderedAscending }
+        names.sorted { $0.compare($1, options: [.numeric, .caseInsensitive, .forcedOrdering], range: nil, locale: Self.root) == .orderedAscending }
     }
+
+    private static let root = Locale(identifier: "")
 }
