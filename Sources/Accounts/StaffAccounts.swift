@@ -5,7 +5,7 @@ import Foundation
 import HummingbirdBcrypt
 import Records
 
-/// Staff accounts and API tokens: who may sign in to `attest serve`, and as whom.
+/// Staff accounts and API tokens: who may sign in to the server, and as whom.
 ///
 /// Each change is recorded in the log first (`account.opened`, `account.reset`,
 /// `account.disabled`, `token.issued`, `token.revoked`, checked by the rules: only an

@@ -402,7 +402,7 @@ struct RuleContext {
 
     /// How many elements a list may hold and still be searched in place: a list of criteria
     /// is short, and comparing its elements costs less than hashing each into a set
-    /// (hashing was 1.7% of `attest append`'s time).
+    /// (hashing was 1.7% of an append's time, `attest-bench ingest`).
     static let searchedInPlace = 32
 
     /// The first element that appears twice, if any: pairwise up to `searchedInPlace`

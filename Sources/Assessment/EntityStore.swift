@@ -156,7 +156,7 @@ public final class RulesMemory {
 
     /// A memory over `store`, with room for the entities of about `events` events (two
     /// each) before its tables grow: growing rehashes every entry, which was 5% of
-    /// `attest append`'s time when a batch's tables started empty.
+    /// an append's time when a batch's tables started empty (`attest-bench ingest`).
     public init(store: any EntityStore, decodedBefore: DecodedMessages? = nil, encodings: LearnerRecordEncodings? = nil, expecting events: Int = 0) {
         self.store = store
         self.decodedBefore = decodedBefore

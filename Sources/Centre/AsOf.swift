@@ -2,7 +2,7 @@ import Assessment
 import EventLog
 import Foundation
 
-/// A point in a log's history, as given to `--as-of`.
+/// A point in a log's history, to report or replay as of.
 public enum AsOf: Equatable, Sendable {
     /// After the record with this sequence.
     case sequence(UInt64)
@@ -74,7 +74,7 @@ public struct HistoryPoint: Sendable, Encodable, CustomStringConvertible {
     }
 }
 
-/// An `--as-of` point before the log's first record: there is nothing to report.
+/// A point (`AsOf`) before the log's first record: there is nothing to report.
 public struct EmptyHistory: Error, CustomStringConvertible {
     public let point: HistoryPoint
 

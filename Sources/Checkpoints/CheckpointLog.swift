@@ -128,7 +128,7 @@ extension CheckpointLog {
     }
 }
 
-/// A kept checkpoint as `attest checkpoints --json` and the server list it.
+/// A kept checkpoint as the store lists it.
 public struct CheckpointListing: Encodable, Sendable {
     /// Its number in the store, from 1.
     public let number: Int

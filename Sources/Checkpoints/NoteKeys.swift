@@ -144,10 +144,10 @@ extension SigningKey {
     public init(contentsOf path: String) throws {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw CheckpointError("cannot read the signing key \(path): \(String(cString: strerror(errno))) (a store's key is made when the store is created, an EQA's by `attest cosigner-key`)")
+            throw CheckpointError("cannot read the signing key \(path): \(String(cString: strerror(errno))) (a store's key is made when the store is created; an EQA makes their own)")
         }
         guard info.st_mode & 0o077 == 0 else {
-            throw CheckpointError("the signing key \(path) may be read by others (mode \(String(info.st_mode & 0o777, radix: 8))): run `chmod 600 \(path)`")
+            throw CheckpointError("the signing key \(path) may be read by others (mode \(String(info.st_mode & 0o777, radix: 8))): make it readable by its owner alone (mode 600)")
         }
         try self.init(text: String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self))
     }

@@ -55,8 +55,8 @@ public struct PageRenderer: Sendable {
 }
 
 extension PageRenderer {
-    /// Learner `transcript`'s page on its own, as `attest transcript --html` writes it and
-    /// the API answers a client asking for HTML: with `events`, their records too.
+    /// Learner `transcript`'s page on its own, as a file or the API's answer to a client
+    /// asking for HTML: with `events`, their records too.
     public func transcript(_ transcript: Transcript, events: [RecordedEvent]?) -> String {
         html(Page(title: "Learner \(transcript.learnerHeading)", chrome: nil, template: "learner",
                   body: LearnerView(transcript: transcript, events: events, proofs: false)))

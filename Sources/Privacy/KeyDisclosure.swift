@@ -44,7 +44,7 @@ public struct EQARecipient: Sendable, Equatable, CustomStringConvertible {
     /// Reads a recipient key as `description` writes it. - Throws: `DisclosureError`.
     public init(text: String) throws {
         guard let raw = rawKey(text, prefix: Self.prefix), (try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw)) != nil
-        else { throw DisclosureError("an EQA's key is one line, \(Self.prefix) and 32 bytes in base64, as `attest-replay keygen` prints it") }
+        else { throw DisclosureError("an EQA's key is one line, \(Self.prefix) and 32 bytes in base64") }
         self.raw = raw
     }
 

@@ -17,8 +17,8 @@ public struct SubjectAccess: Sendable {
     public let dataKeyHeld: Bool
     /// The learner's transcript, `nil` when they are not registered.
     public let transcript: Transcript?
-    /// Each of the learner's records as `attest log --json` prints it, oldest first, its
-    /// sealed fields opened.
+    /// Each of the learner's records as one line of JSON (`LoggedRecord.domainJSONLine`),
+    /// oldest first, its sealed fields opened.
     public let records: [String]
 
     /// The document as JSON: the fields above, each record an object.

@@ -14,9 +14,9 @@ public struct ReplayReport: Encodable, Sendable {
     public var records: UInt64 = 0
     /// The checkpoint verified against.
     public var checkpoint: CheckpointSummary?
-    /// Whose key the signature was checked with: `supplied` (`--key`) or `centre` (the store's or bundle's own).
+    /// Whose key the signature was checked with: `supplied` (one given to the replay) or `centre` (the store's or bundle's own).
     public var key: String = "centre"
-    /// The size of the earlier checkpoint the log was shown to extend (`--since-checkpoint`).
+    /// The size of the earlier checkpoint the log was shown to extend, when given one.
     public var extends: UInt64?
     /// The sequence from which the signed checkpoint proves each learner's records complete
     /// (its `learners` line); `nil` when it carries none.
@@ -41,9 +41,9 @@ public struct ReplayReport: Encodable, Sendable {
     /// and the events whose sealed fields they opened.
     public var keysOpened = false
     public var opened: UInt64 = 0
-    /// The last sequence replayed, when the replay stopped at `--as-of`.
+    /// The last sequence replayed, when the replay stopped at a point (`AsOf`).
     public var asOf: UInt64?
-    /// The `--as-of` point on the centre's calendar, e.g. `2025-03-01 (the end of that day in
+    /// That point on the centre's calendar, e.g. `2025-03-01 (the end of that day in
     /// Europe/London, 2025-03-01T23:59:59.999999Z)`.
     public var asOfPoint: HistoryPoint?
     /// The stored report entries found equal to the rebuilt ones.
@@ -87,7 +87,7 @@ public struct ReplayReport: Encodable, Sendable {
         }
         if let disclosedTo, let disclosedLearners {
             lines.append("disclosed    the data keys of \(disclosedLearners.count) learners (\(disclosedLearners.joined(separator: ", "))) to \(disclosedTo): "
-                + (keysOpened ? "opened with your identity, and with them the personal fields of \(opened) events" : "give that key's identity (--identity) to open them"))
+                + (keysOpened ? "opened with your identity, and with them the personal fields of \(opened) events" : "give the identity of that key to open them"))
         }
         if erasedLearners > 0 {
             lines.append("erased       \(erasedLearners) learners' personal data, in \(sealedOfErased) of those events, can be read by no one again")

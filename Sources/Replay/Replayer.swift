@@ -30,8 +30,8 @@ public struct ReplayOptions {
     /// The EQA's identity: the sealed fields of the learners whose keys a bundle discloses
     /// to it are opened, and their registrations' age and ULN rules checked again.
     public var identity: EQAIdentity?
-    /// Called with each record opened with a disclosed key, as one line of JSON (as `attest
-    /// log --json` prints it), in log order.
+    /// Called with each record opened with a disclosed key, as one line of JSON
+    /// (`LoggedRecord.domainJSONLine`), in log order.
     public var openedRecords: ((String) throws -> Void)?
     /// Events a batch between the reading thread and the rules thread.
     public var batchSize = 512

@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import NIOPosix
 
-/// Staff accounts and API tokens over HTTP, as `attest user` manages them: administrators
+/// Staff accounts and API tokens over HTTP (`StaffAccounts`): administrators
 /// open, reset and disable accounts; a staff member issues and revokes their own tokens
 /// (an administrator anyone's). Each change is recorded in the log as the signed-in staff member.
 struct AccountRoutes {

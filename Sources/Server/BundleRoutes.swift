@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import ZIPFoundation
 
-/// Export bundles (docs/format.md) as ZIP downloads, for an EQA to replay with `attest-replay`.
+/// Export bundles (docs/format.md) as ZIP downloads, for an EQA to replay (`Replayer`).
 struct BundleRoutes {
     let store: CentreStore
 

@@ -9,7 +9,7 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// A centre's store served over HTTP to its signed-in staff (`attest serve`): the API of
+/// A centre's store served over HTTP to its signed-in staff: the API of
 /// `docs/server.md`, with events appended in group commits.
 public struct CentreServer: Sendable {
     /// The largest request body read, in bytes.

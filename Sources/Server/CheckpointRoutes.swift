@@ -7,7 +7,7 @@ struct CheckpointRoutes {
     let store: CentreStore
 
     /// `POST /v1/checkpoints`: a centre administrator signs a checkpoint of the log as it
-    /// stands with the centre's key (`attest key`), kept in the store.
+    /// stands with the centre's key (`SigningKey`), kept in the store.
     func create(_ request: Request, context: ServerContext) async throws -> Response {
         _ = try context.signedIn(holdingAnyOf: [.centreAdministrator], else: "only a centre administrator signs checkpoints")
         return try JSONBody.response(encoding: try Self.sign(store), status: .created)
@@ -82,7 +82,7 @@ struct CheckpointRoutes {
         let path = SigningKey.path(inStore: store.log.environment.path)
         guard FileManager.default.fileExists(atPath: path) else {
             throw Problem(.conflict, "no-key", title: "The store has no signing key",
-                          detail: "the store has no signing key: `attest key STORE --create` makes its first")
+                          detail: "the store has no signing key: a centre administrator must make one before the log's head can be signed")
         }
         return try SigningKey(contentsOf: path)
     }

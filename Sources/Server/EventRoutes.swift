@@ -74,7 +74,7 @@ struct EventRoutes {
         }
     }
 
-    /// A refused batch as problem details, in the words `attest append` prints.
+    /// A refused batch as problem details, in the words of its refusal (`BatchRefusal`).
     static func problem(_ refusal: BatchRefusal, line: Int) -> Problem {
         var members: [String: ProblemValue] = ["line": .number(line), "eventId": .text(refusal.eventID.uuidString.lowercased())]
         let detail = "line \(line): \(refusal.reason); nothing was appended"
@@ -157,7 +157,7 @@ struct LogReader: Sendable {
         keyring = principal.holds(.centreAdministrator) ? Keyring(store: store.log.environment.path) : nil
     }
 
-    /// The record as `attest log --json` prints it.
+    /// The record as one line of JSON (`LoggedRecord.domainJSONLine`), its sealed fields opened.
     func json(_ entry: LoggedRecord) throws -> String {
         try entry.domainJSONLine { record, field in try keyring?.open(record, field) }
     }

@@ -52,8 +52,8 @@ struct ReportRoutes {
         return try JSONBody.response(encoding: try store.samplingGrid(asOf: try Self.asOf(request)))
     }
 
-    /// The report as JSON, or as the page `attest transcript --html` and `attest audit
-    /// --html` write when the client asks for HTML (`Accept: text/html`) first.
+    /// The report as JSON, or as its page (`PageRenderer`) when the client asks for HTML
+    /// (`Accept: text/html`) first.
     private func respond(_ request: Request, _ report: some Encodable, page: () -> String) throws -> Response {
         let accepted = request.headers[.accept] ?? ""
         guard let html = accepted.range(of: "text/html"), accepted.range(of: "application/json").map({ html.lowerBound < $0.lowerBound }) ?? true else {

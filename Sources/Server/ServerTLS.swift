@@ -1,7 +1,7 @@
 import Foundation
 import NIOSSL
 
-/// The certificate chain and private key, as PEM files, that `attest serve` answers HTTPS
+/// The certificate chain and private key, as PEM files, that the server answers HTTPS
 /// with (TLS 1.2 or later) when it is reached directly rather than through a proxy.
 public struct ServerTLS: Sendable {
     public let certificateChain: String
@@ -16,12 +16,12 @@ public struct ServerTLS: Sendable {
     func configuration() throws -> TLSConfiguration {
         let chain: [NIOSSLCertificate]
         do { chain = try NIOSSLCertificate.fromPEMFile(certificateChain) } catch {
-            throw ServerTLSError("--tls-cert \(certificateChain): no PEM certificate chain could be read from it (\(error))")
+            throw ServerTLSError(.certificateChain, certificateChain, "no PEM certificate chain could be read from it (\(error))")
         }
-        guard !chain.isEmpty else { throw ServerTLSError("--tls-cert \(certificateChain): the file holds no certificate") }
+        guard !chain.isEmpty else { throw ServerTLSError(.certificateChain, certificateChain, "the file holds no certificate") }
         let key: NIOSSLPrivateKey
         do { key = try NIOSSLPrivateKey(file: privateKey, format: .pem) } catch {
-            throw ServerTLSError("--tls-key \(privateKey): no PEM private key could be read from it (\(error))")
+            throw ServerTLSError(.privateKey, privateKey, "no PEM private key could be read from it (\(error))")
         }
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
@@ -29,8 +29,15 @@ public struct ServerTLS: Sendable {
     }
 }
 
-/// A certificate or key `attest serve` cannot use.
+/// A certificate chain or private key the server cannot use: which file, and why.
 public struct ServerTLSError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
+    public enum File: Sendable { case certificateChain, privateKey }
+
+    public let file: File
+    public let path: String
+    public let problem: String
+
+    init(_ file: File, _ path: String, _ problem: String) { (self.file, self.path, self.problem) = (file, path, problem) }
+
+    public var description: String { "\(file == .certificateChain ? "the certificate chain" : "the private key") \(path): \(problem)" }
 }

@@ -51,7 +51,13 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let disclosure = try to.map { try Disclosure(learners: disclose, to: EQARecipient(text: contents(of: $0))) }
+        let disclosure = try to.map { file in
+            let recipient: EQARecipient
+            do { recipient = try EQARecipient(text: contents(of: file)) } catch let error as DisclosureError {
+                throw ValidationError("--to \(file): \(error), as `attest-replay keygen` prints it")
+            }
+            return try Disclosure(learners: disclose, to: recipient)
+        }
         let key = try SigningKey(contentsOf: SigningKey.path(inStore: location.store)).verifierKey
         let store = try openStore(location.store)
         do {

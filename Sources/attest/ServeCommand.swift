@@ -50,9 +50,11 @@ struct ServeCommand: ParsableCommand {
         var tls: ServerTLS?
         if let tlsCert, let tlsKey { tls = ServerTLS(certificateChain: tlsCert, privateKey: tlsKey) }
         let scheme = tls == nil ? "http" : "https"
-        let application = try server.application(host: host, port: port, tls: tls, secureCookies: secureCookies) { port in
-            // Written straight to the descriptor: a pipe's reader hears it at once.
-            FileHandle.standardOutput.write(Data("serving \(location.store) at \(scheme)://\(host):\(port)\n".utf8))
+        let application = try namingTheOption {
+            try server.application(host: host, port: port, tls: tls, secureCookies: secureCookies) { port in
+                // Written straight to the descriptor: a pipe's reader hears it at once.
+                FileHandle.standardOutput.write(Data("serving \(location.store) at \(scheme)://\(host):\(port)\n".utf8))
+            }
         }
         let stopped = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: (any Error)?
@@ -62,5 +64,12 @@ struct ServeCommand: ParsableCommand {
         }
         stopped.wait()
         if let failure { throw CommandFailure("the server stopped: \(failure)") }
+    }
+
+    /// `body`'s result; a certificate or key it cannot use named by its option.
+    private func namingTheOption<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as ServerTLSError {
+            throw CommandFailure("\(error.file == .certificateChain ? "--tls-cert" : "--tls-key") \(error.path): \(error.problem)")
+        }
     }
 }

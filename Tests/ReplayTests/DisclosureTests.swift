@@ -80,7 +80,7 @@ import Testing
 
         // Without the identity, or with another one, nothing opens.
         let closed = try replay.run([bundle])
-        #expect(closed.status == 0 && closed.stdout.contains("give that key's identity (--identity) to open them"))
+        #expect(closed.status == 0 && closed.stdout.contains("give the identity of that key to open them"))
         let other = directory.child("other.identity")
         #expect(try replay.run(["keygen", other]).status == 0)
         let refused = try replay.run([bundle, "--identity", other])
