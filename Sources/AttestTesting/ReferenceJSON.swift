@@ -6,7 +6,7 @@ import Merkle
 /// A record's JSON line as the libraries write it: swift-protobuf's `jsonString()` of the
 /// stored payload, read back and written again by Foundation's `JSONSerialization` with
 /// sorted keys. `LoggedRecord.domainJSONLine` must give these bytes; tests check it does,
-/// and `attest-bench records` measures it beside them.
+/// and `attest-bench encode` measures it beside them.
 public enum ReferenceJSON {
     public static func line(of entry: LoggedRecord, opening open: (Record, SealedField) throws -> Data?) throws -> String {
         let record = entry.record

@@ -4,7 +4,7 @@ import Foundation
 /// same values with `.sortedKeys` and `.withoutEscapingSlashes`: the caller writes an
 /// object's members in `JSONText.sortedKeys` order. The log's JSON lines are written with
 /// it: `JSONSerialization` took about 450 µs a record, most of it comparing keys with a
-/// locale made anew each time (`attest-bench records`).
+/// locale made anew each time (`attest-bench encode`).
 public struct JSONText {
     public private(set) var bytes: [UInt8] = []
     /// Whether each object or array open has a value yet, a bit a level (the innermost

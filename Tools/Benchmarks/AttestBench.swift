@@ -16,6 +16,6 @@ struct AttestBench: ParsableCommand {
               attest-bench load centre.store --prefix writer-a --batches 500 --batch-size 100
               swift run -c release attest-bench kills --kills 1000
             """,
-        subcommands: [LogBenchmark.self, IngestBenchmark.self, EncodeBenchmark.self, RecordsBenchmark.self, HashBenchmark.self, SealBenchmark.self, ReportsBenchmark.self, MemoryBenchmark.self, UpcastBenchmark.self, ReplayBenchmark.self, ServeBenchmark.self, ResponseBenchmark.self, PagesBenchmark.self, GrowthBenchmark.self, LoadCommand.self, KillsCommand.self]
+        subcommands: [LogBenchmark.self, IngestBenchmark.self, EncodeBenchmark.self, HashBenchmark.self, SealBenchmark.self, ReportsBenchmark.self, MemoryBenchmark.self, UpcastBenchmark.self, ReplayBenchmark.self, ServeBenchmark.self, ResponseBenchmark.self, PagesBenchmark.self, GrowthBenchmark.self, LoadCommand.self, KillsCommand.self]
     )
 }

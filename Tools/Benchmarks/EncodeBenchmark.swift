@@ -1,19 +1,26 @@
 import ArgumentParser
 import Assessment
+import AttestTesting
 import Centre
+import EventLog
 import Foundation
 import Projections
 import Records
 import Simulation
 import SwiftProtobuf
 
-/// Writing learners' records as the rules and the transcripts keep them: `stateBytes()`
-/// (`StateEncoder`, one pass) beside swift-protobuf's deterministic binary encoding, on
-/// every learner record of a generated centre, in turns.
+/// The encoders written by hand, each beside the library it stands in for, in turns, after
+/// checking both give the same bytes: learners' records as the rules and the transcripts
+/// keep them (`stateBytes()`, `StateEncoder`, one pass) beside swift-protobuf's
+/// deterministic binary encoding, on every learner record of a generated centre; and the
+/// log's records as JSON lines (`attest log --json`, the server's record routes:
+/// `LoggedRecord.domainJSONLine`, `JSONText`) beside swift-protobuf's JSON read back and
+/// written again by `JSONSerialization` with sorted keys (`ReferenceJSON`), on every tenth
+/// record of its log.
 struct EncodeBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "encode",
-        abstract: "Measure writing learners' records beside swift-protobuf's binary encoding."
+        abstract: "Measure the encoders written by hand beside swift-protobuf's binary encoding and JSONSerialization."
     )
 
     @Option(help: "Learners in the generated centre.")
@@ -46,6 +53,20 @@ struct EncodeBenchmark: ParsableCommand {
             sizes += bytes.count
         }
         let copies = try records.map { try Attest_V1_LearnerRecord(serializedBytes: $0.stateBytes()) }
+        let keyring = Keyring(store: root)
+        var entries: [LoggedRecord] = []
+        try store.log.read { entry in
+            if entry.record.sequence % 10 == 1 { entries.append(entry) }
+            return true
+        }
+        var lineBytes = 0
+        for entry in entries {
+            let line = try entry.domainJSONLine(opening: keyring.open)
+            guard line == (try ReferenceJSON.line(of: entry, opening: keyring.open)) else {
+                throw ValidationError("sequence \(entry.record.sequence): JSONText's line differs from the libraries'")
+            }
+            lineBytes += line.utf8.count
+        }
         let repeats = max(1, 200_000 / records.count)
         var figures: [String: [Double]] = [:]
         var sink = 0
@@ -59,6 +80,12 @@ struct EncodeBenchmark: ParsableCommand {
             figures["swift-protobuf", default: []].append(try measure(records.count * repeats) {
                 for _ in 0..<repeats { for record in records { sink &+= (try record.serializedBytes(options: options) as [UInt8]).count } }
             })
+            figures["JSONText", default: []].append(try measure(entries.count) {
+                for entry in entries { sink &+= try entry.domainJSONLine(opening: keyring.open).utf8.count }
+            })
+            figures["JSONSerialization", default: []].append(try measure(entries.count) {
+                for entry in entries { sink &+= try ReferenceJSON.line(of: entry, opening: keyring.open).utf8.count }
+            })
         }
         let median = figures.mapValues { $0.sorted()[$0.count / 2] }
         print("""
@@ -66,6 +93,9 @@ struct EncodeBenchmark: ParsableCommand {
               state encoder (one pass)          \(Int(median["state encoder"]!))
               compare with an equal record      \(Int(median["compare"]!))
               swift-protobuf, deterministic     \(Int(median["swift-protobuf"]!))   (the state encoder: \(String(format: "%.1f", median["state encoder"]! / median["swift-protobuf"]!))×)
+            the log's records as JSON lines: \(entries.count) records, every tenth, \(lineBytes / entries.count) bytes each on average (records/s)
+              JSONText (attest log --json)                             \(Int(median["JSONText"]!))
+              swift-protobuf JSON + JSONSerialization, sorted keys     \(Int(median["JSONSerialization"]!))   (JSONText: \(String(format: "%.0f", median["JSONText"]! / median["JSONSerialization"]!))×)
             """)
         if sink == 0 { print("") }
     }
