@@ -10,6 +10,8 @@ import Testing
         let run = try Command("attest-example").run([store])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("recorded 7 events in \(store)"), "\(run.stdout)")
+        #expect(run.stdout.contains(#""sequence":7,"stream":"assessment-AS-1","streamVersion":1,"type":"evidence.assessed"}"#), "\(run.stdout)")
+        #expect(run.stdout.contains(#""feedback":"Observed in full.""#), "\(run.stdout)")
         #expect(run.stdout.contains("claim refused by rule certificate-earned: "), "\(run.stdout)")
         #expect(run.stdout.contains("transcript of C-0042: unit "), "\(run.stdout)")
         #expect(run.stdout.contains(" achieved\n"), "\(run.stdout)")

@@ -2,8 +2,9 @@ import AttestKit
 import Foundation
 
 /// Attest embedded in a program of its own: a centre's store created in a directory, its
-/// staff, a learner and an assessed piece of evidence recorded as typed events, a claim
-/// the rules refuse (matched by its rule, not its words), and the learner's transcript.
+/// staff, a learner and an assessed piece of evidence recorded as typed events, the
+/// assessment read back as the log's JSON line, a claim the rules refuse (matched by its
+/// rule, not its words), and the learner's transcript.
 ///
 ///     swift run attest-example [DIRECTORY]
 @main
@@ -73,6 +74,13 @@ struct Embedding {
             $0.feedback = "Observed in full."
         }), by: "assessor-7")
         print("recorded \(assessed.sequence) events in \(directory)")
+
+        // The assessment as the log keeps it: one line of JSON, its personal fields opened.
+        let keyring = Keyring(store: directory)
+        try store.log.read(from: assessed.sequence) { entry in
+            print(try entry.domainJSONLine(opening: keyring.open))
+            return false
+        }
 
         // One unit is not the certificate: the rules refuse the claim, and say which rule.
         do {
