@@ -9,8 +9,8 @@ import Records
 import Simulation
 import SwiftProtobuf
 
-/// The encoders written by hand, each beside the library it stands in for, in turns, after
-/// checking both give the same bytes: learners' records as the rules and the transcripts
+/// The encoders written by hand, each beside the library it stands in for, in turns (a pass
+/// or a chunk of each at a time), after checking both give the same bytes: learners' records as the rules and the transcripts
 /// keep them (`stateBytes()`, `StateEncoder`, one pass) beside swift-protobuf's
 /// deterministic binary encoding, on every learner record of a generated centre; and the
 /// log's records as JSON lines (`attest log --json`, the server's record routes:
@@ -70,22 +70,27 @@ struct EncodeBenchmark: ParsableCommand {
         let repeats = max(1, 200_000 / records.count)
         var figures: [String: [Double]] = [:]
         var sink = 0
+        // In turns, a pass or a chunk of each at a time: the machine's speed drifts within a run.
         for _ in 0..<runs {
-            figures["state encoder", default: []].append(try measure(records.count * repeats) {
-                for _ in 0..<repeats { for record in records { sink &+= try record.stateBytes().count } }
-            })
-            figures["compare", default: []].append(try measure(records.count * repeats) {
-                for _ in 0..<repeats { for (record, copy) in zip(records, copies) where record == copy { sink &+= 1 } }
-            })
-            figures["swift-protobuf", default: []].append(try measure(records.count * repeats) {
-                for _ in 0..<repeats { for record in records { sink &+= (try record.serializedBytes(options: options) as [UInt8]).count } }
-            })
-            figures["JSONText", default: []].append(try measure(entries.count) {
-                for entry in entries { sink &+= try entry.domainJSONLine(opening: keyring.open).utf8.count }
-            })
-            figures["JSONSerialization", default: []].append(try measure(entries.count) {
-                for entry in entries { sink &+= try ReferenceJSON.line(of: entry, opening: keyring.open).utf8.count }
-            })
+            var seconds: [String: Double] = [:]
+            for _ in 0..<repeats {
+                seconds["state encoder", default: 0] += try time { for record in records { sink &+= try record.stateBytes().count } }
+                seconds["compare", default: 0] += try time { for (record, copy) in zip(records, copies) where record == copy { sink &+= 1 } }
+                seconds["swift-protobuf", default: 0] += try time {
+                    for record in records { sink &+= (try record.serializedBytes(options: options) as [UInt8]).count }
+                }
+            }
+            for start in stride(from: 0, to: entries.count, by: 500) {
+                let chunk = entries[start..<min(start + 500, entries.count)]
+                seconds["JSONText", default: 0] += try time { for entry in chunk { sink &+= try entry.domainJSONLine(opening: keyring.open).utf8.count } }
+                seconds["JSONSerialization", default: 0] += try time {
+                    for entry in chunk { sink &+= try ReferenceJSON.line(of: entry, opening: keyring.open).utf8.count }
+                }
+            }
+            for (name, elapsed) in seconds {
+                let count = name.hasPrefix("JSON") ? entries.count : records.count * repeats
+                figures[name, default: []].append(Double(count) / elapsed)
+            }
         }
         let median = figures.mapValues { $0.sorted()[$0.count / 2] }
         print("""
