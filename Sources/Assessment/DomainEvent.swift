@@ -66,7 +66,12 @@ public indirect enum DomainEvent: Sendable {
     /// The payload of `record` as it was stored, in its own version's message: what
     /// the log's JSON shows.
     public static func storedMessage(of record: Record) throws -> any SwiftProtobuf.Message {
-        try storedMessage(type: type(of: record), version: record.schemaVersion, binary: record.payload)
+        try storedMessage(of: record, payload: record.payload)
+    }
+
+    /// `payload` (`Record.openedPayload(by:)`) as the payload of `record` was stored.
+    public static func storedMessage(of record: Record, payload: Data) throws -> any SwiftProtobuf.Message {
+        try storedMessage(type: type(of: record), version: record.schemaVersion, binary: payload)
     }
 
     private static func storedMessage(type: EventType, version: UInt32, binary: Data) throws -> any SwiftProtobuf.Message {
