@@ -56,7 +56,7 @@ struct ExportCommand: ParsableCommand {
             do { recipient = try EQARecipient(text: contents(of: file)) } catch let error as DisclosureError {
                 throw ValidationError("--to \(file): \(error), as `attest-replay keygen` prints it")
             }
-            return try Disclosure(learners: disclose, to: recipient)
+            return Disclosure(learners: disclose, to: recipient)
         }
         let key = try SigningKey(contentsOf: SigningKey.path(inStore: location.store)).verifierKey
         let store = try openStore(location.store)

@@ -106,5 +106,10 @@ import Testing
         let unknown = try attest.run(["export", store, directory.child("unknown"), "--disclose", "L999999", "--to", recipient])
         #expect(unknown.status == 1 && unknown.stderr.contains("learner L999999 has no data key in this store"))
         #expect(!FileManager.default.fileExists(atPath: directory.child("unknown")))
+        // A key that is not an EQA's is named by the option it came in, with where keys come from.
+        let malformed = try attest.run(["export", store, directory.child("malformed"), "--disclose", "L000004", "--to", "not-a-key"])
+        #expect(malformed.status != 0 && malformed.stderr.contains("--to not-a-key: an EQA's key is one line"), "\(malformed.stderr)")
+        #expect(malformed.stderr.contains("as `attest-replay keygen` prints it"))
+        #expect(!FileManager.default.fileExists(atPath: directory.child("malformed")))
     }
 }
