@@ -10,9 +10,10 @@ import Simulation
 import SwiftProtobuf
 
 /// The encoders written by hand, each beside the library it stands in for, in turns (a pass
-/// or a chunk of each at a time), after checking both give the same bytes: learners' records as the rules and the transcripts
-/// keep them (`stateBytes()`, `StateEncoder`, one pass) beside swift-protobuf's
-/// deterministic binary encoding, on every learner record of a generated centre; and the
+/// or a chunk of each at a time), after checking both give the same bytes: learners'
+/// records as the rules and the transcripts keep them (`stateBytes()`, `StateEncoder`, one
+/// pass) beside swift-protobuf's deterministic binary encoding, on every learner record of
+/// a generated centre; and the
 /// log's records as JSON lines (`attest log --json`, the server's record routes:
 /// `LoggedRecord.domainJSONLine`, `JSONText`) beside swift-protobuf's JSON read back and
 /// written again by `JSONSerialization` with sorted keys (`ReferenceJSON`), on every tenth
