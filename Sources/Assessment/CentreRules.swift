@@ -726,7 +726,7 @@ struct RuleContext {
         try require(m.simulationID, "simulationId", of: "the simulation review")
         let simulationID = m.simulationID
         lazy var subject = "the review of simulation \(simulationID)"
-        try requireNew(entities.get(.simulation, m.simulationID, as: Attest_V1_SimulationState.self) != nil, "simulation \(m.simulationID)", is: "reviewed")
+        try requireNew(entities.get(.simulation, m.simulationID) != nil, "simulation \(m.simulationID)", is: "reviewed")
         if m.units.isEmpty { throw RuleViolation("well-formed", "\(subject) names no units") }
         for unit in m.units where try !entities.isMarked(.unit, unit) {
             throw RuleViolation("specification-criteria", "unit \(unit) of \(subject) is in no imported specification")

@@ -50,18 +50,33 @@ public enum Mark {
     public static let stored: [UInt8] = [1]
 }
 
-/// An entity's kind and id: what the rules' memory is keyed by.
-struct EntityKey: Hashable {
-    let kind: EntityKind
-    let id: String
+/// A kind of entity the rules keep as a message, with the message's type: the typed half
+/// of `EntityKind`, as a report's `KeyTable` is of its keys. `Entities.get(.staff, id)`
+/// gives an `Attest_V1_StaffState`.
+package struct EntityTable<Message: SwiftProtobuf.Message>: Sendable {
+    package let kind: EntityKind
+    /// Where the memory keeps this table's messages, among `RulesMemory.tables`.
+    fileprivate let index: Int
 
-    /// The id alone: a kind's hash is its name's, hashed again at every look-up, and ids
-    /// of two kinds that coincide (a learner and their record) only share a bucket.
-    func hash(into hasher: inout Hasher) { hasher.combine(id) }
-
-    /// The key it is stored under.
-    var stored: String { kind.key(id) }
+    fileprivate init(_ kind: EntityKind, _ index: Int) {
+        self.kind = kind
+        self.index = index
+    }
 }
+
+extension EntityTable where Message == Attest_V1_StaffState { package static var staff: Self { Self(.staff, 0) } }
+extension EntityTable where Message == Attest_V1_LearnerState { package static var learner: Self { Self(.learner, 1) } }
+extension EntityTable where Message == Attest_V1_EvidenceState { package static var evidence: Self { Self(.evidence, 2) } }
+extension EntityTable where Message == Attest_V1_AssessmentState { package static var assessment: Self { Self(.assessment, 3) } }
+extension EntityTable where Message == Attest_V1_SampleState { package static var sample: Self { Self(.sample, 4) } }
+extension EntityTable where Message == Attest_V1_AdjustmentState { package static var adjustment: Self { Self(.adjustment, 5) } }
+extension EntityTable where Message == Attest_V1_RplState { package static var rpl: Self { Self(.rpl, 6) } }
+extension EntityTable where Message == Attest_V1_SimulationState { package static var simulation: Self { Self(.simulation, 7) } }
+extension EntityTable where Message == Attest_V1_SpecificationState { package static var specification: Self { Self(.specification, 8) } }
+extension EntityTable where Message == Attest_V1_AccountState { package static var account: Self { Self(.account, 9) } }
+extension EntityTable where Message == Attest_V1_TokenState { package static var token: Self { Self(.token, 10) } }
+extension EntityTable where Message == Attest_V1_Specification { package static var specificationVersion: Self { Self(.specificationVersion, 11) } }
+extension EntityTable where Message == Attest_V1_LearnerRecord { package static var progress: Self { Self(.progress, 12) } }
 
 /// Typed access to the entities the rules keep.
 package struct Entities {
@@ -70,29 +85,28 @@ package struct Entities {
     let memory: RulesMemory
     package var store: any EntityStore { memory.store }
 
-    package func get<M: SwiftProtobuf.Message>(_ kind: EntityKind, _ id: String, as type: M.Type = M.self) throws -> M? {
-        let key = EntityKey(kind: kind, id: id)
-        // The kept message alone, not its whole entry, copied out.
-        if let index = memory.decoded.index(forKey: key), let kept = memory.decoded.values[index].message.exactly(M.self) { return kept }
-        let stored = key.stored
+    package func get<M>(_ table: EntityTable<M>, _ id: String) throws -> M? {
+        let kept = memory.table(table)
+        if let index = kept.entries.index(forKey: id) { return kept.entries.values[index].message }
+        let stored = table.kind.key(id)
         guard let bytes = try store.load(stored) else { return nil }
         let message: M = try memory.decodedBefore?.take(stored, from: bytes) ?? M(serializedBytes: bytes)
-        memory.remember(key, message, loadedFrom: bytes)
+        kept.entries[id] = KeptTable<M>.Kept(message: message, loaded: memory.decodedBefore != nil ? bytes : nil)
         return message
     }
 
-    package func set(_ kind: EntityKind, _ id: String, _ value: some SwiftProtobuf.Message) {
-        memory.keep(EntityKey(kind: kind, id: id), value)
+    package func set<M>(_ table: EntityTable<M>, _ id: String, _ value: M) {
+        memory.table(table).keep(id, value)
     }
 
     /// Changes the entity in place; false when there is none. The message is taken out of
     /// what is kept while `body` changes it (its entry left in place), so that its storage
     /// is changed, not copied. A throw from `body` ends the batch, which is then never written.
-    package func update<M: SwiftProtobuf.Message>(_ kind: EntityKind, _ id: String, _ body: (inout M) throws -> Void) throws -> Bool {
-        let key = EntityKey(kind: kind, id: id)
-        guard var message: M = try get(kind, id) else { return false }
-        memory.takeOut(key)
-        defer { memory.keep(key, message) }
+    package func update<M>(_ table: EntityTable<M>, _ id: String, _ body: (inout M) throws -> Void) throws -> Bool {
+        guard var message = try get(table, id) else { return false }
+        let kept = memory.table(table)
+        kept.entries[id]?.message = M()
+        defer { kept.keep(id, message) }
         try body(&message)
         return true
     }
@@ -140,86 +154,108 @@ package struct Entities {
 }
 
 /// What the rules remember as they check a run of events: entries read and written
-/// through `store`, and the messages among them kept decoded, so that a batch decodes
-/// each staff member, learner or piece of evidence it meets once, and encodes each it
-/// changes once, at `flush()`, rather than at every event.
+/// through `store`, and the messages among them kept decoded, a table of each kind, so
+/// that a batch decodes each staff member, learner or piece of evidence it meets once,
+/// and encodes each it changes once, at `flush()`, rather than at every event.
 public final class RulesMemory {
     public let store: any EntityStore
     /// Messages decoded in earlier transactions, when the memory is given them.
     let decodedBefore: DecodedMessages?
-    fileprivate private(set) var decoded: [EntityKey: Kept] = [:]
+    /// The messages kept, one table for each `EntityTable`, at its index: typed, so that a
+    /// look-up neither boxes a message nor casts it.
+    private let tables: [KeptMessageTable]
     /// Specifications compiled, by id and version.
     fileprivate var compiled: [SpecificationVersion: CompiledSpecification] = [:]
 
     /// Learners' records this transaction encoded, when the memory is given them.
     let encodings: LearnerRecordEncodings?
 
-    /// A memory over `store`, with room for the entities of about `events` events (two
-    /// each) before its tables grow: growing rehashes every entry, which was 5% of
-    /// an append's time when a batch's tables started empty (`attest-bench ingest`).
+    /// A memory over `store`, with room for the entities of about `events` events before
+    /// its tables of evidence and assessments grow: growing rehashes every entry, which was
+    /// 5% of an append's time when a batch's tables started empty (`attest-bench ingest`).
     public init(store: any EntityStore, decodedBefore: DecodedMessages? = nil, encodings: LearnerRecordEncodings? = nil, expecting events: Int = 0) {
         self.store = store
         self.decodedBefore = decodedBefore
         self.encodings = encodings
-        decoded.reserveCapacity(2 * events)
+        tables = [
+            KeptTable(.staff), KeptTable(.learner), KeptTable(.evidence, room: events), KeptTable(.assessment, room: events),
+            KeptTable(.sample), KeptTable(.adjustment), KeptTable(.rpl), KeptTable(.simulation), KeptTable(.specification),
+            KeptTable(.account), KeptTable(.token), KeptTable(.specificationVersion), KeptTable(.progress),
+        ]
     }
 
-    /// A message kept decoded: whether it changed since the last flush, and the bytes it
-    /// was loaded from when it is to be kept decoded for the next transaction.
-    fileprivate struct Kept {
-        var message: any SwiftProtobuf.Message
-        var changed = false
-        var loaded: [UInt8]?
-
-        /// Holds `message`, changed since the last flush.
-        mutating func changed(to message: any SwiftProtobuf.Message) {
-            self.message = message
-            changed = true
-        }
-    }
-
-    /// What an entry holds while its message is taken out to be changed: an entry changed
-    /// in place is looked up, never removed and put back, which moves its neighbours.
-    private static let takenOut: any SwiftProtobuf.Message = Google_Protobuf_Empty()
-
-    fileprivate func remember(_ key: EntityKey, _ message: any SwiftProtobuf.Message, loadedFrom bytes: [UInt8]) {
-        decoded[key] = Kept(message: message, loaded: decodedBefore != nil ? bytes : nil)
-    }
-
-    /// Drops the entry's reference to its message, so that the caller's is the only one.
-    fileprivate func takeOut(_ key: EntityKey) { decoded[key]?.message = Self.takenOut }
-
-    fileprivate func keep(_ key: EntityKey, _ message: any SwiftProtobuf.Message) {
-        decoded[key, default: Kept(message: message)].changed(to: message)
+    /// The kept messages of `table`.
+    fileprivate func table<M>(_ table: EntityTable<M>) -> KeptTable<M> {
+        unsafeDowncast(tables[table.index], to: KeptTable<M>.self)
     }
 
     /// Writes the messages changed since the last flush to `store`, and keeps every message
     /// decoded for the next transaction, when given where.
     public func flush() throws {
-        for (key, kept) in decoded {
-            if kept.changed {
-                let bytes = try kept.message.stateBytes(sharing: encodings)
-                let stored = key.stored
-                try store.save(stored, bytes)
-                decodedBefore?.keep(stored, bytes, kept.message)
-            } else if let loaded = kept.loaded {
-                decodedBefore?.keep(key.stored, loaded, kept.message)
-            }
-        }
-        // By position, not `decoded.indices`: that holds the table, so the first change copied all of it.
-        var index = decoded.startIndex
-        while index != decoded.endIndex {
-            decoded.values[index].changed = false
-            decoded.values[index].loaded = nil
-            index = decoded.index(after: index)
-        }
+        for table in tables { try table.flush(to: self) }
     }
 
     /// Flushes, then forgets the messages kept decoded: between batches, so that memory stays bounded.
     public func forget() throws {
         try flush()
-        decoded.removeAll(keepingCapacity: true)
+        for table in tables { table.forget() }
     }
+}
+
+/// The messages of one kind that the rules' memory keeps.
+private class KeptMessageTable {
+    func flush(to memory: RulesMemory) throws {}
+    func forget() {}
+}
+
+/// The messages of `table` kept by id, each with whether it changed since the last flush
+/// and the bytes it was loaded from when it is to be kept decoded for the next transaction.
+private final class KeptTable<M: SwiftProtobuf.Message>: KeptMessageTable {
+    struct Kept {
+        var message: M
+        var changed = false
+        var loaded: [UInt8]?
+    }
+
+    let kind: EntityKind
+    var entries: [String: Kept] = [:]
+
+    init(_ table: EntityTable<M>, room: Int = 0) {
+        kind = table.kind
+        entries.reserveCapacity(room)
+    }
+
+    /// Holds `message` under `id`, changed since the last flush.
+    func keep(_ id: String, _ message: M) {
+        if let index = entries.index(forKey: id) {
+            entries.values[index].message = message
+            entries.values[index].changed = true
+        } else {
+            entries[id] = Kept(message: message, changed: true)
+        }
+    }
+
+    override func flush(to memory: RulesMemory) throws {
+        for (id, kept) in entries {
+            if kept.changed {
+                let bytes = try kept.message.stateBytes(sharing: memory.encodings)
+                let stored = kind.key(id)
+                try memory.store.save(stored, bytes)
+                memory.decodedBefore?.keep(stored, bytes, kept.message)
+            } else if let loaded = kept.loaded {
+                memory.decodedBefore?.keep(kind.key(id), loaded, kept.message)
+            }
+        }
+        // By position, not `entries.indices`: that holds the table, so the first change copied all of it.
+        var index = entries.startIndex
+        while index != entries.endIndex {
+            entries.values[index].changed = false
+            entries.values[index].loaded = nil
+            index = entries.index(after: index)
+        }
+    }
+
+    override func forget() { entries.removeAll(keepingCapacity: true) }
 }
 
 /// The learners' records the rules keep, under `progress/ID`. Evidence, and which learner
