@@ -58,27 +58,58 @@ public enum PayloadFields {
     /// higher than each, so that a payload `split` in field order comes back byte for byte.
     public static func merge(_ kept: Data, _ values: [(field: UInt32, value: Data)]) throws -> Data {
         guard !values.isEmpty else { return kept }
-        let values = values.sorted { $0.field < $1.field }
-        var merged = Data(capacity: kept.count + values.reduce(0) { $0 + $1.value.count + 8 })
-        var next = 0
-        func putBack(below limit: UInt32?) {
-            while next < values.count, limit.map({ values[next].field < $0 }) ?? true {
-                var head: [UInt8] = []
-                PayloadReader.appendVarint(UInt64(values[next].field) << 3 | 2, to: &head)
-                PayloadReader.appendVarint(UInt64(values[next].value.count), to: &head)
-                merged.append(contentsOf: head)
-                merged.append(values[next].value)
-                next += 1
+        let values = values.count == 1 ? values : values.sorted { $0.field < $1.field }
+        // Written in place into one buffer of the largest size it can take (each tag and
+        // length at most 10 bytes), then cut to what was written: appending to a `Data`
+        // piece by piece took 3.4 µs a sealed record, a sixth of a replay's reading thread.
+        var merged = Data(count: kept.count + values.reduce(0) { $0 + $1.value.count + 20 })
+        let written = try merged.withUnsafeMutableBytes { out in
+            var writer = FieldWriter(out: out)
+            var next = 0
+            try kept.withUnsafeBytes { bytes in
+                try ProtobufFields.walk(bytes) { field, _, whole, _ in
+                    while next < values.count, values[next].field < field {
+                        writer.putBack(values[next])
+                        next += 1
+                    }
+                    writer.put(UnsafeRawBufferPointer(rebasing: bytes[whole]))
+                }
             }
+            for value in values[next...] { writer.putBack(value) }
+            return writer.at
         }
-        try kept.withUnsafeBytes { bytes in
-            try ProtobufFields.walk(bytes) { field, _, whole, _ in
-                putBack(below: field)
-                merged.append(UnsafeRawBufferPointer(rebasing: bytes[whole]).assumingMemoryBound(to: UInt8.self))
-            }
-        }
-        putBack(below: nil)
+        merged.count = written
         return merged
+    }
+}
+
+/// Writes a payload's fields into a buffer large enough for all of them.
+private struct FieldWriter {
+    let out: UnsafeMutableRawBufferPointer
+    /// Where the next byte goes: the bytes written so far.
+    var at = 0
+
+    mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        UnsafeMutableRawBufferPointer(rebasing: out[at..<(at + bytes.count)]).copyMemory(from: bytes)
+        at += bytes.count
+    }
+
+    /// Writes a length-delimited field.
+    mutating func putBack(_ value: (field: UInt32, value: Data)) {
+        putVarint(UInt64(value.field) << 3 | 2)
+        putVarint(UInt64(value.value.count))
+        value.value.withUnsafeBytes { put($0) }
+    }
+
+    private mutating func putVarint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            out[at] = UInt8(truncatingIfNeeded: value) | 0x80
+            value >>= 7
+            at += 1
+        }
+        out[at] = UInt8(value)
+        at += 1
     }
 }
 
