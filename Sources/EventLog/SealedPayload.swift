@@ -37,20 +37,26 @@ public enum PayloadFields {
     /// writes it). - Throws: `MalformedPayload` for bytes that are not a protobuf encoding.
     public static func split(_ payload: Data, taking numbers: Set<UInt32>) throws -> (kept: Data, taken: [(field: UInt32, value: Data)]) {
         try payload.withUnsafeBytes { bytes in
-            var kept: Data?  // begun at the first field taken
             var taken: [(field: UInt32, value: Data)] = []
+            var gaps: [Range<Int>] = []  // where the fields taken are written, tags included
             try ProtobufFields.walk(bytes) { field, wireType, whole, value in
-                if wireType == 2, numbers.contains(field) {
-                    if kept == nil {
-                        kept = Data(capacity: bytes.count)
-                        kept!.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[..<whole.lowerBound]))
-                    }
-                    taken.append((field, Data(UnsafeRawBufferPointer(rebasing: bytes[value]))))
-                } else {
-                    kept?.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[whole]))
-                }
+                guard wireType == 2, numbers.contains(field) else { return }
+                gaps.append(whole)
+                taken.append((field, Data(UnsafeRawBufferPointer(rebasing: bytes[value]))))
             }
-            return (kept ?? payload, taken)
+            guard !gaps.isEmpty else { return (payload, []) }
+            // The rest copied into one buffer, as `merge` writes, not appended to a `Data` piece by piece.
+            var kept = Data(count: bytes.count - gaps.reduce(0) { $0 + $1.count })
+            kept.withUnsafeMutableBytes { out in
+                var writer = FieldWriter(out: out)
+                var from = 0
+                for gap in gaps {
+                    writer.put(UnsafeRawBufferPointer(rebasing: bytes[from..<gap.lowerBound]))
+                    from = gap.upperBound
+                }
+                writer.put(UnsafeRawBufferPointer(rebasing: bytes[from...]))
+            }
+            return (kept, taken)
         }
     }
 
