@@ -188,6 +188,7 @@ public final class RulesMemory {
             KeptTable(.specification, keepsDecoded: true), KeptTable(.account), KeptTable(.token),
             KeptTable(.specificationVersion, keepsDecoded: true), KeptTable(.progress, keepsDecoded: true),
         ]
+        precondition(tables.indices.allSatisfy { tables[$0].index == $0 }, "each EntityTable's index is its table's place")
     }
 
     /// The kept messages of `table`.
@@ -195,8 +196,8 @@ public final class RulesMemory {
         unsafeDowncast(tables[table.index], to: KeptTable<M>.self)
     }
 
-    /// Writes the messages changed since the last flush to `store`, and keeps every message
-    /// decoded for the next transaction, when given where.
+    /// Writes the messages changed since the last flush to `store`, and keeps those of the
+    /// kinds read again decoded for the next transaction, when given where.
     public func flush() throws {
         for table in tables { try table.flush(to: self) }
     }
@@ -210,6 +211,11 @@ public final class RulesMemory {
 
 /// The messages of one kind that the rules' memory keeps.
 private class KeptMessageTable {
+    /// Its place among the memory's tables: its `EntityTable`'s index.
+    let index: Int
+
+    init(index: Int) { self.index = index }
+
     func flush(to memory: RulesMemory) throws {}
     func forget() {}
 }
@@ -231,6 +237,7 @@ private final class KeptTable<M: SwiftProtobuf.Message>: KeptMessageTable {
     init(_ table: EntityTable<M>, room: Int = 0, keepsDecoded: Bool = false) {
         kind = table.kind
         self.keepsDecoded = keepsDecoded
+        super.init(index: table.index)
         entries.reserveCapacity(room)
     }
 
