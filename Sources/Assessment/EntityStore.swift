@@ -64,19 +64,34 @@ package struct EntityTable<Message: SwiftProtobuf.Message>: Sendable {
     }
 }
 
-extension EntityTable where Message == Attest_V1_StaffState { package static var staff: Self { Self(.staff, 0) } }
-extension EntityTable where Message == Attest_V1_LearnerState { package static var learner: Self { Self(.learner, 1) } }
-extension EntityTable where Message == Attest_V1_EvidenceState { package static var evidence: Self { Self(.evidence, 2) } }
-extension EntityTable where Message == Attest_V1_AssessmentState { package static var assessment: Self { Self(.assessment, 3) } }
-extension EntityTable where Message == Attest_V1_SampleState { package static var sample: Self { Self(.sample, 4) } }
-extension EntityTable where Message == Attest_V1_AdjustmentState { package static var adjustment: Self { Self(.adjustment, 5) } }
-extension EntityTable where Message == Attest_V1_RplState { package static var rpl: Self { Self(.rpl, 6) } }
-extension EntityTable where Message == Attest_V1_SimulationState { package static var simulation: Self { Self(.simulation, 7) } }
-extension EntityTable where Message == Attest_V1_SpecificationState { package static var specification: Self { Self(.specification, 8) } }
-extension EntityTable where Message == Attest_V1_AccountState { package static var account: Self { Self(.account, 9) } }
-extension EntityTable where Message == Attest_V1_TokenState { package static var token: Self { Self(.token, 10) } }
-extension EntityTable where Message == Attest_V1_Specification { package static var specificationVersion: Self { Self(.specificationVersion, 11) } }
-extension EntityTable where Message == Attest_V1_LearnerRecord { package static var progress: Self { Self(.progress, 12) } }
+extension EntityTable {
+    /// Each staff member's registration, by staff id.
+    package static var staff: EntityTable<Attest_V1_StaffState> { .init(.staff, 0) }
+    /// Each learner's registration, adjustments and credits, and whether they were withdrawn, certificated or erased.
+    package static var learner: EntityTable<Attest_V1_LearnerState> { .init(.learner, 1) }
+    /// Each piece of evidence as submitted, and whether it was withdrawn, by its id.
+    package static var evidence: EntityTable<Attest_V1_EvidenceState> { .init(.evidence, 2) }
+    /// Each assessment: its evidence, assessor and when it was decided.
+    package static var assessment: EntityTable<Attest_V1_AssessmentState> { .init(.assessment, 3) }
+    /// Each IQA sample: the assessment sampled, its outcome, and whether the decision was revised after it.
+    package static var sample: EntityTable<Attest_V1_SampleState> { .init(.sample, 4) }
+    /// Each reasonable adjustment requested, and its decision.
+    package static var adjustment: EntityTable<Attest_V1_AdjustmentState> { .init(.adjustment, 5) }
+    /// Each RPL credit, and whether it was revoked.
+    package static var rpl: EntityTable<Attest_V1_RplState> { .init(.rpl, 6) }
+    /// Each simulation reviewed as fit for assessment, by its id.
+    package static var simulation: EntityTable<Attest_V1_SimulationState> { .init(.simulation, 7) }
+    /// Each specification's latest version and its digest, by specification id.
+    package static var specification: EntityTable<Attest_V1_SpecificationState> { .init(.specification, 8) }
+    /// Each staff account's standing, by staff id.
+    package static var account: EntityTable<Attest_V1_AccountState> { .init(.account, 9) }
+    /// Each API token: whose it is, when it expires, and whether it was revoked.
+    package static var token: EntityTable<Attest_V1_TokenState> { .init(.token, 10) }
+    /// Each specification version as imported, by `ID@VERSION`.
+    package static var specificationVersion: EntityTable<Attest_V1_Specification> { .init(.specificationVersion, 11) }
+    /// Each learner's record (`LearnerProgress`), by learner.
+    package static var progress: EntityTable<Attest_V1_LearnerRecord> { .init(.progress, 12) }
+}
 
 /// Typed access to the entities the rules keep.
 package struct Entities {
