@@ -107,7 +107,7 @@ package struct Entities {
         guard let bytes = try store.load(stored) else { return nil }
         let decodedBefore = kept.keepsDecoded ? memory.decodedBefore : nil
         let message: M = try decodedBefore?.take(stored, from: bytes) ?? M(serializedBytes: bytes)
-        kept.entries[id] = KeptTable<M>.Kept(message: message, loaded: decodedBefore != nil ? bytes : nil)
+        kept.entries[id] = KeptEntities<M>.Kept(message: message, loaded: decodedBefore != nil ? bytes : nil)
         return message
     }
 
@@ -179,7 +179,7 @@ public final class RulesMemory {
     let decodedBefore: DecodedMessages?
     /// The messages kept, one table for each `EntityTable`, at its index: typed, so that a
     /// look-up neither boxes a message nor casts it.
-    private let tables: [KeptMessageTable]
+    private let tables: [KeptKind]
     /// Specifications compiled, by id and version.
     fileprivate var compiled: [SpecificationVersion: CompiledSpecification] = [:]
 
@@ -198,17 +198,18 @@ public final class RulesMemory {
         // rest are read again a few times in their lives: keeping every one decoded took
         // more than decoding it again, 7% of the thread that checks and commits an append.
         tables = [
-            KeptTable(.staff, keepsDecoded: true), KeptTable(.learner, keepsDecoded: true), KeptTable(.evidence, room: events),
-            KeptTable(.assessment, room: events), KeptTable(.sample), KeptTable(.adjustment), KeptTable(.rpl), KeptTable(.simulation),
-            KeptTable(.specification, keepsDecoded: true), KeptTable(.account), KeptTable(.token),
-            KeptTable(.specificationVersion, keepsDecoded: true), KeptTable(.progress, keepsDecoded: true),
+            KeptEntities(.staff, keepsDecoded: true), KeptEntities(.learner, keepsDecoded: true),
+            KeptEntities(.evidence, room: events), KeptEntities(.assessment, room: events),
+            KeptEntities(.sample), KeptEntities(.adjustment), KeptEntities(.rpl), KeptEntities(.simulation),
+            KeptEntities(.specification, keepsDecoded: true), KeptEntities(.account), KeptEntities(.token),
+            KeptEntities(.specificationVersion, keepsDecoded: true), KeptEntities(.progress, keepsDecoded: true),
         ]
         precondition(tables.indices.allSatisfy { tables[$0].index == $0 }, "each EntityTable's index is its table's place")
     }
 
     /// The kept messages of `table`.
-    fileprivate func table<M>(_ table: EntityTable<M>) -> KeptTable<M> {
-        unsafeDowncast(tables[table.index], to: KeptTable<M>.self)
+    fileprivate func table<M>(_ table: EntityTable<M>) -> KeptEntities<M> {
+        unsafeDowncast(tables[table.index], to: KeptEntities<M>.self)
     }
 
     /// Writes the messages changed since the last flush to `store`, and keeps those of the
@@ -225,7 +226,7 @@ public final class RulesMemory {
 }
 
 /// The messages of one kind that the rules' memory keeps.
-private class KeptMessageTable {
+private class KeptKind {
     /// Its place among the memory's tables: its `EntityTable`'s index.
     let index: Int
 
@@ -237,7 +238,7 @@ private class KeptMessageTable {
 
 /// The messages of `table` kept by id, each with whether it changed since the last flush
 /// and the bytes it was loaded from when it is to be kept decoded for the next transaction.
-private final class KeptTable<M: SwiftProtobuf.Message>: KeptMessageTable {
+private final class KeptEntities<M: SwiftProtobuf.Message>: KeptKind {
     struct Kept {
         var message: M
         var changed = false
