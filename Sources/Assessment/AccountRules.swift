@@ -8,10 +8,10 @@ import Records
 extension RuleContext {
     func openAccount(_ staffID: String) throws {
         try require(staffID, "staffId", of: "the account")
-        guard try entities.staff(staffID) != nil else {
+        guard try entities.get(.staff, staffID) != nil else {
             throw RuleViolation("registered-staff", "\(staffID), whose account this is, is not registered staff")
         }
-        if try entities.account(staffID) != nil {
+        if try entities.get(.account, staffID) != nil {
             throw RuleViolation("account-unique", "\(staffID) already has an account: reset it to set a new password")
         }
         entities.set(.account, staffID, Attest_V1_AccountState())
@@ -32,7 +32,7 @@ extension RuleContext {
 
     func issueToken(_ m: Attest_V1_TokenIssued) throws {
         try require(m.tokenID, "tokenId", of: "the token")
-        try requireNew(entities.token(m.tokenID) != nil, "token \(m.tokenID)", is: "issued")
+        try requireNew(entities.get(.token, m.tokenID) != nil, "token \(m.tokenID)", is: "issued")
         try checkTokenHolder(m.staffID, of: m.tokenID)
         if try existingAccount(m.staffID).disabled {
             throw RuleViolation("account-enabled", "the account of \(m.staffID) is disabled: no token is issued to it")
@@ -47,7 +47,7 @@ extension RuleContext {
     }
 
     func revokeToken(_ m: Attest_V1_TokenRevoked) throws {
-        guard var token = try entities.token(m.tokenID) else {
+        guard var token = try entities.get(.token, m.tokenID) else {
             throw RuleViolation("token-known", "token \(m.tokenID) was never issued")
         }
         try checkTokenHolder(token.staffID, of: m.tokenID)
@@ -59,7 +59,7 @@ extension RuleContext {
     /// A staff member's account, opened (`account-known`).
     private func existingAccount(_ staffID: String) throws -> Attest_V1_AccountState {
         try require(staffID, "staffId", of: "the account")
-        guard let account = try entities.account(staffID) else {
+        guard let account = try entities.get(.account, staffID) else {
             throw RuleViolation("account-known", "\(staffID) has no account")
         }
         return account
@@ -68,7 +68,7 @@ extension RuleContext {
     /// A token is issued or revoked by the staff member who holds it, or by a centre administrator.
     private func checkTokenHolder(_ staffID: String, of token: String) throws {
         if actor.id == staffID { return }
-        if try entities.staff(actor.id)?.registration.roles.contains(.centreAdministrator) == true { return }
+        if try entities.get(.staff, actor.id)?.registration.roles.contains(.centreAdministrator) == true { return }
         throw RuleViolation("token-holder", "token \(token) is \(staffID)'s: only they or a centre administrator may issue or revoke it, not \(actor.id)")
     }
 }

@@ -102,8 +102,8 @@ struct RuleContext {
 
     func checkActor(for event: DomainEvent) throws {
         if actor.role == Self.learnerRole { return try checkLearnerActor(for: event) }
-        guard let staff = try entities.staff(actor.id) else {
-            if try entities.learner(actor.id) != nil { return try checkLearnerActor(for: event) }
+        guard let staff = try entities.get(.staff, actor.id) else {
+            if try entities.get(.learner, actor.id) != nil { return try checkLearnerActor(for: event) }
             if try !entities.anyStaff() {
                 if case let .staffRegistered(m) = event, m.staffID == actor.id, m.roles.contains(.centreAdministrator) {
                     return try checkRole(among: m.roles)
@@ -136,12 +136,12 @@ struct RuleContext {
 
     /// Whether the actor is a learner rather than staff.
     var actorIsLearner: Bool {
-        get throws { try actor.role == Self.learnerRole || entities.staff(actor.id) == nil }
+        get throws { try actor.role == Self.learnerRole || entities.get(.staff, actor.id) == nil }
     }
 
     /// A learner records only their own evidence.
     func checkLearnerActor(for event: DomainEvent) throws {
-        guard try entities.learner(actor.id) != nil else {
+        guard try entities.get(.learner, actor.id) != nil else {
             throw RuleViolation("registered-staff", "\(actor.id) is not a registered learner")
         }
         guard case let .evidenceSubmitted(m) = event else {
@@ -181,7 +181,7 @@ struct RuleContext {
 
     func staffMember(_ id: String, as role: Attest_V1_StaffRole, for purpose: @autoclosure () -> String) throws -> Attest_V1_StaffState {
         if id.isEmpty { throw RuleViolation("well-formed", "\(purpose()) is not named") }
-        guard let staff = try entities.staff(id) else {
+        guard let staff = try entities.get(.staff, id) else {
             throw RuleViolation("registered-staff", "\(id), \(purpose()), is not registered staff")
         }
         guard staff.registration.roles.contains(role) else {
@@ -191,7 +191,7 @@ struct RuleContext {
     }
 
     func checkCompetence(_ staffID: String, unit: String, for subject: @autoclosure () -> String) throws {
-        let staff = try entities.staff(staffID)
+        let staff = try entities.get(.staff, staffID)
         guard staff?.registration.competentUnits.contains(unit) == true else {
             throw RuleViolation("assessor-competence", "\(staffID) is not recorded as competent to assess unit \(unit) (\(subject()))")
         }
@@ -204,7 +204,7 @@ struct RuleContext {
         if let problem = SpecificationCheck.problem(in: specification) {
             throw RuleViolation("specification-well-formed", problem)
         }
-        var state = try entities.specificationState(specification.id) ?? .init()
+        var state = try entities.get(.specification, specification.id) ?? .init()
         let digest = try specification.digest
         if state.latestVersion > 0, state.latestDigest == digest {
             throw RuleViolation(
@@ -247,7 +247,7 @@ struct RuleContext {
 
     func registerLearner(_ m: Attest_V1_LearnerRegistered) throws {
         try require(m.learnerID, "learnerId", of: "the registration")
-        if try entities.learner(m.learnerID) != nil {
+        if try entities.get(.learner, m.learnerID) != nil {
             throw RuleViolation("learner-unique", "learner \(m.learnerID) is already registered")
         }
         try require(m.qualification, "qualification", of: "the registration of learner \(m.learnerID)")
@@ -311,7 +311,7 @@ struct RuleContext {
         lazy var about = subject()
         lazy var of = about.map { " of \($0)" } ?? ""
         if id.isEmpty { throw RuleViolation("well-formed", "\(about ?? "the event") names no learnerId") }
-        guard let learner = try entities.learner(id) else {
+        guard let learner = try entities.get(.learner, id) else {
             throw RuleViolation("learner-registered", "learner \(id)\(of) is not registered")
         }
         try checkNotErased(learner, id, of: of)
@@ -324,7 +324,7 @@ struct RuleContext {
     /// withdrawn or not, and not erased, with the event dated after the registration.
     func registeredLearner(_ id: String, for subject: @autoclosure () -> String) throws -> Attest_V1_LearnerState {
         try require(id, "learnerId", of: subject())
-        guard let learner = try entities.learner(id) else {
+        guard let learner = try entities.get(.learner, id) else {
             throw RuleViolation("learner-registered", "learner \(id) of \(subject()) is not registered")
         }
         try checkNotErased(learner, id, of: " of \(subject())")
@@ -420,7 +420,7 @@ struct RuleContext {
     func requestAdjustment(_ m: Attest_V1_ReasonableAdjustmentRequested) throws {
         try require(m.adjustmentID, "adjustmentId", of: "the reasonable adjustment of learner \(m.learnerID)")
         try require(m.arrangement, "arrangement", of: "reasonable adjustment \(m.adjustmentID)")
-        try requireNew(entities.adjustment(m.adjustmentID) != nil, "adjustment \(m.adjustmentID)")
+        try requireNew(entities.get(.adjustment, m.adjustmentID) != nil, "adjustment \(m.adjustmentID)")
         var learner = try activeLearner(m.learnerID, for: "adjustment \(m.adjustmentID)")
         for unit in m.units { _ = try criteria(of: unit, for: learner, in: "adjustment \(m.adjustmentID)") }
         learner.pendingAdjustments.append(m.adjustmentID)
@@ -432,7 +432,7 @@ struct RuleContext {
     }
 
     func decideAdjustment(_ id: String, approved: Bool) throws {
-        guard var adjustment = try entities.adjustment(id) else {
+        guard var adjustment = try entities.get(.adjustment, id) else {
             throw RuleViolation("adjustment-known", "adjustment \(id) has not been requested")
         }
         if adjustment.decision != 0 {
@@ -457,7 +457,7 @@ struct RuleContext {
         try require(m.evidenceID, "evidenceId", of: "the evidence of learner \(m.learnerID)")
         let evidenceID = m.evidenceID
         lazy var subject = "evidence \(evidenceID)"
-        try requireNew(entities.evidence(m.evidenceID) != nil, subject)
+        try requireNew(entities.get(.evidence, m.evidenceID) != nil, subject)
         let learner = try activeLearner(m.learnerID, for: subject)
         if m.criteria.isEmpty { throw RuleViolation("well-formed", "\(subject) claims no criteria") }
         try checkCriteria(m.criteria, in: m.unit, for: learner, in: subject)
@@ -531,7 +531,7 @@ struct RuleContext {
     /// The evidence, present and not withdrawn.
     func standingEvidence(_ id: String, for subject: @autoclosure () -> String) throws -> Attest_V1_EvidenceState {
         if id.isEmpty { throw RuleViolation("well-formed", "\(subject()) names no evidenceId") }
-        guard let evidence = try entities.evidence(id) else {
+        guard let evidence = try entities.get(.evidence, id) else {
             throw RuleViolation("evidence-known", "evidence \(id) of \(subject()) has not been submitted")
         }
         if evidence.withdrawn { throw RuleViolation("evidence-withdrawn", "evidence \(id) of \(subject()) has been withdrawn") }
@@ -573,7 +573,7 @@ struct RuleContext {
         try require(m.assessmentID, "assessmentId", of: "the assessment of evidence \(m.evidenceID)")
         let assessmentID = m.assessmentID
         lazy var subject = "assessment \(assessmentID)"
-        try requireNew(entities.assessment(m.assessmentID) != nil, subject)
+        try requireNew(entities.get(.assessment, m.assessmentID) != nil, subject)
         let evidence = try standingEvidence(m.evidenceID, for: subject)
         let submission = evidence.submission
         let unit = submission.unit
@@ -585,7 +585,7 @@ struct RuleContext {
         }
         try checkOrder(subject, after: evidence.occurredAtMicros, "evidence \(m.evidenceID) was submitted")
         let learnerID = learner.registration.learnerID
-        if let pending = try learner.pendingAdjustments.first(where: { try applies(entities.adjustment($0)?.request.units ?? [], to: unit) }) {
+        if let pending = try learner.pendingAdjustments.first(where: { try applies(entities.get(.adjustment, $0)?.request.units ?? [], to: unit) }) {
             throw RuleViolation(
                 "adjustment-decided-first",
                 "learner \(learnerID) has reasonable adjustment \(pending) for unit \(unit) awaiting the awarding organisation's decision (\(subject))")
@@ -627,7 +627,7 @@ struct RuleContext {
     /// The assessment, with its evidence standing and its learner active.
     func standingAssessment(_ id: String, for subject: @autoclosure () -> String) throws -> (Attest_V1_AssessmentState, Attest_V1_EvidenceState) {
         if id.isEmpty { throw RuleViolation("well-formed", "\(subject()) names no assessmentId") }
-        guard let assessment = try entities.assessment(id) else {
+        guard let assessment = try entities.get(.assessment, id) else {
             throw RuleViolation("assessment-known", "assessment \(id) of \(subject()) has not been recorded")
         }
         let evidence = try standingEvidence(assessment.evidenceID, for: "assessment \(id)")
@@ -641,7 +641,7 @@ struct RuleContext {
         try require(m.sampleID, "sampleId", of: "the sample of assessment \(m.assessmentID)")
         let (sampleID, assessmentID) = (m.sampleID, m.assessmentID)
         lazy var subject = "sample \(sampleID) of assessment \(assessmentID)"
-        try requireNew(entities.sample(m.sampleID) != nil, "sample \(m.sampleID)")
+        try requireNew(entities.get(.sample, m.sampleID) != nil, "sample \(m.sampleID)")
         let (assessment, _) = try standingAssessment(m.assessmentID, for: "sample \(m.sampleID)")
         if assessment.assessor == actor.id {
             throw RuleViolation("independent-sampler", "\(actor.id) made assessment \(m.assessmentID) and cannot sample it (sample \(m.sampleID))")
@@ -668,7 +668,7 @@ struct RuleContext {
         let (assessmentID, sampleID) = (m.assessmentID, m.sampleID)
         lazy var subject = "the revision of assessment \(assessmentID) after sample \(sampleID)"
         if m.sampleID.isEmpty { throw RuleViolation("well-formed", "\(subject) names no sampleId") }
-        guard var sample = try entities.sample(m.sampleID) else {
+        guard var sample = try entities.get(.sample, m.sampleID) else {
             throw RuleViolation("sample-known", "sample \(m.sampleID) of \(subject) has not been recorded")
         }
         if sample.assessmentID != m.assessmentID {
@@ -698,7 +698,7 @@ struct RuleContext {
         try requireNew(entities.isMarked(.standardisation, m.activityID), subject)
         _ = try staffMember(m.ledBy, as: .internalQualityAssurer, for: "the lead of \(subject)")
         if m.participants.isEmpty { throw RuleViolation("well-formed", "\(subject) names no participants") }
-        for participant in m.participants where try entities.staff(participant) == nil {
+        for participant in m.participants where try entities.get(.staff, participant) == nil {
             throw RuleViolation("registered-staff", "participant \(participant) of \(subject) is not registered staff")
         }
         try require(m.agreedOutcome, "agreedOutcome", of: subject)
@@ -745,7 +745,7 @@ struct RuleContext {
         try require(m.rplID, "rplId", of: "the RPL credit of learner \(m.learnerID)")
         let rplID = m.rplID
         lazy var subject = "RPL \(rplID)"
-        try requireNew(entities.rpl(m.rplID) != nil, subject)
+        try requireNew(entities.get(.rpl, m.rplID) != nil, subject)
         var learner = try activeLearner(m.learnerID, for: subject)
         _ = try criteria(of: m.unit, for: learner, in: subject)
         try checkCompetence(actor.id, unit: m.unit, for: subject)
@@ -784,7 +784,7 @@ struct RuleContext {
         let rplID = m.rplID
         lazy var subject = "the revocation of RPL \(rplID)"
         if m.rplID.isEmpty { throw RuleViolation("well-formed", "\(subject) names no rplId") }
-        guard var rpl = try entities.rpl(m.rplID) else {
+        guard var rpl = try entities.get(.rpl, m.rplID) else {
             throw RuleViolation("rpl-known", "RPL \(m.rplID) has not been credited")
         }
         if rpl.revoked { throw RuleViolation("rpl-known", "RPL \(m.rplID) is already revoked") }

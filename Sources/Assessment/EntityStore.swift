@@ -127,17 +127,6 @@ package struct Entities {
         return true
     }
 
-    package func staff(_ id: String) throws -> Attest_V1_StaffState? { try get(.staff, id) }
-    package func learner(_ id: String) throws -> Attest_V1_LearnerState? { try get(.learner, id) }
-    package func evidence(_ id: String) throws -> Attest_V1_EvidenceState? { try get(.evidence, id) }
-    package func assessment(_ id: String) throws -> Attest_V1_AssessmentState? { try get(.assessment, id) }
-    package func sample(_ id: String) throws -> Attest_V1_SampleState? { try get(.sample, id) }
-    package func adjustment(_ id: String) throws -> Attest_V1_AdjustmentState? { try get(.adjustment, id) }
-    package func rpl(_ id: String) throws -> Attest_V1_RplState? { try get(.rpl, id) }
-    package func specificationState(_ id: String) throws -> Attest_V1_SpecificationState? { try get(.specification, id) }
-    package func account(_ staffID: String) throws -> Attest_V1_AccountState? { try get(.account, staffID) }
-    package func token(_ id: String) throws -> Attest_V1_TokenState? { try get(.token, id) }
-
     /// Whether any staff member is registered yet.
     package func anyStaff() throws -> Bool { try store.load(EntityKind.anyStaffKey) != nil }
     package func noteStaff() throws { try store.save(EntityKind.anyStaffKey, Mark.stored) }
@@ -310,7 +299,7 @@ final class RulesLearnerRecords: LearnerRecordKeeping {
     func keep(_ evidence: Attest_V1_EvidenceEntry) {}
 
     func evidence(_ id: String) throws -> Attest_V1_EvidenceEntry? {
-        try entities.evidence(id).map { state in
+        try entities.get(.evidence, id).map { state in
             let submission = state.submission
             return .with {
                 $0.evidenceID = id; $0.learnerID = submission.learnerID; $0.unit = submission.unit

@@ -67,10 +67,10 @@ extension Entities {
     /// for, as the rules remember it.
     package func learner(owning part: LearnerRecordPart, _ id: String) throws -> String? {
         switch part {
-        case .evidence: try evidence(id)?.submission.learnerID
-        case .assessment: try assessment(id).flatMap { try evidence($0.evidenceID)?.submission.learnerID }
-        case .adjustment: try adjustment(id)?.request.learnerID
-        case .rpl: try rpl(id)?.credit.learnerID
+        case .evidence: try get(.evidence, id)?.submission.learnerID
+        case .assessment: try get(.assessment, id).flatMap { try get(.evidence, $0.evidenceID)?.submission.learnerID }
+        case .adjustment: try get(.adjustment, id)?.request.learnerID
+        case .rpl: try get(.rpl, id)?.credit.learnerID
         }
     }
 }

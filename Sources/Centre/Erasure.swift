@@ -11,7 +11,7 @@ extension CentreStore {
     /// erasure left it.
     /// - Throws: as `append(_:now:)` does; nothing is appended or destroyed then.
     public func erase(_ learner: String, reason: String, by actor: Actor, now: () -> Date = Date.init) throws -> Erasure {
-        if let state = try entities({ try $0.learner(learner) }), state.erased {
+        if let state = try entities({ try $0.get(.learner, learner) }), state.erased {
             return Erasure(sequence: nil, keyDestroyed: try LearnerKeys(store: log.environment.path).destroy(learner))
         }
         let event = try CentreEvent(.learnerErased(.with { $0.learnerID = learner; $0.reason = reason }), actor: actor, occurredAt: now())

@@ -16,7 +16,7 @@ extension CentreStore {
     ///   when a rule refuses the import.
     public func importSpecification(json: String, actor: String, now: () -> Date = Date.init) throws -> SpecificationImport {
         let specification = try CentreEvent.specification(json: json, actor: actor)
-        let current = try entities { try $0.specificationState(specification.id) } ?? .init()
+        let current = try entities { try $0.get(.specification, specification.id) } ?? .init()
         if current.latestVersion > 0, try current.latestDigest == specification.digest {
             return .unchanged(id: specification.id, version: current.latestVersion)
         }

@@ -15,7 +15,7 @@ extension CentreStore {
     /// The staff who assess and quality-assure learner `id` (their registration, without
     /// personal data), or `nil` when no such learner is registered.
     public func registration(of learner: String) throws -> Attest_V1_LearnerRegistered? {
-        try entities { try $0.learner(learner)?.registration }
+        try entities { try $0.get(.learner, learner)?.registration }
     }
 
     /// Every registered learner's registration (the staff who assess and quality-assure
