@@ -294,7 +294,7 @@ private final class BatchCommits: @unchecked Sendable {
     private var stage: Stage<Batch>!
 
     init(store: CentreStore) {
-        stage = Stage(depth: 1) { [unowned self] batches in
+        stage = Stage(depth: 1, handingBack: true) { [unowned self] batches in
             for batch in batches {
                 do {
                     let appended = try store.append(batch.events, now: { batch.now })

@@ -5,6 +5,9 @@ import Foundation
 package final class Stage<Item>: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [[Item]] = []
+    /// Batches handled, waiting to be let go by the thread that submits the next.
+    private var handled: [[Item]] = []
+    private let handsBack: Bool
     private var closed = false
     private var done = false
     private let depth: Int
@@ -14,8 +17,11 @@ package final class Stage<Item>: @unchecked Sendable {
     /// A stage whose thread handles batches of `handle`, up to `depth` of them waiting.
     /// With `yielding`, its thread never takes the core from the thread that wakes it
     /// (Linux's `SCHED_BATCH`): for work that runs beside a thread it must not slow.
-    package init(depth: Int = 8, yielding: Bool = false, _ handle: @escaping @Sendable ([Item]) throws -> Void) {
+    /// With `handingBack`, each batch handled is let go (its items freed) on the thread
+    /// that submits the next, not on the stage's: for a stage that sets the pace.
+    package init(depth: Int = 8, yielding: Bool = false, handingBack: Bool = false, _ handle: @escaping @Sendable ([Item]) throws -> Void) {
         self.depth = depth
+        handsBack = handingBack
         let thread = Thread { [self] in
             #if os(Linux)
             if yielding {
@@ -31,6 +37,7 @@ package final class Stage<Item>: @unchecked Sendable {
                     self.error = error
                     break
                 }
+                if handsBack { condition.withLock { handled.append(batch) } }
             }
             condition.lock()
             done = true
@@ -45,13 +52,21 @@ package final class Stage<Item>: @unchecked Sendable {
     /// Queues a batch, waiting while the queue is full; false once the stage has stopped.
     @discardableResult
     package func submit(_ batch: [Item]) -> Bool {
+        let (queued, handled) = enqueue(batch)
+        // Let go here, once the queue is unlocked.
+        withExtendedLifetime(handled) {}
+        return queued
+    }
+
+    private func enqueue(_ batch: [Item]) -> (queued: Bool, handled: [[Item]]) {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= depth && !done { condition.wait() }
-        guard !done else { return false }
+        defer { handled = [] }
+        guard !done else { return (false, handled) }
         queue.append(batch)
         condition.broadcast()
-        return true
+        return (true, handled)
     }
 
     package var isDone: Bool {

@@ -36,7 +36,7 @@ public final class ReplayPipeline: @unchecked Sendable {
     public init(replay: CentreReplay, asOf: HistoryPoint?) {
         self.replay = replay
         projections = (0..<replay.projectionCount).map { index in Stage { batch in try replay.project(batch, into: index) } }
-        rules = Stage { [unowned self] batch in
+        rules = Stage(handingBack: true) { [unowned self] batch in
             var accepted: [RecordedEvent] = []
             // Whatever the rules accepted before a breach still goes to the projections,
             // whose refusal of an earlier event would come first.
