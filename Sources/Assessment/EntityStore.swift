@@ -210,10 +210,10 @@ public final class RulesMemory {
     /// Between a replay's batches, so that memory stays bounded: writes out and forgets
     /// the kinds read a few times in their lives (evidence, assessments and the rest), and
     /// keeps decoded the kinds read again and again (staff, learners, their records,
-    /// specifications) until a table of them holds more than `keptLimit` entries. Writing
-    /// out every learner's record and decoding it again in the next batch took 8% of a
-    /// replay's rules (`callgrind`, 300 learners).
-    public func forget(keptLimit: Int = 16_384) throws {
+    /// specifications) until a table of them holds more than `keptLimit` entries: the
+    /// learners of most centres. Writing out every learner's record and decoding it again
+    /// in the next batch took 8% of a replay's rules (`callgrind`, 300 learners).
+    public func forget(keptLimit: Int = 8_192) throws {
         for table in tables where !table.keepsDecoded || table.count > keptLimit {
             try table.flush(to: self)
             table.forget()
