@@ -276,9 +276,7 @@ private final class KeptEntities<M: SwiftProtobuf.Message>: KeptKind {
 
     /// Holds `message` as loaded (from `loaded`, when it is to be kept decoded), unchanged; returns where.
     func add(_ id: String, _ message: M, loaded: [UInt8]?) -> Int {
-        places[id] = kept.count
-        kept.append(Kept(id: id, message: message, changed: false, loaded: loaded))
-        return kept.count - 1
+        append(Kept(id: id, message: message, changed: false, loaded: loaded))
     }
 
     /// Holds `message` under `id`, changed since the last flush.
@@ -286,9 +284,16 @@ private final class KeptEntities<M: SwiftProtobuf.Message>: KeptKind {
         if let place = places[id] {
             put(message, at: place)
         } else {
-            places[id] = kept.count
-            kept.append(Kept(id: id, message: message, changed: true))
+            append(Kept(id: id, message: message, changed: true))
         }
+    }
+
+    /// Holds `entry` after the others, found by its id from now on; returns where.
+    @discardableResult
+    private func append(_ entry: Kept) -> Int {
+        places[entry.id] = kept.count
+        kept.append(entry)
+        return kept.count - 1
     }
 
     /// The message at `place`, taken out (an empty one left there) to be changed and `put` back.
