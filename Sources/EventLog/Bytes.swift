@@ -14,10 +14,17 @@ public enum BigEndian {
     }
 }
 
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether these are the bytes `other` holds, compared as one block of memory.
+    package func isSame(as other: UnsafeBufferPointer<UInt8>) -> Bool {
+        count == other.count && (isEmpty || memcmp(baseAddress!, other.baseAddress!, count) == 0)
+    }
+}
+
 extension [UInt8] {
     /// Whether these are the bytes `other` holds, compared as one block of memory.
     func isSame(as other: UnsafeBufferPointer<UInt8>) -> Bool {
-        count == other.count && (isEmpty || withUnsafeBytes { memcmp($0.baseAddress!, other.baseAddress!, count) == 0 })
+        withUnsafeBufferPointer { $0.isSame(as: other) }
     }
 }
 

@@ -1,5 +1,6 @@
 import Assessment
 import Bundles
+import EventLog
 import Foundation
 import Merkle
 import Projections
@@ -58,7 +59,7 @@ enum ReportComparison {
     /// replay's reading thread (`callgrind`).
     private static func sameBytes(_ a: String, _ b: String) -> Bool {
         var a = a, b = b
-        return a.withUTF8 { a in b.withUTF8 { b in a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) } }
+        return a.withUTF8 { a in b.withUTF8 { b in a.isSame(as: b) } }
     }
 
     private static func missing(_ projection: String, _ key: String, stored: Bool) -> Breach {
