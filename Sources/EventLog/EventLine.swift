@@ -189,18 +189,26 @@ private struct LineReader {
         try json.beginObject()
         var actor = Actor(), count = 0, seen = (id: false, role: false)
         while let name = try json.nextMember(&count) {
-            let text = json.name(name)
-            guard text == "id" || text == "role" else { throw EventLineError("has an unknown field \(Quote.value("actor." + text))") }
-            if text == "id" ? seen.id : seen.role { throw json.given(text, twice: text) }
+            // Matched on the bytes as written, with no text made, unless the name holds escapes.
+            let spelled = UnsafeBufferPointer(rebasing: json.bytes[name.range])
+            let isID = name.escaped ? json.name(name) == "id" : Self.actorID.isSame(as: spelled)
+            guard isID || (name.escaped ? json.name(name) == "role" : Self.actorRole.isSame(as: spelled)) else {
+                throw EventLineError("has an unknown field \(Quote.value("actor." + json.name(name)))")
+            }
+            let text = isID ? "id" : "role"
+            if isID ? seen.id : seen.role { throw json.given(text, twice: text) }
             try json.within(.member(text)) { json in
                 if json.peek == UInt8(ascii: "n"), try json.literal() == .null { return }
-                let value = try Self.string(&json, limit: text == "id" ? json.limits.lineFields[EventLine.Field.id.rawValue] : json.limits.actorRole)
-                if text == "id" { actor.id = value; seen.id = true } else { actor.role = value; seen.role = true }
+                let value = try Self.string(&json, limit: isID ? json.limits.lineFields[EventLine.Field.id.rawValue] : json.limits.actorRole)
+                if isID { actor.id = value; seen.id = true } else { actor.role = value; seen.role = true }
             }
         }
         guard seen.id else { throw EventLineError("has no \"actor.id\"") }
         return actor
     }
+
+    /// The actor's members, as a line spells them.
+    private static let actorID = Array("id".utf8), actorRole = Array("role".utf8)
 
     /// A string member's text.
     private mutating func string(_ field: EventLine.Field) throws -> String {

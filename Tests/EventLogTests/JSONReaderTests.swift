@@ -165,6 +165,24 @@ import Testing
         #expect(refusal(String(repeating: " ", count: 1 << 20) + base + "}") == "is longer than 1048576 bytes, the most a line may hold")
     }
 
+    /// The actor's members are matched by name whether written plainly or with escapes;
+    /// any other name is refused, and one given twice, though null is as good as absent.
+    @Test func anActorHoldsAnIDAndARoleOnly() throws {
+        func line(_ actor: String) -> String {
+            #"{"type":"t","actor":"# + actor + #","occurredAt":"2026-03-02T09:30:00Z","payload":{}}"#
+        }
+        let plain = try draft(line(#"{"role":"assessor","id":"a-1"}"#)).actor
+        #expect(plain.id == "a-1" && plain.role == "assessor")
+        let escaped = try draft(line(#"{"\u0069d":"a-1","r\u006Fle":"assessor"}"#)).actor
+        #expect(escaped == plain)
+        #expect(try draft(line(#"{"id":null,"id":"a-1"}"#)).actor.id == "a-1")
+        #expect(refusal(line(#"{"id":"a-1","name":"x"}"#)) == #"has an unknown field "actor.name""#)
+        #expect(refusal(line(#"{"id":"a-1","i":"x"}"#)) == #"has an unknown field "actor.i""#)
+        #expect(refusal(line(#"{"id":"a-1","\u0069":"x"}"#)) == #"has an unknown field "actor.i""#)
+        #expect(refusal(line(#"{"role":"assessor","r\u006Fle":"iqa","id":"a-1"}"#)) == #""actor" has "role" twice"#)
+        #expect(refusal(line(#"{"role":"assessor"}"#)) == #"has no "actor.id""#)
+    }
+
     /// The word-at-a-time scan skips the full check of a limit unless it met a byte the
     /// limit refuses: every single byte, at every place of a word, is accepted or refused
     /// as JSON, UTF-8 and `FieldLimit.problem(with:)` have it, as free text and as an identifier.
