@@ -189,13 +189,10 @@ private struct LineReader {
         try json.beginObject()
         var actor = Actor(), count = 0, seen = (id: false, role: false)
         while let name = try json.nextMember(&count) {
-            // Matched on the bytes as written, with no text made, unless the name holds escapes.
-            let spelled = UnsafeBufferPointer(rebasing: json.bytes[name.range])
-            let isID = name.escaped ? json.name(name) == "id" : Self.actorID.isSame(as: spelled)
-            guard isID || (name.escaped ? json.name(name) == "role" : Self.actorRole.isSame(as: spelled)) else {
+            guard let member = json.match(name, ActorMember.init) else {
                 throw EventLineError("has an unknown field \(Quote.value("actor." + json.name(name)))")
             }
-            let text = isID ? "id" : "role"
+            let isID = member == .id, text = member.rawValue
             if isID ? seen.id : seen.role { throw json.given(text, twice: text) }
             try json.within(.member(text)) { json in
                 if json.peek == UInt8(ascii: "n"), try json.literal() == .null { return }
@@ -207,8 +204,17 @@ private struct LineReader {
         return actor
     }
 
-    /// The actor's members, as a line spells them.
-    private static let actorID = Array("id".utf8), actorRole = Array("role".utf8)
+    /// The members an actor may hold, matched on a name's bytes with no text made for it.
+    private enum ActorMember: String, CaseIterable {
+        case id, role
+
+        private static let names = allCases.map { Array($0.rawValue.utf8) }
+
+        init?(_ name: UnsafeBufferPointer<UInt8>) {
+            guard let index = Self.names.firstIndex(where: { $0.isSame(as: name) }) else { return nil }
+            self = Self.allCases[index]
+        }
+    }
 
     /// A string member's text.
     private mutating func string(_ field: EventLine.Field) throws -> String {

@@ -82,6 +82,13 @@ struct JSONReader {
         return true
     }
 
+    /// What `match` makes of a member's name as bytes, unescaped when it holds escapes.
+    func match<R>(_ name: Name, _ match: (UnsafeBufferPointer<UInt8>) -> R?) -> R? {
+        let written = UnsafeBufferPointer(rebasing: bytes[name.range])
+        guard name.escaped else { return match(written) }
+        return Self.unescape(written)?.withUnsafeBufferPointer(match)
+    }
+
     /// The text of a member's name.
     func name(_ name: Name) -> String {
         let contents = UnsafeBufferPointer(rebasing: bytes[name.range])

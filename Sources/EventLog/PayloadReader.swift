@@ -42,11 +42,7 @@ struct PayloadReader {
         var count = 0, seen: UInt64 = 0, protoSpelled: UInt64 = 0
         var ordered = true, last = 0
         while let name = try json.nextMember(&count) {
-            let found = UnsafeBufferPointer(rebasing: json.bytes[name.range])
-            guard let (index, protoSpelling) = name.escaped
-                ? JSONReader.unescape(found).flatMap({ text in text.withUnsafeBufferPointer { schema.field(named: $0) } })
-                : schema.field(named: found)
-            else {
+            guard let (index, protoSpelling) = json.match(name, schema.field(named:)) else {
                 var refusal = JSONRefusal(problem: "has an unknown field \(Quote.value(json.name(name)))", ofSchema: true)
                 refusal.unknownField = json.name(name)
                 throw refusal

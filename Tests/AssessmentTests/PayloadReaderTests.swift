@@ -93,6 +93,7 @@ import Testing
             #"{"id":"\u0078","title":"\u0078\n\"y\"","kind":1,"awardingOrganisation":"","groups":[],"rulesOfCombination":{},"units":null}"#,
             #"{"kind":"STANDALONE_UNIT","groups":[{"mandatory":false,"units":["a",""]},{}],"suite":"caf\u00e9 ☕"}"#,
             #"{"units":[{"learningOutcomes":[{"kind":"COMPETENCE","criteria":[{"number":"1.1"}]}],"credits":4294967295}]}"#,
+            #"{"\u0069d":"x","guided\u005flearning_hours":7,"unit\u0073":[{"cr\u0065dits":4}]}"#,
         ] {
             let expected = try #require(Self.library(json, as: type), "\(json)")
             #expect(try Self.reader(json, as: type).get() == expected, "\(json)")
@@ -109,6 +110,7 @@ import Testing
             return nil
         }
         #expect(problem(#"{"id":"x","colour":1}"#) == #"the payload: unknown field "colour""#)
+        #expect(problem(#"{"id":"x","c\u006flour":1}"#) == #"the payload: unknown field "colour""#)
         #expect(problem(#"{"units":[{},{"colour":1}]}"#) == #"the payload: "units[1]" has an unknown field "colour""#)
         #expect(problem(#"{"guidedLearningHours":1,"guided_learning_hours":2}"#)
             == #"the payload has "guided_learning_hours" and "guidedLearningHours", the same field twice"#)
